@@ -1,0 +1,13 @@
+//! Pure aggregation: periods, exact partial sums, and the report built from
+//! them. No I/O happens here, so every rule can be tested with numbers
+//! worked out by hand, and a library user can feed deals in directly.
+
+pub mod exact;
+pub mod partials;
+pub mod period;
+pub mod report;
+
+pub use exact::{Fixed, Ratio};
+pub use partials::{Overflow, Partial, Partials};
+pub use period::{Period, PeriodKey};
+pub use report::{build, Report, ReportRow, TotalRow};

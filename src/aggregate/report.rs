@@ -1,0 +1,328 @@
+//! The AOV report as data: one view row per group and period with its
+//! deals, exact total, AOV and change from the preceding period.
+//!
+//! This is where the rules of the report live (which periods are listed,
+//! what the change is measured against, in which order rows come) so that
+//! every renderer prints the same numbers and only decides how they look.
+//! Nothing here rounds: AOVs and changes are exact ratios until printed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rust_decimal::Decimal;
+
+use super::exact::Ratio;
+use super::partials::{exact_add, Overflow, Partial, Partials};
+use super::period::{Period, PeriodKey};
+use crate::model::Dimension;
+
+/// One line of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRow {
+    /// The `--by` values, in the order of `Report::by`.
+    pub group: Vec<String>,
+    /// The currency code, empty when the input has none.
+    pub currency: String,
+    /// The period label; `None` for `--period all`.
+    pub period: Option<String>,
+    pub deals: u64,
+    pub total: Decimal,
+    /// total / deals; `None` when there are no deals.
+    pub aov: Option<Ratio>,
+    /// This AOV minus the preceding period's AOV of the same group.
+    pub change: Option<Ratio>,
+    /// change / |previous AOV| x 100.
+    pub change_pct: Option<Ratio>,
+}
+
+/// The whole selection, per currency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TotalRow {
+    pub currency: String,
+    pub deals: u64,
+    pub total: Decimal,
+    pub aov: Option<Ratio>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub period: Period,
+    pub by: Vec<Dimension>,
+    /// True when the deals carry more than one currency: each then gets its
+    /// own rows and a `currency` column.
+    pub show_currency: bool,
+    pub rows: Vec<ReportRow>,
+    pub totals: Vec<TotalRow>,
+}
+
+impl Report {
+    pub fn has_period_column(&self) -> bool {
+        self.period != Period::All
+    }
+}
+
+/// Turn partials into the report. `by` names the dimensions the partials
+/// were grouped by, in order.
+pub fn build(partials: &Partials, by: &[Dimension]) -> Result<Report, Overflow> {
+    assert_eq!(partials.width(), by.len());
+    let period = partials.period();
+
+    // group (values + currency) -> period -> partial, sorted.
+    let mut groups: BTreeMap<(Vec<&str>, &str), BTreeMap<PeriodKey, Partial>> = BTreeMap::new();
+    for (group, currency, key, part) in partials.cells() {
+        groups.entry((group, currency)).or_default().insert(key, *part);
+    }
+    let currencies: BTreeSet<&str> = groups.keys().map(|(_, c)| *c).collect();
+
+    // Without --by the time axis has no holes: every period from the first
+    // to the last with deals, per currency, on one shared axis.
+    if by.is_empty() && period != Period::All {
+        let first = groups.values().filter_map(|p| p.keys().next()).min().copied();
+        let last = groups.values().filter_map(|p| p.keys().next_back()).max().copied();
+        if let (Some(first), Some(last)) = (first, last) {
+            for periods in groups.values_mut() {
+                let mut k = first;
+                while k <= last {
+                    periods.entry(k).or_default();
+                    k = k.next();
+                }
+            }
+        }
+    }
+
+    let mut totals: HashMap<&str, Partial> = HashMap::new();
+    let mut blocks: Vec<(&str, Decimal, Vec<&str>, Vec<ReportRow>)> = Vec::new();
+    for ((group, currency), periods) in &groups {
+        let mut sum = Partial::default();
+        let mut rows = Vec::with_capacity(periods.len());
+        let mut prev: Option<(PeriodKey, Option<Ratio>)> = None;
+        for (key, part) in periods {
+            sum.merge(part).ok_or_else(|| overflow(group, "all periods"))?;
+            let aov = Ratio::mean(part.total, part.deals);
+            let prev_aov = match &prev {
+                Some((k, a)) if *k == key.prev() => a.clone(),
+                _ => None,
+            };
+            let (change, change_pct) = match (&aov, &prev_aov) {
+                (Some(cur), Some(old)) => {
+                    let change = cur.sub(old);
+                    let pct = change.div(&old.abs()).map(|r| r.mul(&Ratio::from_int(100)));
+                    (Some(change), pct)
+                }
+                _ => (None, None),
+            };
+            rows.push(ReportRow {
+                group: group.iter().map(|s| s.to_string()).collect(),
+                currency: currency.to_string(),
+                period: (period != Period::All).then(|| period.label(*key)),
+                deals: part.deals,
+                total: part.total,
+                aov: aov.clone(),
+                change,
+                change_pct,
+            });
+            prev = Some((*key, aov));
+        }
+        totals.entry(currency).or_default().merge(&sum).ok_or_else(|| overflow(&[], "all periods"))?;
+        blocks.push((currency, sum.total, group.clone(), rows));
+    }
+
+    // Currencies apart; within one, the biggest group first; ties by name.
+    blocks.sort_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(&b.2)));
+    let rows = blocks.into_iter().flat_map(|b| b.3).collect();
+
+    let totals = currencies
+        .iter()
+        .map(|c| {
+            let t = totals.get(c).copied().unwrap_or_default();
+            TotalRow { currency: c.to_string(), deals: t.deals, total: t.total, aov: Ratio::mean(t.total, t.deals) }
+        })
+        .collect();
+
+    Ok(Report { period, by: by.to_vec(), show_currency: currencies.len() > 1, rows, totals })
+}
+
+fn overflow(group: &[&str], period: &str) -> Overflow {
+    Overflow {
+        group: if group.is_empty() { "all deals".into() } else { format!("\"{}\"", group.join(" / ")) },
+        period: period.to_string(),
+    }
+}
+
+/// The exact sum of a report's row totals per currency: used by tests to
+/// check that groups add up to the grand total.
+pub fn sum_rows(report: &Report) -> BTreeMap<String, (u64, Decimal)> {
+    let mut sums: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
+    for row in &report.rows {
+        let e = sums.entry(row.currency.clone()).or_default();
+        e.0 += row.deals;
+        e.1 = exact_add(e.1, row.total).expect("sum fits");
+    }
+    sums
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+    fn money(r: &Option<Ratio>) -> String {
+        r.as_ref().map(|r| r.round(2).to_string()).unwrap_or_default()
+    }
+    fn pct(r: &Option<Ratio>) -> String {
+        r.as_ref().map(|r| r.round(1).to_string()).unwrap_or_default()
+    }
+    /// (group, currency, period, deals, total, aov, change, pct) as strings.
+    fn lines(r: &Report) -> Vec<String> {
+        r.rows
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}|{}|{}|{}|{}|{}|{}|{}",
+                    x.group.join("/"),
+                    x.currency,
+                    x.period.clone().unwrap_or_default(),
+                    x.deals,
+                    super::super::exact::round_decimal(x.total, 2),
+                    money(&x.aov),
+                    money(&x.change),
+                    pct(&x.change_pct)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn months_with_change_and_holes_filled() {
+        let mut p = Partials::new(Period::Month, 0);
+        for (day, amt) in [("2013-01-03", "100"), ("2013-01-20", "200"), ("2013-03-01", "90"), ("2013-04-10", "120"), ("2013-04-11", "0.01")] {
+            p.add(&[], "", d(day), dec(amt)).unwrap();
+        }
+        let r = build(&p, &[]).unwrap();
+        // Jan: 300/2 = 150. Feb: empty, no aov. Mar: 90, no change (Feb empty).
+        // Apr: 120.01/2 = 60.005 -> 60.01; change 60.005-90 = -29.995 -> -30.00;
+        // pct -29.995/90*100 = -33.3277.. -> -33.3
+        assert_eq!(
+            lines(&r),
+            vec![
+                "||2013-01|2|300.00|150.00||",
+                "||2013-02|0|0.00|||",
+                "||2013-03|1|90.00|90.00||",
+                "||2013-04|2|120.01|60.01|-30.00|-33.3",
+            ]
+        );
+        assert_eq!(r.totals.len(), 1);
+        assert_eq!(r.totals[0].deals, 5);
+        assert_eq!(money(&r.totals[0].aov), "102.00"); // 510.01 / 5 = 102.002
+        assert!(!r.show_currency);
+    }
+
+    #[test]
+    fn change_uses_unrounded_aovs() {
+        let mut p = Partials::new(Period::Month, 0);
+        // Jan: 10.004 + 10.004 ... use two deals 10.00 and 10.01 -> 10.005 (prints 10.01)
+        // Feb: 10.014/1 -> 10.01 printed; change 10.014 - 10.005 = 0.009 -> 0.01
+        // (a change from rounded AOVs would print 0.00).
+        p.add(&[], "", d("2013-01-01"), dec("10.00")).unwrap();
+        p.add(&[], "", d("2013-01-02"), dec("10.01")).unwrap();
+        p.add(&[], "", d("2013-02-01"), dec("10.014")).unwrap();
+        let r = build(&p, &[]).unwrap();
+        assert_eq!(lines(&r), vec!["||2013-01|2|20.01|10.01||", "||2013-02|1|10.01|10.01|0.01|0.1"]);
+    }
+
+    #[test]
+    fn negative_previous_aov_and_zero_previous_aov() {
+        let mut p = Partials::new(Period::Year, 0);
+        p.add(&[], "", d("2012-05-01"), dec("-50")).unwrap(); // credit-note year
+        p.add(&[], "", d("2013-05-01"), dec("25")).unwrap();
+        p.add(&[], "", d("2014-05-01"), dec("10")).unwrap();
+        p.add(&[], "", d("2014-05-02"), dec("-10")).unwrap(); // aov 0
+        p.add(&[], "", d("2015-05-02"), dec("7")).unwrap();
+        let r = build(&p, &[]).unwrap();
+        // 2013: 25 - (-50) = 75; 75/|-50| = +150 %. 2014: 0 - 25 = -25, -100 %.
+        // 2015: previous AOV is zero: change 7, no percentage.
+        assert_eq!(
+            lines(&r),
+            vec![
+                "||2012|1|-50.00|-50.00||",
+                "||2013|1|25.00|25.00|75.00|150.0",
+                "||2014|2|0.00|0.00|-25.00|-100.0",
+                "||2015|1|7.00|7.00|7.00|",
+            ]
+        );
+    }
+
+    #[test]
+    fn groups_list_only_their_periods_biggest_first() {
+        let mut p = Partials::new(Period::Month, 1);
+        p.add(&["Small"], "", d("2013-01-05"), dec("10")).unwrap();
+        p.add(&["Small"], "", d("2013-03-05"), dec("30")).unwrap();
+        p.add(&["Big"], "", d("2013-02-05"), dec("100")).unwrap();
+        p.add(&["Big"], "", d("2013-03-05"), dec("50")).unwrap();
+        let r = build(&p, &[Dimension::Customer]).unwrap();
+        // Small has no February: March has no change (the preceding month is empty).
+        assert_eq!(
+            lines(&r),
+            vec![
+                "Big||2013-02|1|100.00|100.00||",
+                "Big||2013-03|1|50.00|50.00|-50.00|-50.0",
+                "Small||2013-01|1|10.00|10.00||",
+                "Small||2013-03|1|30.00|30.00||",
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_totals_order_by_name() {
+        let mut p = Partials::new(Period::All, 1);
+        p.add(&["B"], "", d("2013-01-05"), dec("10")).unwrap();
+        p.add(&["A"], "", d("2013-01-05"), dec("10")).unwrap();
+        let r = build(&p, &[Dimension::Seller]).unwrap();
+        assert_eq!(lines(&r), vec!["A|||1|10.00|10.00||", "B|||1|10.00|10.00||"]);
+    }
+
+    #[test]
+    fn currencies_are_never_added_together() {
+        let mut p = Partials::new(Period::Month, 0);
+        p.add(&[], "SEK", d("2013-01-05"), dec("1000")).unwrap();
+        p.add(&[], "EUR", d("2013-02-05"), dec("100")).unwrap();
+        p.add(&[], "SEK", d("2013-02-06"), dec("500")).unwrap();
+        let r = build(&p, &[]).unwrap();
+        assert!(r.show_currency);
+        assert_eq!(
+            lines(&r),
+            vec![
+                "|EUR|2013-01|0|0.00|||",
+                "|EUR|2013-02|1|100.00|100.00||",
+                "|SEK|2013-01|1|1000.00|1000.00||",
+                "|SEK|2013-02|1|500.00|500.00|-500.00|-50.0",
+            ]
+        );
+        let totals: Vec<_> = r.totals.iter().map(|t| (t.currency.as_str(), t.deals, t.total)).collect();
+        assert_eq!(totals, vec![("EUR", 1, dec("100")), ("SEK", 2, dec("1500"))]);
+    }
+
+    #[test]
+    fn all_has_no_period_and_no_change() {
+        let mut p = Partials::new(Period::All, 2);
+        p.add(&["A", "S1"], "", d("2012-01-05"), dec("1")).unwrap();
+        p.add(&["A", "S1"], "", d("2013-01-05"), dec("2")).unwrap();
+        let r = build(&p, &[Dimension::Customer, Dimension::Seller]).unwrap();
+        assert!(!r.has_period_column());
+        assert_eq!(lines(&r), vec!["A/S1|||2|3.00|1.50||"]);
+    }
+
+    #[test]
+    fn empty_input_gives_an_empty_report() {
+        let p = Partials::new(Period::Month, 0);
+        let r = build(&p, &[]).unwrap();
+        assert!(r.rows.is_empty());
+        assert!(r.totals.is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+//! The command line, declared with clap and nothing else: commands, flags
+//! and their value lists. Validation and defaults that depend on each other
+//! live in `config.rs`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aov",
+    version,
+    about = "Average order value (AOV) of closed deals: per period, customer and seller, with the trend.",
+    long_about = "Average order value (AOV) of closed deals: the total value of the deals divided by their \
+number, per period, per customer and per seller, with the change from the period before.\n\n\
+Amounts are exact decimals from input to output and are rounded only when printed, half away \
+from zero, like a spreadsheet's ROUND.",
+    after_help = "Exit status: 0 success, 2 usage error, 65 bad data, 66 an input cannot be opened, 1 anything else."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// AOV per period (and per customer or seller) with the change from the previous period.
+    #[command(after_help = "Examples:\n  aov report deals.csv --period month\n  aov report deals.csv --by customer --period week --from 2013-01-01 --to 2013-06-30\n  aov report jan.csv feb.csv --by seller --format csv > aov.csv")]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Input files (CSV; `-` reads standard input). Several files are read as one data set.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// Length of a period; `all` makes one bucket of the whole selection.
+    #[arg(long, short = 'p', value_enum, default_value_t = PeriodArg::Month)]
+    pub period: PeriodArg,
+
+    /// Group by customer, seller, or both (`customer,seller`), in the order given.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub by: Vec<ByArg>,
+
+    /// First day to include (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<NaiveDate>,
+
+    /// Last day to include (YYYY-MM-DD), inclusive.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<NaiveDate>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE (atomically: a cron job never sees half a report) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// When to colour the table.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Print row accounting (read, used, filtered, rejected) and detected input settings on stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// How inputs are read.
+#[derive(Debug, Args, Default)]
+pub struct InputArgs {
+    /// Make the report from the good rows; count skipped rows on stderr by reason.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// Write every skipped row to FILE as CSV (file, line, reason, the original fields).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// Field delimiter (`,` `;` `tab` `|`); detected from the header line by default.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Text encoding; detected by default (UTF-8, UTF-8 with BOM, UTF-16 with BOM, else Windows-1252).
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub encoding: Option<EncodingArg>,
+
+    /// Amounts use a decimal comma (`1 234,50`), whatever the file suggests.
+    #[arg(long, conflicts_with = "decimal_point")]
+    pub decimal_comma: bool,
+
+    /// Amounts use a decimal point (`1,234.50`), whatever the file suggests.
+    #[arg(long)]
+    pub decimal_point: bool,
+
+    /// Day/month order of dates like 03/04/2013: `dmy` (day first) or `mdy` (month first).
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_format: Option<DateFormatArg>,
+
+    /// The column holding the amount (by header).
+    #[arg(long, value_name = "HEADER")]
+    pub amount_col: Option<String>,
+    /// The column holding the deal date.
+    #[arg(long, value_name = "HEADER")]
+    pub date_col: Option<String>,
+    /// The column holding the customer.
+    #[arg(long, value_name = "HEADER")]
+    pub customer_col: Option<String>,
+    /// The column holding the seller.
+    #[arg(long, value_name = "HEADER")]
+    pub seller_col: Option<String>,
+    /// The column holding the currency code.
+    #[arg(long, value_name = "HEADER")]
+    pub currency_col: Option<String>,
+    /// The column holding an order id: rows sharing one are lines of one order.
+    #[arg(long, value_name = "HEADER")]
+    pub order_col: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Half,
+    Year,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Customer,
+    Seller,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "windows-1252", alias = "cp1252", alias = "latin1")]
+    Windows1252,
+    #[value(name = "utf-16", alias = "utf16")]
+    Utf16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DateFormatArg {
+    /// Day first: 15/03/2013.
+    Dmy,
+    /// Month first: 03/15/2013.
+    Mdy,
+    /// Year first: 2013-03-15 (the default reading; accepted for completeness).
+    Ymd,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    crate::load::date::parse_date(s, None)
+        .ok()
+        .filter(|_| s.len() == 10 && s.as_bytes()[4] == b'-')
+        .ok_or_else(|| format!("\"{s}\" is not a date of the form YYYY-MM-DD, e.g. 2013-06-30"))
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
+        _ => Err(format!("\"{s}\" is not a delimiter: give one character such as , ; | or the word tab")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn by_takes_a_list() {
+        let cli = Cli::try_parse_from(["aov", "report", "a.csv", "--by", "customer,seller"]).unwrap();
+        let Command::Report(args) = cli.command;
+        assert_eq!(args.by, vec![ByArg::Customer, ByArg::Seller]);
+        assert_eq!(args.period, PeriodArg::Month);
+        assert_eq!(args.format, FormatArg::Table);
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(Cli::try_parse_from(["aov", "report", "a.csv", "--from", "2013-02-30"]).is_err());
+        assert!(Cli::try_parse_from(["aov", "report", "a.csv", "--from", "15.03.2013"]).is_err());
+        assert!(Cli::try_parse_from(["aov", "report", "a.csv", "--to", "2013-06-30"]).is_ok());
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert!(parse_delimiter(";;").is_err());
+    }
+}

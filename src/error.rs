@@ -1,0 +1,125 @@
+//! Typed errors and the exit status each one means.
+//!
+//! Scripts and cron jobs depend on the exit status, so it is decided here,
+//! in one place, from the kind of error: 2 for a usage error, 65 for bad
+//! data, 66 for an input that cannot be opened, 1 for anything else.
+
+use std::fmt;
+use std::io;
+
+/// Exit statuses, as documented in the README.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FAILURE: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const DATA: i32 = 65;
+    pub const NO_INPUT: i32 = 66;
+}
+
+/// One input row that could not be used: where it is and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub file: String,
+    /// Physical line (1-based) where the record starts.
+    pub line: u64,
+    /// The header of the column at fault, if one is.
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: ", self.file, self.line)?;
+        if let Some(c) = &self.column {
+            write!(f, "column \"{c}\": ")?;
+        }
+        f.write_str(&self.reason)
+    }
+}
+
+/// Everything that stops a run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command line or the settings make no sense.
+    #[error("{0}")]
+    Usage(String),
+    /// An input cannot be opened or read.
+    #[error("{path}: {source}")]
+    Open { path: String, source: io::Error },
+    /// The input as a whole is unusable (no header, no amount column...).
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    /// A single row is bad.
+    #[error("{0}")]
+    Row(RowError),
+    /// Bad rows stopped the report; the first few are kept.
+    #[error("{}", bad_rows_message(.shown, *.total))]
+    BadRows { shown: Vec<RowError>, total: u64 },
+    /// A sum grew past what can be held exactly.
+    #[error("{0}")]
+    Overflow(#[from] crate::aggregate::Overflow),
+}
+
+fn bad_rows_message(shown: &[RowError], total: u64) -> String {
+    let mut s = String::new();
+    for e in shown {
+        s.push_str(&e.to_string());
+        s.push('\n');
+    }
+    let more = if total > shown.len() as u64 { " or more" } else { "" };
+    s.push_str(&format!(
+        "stopped after {total}{more} bad row{}; no report was made (--skip-bad-rows reports from the good rows)",
+        if total == 1 { "" } else { "s" }
+    ));
+    s
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::Open { .. } => exit::NO_INPUT,
+            Error::File { .. } | Error::Row(_) | Error::BadRows { .. } | Error::Overflow(_) => exit::DATA,
+        }
+    }
+}
+
+/// The exit status for any error: the first typed error in its chain
+/// decides; a broken pipe is success (the reader has all it wanted).
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<Error>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<clap::Error>() {
+            return e.exit_code();
+        }
+    }
+    exit::FAILURE
+}
+
+/// True when the error is only a closed pipe on our output.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_error_format() {
+        let e = RowError { file: "deals.csv".into(), line: 57, column: Some("amount".into()), reason: "cannot read \"abc\" as an amount".into() };
+        assert_eq!(e.to_string(), "deals.csv:57: column \"amount\": cannot read \"abc\" as an amount");
+    }
+
+    #[test]
+    fn exit_codes() {
+        let usage = anyhow::Error::new(Error::Usage("x".into()));
+        assert_eq!(exit_code(&usage), 2);
+        let open = anyhow::Error::new(Error::Open { path: "a".into(), source: io::Error::from(io::ErrorKind::NotFound) });
+        assert_eq!(exit_code(&open.context("reading")), 66);
+        let other = anyhow::anyhow!("boom");
+        assert_eq!(exit_code(&other), 1);
+    }
+}

@@ -1,0 +1,333 @@
+//! Reading money exactly from the ways people and programs write it.
+//!
+//! `25 000,50 kr`, `1.234,56`, `1'234.56`, `(1 234,50)` and `1 234,50-` are
+//! all amounts. Whether `.` or `,` is the decimal separator is decided once
+//! per column (see `evidence`), never value by value, because `1.234` alone
+//! could be either. Parsing is our own, digit by digit, so nothing is ever
+//! rounded: a value that cannot be held exactly is refused.
+
+use rust_decimal::Decimal;
+
+/// Which character separates the decimals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DecimalStyle {
+    /// `1,234.56`
+    Point,
+    /// `1.234,56` or `1 234,56`
+    Comma,
+}
+
+impl DecimalStyle {
+    pub fn other(self) -> DecimalStyle {
+        match self {
+            DecimalStyle::Point => DecimalStyle::Comma,
+            DecimalStyle::Comma => DecimalStyle::Point,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DecimalStyle::Point => "decimal point",
+            DecimalStyle::Comma => "decimal comma",
+        }
+    }
+}
+
+/// The most integer digits an amount may have: 13 (under ten trillion).
+/// With at most `MAX_DECIMALS` decimals, a billion such amounts still add up
+/// exactly in a 96-bit decimal.
+pub const MAX_INTEGER_DIGITS: usize = 13;
+/// The most decimals an amount may have (trailing zeros do not count).
+pub const MAX_DECIMALS: usize = 6;
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("the amount is empty")]
+    Empty,
+    #[error("cannot read {0:?} as an amount")]
+    Invalid(String),
+    #[error("{0:?} has more than {MAX_INTEGER_DIGITS} digits before the decimals; amounts that large are refused so that every sum stays exact")]
+    TooLarge(String),
+    #[error("{0:?} has more than {MAX_DECIMALS} decimals; it is refused rather than rounded")]
+    TooPrecise(String),
+    #[error("{value:?} uses a {}, but the column uses a {} (as {decided_by:?} on line {line} shows)", .style.other().name(), .style.name())]
+    Mixed { value: String, style: DecimalStyle, decided_by: String, line: u64 },
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\t')
+}
+
+const CURRENCY_WORDS: [&str; 11] = ["sek", "eur", "usd", "nok", "dkk", "gbp", "chf", "kr.", "kr", ":-", ",-"];
+const CURRENCY_SIGNS: [char; 4] = ['€', '$', '£', '¤'];
+const MINUS: [char; 2] = ['-', '\u{2212}'];
+
+fn strip_prefix_ci<'a>(s: &'a str, word: &str) -> Option<&'a str> {
+    let head = s.get(..word.len())?;
+    head.eq_ignore_ascii_case(word).then(|| &s[word.len()..])
+}
+
+fn strip_suffix_ci<'a>(s: &'a str, word: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(word.len())?;
+    let tail = s.get(cut..)?;
+    tail.eq_ignore_ascii_case(word).then(|| &s[..cut])
+}
+
+/// Split a raw value into its sign and the bare number (digits and
+/// separators), dropping currency words and signs around it.
+fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
+    let invalid = || AmountError::Invalid(raw.to_string());
+    let mut s = raw.trim_matches(is_space);
+    if s.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    let mut negative = false;
+    let mut signs = 0;
+    if let Some(inner) = s.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        negative = true;
+        signs += 1;
+        s = inner.trim_matches(is_space);
+    }
+    // Peel signs and currency words off both ends until nothing changes.
+    loop {
+        let before = s;
+        for w in CURRENCY_WORDS {
+            if let Some(t) = strip_prefix_ci(s, w) {
+                s = t;
+            }
+            if let Some(t) = strip_suffix_ci(s, w) {
+                s = t;
+            }
+        }
+        s = s.trim_matches(is_space);
+        if let Some(t) = s.strip_prefix(MINUS) {
+            negative = true;
+            signs += 1;
+            s = t;
+        } else if let Some(t) = s.strip_prefix('+') {
+            signs += 1;
+            s = t;
+        } else if let Some(t) = s.strip_suffix(MINUS) {
+            negative = true;
+            signs += 1;
+            s = t;
+        }
+        s = s.trim_start_matches(CURRENCY_SIGNS).trim_end_matches(CURRENCY_SIGNS);
+        s = s.trim_matches(is_space);
+        if s == before {
+            break;
+        }
+    }
+    if signs > 1 || s.is_empty() {
+        return Err(invalid());
+    }
+    let first_last_digit = s.chars().next().is_some_and(|c| c.is_ascii_digit()) && s.chars().last().is_some_and(|c| c.is_ascii_digit());
+    let allowed = s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == '\'' || is_space(c));
+    if !first_last_digit || !allowed {
+        return Err(invalid());
+    }
+    Ok((negative, s))
+}
+
+/// What one value says about the column's decimal separator: `None` when it
+/// says nothing (`25000`, `1 234`) or is ambiguous (`1.234`, `1,500`).
+pub fn evidence(raw: &str) -> Option<DecimalStyle> {
+    let (_, s) = split_sign(raw).ok()?;
+    let dots = s.matches('.').count();
+    let commas = s.matches(',').count();
+    let other = |c: char| if c == '.' { DecimalStyle::Comma } else { DecimalStyle::Point };
+    let same = |c: char| if c == '.' { DecimalStyle::Point } else { DecimalStyle::Comma };
+    match (dots, commas) {
+        (0, 0) => None,
+        (d, c) if d > 0 && c > 0 => {
+            let last = s.rfind(['.', ',']).map(|i| s.as_bytes()[i] as char)?;
+            Some(same(last))
+        }
+        (d, c) => {
+            let (n, sep) = if d > 0 { (d, '.') } else { (c, ',') };
+            if n > 1 {
+                return Some(other(sep));
+            }
+            let (int, frac) = s.split_once(sep)?;
+            let int_digits = int.chars().filter(|c| c.is_ascii_digit()).count();
+            let grouped = int.contains(|c: char| is_space(c) || c == '\'');
+            // "1.234" could be a thousand or one and a bit; anything else
+            // after or before the separator tells which it is.
+            if frac.len() != 3 || grouped || int_digits > 3 || int == "0" {
+                Some(same(sep))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// True when the value has a separator whose meaning depends on the column.
+pub fn is_ambiguous(raw: &str) -> bool {
+    evidence(raw).is_none() && raw.contains(['.', ','])
+}
+
+/// Parse an amount, given the column's decimal style.
+pub fn parse_amount(raw: &str, style: DecimalStyle) -> Result<Decimal, AmountError> {
+    let invalid = || AmountError::Invalid(raw.trim().to_string());
+    let (negative, s) = split_sign(raw)?;
+    let (dec_sep, other_sep) = match style {
+        DecimalStyle::Point => ('.', ','),
+        DecimalStyle::Comma => (',', '.'),
+    };
+    let (int, frac) = match s.split_once(dec_sep) {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let frac = frac.unwrap_or("");
+    if !frac.bytes().all(|b| b.is_ascii_digit()) || (frac.is_empty() && s.contains(dec_sep)) {
+        return Err(invalid());
+    }
+    // Integer part: digits in groups of three after the first, one kind of
+    // group separator at most.
+    let mut group_sep: Option<char> = None;
+    let mut groups: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in int.char_indices() {
+        if c.is_ascii_digit() {
+            continue;
+        }
+        let kind = if is_space(c) { ' ' } else { c };
+        if kind != ' ' && kind != '\'' && kind != other_sep {
+            return Err(invalid());
+        }
+        if group_sep.is_some_and(|g| g != kind) {
+            return Err(invalid());
+        }
+        group_sep = Some(kind);
+        groups.push(&int[start..i]);
+        start = i + c.len_utf8();
+    }
+    groups.push(&int[start..]);
+    if groups.len() > 1 {
+        let first_ok = (1..=3).contains(&groups[0].len());
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return Err(invalid());
+        }
+    }
+    let int_digits: String = groups.concat();
+    let significant = int_digits.trim_start_matches('0');
+    if significant.len() > MAX_INTEGER_DIGITS {
+        return Err(AmountError::TooLarge(raw.trim().to_string()));
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > MAX_DECIMALS {
+        return Err(AmountError::TooPrecise(raw.trim().to_string()));
+    }
+    let mut mantissa: i128 = 0;
+    for b in significant.bytes().chain(frac.bytes()) {
+        mantissa = mantissa * 10 + i128::from(b - b'0');
+    }
+    if negative {
+        mantissa = -mantissa;
+    }
+    Ok(Decimal::from_i128_with_scale(mantissa, frac.len() as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DecimalStyle::{Comma, Point};
+    use super::*;
+
+    fn ok(raw: &str, style: DecimalStyle) -> String {
+        parse_amount(raw, style).unwrap_or_else(|e| panic!("{raw:?}: {e}")).to_string()
+    }
+
+    #[test]
+    fn every_written_form() {
+        let cases: &[(&str, DecimalStyle, &str)] = &[
+            ("25000", Point, "25000"),
+            ("25000", Comma, "25000"),
+            ("25 000", Comma, "25000"),
+            ("25 000,50", Comma, "25000.5"),
+            ("25 000,50 kr", Comma, "25000.5"),
+            ("25000kr", Comma, "25000"),
+            ("SEK 1 234", Comma, "1234"),
+            ("1\u{a0}234,50", Comma, "1234.5"),
+            ("1\u{202f}234,50", Comma, "1234.5"),
+            ("1.234,56", Comma, "1234.56"),
+            ("1'234.56", Point, "1234.56"),
+            ("1,234.56", Point, "1234.56"),
+            ("€1.234,56", Comma, "1234.56"),
+            ("-1 234,50", Comma, "-1234.5"),
+            ("\u{2212}1 234,50", Comma, "-1234.5"),
+            ("(1 234,50)", Comma, "-1234.5"),
+            ("1 234,50-", Comma, "-1234.5"),
+            ("-€1.234,56", Comma, "-1234.56"),
+            ("1 029kr", Comma, "1029"),
+            ("764,17kr", Comma, "764.17"),
+            ("1.234", Comma, "1234"),
+            ("1.234", Point, "1.234"),
+            ("0.10", Point, "0.1"),
+            ("+5", Point, "5"),
+            ("100:-", Comma, "100"),
+            ("1.234.567,5", Comma, "1234567.5"),
+            ("9999999999999.999999", Point, "9999999999999.999999"),
+            ("1.50000000", Point, "1.5"),
+            ("-0", Point, "0"),
+        ];
+        for (raw, style, want) in cases {
+            assert_eq!(ok(raw, *style), *want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn refusals() {
+        let bad: &[(&str, DecimalStyle)] = &[
+            ("abc", Point),
+            ("1_000", Point),
+            ("1e3", Point),
+            ("1.2.3", Point),
+            ("12,34", Point),
+            ("1 23", Comma),
+            ("1,234.56", Comma),
+            ("--5", Point),
+            ("(-5)", Point),
+            ("5.", Point),
+            (".5", Point),
+            ("kr", Comma),
+            ("1 234'567", Point),
+            ("0x10", Point),
+            ("NaN", Point),
+        ];
+        for (raw, style) in bad {
+            assert!(matches!(parse_amount(raw, *style), Err(AmountError::Invalid(_))), "{raw:?} should be invalid");
+        }
+        assert_eq!(parse_amount("  ", Point), Err(AmountError::Empty));
+        assert!(matches!(parse_amount("10000000000000", Point), Err(AmountError::TooLarge(_))));
+        assert!(matches!(parse_amount("12345678901234567890123456789", Point), Err(AmountError::TooLarge(_))));
+        assert!(matches!(parse_amount("1.1234567", Point), Err(AmountError::TooPrecise(_))));
+    }
+
+    #[test]
+    fn evidence_per_value() {
+        let cases: &[(&str, Option<DecimalStyle>)] = &[
+            ("25000", None),
+            ("25 000", None),
+            ("1.234", None),
+            ("1,500", None),
+            ("1.5", Some(Point)),
+            ("1,5", Some(Comma)),
+            ("1.234,56", Some(Comma)),
+            ("1,234.56", Some(Point)),
+            ("1.234.567", Some(Comma)),
+            ("1,234,567", Some(Point)),
+            ("25 000,50 kr", Some(Comma)),
+            ("1234.567", Some(Point)),
+            ("0,123", Some(Comma)),
+            ("1 234,567", Some(Comma)),
+            ("1.2345", Some(Point)),
+            ("abc", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(evidence(raw), *want, "{raw:?}");
+        }
+        assert!(is_ambiguous("1.234"));
+        assert!(!is_ambiguous("1234"));
+    }
+}

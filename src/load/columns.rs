@@ -1,0 +1,243 @@
+//! Finding the columns that matter by their headers.
+//!
+//! Exports name the same thing many ways (`Belopp`, `Deal Amount`, `order
+//! total`), in English and Swedish. A header is compared after trimming,
+//! lower-casing and treating spaces, hyphens and underscores alike. A flag
+//! such as `--amount-col` names a column outright.
+
+use std::collections::HashMap;
+
+/// A column the tool understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Amount,
+    Date,
+    Customer,
+    Seller,
+    Currency,
+    Order,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] = [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Amount => "amount",
+            Field::Date => "date",
+            Field::Customer => "customer",
+            Field::Seller => "seller",
+            Field::Currency => "currency",
+            Field::Order => "order",
+        }
+    }
+
+    pub fn flag(self) -> &'static str {
+        match self {
+            Field::Amount => "--amount-col",
+            Field::Date => "--date-col",
+            Field::Customer => "--customer-col",
+            Field::Seller => "--seller-col",
+            Field::Currency => "--currency-col",
+            Field::Order => "--order-col",
+        }
+    }
+
+    /// Header names recognised for this field, most specific first.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Amount => &[
+                "amount", "value", "total", "order_value", "belopp", "summa", "ordervärde", "deal_amount", "deal_value",
+                "order_total", "total_amount", "amount_sek", "net_amount", "order_amount", "grand_total", "total_price",
+                "revenue", "sales", "ordersumma", "totalbelopp", "nettobelopp", "affärsvärde", "värde", "försäljning",
+                "amount_(sek)", "belopp_(kr)", "belopp_kr", "summa_kr",
+            ],
+            Field::Date => &[
+                "date", "order_date", "close_date", "datum", "orderdatum", "closed_date", "closedate", "closed_at",
+                "created_at", "created", "deal_date", "won_date", "date_closed", "invoice_date", "fakturadatum",
+                "affärsdatum", "stängningsdatum", "avslutsdatum", "beställningsdatum", "order_created", "purchase_date",
+                "transaction_date",
+            ],
+            Field::Customer => &[
+                "customer", "client", "account", "kund", "customer_name", "account_name", "client_name", "company",
+                "company_name", "kundnamn", "företag", "företagsnamn", "organisation", "organization", "buyer",
+                "billing_name", "kund_namn", "klient",
+            ],
+            Field::Seller => &[
+                "seller", "salesperson", "sales_rep", "owner", "säljare", "deal_owner", "account_owner", "rep",
+                "sales_person", "salesman", "sales_representative", "ansvarig", "säljansvarig", "kundansvarig",
+                "handläggare", "assigned_to", "agent",
+            ],
+            Field::Currency => &["currency", "valuta", "currency_code", "valutakod", "curr"],
+            Field::Order => &[
+                "order_id", "deal_id", "order", "ordernr", "affärsnr", "order_number", "order_no", "ordernummer",
+                "affärsnummer", "deal_number", "order_nr",
+            ],
+        }
+    }
+}
+
+/// Compare headers the way people mean them.
+pub fn normalize(header: &str) -> String {
+    let t = header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let mut out = String::with_capacity(t.len());
+    let mut gap = false;
+    for c in t.chars() {
+        if c.is_whitespace() || c == '-' || c == '_' {
+            gap = true;
+        } else {
+            if gap && !out.is_empty() {
+                out.push('_');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Where each field is, by column index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    pub headers: Vec<String>,
+    found: HashMap<Field, usize>,
+}
+
+impl ColumnMap {
+    pub fn get(&self, field: Field) -> Option<usize> {
+        self.found.get(&field).copied()
+    }
+
+    /// The header of a column, as written in the file.
+    pub fn header(&self, field: Field) -> &str {
+        self.get(field).map(|i| self.headers[i].trim()).unwrap_or(field.name())
+    }
+
+    /// The index of a column named by its header (any column, for `--by`
+    /// on a column of the user's choice).
+    pub fn find(&self, name: &str) -> Option<usize> {
+        let want = normalize(name);
+        self.headers.iter().position(|h| normalize(h) == want)
+    }
+}
+
+/// Map headers to fields. `named` holds the columns given by flags;
+/// `required` the fields this run needs.
+pub fn map_columns(headers: &[String], named: &HashMap<Field, String>, required: &[Field]) -> Result<ColumnMap, String> {
+    let norm: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
+    let mut found: HashMap<Field, usize> = HashMap::new();
+    // Columns named by flags first; then aliases, among the columns left.
+    for (field, name) in named {
+        let want = normalize(name);
+        let hits: Vec<usize> = (0..norm.len()).filter(|&i| norm[i] == want).collect();
+        match hits.as_slice() {
+            [i] => {
+                found.insert(*field, *i);
+            }
+            [] => return Err(format!("{} names the column \"{name}\", but the headers are: {}", field.flag(), list(headers))),
+            _ => return Err(format!("the header \"{name}\" appears {} times; rename one of them", hits.len())),
+        }
+    }
+    for field in Field::ALL {
+        if found.contains_key(&field) {
+            continue;
+        }
+        for alias in field.aliases() {
+            let hits: Vec<usize> =
+                (0..norm.len()).filter(|&i| norm[i] == *alias && !found.values().any(|&t| t == i)).collect();
+            match hits.as_slice() {
+                [] => continue,
+                [i] => {
+                    found.insert(field, *i);
+                    break;
+                }
+                _ => {
+                    return Err(format!(
+                        "the header \"{}\" appears {} times, so the {} column is ambiguous; rename one or name it with {}",
+                        headers[hits[0]].trim(),
+                        hits.len(),
+                        field.name(),
+                        field.flag()
+                    ));
+                }
+            }
+        }
+    }
+    let missing: Vec<Field> = required.iter().copied().filter(|f| !found.contains_key(f)).collect();
+    if let Some(first) = missing.first() {
+        let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
+        return Err(format!(
+            "no {} column found; the headers are: {}; name the column with {}{}",
+            names.join(" or "),
+            list(headers),
+            first.flag(),
+            if missing.len() > 1 { format!(" (and {})", missing[1..].iter().map(|f| f.flag()).collect::<Vec<_>>().join(", ")) } else { String::new() }
+        ));
+    }
+    Ok(ColumnMap { headers: headers.to_vec(), found })
+}
+
+fn list(headers: &[String]) -> String {
+    if headers.is_empty() {
+        return "(none)".into();
+    }
+    headers.iter().map(|h| format!("\"{}\"", h.trim())).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn normalizes_headers() {
+        assert_eq!(normalize("  Close Date "), "close_date");
+        assert_eq!(normalize("\u{feff}Order-Date"), "order_date");
+        assert_eq!(normalize("ORDERVÄRDE"), "ordervärde");
+        assert_eq!(normalize("sales  rep"), "sales_rep");
+    }
+
+    #[test]
+    fn finds_english_and_swedish_headers() {
+        let m = map_columns(&h(&["Datum", "Kund", "Säljare", "Belopp", "Valuta"]), &HashMap::new(), &[Field::Amount, Field::Date]).unwrap();
+        assert_eq!(m.get(Field::Date), Some(0));
+        assert_eq!(m.get(Field::Customer), Some(1));
+        assert_eq!(m.get(Field::Seller), Some(2));
+        assert_eq!(m.get(Field::Amount), Some(3));
+        assert_eq!(m.get(Field::Currency), Some(4));
+        let m = map_columns(&h(&["Close Date", "Deal Amount", "Deal Owner", "Company"]), &HashMap::new(), &[Field::Amount]).unwrap();
+        assert_eq!((m.get(Field::Date), m.get(Field::Amount), m.get(Field::Seller), m.get(Field::Customer)), (Some(0), Some(1), Some(2), Some(3)));
+    }
+
+    #[test]
+    fn flags_name_columns() {
+        let named = HashMap::from([(Field::Amount, "Netto".to_string())]);
+        let m = map_columns(&h(&["date", "Netto", "amount"]), &named, &[Field::Amount]).unwrap();
+        assert_eq!(m.get(Field::Amount), Some(1));
+        let err = map_columns(&h(&["date", "x"]), &named, &[Field::Amount]).unwrap_err();
+        assert_eq!(err, "--amount-col names the column \"Netto\", but the headers are: \"date\", \"x\"");
+    }
+
+    #[test]
+    fn missing_columns_list_the_headers() {
+        let err = map_columns(&h(&["when", "what"]), &HashMap::new(), &[Field::Amount, Field::Date]).unwrap_err();
+        assert_eq!(err, "no amount or date column found; the headers are: \"when\", \"what\"; name the column with --amount-col (and --date-col)");
+    }
+
+    #[test]
+    fn duplicate_headers_are_refused() {
+        let err = map_columns(&h(&["date", "amount", "Amount"]), &HashMap::new(), &[Field::Amount]).unwrap_err();
+        assert!(err.starts_with("the header \"amount\" appears 2 times"), "{err}");
+    }
+
+    #[test]
+    fn a_named_column_wins_over_an_alias() {
+        let named = HashMap::from([(Field::Customer, "owner".to_string())]);
+        let m = map_columns(&h(&["date", "amount", "owner"]), &named, &[]).unwrap();
+        assert_eq!(m.get(Field::Customer), Some(2));
+        assert_eq!(m.get(Field::Seller), None);
+    }
+}

@@ -1,0 +1,140 @@
+//! Reading delimited text: comma, semicolon, tab or pipe, detected from the
+//! header line unless `--delimiter` says which.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use crate::error::{Error, RowError};
+use crate::load::amount::DecimalStyle;
+use crate::load::columns::{map_columns, Field};
+use crate::load::rows::{ReadOptions, RowParser, Sink};
+use crate::load::source::Opened;
+
+/// The delimiters tried, in order of preference on a tie.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Pick the delimiter that splits the first non-blank line into the most
+/// fields, counting only outside quotes.
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let mut counts = [0usize; 4];
+    let mut quoted = false;
+    let mut started = false;
+    for &b in text {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => {
+                if started {
+                    break;
+                }
+            }
+            _ if !quoted => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            started = true;
+        }
+    }
+    let best = (0..4).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    if counts[best] == 0 { b',' } else { DELIMITERS[best] }
+}
+
+/// Read a delimited file into `sink`.
+pub fn read(
+    opened: Opened,
+    delimiter: Option<u8>,
+    named: &HashMap<Field, String>,
+    required: &[Field],
+    options: &ReadOptions,
+    sink: &mut dyn Sink,
+) -> Result<ControlFlow<()>, Error> {
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&opened.head));
+    let name = opened.name.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(opened.reader);
+    let mut record = csv::ByteRecord::new();
+    let read_err = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Open { path: name.clone(), source },
+        other => Error::File { path: name.clone(), message: format!("{other:?}") },
+    };
+
+    // The header: the first record that is not blank.
+    let headers: Vec<String> = loop {
+        if !reader.read_byte_record(&mut record).map_err(read_err)? {
+            return Err(Error::File { path: name.clone(), message: "the file is empty: a header row naming the columns is expected".into() });
+        }
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let line = record.position().map_or(1, |p| p.line());
+        let mut headers = Vec::with_capacity(record.len());
+        for field in record.iter() {
+            match std::str::from_utf8(field) {
+                Ok(s) => headers.push(s.to_string()),
+                Err(_) => {
+                    return Err(Error::File { path: name.clone(), message: format!("line {line}: the header is not valid text; try --encoding windows-1252") });
+                }
+            }
+        }
+        break headers;
+    };
+    let map = map_columns(&headers, named, required).map_err(|message| Error::File { path: name.clone(), message })?;
+    let mut options = options.clone();
+    if options.default_decimal.is_none() {
+        options.default_decimal = Some(if delimiter == b';' { DecimalStyle::Comma } else { DecimalStyle::Point });
+    }
+    let mut parser = RowParser::new(&name, map, &options);
+    loop {
+        if !reader.read_byte_record(&mut record).map_err(read_err)? {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let mut fields: Vec<&str> = Vec::with_capacity(headers.len());
+        let mut bad = None;
+        for (i, field) in record.iter().enumerate() {
+            match std::str::from_utf8(field) {
+                Ok(s) => fields.push(s),
+                Err(_) => {
+                    bad = Some(i);
+                    fields.push("");
+                }
+            }
+        }
+        if let Some(i) = bad {
+            let column = parser.columns().headers.get(i).map(|h| h.trim().to_string());
+            let e = RowError { file: name.clone(), line, column, reason: "the value is not valid UTF-8 text; try --encoding windows-1252".into() };
+            if sink.reject(e, &fields).is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+            continue;
+        }
+        if parser.push(line, &fields, sink).is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
+    }
+    parser.finish(sink)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_delimiters() {
+        assert_eq!(sniff_delimiter(b"date,amount\n1,2"), b',');
+        assert_eq!(sniff_delimiter(b"Datum;Kund;Belopp\n"), b';');
+        assert_eq!(sniff_delimiter(b"date\tamount\r\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"date|amount|who\n"), b'|');
+        assert_eq!(sniff_delimiter(b"\"a,b\";c\n"), b';');
+        assert_eq!(sniff_delimiter(b"\n\ndate;amount\n"), b';');
+        assert_eq!(sniff_delimiter(b"amount\n"), b',');
+    }
+}

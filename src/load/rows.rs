@@ -1,0 +1,262 @@
+//! Turning a row of text fields into a deal, whatever the source format.
+//!
+//! CSV, JSON and spreadsheet loaders all hand rows of strings to a
+//! `RowParser`, which knows where the columns are and decides once per
+//! column how amounts and dates are written. A value whose meaning depends
+//! on that decision (`1.234`, `03/04/2013`) waits, with its row, until the
+//! column has shown which style it uses, so no value is ever guessed alone.
+
+use std::ops::ControlFlow;
+
+use crate::error::{Error, RowError};
+use crate::load::amount::{self, AmountError, DecimalStyle};
+use crate::load::columns::{ColumnMap, Field};
+use crate::load::date::{self, DateOrder};
+use crate::model::Deal;
+
+/// Where deals and rejected rows go.
+pub trait Sink {
+    /// A deal read from `line`. `Break` stops reading.
+    fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()>;
+    /// A row that cannot be used. `Break` stops reading.
+    fn reject(&mut self, error: RowError, fields: &[&str]) -> ControlFlow<()>;
+}
+
+/// A per-column decision and what settled it.
+#[derive(Clone, Debug)]
+enum Decision<T> {
+    Open,
+    /// Given by a flag or setting.
+    Given(T),
+    /// Settled by a value: (style, value, line).
+    Seen(T, String, u64),
+}
+
+impl<T: Copy> Decision<T> {
+    fn get(&self) -> Option<T> {
+        match self {
+            Decision::Open => None,
+            Decision::Given(t) | Decision::Seen(t, _, _) => Some(*t),
+        }
+    }
+}
+
+/// How values are read, from flags or settings.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    pub decimal: Option<DecimalStyle>,
+    /// Used when no value of the column says which separator it uses.
+    pub default_decimal: Option<DecimalStyle>,
+    pub date_order: Option<DateOrder>,
+}
+
+pub struct RowParser {
+    file: String,
+    map: ColumnMap,
+    amount: usize,
+    date: usize,
+    customer: Option<usize>,
+    seller: Option<usize>,
+    currency: Option<usize>,
+    order: Option<usize>,
+    width: usize,
+    decimal: Decision<DecimalStyle>,
+    default_decimal: DecimalStyle,
+    dates: Decision<DateOrder>,
+    pending: Vec<(u64, Vec<String>)>,
+    scratch: [String; 3],
+}
+
+impl RowParser {
+    pub fn new(file: &str, map: ColumnMap, options: &ReadOptions) -> RowParser {
+        let amount = map.get(Field::Amount).expect("amount column required");
+        let date = map.get(Field::Date).expect("date column required");
+        RowParser {
+            file: file.to_string(),
+            amount,
+            date,
+            customer: map.get(Field::Customer),
+            seller: map.get(Field::Seller),
+            currency: map.get(Field::Currency),
+            order: map.get(Field::Order),
+            width: map.headers.len(),
+            decimal: options.decimal.map_or(Decision::Open, Decision::Given),
+            default_decimal: options.default_decimal.unwrap_or(DecimalStyle::Point),
+            dates: options.date_order.map_or(Decision::Open, Decision::Given),
+            pending: Vec::new(),
+            scratch: Default::default(),
+            map,
+        }
+    }
+
+    pub fn columns(&self) -> &ColumnMap {
+        &self.map
+    }
+
+    fn error(&self, line: u64, field: Option<Field>, reason: String) -> RowError {
+        RowError { file: self.file.clone(), line, column: field.map(|f| self.map.header(f).to_string()), reason }
+    }
+
+    /// Read one row. Rows whose fields are all empty are not rows (as blank
+    /// lines are not) and are passed over.
+    pub fn push(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            return ControlFlow::Continue(());
+        }
+        // A trailing empty field (a delimiter at the end of the line) is fine.
+        let mut n = fields.len();
+        while n > self.width && fields[n - 1].trim().is_empty() {
+            n -= 1;
+        }
+        if n != self.width {
+            let e = self.error(line, None, format!("the row has {n} fields but the header has {}", self.width));
+            return sink.reject(e, fields);
+        }
+        let raw_amount = fields[self.amount];
+        let raw_date = fields[self.date];
+
+        // Decide the column styles from this row if it shows them.
+        if self.decimal.get().is_none() {
+            if let Some(style) = amount::evidence(raw_amount) {
+                self.decimal = Decision::Seen(style, raw_amount.trim().to_string(), line);
+                self.flush_pending(sink)?;
+            }
+        }
+        if self.dates.get().is_none() {
+            if let Some(order) = date::evidence(raw_date) {
+                self.dates = Decision::Seen(order, raw_date.trim().to_string(), line);
+                self.flush_pending(sink)?;
+            }
+        }
+        let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(raw_amount);
+        let wait_date = self.dates.get().is_none() && date::is_ambiguous(raw_date);
+        if wait_amount || wait_date {
+            self.pending.push((line, fields.iter().map(|f| f.to_string()).collect()));
+            return ControlFlow::Continue(());
+        }
+        self.parse(line, fields, sink)
+    }
+
+    fn flush_pending(&mut self, sink: &mut dyn Sink) -> ControlFlow<()> {
+        let pending = std::mem::take(&mut self.pending);
+        for (line, fields) in pending {
+            let refs: Vec<&str> = fields.iter().map(|s| s.as_str()).collect();
+            let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(refs[self.amount]);
+            let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
+            if wait_amount || wait_date {
+                self.pending.push((line, fields));
+                continue;
+            }
+            self.parse(line, &refs, sink)?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// At the end of the input: settle what no value settled and read the
+    /// rows that waited for it.
+    pub fn finish(&mut self, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
+        if self.pending.is_empty() {
+            return Ok(ControlFlow::Continue(()));
+        }
+        if self.decimal.get().is_none() {
+            self.decimal = Decision::Given(self.default_decimal);
+        }
+        if self.dates.get().is_none() {
+            if let Some((line, fields)) = self.pending.iter().find(|(_, f)| date::is_ambiguous(&f[self.date])) {
+                return Err(Error::File {
+                    path: self.file.clone(),
+                    message: format!(
+                        "column \"{}\": no date in the column shows whether it is day first or month first (line {line}: \"{}\"); say which with --date-format dmy or --date-format mdy",
+                        self.map.header(Field::Date),
+                        fields[self.date].trim()
+                    ),
+                });
+            }
+        }
+        Ok(self.flush_pending(sink))
+    }
+
+    fn parse(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
+        let raw_amount = fields[self.amount];
+        let style = self.decimal.get().unwrap_or(self.default_decimal);
+        if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, amount::evidence(raw_amount)) {
+            if seen != *decided {
+                let e = AmountError::Mixed { value: raw_amount.trim().to_string(), style: *decided, decided_by: by.clone(), line: *by_line };
+                let err = self.error(line, Some(Field::Amount), e.to_string());
+                return sink.reject(err, fields);
+            }
+        }
+        let amount = match amount::parse_amount(raw_amount, style) {
+            Ok(a) => a,
+            Err(e) => {
+                let err = self.error(line, Some(Field::Amount), e.to_string());
+                return sink.reject(err, fields);
+            }
+        };
+        let date = match date::parse_iso_fast(fields[self.date].as_bytes()) {
+            Some(d) => d,
+            None => match date::parse_date(fields[self.date], self.dates.get()) {
+                Ok(d) => d,
+                Err(e) => {
+                    let err = self.error(line, Some(Field::Date), e.to_string());
+                    return sink.reject(err, fields);
+                }
+            },
+        };
+        let [customer, seller, currency] = &mut self.scratch;
+        clean_name(self.customer.map_or("", |i| fields[i]), customer);
+        clean_name(self.seller.map_or("", |i| fields[i]), seller);
+        clean_name(self.currency.map_or("", |i| fields[i]), currency);
+        currency.make_ascii_uppercase();
+        let order = self.order.map_or("", |i| fields[i].trim());
+        let deal = Deal { amount, date, customer, seller, currency, order };
+        sink.deal(line, &deal)
+    }
+}
+
+/// Tidy a name: trim, collapse runs of white space (no-break spaces too)
+/// into one space, drop zero-width characters and turn control characters
+/// into spaces.
+pub fn clean_name(raw: &str, out: &mut String) {
+    out.clear();
+    let t = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    if t.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ') && !t.contains("  ") {
+        out.push_str(t); // the common case: nothing to tidy
+        return;
+    }
+    let mut gap = false;
+    for c in t.chars() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+    }
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_tidied() {
+        let mut s = String::new();
+        clean_name("  Acme\u{a0}\u{a0}AB ", &mut s);
+        assert_eq!(s, "Acme AB");
+        clean_name("Ac\u{200b}me\tAB\u{1f}x", &mut s);
+        assert_eq!(s, "Acme AB x");
+        clean_name("Plain Name", &mut s);
+        assert_eq!(s, "Plain Name");
+    }
+}

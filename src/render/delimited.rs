@@ -1,0 +1,16 @@
+//! CSV and TSV: a header row and plain numbers (dot decimal, no grouping,
+//! no currency sign), ready for a spreadsheet or another program.
+
+use std::io::{self, Write};
+
+use crate::aggregate::Report;
+use crate::render::{cells, columns};
+
+pub fn render(report: &Report, delimiter: u8, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(out);
+    w.write_record(columns(report))?;
+    for row in cells(report) {
+        w.write_record(row.iter().map(|v| v.plain()))?;
+    }
+    w.flush()
+}
