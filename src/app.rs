@@ -12,8 +12,8 @@ use anyhow::Context;
 use crate::aggregate::{self, Partials, Period};
 use crate::cli::{Cli, Command, ReportArgs};
 use crate::config::{InputSettings, ReportSettings};
-use crate::error::{exit, Error};
-use crate::load::{self, source, Field, InputFormat};
+use crate::error::{Error, exit};
+use crate::load::{self, Field, InputFormat, source};
 use crate::model::{Dimension, RowAccounting};
 use crate::pipeline::{Collector, Filter};
 use crate::render::{self, RenderOptions};
@@ -35,7 +35,13 @@ pub struct Loaded {
 }
 
 /// Read every input into one set of partials.
-pub fn load_partials(files: &[String], period: Period, by: &[Dimension], filter: &Filter, input: &InputSettings) -> Result<Loaded, Error> {
+pub fn load_partials(
+    files: &[String],
+    period: Period,
+    by: &[Dimension],
+    filter: &Filter,
+    input: &InputSettings,
+) -> Result<Loaded, Error> {
     let mut required = vec![Field::Amount, Field::Date];
     if by.contains(&Dimension::Customer) {
         required.push(Field::Customer);
@@ -57,7 +63,9 @@ pub fn load_partials(files: &[String], period: Period, by: &[Dimension], filter:
         let before = collector.accounting.read;
         collector.set_file(&name);
         let flow = match source::detect_format(path, &opened.head) {
-            InputFormat::Csv => load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut collector)?,
+            InputFormat::Csv => {
+                load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut collector)?
+            }
             InputFormat::Json | InputFormat::Excel => {
                 return Err(Error::File { path: name, message: "only CSV input is read so far".into() });
             }
@@ -86,7 +94,11 @@ pub fn tell(loaded: &Loaded, verbose: bool, err: &mut dyn Write) -> io::Result<(
         }
     }
     if verbose {
-        writeln!(err, "aov: rows: {} read, {} used, {} filtered out, {} rejected", a.read, a.used, a.filtered, a.rejected)?;
+        writeln!(
+            err,
+            "aov: rows: {} read, {} used, {} filtered out, {} rejected",
+            a.read, a.used, a.filtered, a.rejected
+        )?;
     }
     Ok(())
 }

@@ -26,7 +26,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// AOV per period (and per customer or seller) with the change from the previous period.
-    #[command(after_help = "Examples:\n  aov report deals.csv --period month\n  aov report deals.csv --by customer --period week --from 2013-01-01 --to 2013-06-30\n  aov report jan.csv feb.csv --by seller --format csv > aov.csv")]
+    #[command(
+        after_help = "Examples:\n  aov report deals.csv --period month\n  aov report deals.csv --by customer --period week --from 2013-01-01 --to 2013-06-30\n  aov report jan.csv feb.csv --by seller --format csv > aov.csv"
+    )]
     Report(ReportArgs),
 }
 

@@ -109,7 +109,12 @@ mod tests {
 
     #[test]
     fn row_error_format() {
-        let e = RowError { file: "deals.csv".into(), line: 57, column: Some("amount".into()), reason: "cannot read \"abc\" as an amount".into() };
+        let e = RowError {
+            file: "deals.csv".into(),
+            line: 57,
+            column: Some("amount".into()),
+            reason: "cannot read \"abc\" as an amount".into(),
+        };
         assert_eq!(e.to_string(), "deals.csv:57: column \"amount\": cannot read \"abc\" as an amount");
     }
 
@@ -117,7 +122,8 @@ mod tests {
     fn exit_codes() {
         let usage = anyhow::Error::new(Error::Usage("x".into()));
         assert_eq!(exit_code(&usage), 2);
-        let open = anyhow::Error::new(Error::Open { path: "a".into(), source: io::Error::from(io::ErrorKind::NotFound) });
+        let open =
+            anyhow::Error::new(Error::Open { path: "a".into(), source: io::Error::from(io::ErrorKind::NotFound) });
         assert_eq!(exit_code(&open.context("reading")), 66);
         let other = anyhow::anyhow!("boom");
         assert_eq!(exit_code(&other), 1);

@@ -186,9 +186,15 @@ impl Sink for Collector<'_> {
             }
             Some(o) => {
                 if o.customer != deal.customer {
-                    Some(format!("order \"{}\" has lines for customers \"{}\" and \"{}\"", deal.order, o.customer, deal.customer))
+                    Some(format!(
+                        "order \"{}\" has lines for customers \"{}\" and \"{}\"",
+                        deal.order, o.customer, deal.customer
+                    ))
                 } else if o.currency != deal.currency {
-                    Some(format!("order \"{}\" has lines in currencies \"{}\" and \"{}\"", deal.order, o.currency, deal.currency))
+                    Some(format!(
+                        "order \"{}\" has lines in currencies \"{}\" and \"{}\"",
+                        deal.order, o.currency, deal.currency
+                    ))
                 } else {
                     match exact_add(o.amount, deal.amount) {
                         Some(sum) => {

@@ -61,17 +61,11 @@ impl Ratio {
     }
 
     pub fn sub(&self, other: &Ratio) -> Ratio {
-        Ratio {
-            num: &self.num * &other.den - &other.num * &self.den,
-            den: &self.den * &other.den,
-        }
+        Ratio { num: &self.num * &other.den - &other.num * &self.den, den: &self.den * &other.den }
     }
 
     pub fn add(&self, other: &Ratio) -> Ratio {
-        Ratio {
-            num: &self.num * &other.den + &other.num * &self.den,
-            den: &self.den * &other.den,
-        }
+        Ratio { num: &self.num * &other.den + &other.num * &self.den, den: &self.den * &other.den }
     }
 
     pub fn mul(&self, other: &Ratio) -> Ratio {
@@ -132,7 +126,8 @@ impl Fixed {
     pub fn parts(&self) -> (String, String) {
         let digits = self.value.abs().to_string();
         let dp = self.dp as usize;
-        let padded = if digits.len() <= dp { format!("{}{}", "0".repeat(dp + 1 - digits.len()), digits) } else { digits };
+        let padded =
+            if digits.len() <= dp { format!("{}{}", "0".repeat(dp + 1 - digits.len()), digits) } else { digits };
         let (int, frac) = padded.split_at(padded.len() - dp);
         (int.to_string(), frac.to_string())
     }
@@ -142,11 +137,7 @@ impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (int, frac) = self.parts();
         let sign = if self.is_negative() { "-" } else { "" };
-        if frac.is_empty() {
-            write!(f, "{sign}{int}")
-        } else {
-            write!(f, "{sign}{int}.{frac}")
-        }
+        if frac.is_empty() { write!(f, "{sign}{int}") } else { write!(f, "{sign}{int}.{frac}") }
     }
 }
 

@@ -10,4 +10,4 @@ pub mod report;
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};
 pub use period::{Period, PeriodKey};
-pub use report::{build, Report, ReportRow, TotalRow};
+pub use report::{Report, ReportRow, TotalRow, build};

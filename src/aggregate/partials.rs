@@ -119,17 +119,21 @@ impl Partials {
     /// Add a pre-aggregated bucket whose first (or only) day is `day`, as a
     /// warehouse returns it. The day is mapped to this report's period with
     /// our own calendar code.
-    pub fn add_bucket(&mut self, group: &[&str], currency: &str, day: NaiveDate, part: &Partial) -> Result<(), Overflow> {
+    pub fn add_bucket(
+        &mut self,
+        group: &[&str],
+        currency: &str,
+        day: NaiveDate,
+        part: &Partial,
+    ) -> Result<(), Overflow> {
         self.add_partial(group, currency, self.period.key(day), part)
     }
 
     fn add_partial(&mut self, group: &[&str], currency: &str, key: PeriodKey, part: &Partial) -> Result<(), Overflow> {
         let id = self.intern(group, currency);
         let cell = self.cells.entry((id, key)).or_default();
-        cell.merge(part).ok_or_else(|| Overflow {
-            group: describe(&self.keys[id as usize]),
-            period: self.period.label(key),
-        })
+        cell.merge(part)
+            .ok_or_else(|| Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) })
     }
 
     /// Fold `other` (same period and width) into `self`.
@@ -147,10 +151,8 @@ impl Partials {
         for ((id, key), part) in other.cells {
             let id = remap[id as usize];
             let cell = self.cells.entry((id, key)).or_default();
-            cell.merge(&part).ok_or_else(|| Overflow {
-                group: describe(&self.keys[id as usize]),
-                period: self.period.label(key),
-            })?;
+            cell.merge(&part)
+                .ok_or_else(|| Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) })?;
         }
         Ok(())
     }
@@ -211,7 +213,12 @@ mod tests {
 
     #[test]
     fn merging_equals_one_pass() {
-        let rows = [("A", "SEK", "2013-01-05", "1.01"), ("B", "EUR", "2013-01-06", "2.5"), ("A", "SEK", "2013-02-01", "3"), ("A", "EUR", "2013-01-07", "4")];
+        let rows = [
+            ("A", "SEK", "2013-01-05", "1.01"),
+            ("B", "EUR", "2013-01-06", "2.5"),
+            ("A", "SEK", "2013-02-01", "3"),
+            ("A", "EUR", "2013-01-07", "4"),
+        ];
         let mut whole = Partials::new(Period::Week, 1);
         let mut left = Partials::new(Period::Week, 1);
         let mut right = Partials::new(Period::Week, 1);
@@ -237,7 +244,10 @@ mod tests {
         // 79228162514264337593543950335 has 29 digits: adding 0.5 cannot be exact.
         assert_eq!(exact_add(Decimal::MAX, dec("-0.5")), None);
         assert_eq!(exact_add(dec("1.25"), dec("-0.5")), Some(dec("0.75")));
-        assert_eq!(exact_add(Decimal::MAX, dec("-1")).map(|d| d.to_string()), Some("79228162514264337593543950334".into()));
+        assert_eq!(
+            exact_add(Decimal::MAX, dec("-1")).map(|d| d.to_string()),
+            Some("79228162514264337593543950334".into())
+        );
     }
 
     #[test]

@@ -92,7 +92,8 @@ impl Period {
     /// The first calendar day of a bucket (for `All`, `None`).
     pub fn first_day(self, key: PeriodKey) -> Option<NaiveDate> {
         let k = key.0;
-        let ym = |months: i64| NaiveDate::from_ymd_opt(months.div_euclid(12) as i32, (months.rem_euclid(12) + 1) as u32, 1);
+        let ym =
+            |months: i64| NaiveDate::from_ymd_opt(months.div_euclid(12) as i32, (months.rem_euclid(12) + 1) as u32, 1);
         match self {
             Period::Day => NaiveDate::from_num_days_from_ce_opt(k as i32),
             Period::Week => NaiveDate::from_num_days_from_ce_opt((k * 7 + 1) as i32),

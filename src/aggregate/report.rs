@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rust_decimal::Decimal;
 
 use super::exact::Ratio;
-use super::partials::{exact_add, Overflow, Partial, Partials};
+use super::partials::{Overflow, Partial, Partials, exact_add};
 use super::period::{Period, PeriodKey};
 use crate::model::Dimension;
 
@@ -201,7 +201,13 @@ mod tests {
     #[test]
     fn months_with_change_and_holes_filled() {
         let mut p = Partials::new(Period::Month, 0);
-        for (day, amt) in [("2013-01-03", "100"), ("2013-01-20", "200"), ("2013-03-01", "90"), ("2013-04-10", "120"), ("2013-04-11", "0.01")] {
+        for (day, amt) in [
+            ("2013-01-03", "100"),
+            ("2013-01-20", "200"),
+            ("2013-03-01", "90"),
+            ("2013-04-10", "120"),
+            ("2013-04-11", "0.01"),
+        ] {
             p.add(&[], "", d(day), dec(amt)).unwrap();
         }
         let r = build(&p, &[]).unwrap();

@@ -46,7 +46,9 @@ pub enum AmountError {
     Empty,
     #[error("cannot read {0:?} as an amount")]
     Invalid(String),
-    #[error("{0:?} has more than {MAX_INTEGER_DIGITS} digits before the decimals; amounts that large are refused so that every sum stays exact")]
+    #[error(
+        "{0:?} has more than {MAX_INTEGER_DIGITS} digits before the decimals; amounts that large are refused so that every sum stays exact"
+    )]
     TooLarge(String),
     #[error("{0:?} has more than {MAX_DECIMALS} decimals; it is refused rather than rounded")]
     TooPrecise(String),
@@ -121,7 +123,8 @@ fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
     if signs > 1 || s.is_empty() {
         return Err(invalid());
     }
-    let first_last_digit = s.chars().next().is_some_and(|c| c.is_ascii_digit()) && s.chars().last().is_some_and(|c| c.is_ascii_digit());
+    let first_last_digit =
+        s.chars().next().is_some_and(|c| c.is_ascii_digit()) && s.chars().last().is_some_and(|c| c.is_ascii_digit());
     let allowed = s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == '\'' || is_space(c));
     if !first_last_digit || !allowed {
         return Err(invalid());
@@ -153,11 +156,7 @@ pub fn evidence(raw: &str) -> Option<DecimalStyle> {
             let grouped = int.contains(|c: char| is_space(c) || c == '\'');
             // "1.234" could be a thousand or one and a bit; anything else
             // after or before the separator tells which it is.
-            if frac.len() != 3 || grouped || int_digits > 3 || int == "0" {
-                Some(same(sep))
-            } else {
-                None
-            }
+            if frac.len() != 3 || grouped || int_digits > 3 || int == "0" { Some(same(sep)) } else { None }
         }
     }
 }

@@ -19,7 +19,8 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 6] = [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order];
+    pub const ALL: [Field; 6] =
+        [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -47,31 +48,111 @@ impl Field {
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Amount => &[
-                "amount", "value", "total", "order_value", "belopp", "summa", "ordervärde", "deal_amount", "deal_value",
-                "order_total", "total_amount", "amount_sek", "net_amount", "order_amount", "grand_total", "total_price",
-                "revenue", "sales", "ordersumma", "totalbelopp", "nettobelopp", "affärsvärde", "värde", "försäljning",
-                "amount_(sek)", "belopp_(kr)", "belopp_kr", "summa_kr",
+                "amount",
+                "value",
+                "total",
+                "order_value",
+                "belopp",
+                "summa",
+                "ordervärde",
+                "deal_amount",
+                "deal_value",
+                "order_total",
+                "total_amount",
+                "amount_sek",
+                "net_amount",
+                "order_amount",
+                "grand_total",
+                "total_price",
+                "revenue",
+                "sales",
+                "ordersumma",
+                "totalbelopp",
+                "nettobelopp",
+                "affärsvärde",
+                "värde",
+                "försäljning",
+                "amount_(sek)",
+                "belopp_(kr)",
+                "belopp_kr",
+                "summa_kr",
             ],
             Field::Date => &[
-                "date", "order_date", "close_date", "datum", "orderdatum", "closed_date", "closedate", "closed_at",
-                "created_at", "created", "deal_date", "won_date", "date_closed", "invoice_date", "fakturadatum",
-                "affärsdatum", "stängningsdatum", "avslutsdatum", "beställningsdatum", "order_created", "purchase_date",
+                "date",
+                "order_date",
+                "close_date",
+                "datum",
+                "orderdatum",
+                "closed_date",
+                "closedate",
+                "closed_at",
+                "created_at",
+                "created",
+                "deal_date",
+                "won_date",
+                "date_closed",
+                "invoice_date",
+                "fakturadatum",
+                "affärsdatum",
+                "stängningsdatum",
+                "avslutsdatum",
+                "beställningsdatum",
+                "order_created",
+                "purchase_date",
                 "transaction_date",
             ],
             Field::Customer => &[
-                "customer", "client", "account", "kund", "customer_name", "account_name", "client_name", "company",
-                "company_name", "kundnamn", "företag", "företagsnamn", "organisation", "organization", "buyer",
-                "billing_name", "kund_namn", "klient",
+                "customer",
+                "client",
+                "account",
+                "kund",
+                "customer_name",
+                "account_name",
+                "client_name",
+                "company",
+                "company_name",
+                "kundnamn",
+                "företag",
+                "företagsnamn",
+                "organisation",
+                "organization",
+                "buyer",
+                "billing_name",
+                "kund_namn",
+                "klient",
             ],
             Field::Seller => &[
-                "seller", "salesperson", "sales_rep", "owner", "säljare", "deal_owner", "account_owner", "rep",
-                "sales_person", "salesman", "sales_representative", "ansvarig", "säljansvarig", "kundansvarig",
-                "handläggare", "assigned_to", "agent",
+                "seller",
+                "salesperson",
+                "sales_rep",
+                "owner",
+                "säljare",
+                "deal_owner",
+                "account_owner",
+                "rep",
+                "sales_person",
+                "salesman",
+                "sales_representative",
+                "ansvarig",
+                "säljansvarig",
+                "kundansvarig",
+                "handläggare",
+                "assigned_to",
+                "agent",
             ],
             Field::Currency => &["currency", "valuta", "currency_code", "valutakod", "curr"],
             Field::Order => &[
-                "order_id", "deal_id", "order", "ordernr", "affärsnr", "order_number", "order_no", "ordernummer",
-                "affärsnummer", "deal_number", "order_nr",
+                "order_id",
+                "deal_id",
+                "order",
+                "ordernr",
+                "affärsnr",
+                "order_number",
+                "order_no",
+                "ordernummer",
+                "affärsnummer",
+                "deal_number",
+                "order_nr",
             ],
         }
     }
@@ -123,7 +204,11 @@ impl ColumnMap {
 
 /// Map headers to fields. `named` holds the columns given by flags;
 /// `required` the fields this run needs.
-pub fn map_columns(headers: &[String], named: &HashMap<Field, String>, required: &[Field]) -> Result<ColumnMap, String> {
+pub fn map_columns(
+    headers: &[String],
+    named: &HashMap<Field, String>,
+    required: &[Field],
+) -> Result<ColumnMap, String> {
     let norm: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let mut found: HashMap<Field, usize> = HashMap::new();
     // Columns named by flags first; then aliases, among the columns left.
@@ -134,7 +219,13 @@ pub fn map_columns(headers: &[String], named: &HashMap<Field, String>, required:
             [i] => {
                 found.insert(*field, *i);
             }
-            [] => return Err(format!("{} names the column \"{name}\", but the headers are: {}", field.flag(), list(headers))),
+            [] => {
+                return Err(format!(
+                    "{} names the column \"{name}\", but the headers are: {}",
+                    field.flag(),
+                    list(headers)
+                ));
+            }
             _ => return Err(format!("the header \"{name}\" appears {} times; rename one of them", hits.len())),
         }
     }
@@ -171,7 +262,11 @@ pub fn map_columns(headers: &[String], named: &HashMap<Field, String>, required:
             names.join(" or "),
             list(headers),
             first.flag(),
-            if missing.len() > 1 { format!(" (and {})", missing[1..].iter().map(|f| f.flag()).collect::<Vec<_>>().join(", ")) } else { String::new() }
+            if missing.len() > 1 {
+                format!(" (and {})", missing[1..].iter().map(|f| f.flag()).collect::<Vec<_>>().join(", "))
+            } else {
+                String::new()
+            }
         ));
     }
     Ok(ColumnMap { headers: headers.to_vec(), found })
@@ -202,14 +297,24 @@ mod tests {
 
     #[test]
     fn finds_english_and_swedish_headers() {
-        let m = map_columns(&h(&["Datum", "Kund", "Säljare", "Belopp", "Valuta"]), &HashMap::new(), &[Field::Amount, Field::Date]).unwrap();
+        let m = map_columns(
+            &h(&["Datum", "Kund", "Säljare", "Belopp", "Valuta"]),
+            &HashMap::new(),
+            &[Field::Amount, Field::Date],
+        )
+        .unwrap();
         assert_eq!(m.get(Field::Date), Some(0));
         assert_eq!(m.get(Field::Customer), Some(1));
         assert_eq!(m.get(Field::Seller), Some(2));
         assert_eq!(m.get(Field::Amount), Some(3));
         assert_eq!(m.get(Field::Currency), Some(4));
-        let m = map_columns(&h(&["Close Date", "Deal Amount", "Deal Owner", "Company"]), &HashMap::new(), &[Field::Amount]).unwrap();
-        assert_eq!((m.get(Field::Date), m.get(Field::Amount), m.get(Field::Seller), m.get(Field::Customer)), (Some(0), Some(1), Some(2), Some(3)));
+        let m =
+            map_columns(&h(&["Close Date", "Deal Amount", "Deal Owner", "Company"]), &HashMap::new(), &[Field::Amount])
+                .unwrap();
+        assert_eq!(
+            (m.get(Field::Date), m.get(Field::Amount), m.get(Field::Seller), m.get(Field::Customer)),
+            (Some(0), Some(1), Some(2), Some(3))
+        );
     }
 
     #[test]
@@ -224,7 +329,10 @@ mod tests {
     #[test]
     fn missing_columns_list_the_headers() {
         let err = map_columns(&h(&["when", "what"]), &HashMap::new(), &[Field::Amount, Field::Date]).unwrap_err();
-        assert_eq!(err, "no amount or date column found; the headers are: \"when\", \"what\"; name the column with --amount-col (and --date-col)");
+        assert_eq!(
+            err,
+            "no amount or date column found; the headers are: \"when\", \"what\"; name the column with --amount-col (and --date-col)"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 
 use crate::error::{Error, RowError};
 use crate::load::amount::DecimalStyle;
-use crate::load::columns::{map_columns, Field};
+use crate::load::columns::{Field, map_columns};
 use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::source::Opened;
 
@@ -69,7 +69,10 @@ pub fn read(
     // The header: the first record that is not blank.
     let headers: Vec<String> = loop {
         if !reader.read_byte_record(&mut record).map_err(read_err)? {
-            return Err(Error::File { path: name.clone(), message: "the file is empty: a header row naming the columns is expected".into() });
+            return Err(Error::File {
+                path: name.clone(),
+                message: "the file is empty: a header row naming the columns is expected".into(),
+            });
         }
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
@@ -80,7 +83,10 @@ pub fn read(
             match std::str::from_utf8(field) {
                 Ok(s) => headers.push(s.to_string()),
                 Err(_) => {
-                    return Err(Error::File { path: name.clone(), message: format!("line {line}: the header is not valid text; try --encoding windows-1252") });
+                    return Err(Error::File {
+                        path: name.clone(),
+                        message: format!("line {line}: the header is not valid text; try --encoding windows-1252"),
+                    });
                 }
             }
         }
@@ -110,7 +116,12 @@ pub fn read(
         }
         if let Some(i) = bad {
             let column = parser.columns().headers.get(i).map(|h| h.trim().to_string());
-            let e = RowError { file: name.clone(), line, column, reason: "the value is not valid UTF-8 text; try --encoding windows-1252".into() };
+            let e = RowError {
+                file: name.clone(),
+                line,
+                column,
+                reason: "the value is not valid UTF-8 text; try --encoding windows-1252".into(),
+            };
             if sink.reject(e, &fields).is_break() {
                 return Ok(ControlFlow::Break(()));
             }

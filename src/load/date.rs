@@ -74,7 +74,11 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
             return Err(invalid());
         }
     }
-    if d.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !d.contains('-') && !d.contains('/') && d.matches('.').count() <= 1 {
+    if d.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && !d.contains('-')
+        && !d.contains('/')
+        && d.matches('.').count() <= 1
+    {
         // 41348 or 41348.5: a spreadsheet serial number.
         return Err(if d.len() >= 4 && d.len() <= 12 { DateError::Serial(t.to_string()) } else { invalid() });
     }
@@ -91,7 +95,8 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
     }
     let a = digits(parts[0], 1, 2).ok_or_else(invalid)?;
     let b = digits(parts[1], 1, 2).ok_or_else(invalid)?;
-    let y = digits(parts[2], 4, 4).ok_or_else(|| if parts[2].len() < 4 { DateError::Year(t.to_string()) } else { invalid() })? as i32;
+    let y = digits(parts[2], 4, 4)
+        .ok_or_else(|| if parts[2].len() < 4 { DateError::Year(t.to_string()) } else { invalid() })? as i32;
     Ok(match sep {
         '.' => Shape::Dmy(y, b, a),
         _ => Shape::Slashed(a, b, y),

@@ -181,7 +181,12 @@ impl RowParser {
         let style = self.decimal.get().unwrap_or(self.default_decimal);
         if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, amount::evidence(raw_amount)) {
             if seen != *decided {
-                let e = AmountError::Mixed { value: raw_amount.trim().to_string(), style: *decided, decided_by: by.clone(), line: *by_line };
+                let e = AmountError::Mixed {
+                    value: raw_amount.trim().to_string(),
+                    style: *decided,
+                    decided_by: by.clone(),
+                    line: *by_line,
+                };
                 let err = self.error(line, Some(Field::Amount), e.to_string());
                 return sink.reject(err, fields);
             }

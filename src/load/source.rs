@@ -105,14 +105,20 @@ pub fn open(path: &str, forced: Option<Encoding>) -> Result<Opened, Error> {
         }
         Encoding::Windows1252 | Encoding::Utf16 => {
             let enc = if encoding == Encoding::Utf16 { encoding_rs::UTF_16LE } else { encoding_rs::WINDOWS_1252 };
-            let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(joined);
+            let decoder =
+                encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(joined);
             Box::new(BufReader::with_capacity(1 << 20, decoder))
         }
     };
     let mut opened = Opened { name, encoding, head: Vec::new(), reader };
     // Keep the decoded head for sniffing without consuming it.
     let mut buffered = Vec::new();
-    opened.reader.by_ref().take(SNIFF_BYTES as u64).read_to_end(&mut buffered).map_err(|source| Error::Open { path: opened.name.clone(), source })?;
+    opened
+        .reader
+        .by_ref()
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut buffered)
+        .map_err(|source| Error::Open { path: opened.name.clone(), source })?;
     opened.head = buffered.clone();
     let rest = std::mem::replace(&mut opened.reader, Box::new(io::empty()));
     opened.reader = Box::new(BufReader::with_capacity(1 << 20, Cursor::new(buffered).chain(rest)));

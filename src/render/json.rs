@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Number, Value as Json};
 
 use crate::aggregate::Report;
-use crate::render::{cells, columns, Value};
+use crate::render::{Value, cells, columns};
 
 fn to_json(v: &Value) -> Json {
     match v {
@@ -20,10 +20,7 @@ fn to_json(v: &Value) -> Json {
 
 pub fn objects(report: &Report) -> Vec<Map<String, Json>> {
     let cols = columns(report);
-    cells(report)
-        .iter()
-        .map(|row| cols.iter().zip(row).map(|(c, v)| (c.to_string(), to_json(v))).collect())
-        .collect()
+    cells(report).iter().map(|row| cols.iter().zip(row).map(|(c, v)| (c.to_string(), to_json(v))).collect()).collect()
 }
 
 pub fn render(report: &Report, lines: bool, out: &mut dyn Write) -> io::Result<()> {

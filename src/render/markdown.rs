@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::aggregate::Report;
-use crate::render::{cells, columns, total_cells, Value};
+use crate::render::{Value, cells, columns, total_cells};
 
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|")

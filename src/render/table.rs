@@ -5,10 +5,10 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, LineStyle, TableStyle, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
 use crate::aggregate::{Fixed, Report};
-use crate::render::{cells, columns, total_cells, RenderOptions, Value};
+use crate::render::{RenderOptions, Value, cells, columns, total_cells};
 
 /// A rule under the header and nothing else: easy to read, easy to copy.
 const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
