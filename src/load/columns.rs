@@ -76,6 +76,9 @@ impl Field {
                 "belopp_(kr)",
                 "belopp_kr",
                 "summa_kr",
+                "betrag",
+                "umsatz",
+                "montant",
             ],
             Field::Date => &[
                 "date",
@@ -100,6 +103,9 @@ impl Field {
                 "order_created",
                 "purchase_date",
                 "transaction_date",
+                "bestelldatum",
+                "rechnungsdatum",
+                "dato",
             ],
             Field::Customer => &[
                 "customer",
@@ -120,6 +126,7 @@ impl Field {
                 "billing_name",
                 "kund_namn",
                 "klient",
+                "kunde",
             ],
             Field::Seller => &[
                 "seller",
@@ -139,8 +146,11 @@ impl Field {
                 "handläggare",
                 "assigned_to",
                 "agent",
+                "verkäufer",
+                "selger",
+                "sælger",
             ],
-            Field::Currency => &["currency", "valuta", "currency_code", "valutakod", "curr"],
+            Field::Currency => &["currency", "valuta", "currency_code", "valutakod", "curr", "währung"],
             Field::Order => &[
                 "order_id",
                 "deal_id",

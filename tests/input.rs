@@ -1,0 +1,189 @@
+//! End-to-end tests of reading the exports people have: every shape in
+//! fixtures/shapes (written by fixtures/make_shapes.py from clean.csv) must
+//! give exactly the report of clean.csv; bad rows are reported or skipped
+//! and always accounted for.
+
+mod common;
+use common::{aov, aov_in, fixture, root};
+
+fn report(file: &str, extra: &[&str]) -> String {
+    let path = fixture(&format!("shapes/{file}"));
+    let mut args = vec!["report", path.as_str(), "--by", "customer", "--period", "month", "--format", "csv"];
+    args.extend_from_slice(extra);
+    let run = aov(&args);
+    assert_eq!(run.stderr, "", "{run:?}");
+    run.ok().to_string()
+}
+
+#[test]
+fn every_shape_gives_the_clean_report() {
+    let clean = report("clean.csv", &[]);
+    assert!(clean.lines().count() > 100);
+    for (file, extra) in [
+        ("sv_excel.csv", &[][..]),
+        ("sv_excel_cp1252.csv", &[]),
+        ("sv_excel_bom.csv", &[]),
+        ("swiss.csv", &[]),
+        ("us_crm.csv", &[]),
+        ("de.tsv", &[]),
+        ("clean.csv.gz", &[]),
+        ("order_lines.csv", &[]),
+        ("sv_excel.csv", &["--delimiter", ";", "--decimal-comma", "--encoding", "utf-8"]),
+        ("sv_excel_cp1252.csv", &["--encoding", "windows-1252"]),
+    ] {
+        assert_eq!(report(file, extra), clean, "{file} {extra:?}");
+    }
+}
+
+#[test]
+fn shapes_mixed_across_files_are_one_data_set() {
+    let clean = aov(&[
+        "report",
+        &fixture("shapes/clean.csv"),
+        &fixture("shapes/clean.csv"),
+        "--period",
+        "year",
+        "--format",
+        "csv",
+    ]);
+    let mixed = aov(&[
+        "report",
+        &fixture("shapes/sv_excel_cp1252.csv"),
+        &fixture("shapes/us_crm.csv"),
+        "--period",
+        "year",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(mixed.ok(), clean.ok());
+}
+
+#[test]
+fn windows_1252_names_come_out_right_in_every_format() {
+    for format in ["csv", "json", "table", "markdown"] {
+        let run = aov(&[
+            "report",
+            &fixture("shapes/sv_excel_cp1252.csv"),
+            "--by",
+            "seller",
+            "--period",
+            "all",
+            "--format",
+            format,
+        ]);
+        assert!(run.ok().contains("Åsa") || run.ok().contains("ö"), "{run:?}");
+        assert!(!run.ok().contains('\u{fffd}'), "{run:?}");
+    }
+}
+
+#[test]
+fn standard_input_is_read_with_its_format_detected() {
+    let bytes = std::fs::read(root().join("fixtures/shapes/sv_excel_cp1252.csv")).unwrap();
+    let run = aov_in(&root(), &["report", "-", "--by", "customer", "--format", "csv"], Some(&bytes));
+    assert_eq!(run.ok(), report("clean.csv", &[]));
+}
+
+#[test]
+fn every_way_of_writing_a_negative_amount() {
+    let run = aov(&["report", &fixture("edge/negatives.csv"), "--period", "all", "--format", "csv"]);
+    // 4 x -1234.50 + 5000 = 62.00 over 5 deals.
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n5,62.00,12.40,,\n");
+}
+
+#[test]
+fn a_column_decides_its_decimal_separator_from_all_its_values() {
+    // 1.234 and 2.500 alone are ambiguous; "3,5" shows the column uses a decimal comma.
+    let run = aov(&["report", &fixture("edge/decided_late.csv"), "--period", "all", "--format", "csv"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,3737.50,1245.83,,\n");
+    let run = aov(&[
+        "report",
+        &fixture("edge/decided_late.csv"),
+        "--period",
+        "all",
+        "--format",
+        "csv",
+        "--decimal-point",
+        "--skip-bad-rows",
+    ]);
+    // Forced decimal point: 1.234 + 2.5, and "3,5" is not an amount.
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,3.73,1.87,,\n");
+}
+
+#[test]
+fn a_column_mixing_decimal_styles_names_the_first_line_that_disagrees() {
+    let run = aov(&["report", &fixture("edge/mixed_decimals.csv")]);
+    let path = fixture("edge/mixed_decimals.csv");
+    assert_eq!(
+        run.fails(65),
+        format!(
+            "aov: {path}:3: column \"amount\": \"1.234,56\" uses a decimal comma, but the column uses a decimal point (as \"1,234.56\" on line 2 shows)\n\
+             aov: stopped after 1 bad row; no report was made (--skip-bad-rows reports from the good rows)\n"
+        )
+    );
+}
+
+#[test]
+fn ambiguous_dates_ask_for_a_date_format() {
+    let run = aov(&["report", &fixture("edge/ambiguous_dates.csv")]);
+    assert!(run.fails(65).contains("say which with --date-format dmy or --date-format mdy"), "{run:?}");
+    let run = aov(&["report", &fixture("edge/ambiguous_dates.csv"), "--date-format", "dmy", "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "period,deals,total,aov,aov_change,aov_change_pct\n2013-04,1,10.00,10.00,,\n2013-05,0,0.00,,,\n2013-06,1,20.00,20.00,,\n"
+    );
+    let run = aov(&[
+        "report",
+        &fixture("edge/ambiguous_dates.csv"),
+        "--date-format",
+        "mdy",
+        "--format",
+        "csv",
+        "--period",
+        "year",
+    ]);
+    assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2013,2,30.00,15.00,,\n");
+}
+
+#[test]
+fn skipped_rows_are_counted_by_reason_and_written_to_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let rejects = dir.path().join("rejects.csv");
+    let path = fixture("edge/bad_amount.csv");
+    let run = aov(&["report", &path, "--format", "csv", "--rejects", rejects.to_str().unwrap(), "--verbose"]);
+    assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2013-01,2,15.00,7.50,,\n");
+    assert_eq!(
+        run.stderr,
+        "aov: warning: skipped 2 bad rows:\n\
+         aov:   1 x column \"amount\": cannot read \"…\" as an amount\n\
+         aov:   1 x column \"date\": \"…\" is not a day of the calendar\n\
+         aov: rows: 4 read, 2 used, 0 filtered out, 2 rejected\n"
+    );
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(
+        written,
+        format!(
+            "file,line,reason,fields\n\
+             {path}:3,3,\"{path}:3: column \"\"amount\"\": cannot read \"\"abc\"\" as an amount\",2013-01-02,B,abc\n\
+             {path}:5,5,\"{path}:5: column \"\"date\"\": \"\"2013-02-30\"\" is not a day of the calendar\",2013-02-30,D,1\n"
+        )
+        .replace(&format!("{path}:3,3"), &format!("{path},3"))
+        .replace(&format!("{path}:5,5"), &format!("{path},5"))
+    );
+}
+
+#[test]
+fn unknown_headers_can_be_named_with_flags() {
+    let run = aov(&[
+        "report",
+        &fixture("shapes/de.tsv"),
+        "--amount-col",
+        "Betrag",
+        "--customer-col",
+        "KUNDE",
+        "--by",
+        "customer",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.ok(), report("clean.csv", &[]));
+}
