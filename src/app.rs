@@ -58,6 +58,26 @@ pub fn load_partials(
     }
     let mut empty_inputs = Vec::new();
     for path in files {
+        if path != "-" && source::detect_format(path, b"") == InputFormat::Excel {
+            // Workbooks are read from the file itself.
+            let before = collector.accounting.read;
+            collector.set_file(path);
+            let flow = load::excel::read(
+                path,
+                input.sheet.as_deref(),
+                &input.columns,
+                &required,
+                &input.read,
+                &mut collector,
+            )?;
+            if collector.accounting.read == before {
+                empty_inputs.push(path.clone());
+            }
+            if flow.is_break() {
+                break;
+            }
+            continue;
+        }
         let opened = source::open(path, input.encoding)?;
         let name = opened.name.clone();
         let before = collector.accounting.read;
@@ -66,8 +86,9 @@ pub fn load_partials(
             InputFormat::Csv => {
                 load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut collector)?
             }
-            InputFormat::Json | InputFormat::Excel => {
-                return Err(Error::File { path: name, message: "only CSV input is read so far".into() });
+            InputFormat::Json => load::json::read(opened, &input.columns, &required, &input.read, &mut collector)?,
+            InputFormat::Excel => {
+                return Err(Error::File { path: name, message: "a workbook is read from a file with its own name (.xlsx, .xls, .ods), not from standard input or gzip".into() });
             }
         };
         if collector.accounting.read == before {
@@ -108,7 +129,8 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let loaded = load_partials(&settings.files, settings.period, &settings.by, &settings.filter, &settings.input)?;
     tell(&loaded, settings.verbose && settings.format != render::Format::Table, &mut io::stderr().lock())?;
     let report = aggregate::build(&loaded.partials, &settings.by).map_err(Error::from)?;
-    let options = RenderOptions { color: settings.color, accounting: Some(loaded.accounting) };
+    let options =
+        RenderOptions { color: settings.color, accounting: Some(loaded.accounting), excel_sv: settings.excel_sv };
     write_output(settings.output.as_deref(), |out| render::render(&report, settings.format, &options, out))?;
     Ok(exit::OK)
 }

@@ -38,9 +38,9 @@ pub struct ReportArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<String>,
 
-    /// Length of a period; `all` makes one bucket of the whole selection.
-    #[arg(long, short = 'p', value_enum, default_value_t = PeriodArg::Month)]
-    pub period: PeriodArg,
+    /// Length of a period (default: month); `all` makes one bucket of the whole selection.
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
 
     /// Group by customer, seller, or both (`customer,seller`), in the order given.
     #[arg(long, value_enum, value_delimiter = ',')]
@@ -54,9 +54,13 @@ pub struct ReportArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub to: Option<NaiveDate>,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format (default: table).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<FormatArg>,
+
+    /// CSV that Swedish Excel opens right by double-click: `;` between fields, decimal comma, UTF-8 with a BOM.
+    #[arg(long)]
+    pub excel_sv: bool,
 
     /// Write the report to FILE (atomically: a cron job never sees half a report) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -77,6 +81,14 @@ pub struct ReportArgs {
 /// How inputs are read.
 #[derive(Debug, Args, Default)]
 pub struct InputArgs {
+    /// Read settings from FILE (TOML) instead of ./aov.toml; flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Convert zoned timestamps to this IANA time zone's calendar date (e.g. Europe/Stockholm).
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+
     /// Make the report from the good rows; count skipped rows on stderr by reason.
     #[arg(long)]
     pub skip_bad_rows: bool,
@@ -88,6 +100,10 @@ pub struct InputArgs {
     /// Field delimiter (`,` `;` `tab` `|`); detected from the header line by default.
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+
+    /// The sheet of a workbook (.xlsx, .xls, .ods) to read; the first by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 
     /// Text encoding; detected by default (UTF-8, UTF-8 with BOM, UTF-16 with BOM, else Windows-1252).
     #[arg(long, value_enum, value_name = "NAME")]
@@ -186,7 +202,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("\"{s}\" is not a date of the form YYYY-MM-DD, e.g. 2013-06-30"))
 }
 
-fn parse_delimiter(s: &str) -> Result<u8, String> {
+pub fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
@@ -209,8 +225,8 @@ mod tests {
         let cli = Cli::try_parse_from(["aov", "report", "a.csv", "--by", "customer,seller"]).unwrap();
         let Command::Report(args) = cli.command;
         assert_eq!(args.by, vec![ByArg::Customer, ByArg::Seller]);
-        assert_eq!(args.period, PeriodArg::Month);
-        assert_eq!(args.format, FormatArg::Table);
+        assert_eq!(args.period, None);
+        assert_eq!(args.format, None);
     }
 
     #[test]

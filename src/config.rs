@@ -1,10 +1,16 @@
-//! Validated settings, built once from the command line. Everything after
-//! this point can trust them: dates are in order, groupings are distinct,
-//! colour is decided, and input options are in the loaders' own types.
+//! Validated settings, built once from the command line and the team's
+//! settings file (`aov.toml` in the current folder, or `--config FILE`).
+//! A flag beats the file, the file beats the built-in default. Everything
+//! after this point can trust the settings: dates are in order, groupings
+//! are distinct, colour is decided, and input options are in the loaders'
+//! own types.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use serde::Deserialize;
 
 use crate::aggregate::Period;
 use crate::cli::{ByArg, ColorArg, DateFormatArg, EncodingArg, FormatArg, InputArgs, PeriodArg, ReportArgs};
@@ -14,16 +20,90 @@ use crate::model::Dimension;
 use crate::pipeline::Filter;
 use crate::render::Format;
 
+/// The settings file looked for in the current folder.
+pub const CONFIG_FILE: &str = "aov.toml";
+
+/// The settings file: how one export is read, and default report options.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    pub delimiter: Option<String>,
+    pub encoding: Option<String>,
+    /// `comma` or `point`.
+    pub decimal: Option<String>,
+    /// `dmy`, `mdy` or `ymd`.
+    pub date_format: Option<String>,
+    pub timezone: Option<String>,
+    pub sheet: Option<String>,
+    pub skip_bad_rows: Option<bool>,
+    #[serde(default)]
+    pub columns: ColumnsConfig,
+    #[serde(default)]
+    pub report: ReportDefaults,
+}
+
+/// `[columns]`: headers of the columns, as `--amount-col` and friends.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnsConfig {
+    pub amount: Option<String>,
+    pub date: Option<String>,
+    pub customer: Option<String>,
+    pub seller: Option<String>,
+    pub currency: Option<String>,
+    pub order: Option<String>,
+}
+
+/// `[report]`: default options of `aov report`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDefaults {
+    pub period: Option<String>,
+    pub by: Option<Vec<String>>,
+    pub format: Option<String>,
+}
+
+impl FileConfig {
+    /// `--config FILE`, else `./aov.toml` when it exists, else nothing.
+    pub fn load(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>), Error> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None if Path::new(CONFIG_FILE).is_file() => PathBuf::from(CONFIG_FILE),
+            None => return Ok((FileConfig::default(), None)),
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
+        let config: FileConfig = toml::from_str(&text)
+            .map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.message().trim_end().replace('\n', "; "))))?;
+        Ok((config, Some(path)))
+    }
+}
+
+/// Parse a setting from the file with the same names as its flag.
+fn setting<T: ValueEnum>(file: &Option<PathBuf>, key: &str, value: &str) -> Result<T, Error> {
+    T::from_str(value, true).map_err(|_| {
+        let valid: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|p| p.get_name().to_string())
+            .collect();
+        let file = file.as_ref().map_or(CONFIG_FILE.to_string(), |p| p.display().to_string());
+        Error::Usage(format!("{file}: {key} = \"{value}\" is not one of: {}", valid.join(", ")))
+    })
+}
+
 /// How inputs are read.
 #[derive(Clone, Debug, Default)]
 pub struct InputSettings {
     pub delimiter: Option<u8>,
     pub encoding: Option<Encoding>,
     pub read: ReadOptions,
-    /// Columns named by flags.
+    /// Columns named by flags or the settings file.
     pub columns: HashMap<Field, String>,
     pub skip_bad_rows: bool,
     pub rejects: Option<PathBuf>,
+    /// The spreadsheet sheet to read (default: the first).
+    pub sheet: Option<String>,
 }
 
 /// Everything `aov report` needs to run.
@@ -34,6 +114,7 @@ pub struct ReportSettings {
     pub by: Vec<Dimension>,
     pub filter: Filter,
     pub format: Format,
+    pub excel_sv: bool,
     pub output: Option<PathBuf>,
     pub color: bool,
     pub verbose: bool,
@@ -42,34 +123,37 @@ pub struct ReportSettings {
 
 impl ReportSettings {
     pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
+        let (file, file_path) = FileConfig::load(args.input.config.as_deref())?;
         if let (Some(from), Some(to)) = (args.from, args.to) {
             if from > to {
                 return Err(Error::Usage(format!("--from {from} is after --to {to}; the range would be empty")));
             }
         }
-        let mut by: Vec<Dimension> = Vec::new();
-        for b in &args.by {
-            let d = match b {
-                ByArg::Customer => Dimension::Customer,
-                ByArg::Seller => Dimension::Seller,
-            };
-            if by.contains(&d) {
-                return Err(Error::Usage(format!("--by names {d} twice")));
-            }
-            by.push(d);
-        }
+        let by_args: Vec<ByArg> = if !args.by.is_empty() {
+            args.by.clone()
+        } else {
+            let names = file.report.by.clone().unwrap_or_default();
+            names.iter().map(|n| setting::<ByArg>(&file_path, "by", n)).collect::<Result<_, _>>()?
+        };
+        let by = dimensions(&by_args)?;
         let stdin_count = args.files.iter().filter(|f| *f == "-").count();
         if stdin_count > 1 {
             return Err(Error::Usage("standard input (-) can be read only once".into()));
         }
-        let format = match args.format {
-            FormatArg::Table => Format::Table,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Tsv => Format::Tsv,
-            FormatArg::Json => Format::Json,
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Markdown => Format::Markdown,
+        let period_arg = match (args.period, &file.report.period) {
+            (Some(p), _) => p,
+            (None, Some(p)) => setting(&file_path, "period", p)?,
+            (None, None) => PeriodArg::Month,
         };
+        let format_arg = match (args.format, &file.report.format) {
+            (Some(f), _) => f,
+            (None, Some(f)) => setting(&file_path, "format", f)?,
+            (None, None) => FormatArg::Table,
+        };
+        let format = format(format_arg);
+        if args.excel_sv && format != Format::Csv {
+            return Err(Error::Usage("--excel-sv shapes CSV output; use it with --format csv".into()));
+        }
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
         let color = format == Format::Table
             && match args.color {
@@ -79,16 +163,32 @@ impl ReportSettings {
             };
         Ok(ReportSettings {
             files: args.files.clone(),
-            period: period(args.period),
+            period: period(period_arg),
             by,
             filter: Filter { from: args.from, to: args.to },
             format,
+            excel_sv: args.excel_sv,
             output: args.output.clone(),
             color,
             verbose: args.verbose,
-            input: input_settings(&args.input)?,
+            input: input_settings(&args.input, &file, &file_path)?,
         })
     }
+}
+
+pub fn dimensions(by: &[ByArg]) -> Result<Vec<Dimension>, Error> {
+    let mut out: Vec<Dimension> = Vec::new();
+    for b in by {
+        let d = match b {
+            ByArg::Customer => Dimension::Customer,
+            ByArg::Seller => Dimension::Seller,
+        };
+        if out.contains(&d) {
+            return Err(Error::Usage(format!("--by names {d} twice")));
+        }
+        out.push(d);
+    }
+    Ok(out)
 }
 
 /// NO_COLOR (any non-empty value) and TERM=dumb turn colour off.
@@ -110,19 +210,31 @@ pub fn period(p: PeriodArg) -> Period {
     }
 }
 
-pub fn input_settings(a: &InputArgs) -> Result<InputSettings, Error> {
+pub fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Table => Format::Table,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Tsv => Format::Tsv,
+        FormatArg::Json => Format::Json,
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Markdown => Format::Markdown,
+    }
+}
+
+pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathBuf>) -> Result<InputSettings, Error> {
+    let c = &file.columns;
     let mut columns = HashMap::new();
-    for (field, name) in [
-        (Field::Amount, &a.amount_col),
-        (Field::Date, &a.date_col),
-        (Field::Customer, &a.customer_col),
-        (Field::Seller, &a.seller_col),
-        (Field::Currency, &a.currency_col),
-        (Field::Order, &a.order_col),
+    for (field, flag, from_file) in [
+        (Field::Amount, &a.amount_col, &c.amount),
+        (Field::Date, &a.date_col, &c.date),
+        (Field::Customer, &a.customer_col, &c.customer),
+        (Field::Seller, &a.seller_col, &c.seller),
+        (Field::Currency, &a.currency_col, &c.currency),
+        (Field::Order, &a.order_col, &c.order),
     ] {
-        if let Some(n) = name {
+        if let Some(n) = flag.as_ref().or(from_file.as_ref()) {
             if columns.values().any(|v: &String| v.eq_ignore_ascii_case(n)) {
-                return Err(Error::Usage(format!("the column \"{n}\" is named by two --*-col flags")));
+                return Err(Error::Usage(format!("the column \"{n}\" is named for two fields")));
             }
             columns.insert(field, n.clone());
         }
@@ -132,24 +244,82 @@ pub fn input_settings(a: &InputArgs) -> Result<InputSettings, Error> {
     } else if a.decimal_point {
         Some(DecimalStyle::Point)
     } else {
-        None
+        match file.decimal.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None => None,
+            Some("comma") => Some(DecimalStyle::Comma),
+            Some("point") => Some(DecimalStyle::Point),
+            Some(other) => {
+                let f = file_path.as_ref().map_or(CONFIG_FILE.into(), |p| p.display().to_string());
+                return Err(Error::Usage(format!("{f}: decimal = \"{other}\" is not one of: comma, point")));
+            }
+        }
     };
-    let date_order = match a.date_format {
+    let date_format = match (a.date_format, &file.date_format) {
+        (Some(d), _) => Some(d),
+        (None, Some(d)) => Some(setting::<DateFormatArg>(file_path, "date-format", d)?),
+        _ => None,
+    };
+    let date_order = match date_format {
         Some(DateFormatArg::Dmy) => Some(DateOrder::DayFirst),
         Some(DateFormatArg::Mdy) => Some(DateOrder::MonthFirst),
         Some(DateFormatArg::Ymd) | None => None,
     };
+    let encoding = match (a.encoding, &file.encoding) {
+        (Some(e), _) => Some(e),
+        (None, Some(e)) => Some(setting::<EncodingArg>(file_path, "encoding", e)?),
+        _ => None,
+    };
+    let delimiter = match (a.delimiter, &file.delimiter) {
+        (Some(d), _) => Some(d),
+        (None, Some(d)) => Some(crate::cli::parse_delimiter(d).map_err(Error::Usage)?),
+        _ => None,
+    };
+    let timezone = match a.timezone.as_ref().or(file.timezone.as_ref()) {
+        None => None,
+        Some(name) => Some(name.parse::<chrono_tz::Tz>().map_err(|_| {
+            Error::Usage(format!("\"{name}\" is not an IANA time zone name; try for example Europe/Stockholm or UTC"))
+        })?),
+    };
     Ok(InputSettings {
-        delimiter: a.delimiter,
-        encoding: a.encoding.map(|e| match e {
+        delimiter,
+        encoding: encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,
             EncodingArg::Windows1252 => Encoding::Windows1252,
             EncodingArg::Utf16 => Encoding::Utf16,
         }),
-        read: ReadOptions { decimal, default_decimal: None, date_order },
+        read: ReadOptions { decimal, default_decimal: None, date_order, timezone },
         columns,
         // Asking for a rejects file means the run goes on past bad rows.
-        skip_bad_rows: a.skip_bad_rows || a.rejects.is_some(),
+        skip_bad_rows: a.skip_bad_rows || a.rejects.is_some() || file.skip_bad_rows.unwrap_or(false),
         rejects: a.rejects.clone(),
+        sheet: a.sheet.clone().or(file.sheet.clone()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = toml::from_str::<FileConfig>("delimter = \";\"").unwrap_err();
+        assert!(err.message().contains("unknown field `delimter`"), "{}", err.message());
+        let err = toml::from_str::<FileConfig>("[columns]\nbelopp = \"x\"").unwrap_err();
+        assert!(err.message().contains("unknown field `belopp`"), "{}", err.message());
+    }
+
+    #[test]
+    fn a_swedish_crm_config_reads() {
+        let c: FileConfig = toml::from_str(
+            "delimiter = \";\"\ndecimal = \"comma\"\ndate-format = \"dmy\"\ntimezone = \"Europe/Stockholm\"\n\
+             [columns]\namount = \"Ordervärde exkl. moms\"\ndate = \"Fakturadatum\"\n[report]\nperiod = \"week\"\nby = [\"customer\"]\n",
+        )
+        .unwrap();
+        let s = input_settings(&InputArgs::default(), &c, &None).unwrap();
+        assert_eq!(s.delimiter, Some(b';'));
+        assert_eq!(s.read.decimal, Some(DecimalStyle::Comma));
+        assert_eq!(s.read.date_order, Some(DateOrder::DayFirst));
+        assert_eq!(s.columns[&Field::Amount], "Ordervärde exkl. moms");
+        assert_eq!(c.report.by, Some(vec!["customer".to_string()]));
+    }
 }

@@ -27,6 +27,9 @@ fn every_shape_gives_the_clean_report() {
         ("us_crm.csv", &[]),
         ("de.tsv", &[]),
         ("clean.csv.gz", &[]),
+        ("deals.json", &[]),
+        ("deals.jsonl", &[]),
+        ("deals.xlsx", &["--sheet", "affärer"]),
         ("order_lines.csv", &[]),
         ("sv_excel.csv", &["--delimiter", ";", "--decimal-comma", "--encoding", "utf-8"]),
         ("sv_excel_cp1252.csv", &["--encoding", "windows-1252"]),
@@ -186,4 +189,130 @@ fn unknown_headers_can_be_named_with_flags() {
         "csv",
     ]);
     assert_eq!(run.ok(), report("clean.csv", &[]));
+}
+
+#[test]
+fn json_array_and_json_lines_give_the_clean_report() {
+    assert_eq!(report("deals.json", &[]), report("clean.csv", &[]));
+    assert_eq!(report("deals.jsonl", &[]), report("clean.csv", &[]));
+    let bytes = std::fs::read(root().join("fixtures/shapes/deals.jsonl")).unwrap();
+    let run = aov_in(&root(), &["report", "-", "--by", "customer", "--format", "csv"], Some(&bytes));
+    assert_eq!(run.ok(), report("clean.csv", &[]));
+}
+
+#[test]
+fn an_excel_workbook_gives_the_clean_report() {
+    // Written by openpyxl: real date cells and float amount cells on sheet "Affärer".
+    assert_eq!(report("deals.xlsx", &["--sheet", "Affärer"]), report("clean.csv", &[]));
+    let run = aov(&["report", &fixture("shapes/deals.xlsx"), "--sheet", "Sales"]);
+    assert!(run.fails(65).contains("no sheet named \"Sales\"; the sheets are: \"Info\", \"Affärer\""), "{run:?}");
+}
+
+#[test]
+fn excel_cells_without_values_name_the_cell() {
+    let path = fixture("edge/bad_cells.xlsx");
+    let run = aov(&["report", &path]);
+    assert_eq!(
+        run.fails(65),
+        format!(
+            "aov: {path}[Sheet1]:3: column \"amount\": Sheet1!C3: the formula =1/0 has no saved value; open the workbook in a spreadsheet program and save it\n\
+             aov: {path}[Sheet1]:4: column \"date\": \"41279\" looks like an Excel serial number, not a date; export the column as dates\n\
+             aov: stopped after 2 bad rows; no report was made (--skip-bad-rows reports from the good rows)\n"
+        )
+    );
+}
+
+#[test]
+fn timestamps_keep_their_written_date_unless_a_timezone_is_given() {
+    let path = fixture("edge/zoned.csv");
+    let run = aov(&["report", &path, "--format", "csv", "--period", "day", "--by", "customer"]);
+    assert_eq!(
+        run.ok(),
+        "customer,period,deals,total,aov,aov_change,aov_change_pct\nA,2013-03-15,1,10.50,10.50,,\nA,2013-03-31,1,20.00,20.00,,\nB,2013-03-31,1,1.00,1.00,,\n"
+    );
+    // In Stockholm, 23:30 at UTC-5 is 05:30 the next day, and 23:30 UTC on
+    // 31 March (summer time, UTC+2) is 01:30 on 1 April. A timestamp without
+    // a zone keeps its date.
+    let run = aov(&[
+        "report",
+        &path,
+        "--format",
+        "csv",
+        "--period",
+        "day",
+        "--by",
+        "customer",
+        "--timezone",
+        "Europe/Stockholm",
+    ]);
+    assert_eq!(
+        run.ok(),
+        "customer,period,deals,total,aov,aov_change,aov_change_pct\nA,2013-03-16,1,10.50,10.50,,\nA,2013-04-01,1,20.00,20.00,,\nB,2013-03-31,1,1.00,1.00,,\n"
+    );
+    let run = aov(&["report", &path, "--timezone", "Europe/Stokholm"]);
+    assert!(run.fails(2).contains("\"Europe/Stokholm\" is not an IANA time zone name"), "{run:?}");
+}
+
+#[test]
+fn a_settings_file_in_the_folder_reads_an_export_with_no_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("export.csv"),
+        "Fakturadatum|Företagsnamn|Netto\n03/04/2013|Acme AB|1.500\n05/04/2013|Acme AB|2.000,5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aov.toml"),
+        "delimiter = \"|\"\ndecimal = \"comma\"\ndate-format = \"dmy\"\n\n[columns]\namount = \"Netto\"\ncustomer = \"Företagsnamn\"\n\n[report]\nperiod = \"week\"\nby = [\"customer\"]\nformat = \"csv\"\n",
+    )
+    .unwrap();
+    let run = aov_in(dir.path(), &["report", "export.csv"], None);
+    // 3 and 5 April 2013 are in 2013-W14; 1500 + 2000.5 over 2 deals.
+    assert_eq!(
+        run.ok(),
+        "customer,period,deals,total,aov,aov_change,aov_change_pct\nAcme AB,2013-W14,2,3500.50,1750.25,,\n"
+    );
+    // Flags beat the file.
+    let run = aov_in(dir.path(), &["report", "export.csv", "--period", "all", "--format", "tsv"], None);
+    assert_eq!(run.ok(), "customer\tdeals\ttotal\taov\taov_change\taov_change_pct\nAcme AB\t2\t3500.50\t1750.25\t\t\n");
+}
+
+#[test]
+fn an_unknown_settings_key_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("team.toml"), "delimiter = \";\"\nperiood = \"week\"\n").unwrap();
+    let run = aov_in(dir.path(), &["report", &fixture("edge/small.csv"), "--config", "team.toml"], None);
+    let stderr = run.fails(2);
+    assert!(stderr.starts_with("aov: team.toml: unknown field `periood`"), "{run:?}");
+    std::fs::write(dir.path().join("team.toml"), "[report]\nperiod = \"fortnight\"\n").unwrap();
+    let run = aov_in(dir.path(), &["report", &fixture("edge/small.csv"), "--config", "team.toml"], None);
+    assert_eq!(
+        run.fails(2),
+        "aov: team.toml: period = \"fortnight\" is not one of: day, week, month, quarter, half, year, all\n"
+    );
+}
+
+#[test]
+fn csv_for_swedish_excel() {
+    let run = aov(&[
+        "report",
+        &fixture("edge/small.csv"),
+        "--by",
+        "seller",
+        "--period",
+        "all",
+        "--format",
+        "csv",
+        "--excel-sv",
+    ]);
+    assert_eq!(
+        run.ok(),
+        "\u{feff}seller;deals;total;aov;aov_change;aov_change_pct\nAnna;5;1623.52;324.70;;\nBjörn;2;20.00;10.00;;\n"
+            .replace("1623.52", "1623,52")
+            .replace("324.70", "324,70")
+            .replace("20.00", "20,00")
+            .replace("10.00", "10,00")
+    );
+    let run = aov(&["report", &fixture("edge/small.csv"), "--excel-sv"]);
+    assert!(run.fails(2).contains("use it with --format csv"));
 }

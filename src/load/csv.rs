@@ -54,12 +54,14 @@ pub fn read(
 ) -> Result<ControlFlow<()>, Error> {
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&opened.head));
     let name = opened.name.clone();
+    let (counting, lines) = crate::load::lines::Counting::new(opened.reader);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(opened.reader);
+        .from_reader(counting);
+    let line_of = |record: &csv::ByteRecord| record.position().map_or(0, |p| lines.line_of_record(p.byte()));
     let mut record = csv::ByteRecord::new();
     let read_err = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(source) => Error::Open { path: name.clone(), source },
@@ -77,7 +79,7 @@ pub fn read(
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        let line = record.position().map_or(1, |p| p.line());
+        let line = line_of(&record);
         let mut headers = Vec::with_capacity(record.len());
         for field in record.iter() {
             match std::str::from_utf8(field) {
@@ -102,7 +104,7 @@ pub fn read(
         if !reader.read_byte_record(&mut record).map_err(read_err)? {
             break;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_of(&record);
         let mut fields: Vec<&str> = Vec::with_capacity(headers.len());
         let mut bad = None;
         for (i, field) in record.iter().enumerate() {
@@ -126,6 +128,18 @@ pub fn read(
                 return Ok(ControlFlow::Break(()));
             }
             continue;
+        }
+        // A quote never closed swallows the rest of the file into one
+        // field: the csv crate says nothing, so look for it ourselves.
+        if lines.quote_left_open() && fields.iter().any(|f| f.contains(['\n', '\r'])) {
+            let column = fields.iter().position(|f| f.contains(['\n', '\r']));
+            let header = column.and_then(|i| parser.columns().headers.get(i)).map(|h| h.trim().to_string());
+            return Err(Error::Row(RowError {
+                file: name.clone(),
+                line,
+                column: header,
+                reason: "a quoted field starts on this line and is never closed (a missing \")".into(),
+            }));
         }
         if parser.push(line, &fields, sink).is_break() {
             return Ok(ControlFlow::Break(()));

@@ -143,6 +143,27 @@ pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, Date
     }
 }
 
+/// The calendar date of a zoned ISO timestamp (`2013-03-15T23:30:00-05:00`,
+/// `...Z`) in time zone `tz`; `None` when the value carries no zone (it is
+/// then read as written).
+pub fn zoned_date(raw: &str, tz: chrono_tz::Tz) -> Option<NaiveDate> {
+    let t = raw.trim();
+    if t.len() < 16 || !t.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut s = t.replacen(' ', "T", 1);
+    if s.ends_with('Z') || s.ends_with('z') {
+        s.pop();
+        s.push_str("+00:00");
+    }
+    const FORMATS: [&str; 4] =
+        ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z"];
+    FORMATS
+        .iter()
+        .find_map(|f| chrono::DateTime::parse_from_str(&s, f).ok())
+        .map(|dt| dt.with_timezone(&tz).date_naive())
+}
+
 /// Parse an ISO `YYYY-MM-DD` date from bytes, the common case, without
 /// allocating; `None` when the value has any other shape.
 pub fn parse_iso_fast(b: &[u8]) -> Option<NaiveDate> {
@@ -231,6 +252,21 @@ mod tests {
         assert!(is_ambiguous("03/04/2013"));
         assert!(!is_ambiguous("04/04/2013"));
         assert!(!is_ambiguous("15.03.2013"));
+    }
+
+    #[test]
+    fn zoned_timestamps_convert_only_when_asked() {
+        let sthlm: chrono_tz::Tz = "Europe/Stockholm".parse().unwrap();
+        // 23:30 in New York on the 15th is 05:30 on the 16th in Stockholm.
+        assert_eq!(zoned_date("2013-03-15T23:30:00-05:00", sthlm).unwrap().to_string(), "2013-03-16");
+        assert_eq!(zoned_date("2013-03-15 23:30Z", sthlm).unwrap().to_string(), "2013-03-16");
+        assert_eq!(zoned_date("2013-03-15T22:59:59Z", sthlm).unwrap().to_string(), "2013-03-15");
+        // Summer time: UTC+2 from the last Sunday of March.
+        assert_eq!(zoned_date("2013-06-30T22:30:00+00:00", sthlm).unwrap().to_string(), "2013-07-01");
+        assert_eq!(zoned_date("2013-03-15T23:30:00", sthlm), None);
+        assert_eq!(zoned_date("2013-03-15", sthlm), None);
+        // Without --timezone the date is the one written.
+        assert_eq!(parse_date("2013-03-15T23:30:00-05:00", None).unwrap().to_string(), "2013-03-15");
     }
 
     #[test]

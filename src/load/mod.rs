@@ -7,6 +7,9 @@ pub mod amount;
 pub mod columns;
 pub mod csv;
 pub mod date;
+pub mod excel;
+pub mod json;
+pub mod lines;
 pub mod rows;
 pub mod source;
 

@@ -48,6 +48,8 @@ pub struct ReadOptions {
     /// Used when no value of the column says which separator it uses.
     pub default_decimal: Option<DecimalStyle>,
     pub date_order: Option<DateOrder>,
+    /// Convert zoned timestamps to this zone's calendar date first.
+    pub timezone: Option<chrono_tz::Tz>,
 }
 
 pub struct RowParser {
@@ -63,6 +65,7 @@ pub struct RowParser {
     decimal: Decision<DecimalStyle>,
     default_decimal: DecimalStyle,
     dates: Decision<DateOrder>,
+    timezone: Option<chrono_tz::Tz>,
     pending: Vec<(u64, Vec<String>)>,
     scratch: [String; 3],
 }
@@ -83,6 +86,7 @@ impl RowParser {
             decimal: options.decimal.map_or(Decision::Open, Decision::Given),
             default_decimal: options.default_decimal.unwrap_or(DecimalStyle::Point),
             dates: options.date_order.map_or(Decision::Open, Decision::Given),
+            timezone: options.timezone,
             pending: Vec::new(),
             scratch: Default::default(),
             map,
@@ -198,7 +202,8 @@ impl RowParser {
                 return sink.reject(err, fields);
             }
         };
-        let date = match date::parse_iso_fast(fields[self.date].as_bytes()) {
+        let zoned = self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz));
+        let date = match zoned.or_else(|| date::parse_iso_fast(fields[self.date].as_bytes())) {
             Some(d) => d,
             None => match date::parse_date(fields[self.date], self.dates.get()) {
                 Ok(d) => d,

@@ -14,3 +14,15 @@ pub fn render(report: &Report, delimiter: u8, out: &mut dyn Write) -> io::Result
     }
     w.flush()
 }
+
+/// CSV that Swedish Excel opens right by double-click: a UTF-8 byte order
+/// mark (so Å, Ä and Ö survive), `;` between fields and a decimal comma.
+pub fn render_excel_sv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
+    w.write_record(columns(report))?;
+    for row in cells(report) {
+        w.write_record(row.iter().map(|v| if v.is_number() { v.plain().replace('.', ",") } else { v.plain() }))?;
+    }
+    w.flush()
+}

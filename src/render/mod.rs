@@ -36,6 +36,8 @@ pub struct RenderOptions {
     pub color: bool,
     /// Row accounting, shown in the table's footer.
     pub accounting: Option<RowAccounting>,
+    /// CSV for Swedish Excel: `;`, decimal comma, UTF-8 with a BOM.
+    pub excel_sv: bool,
 }
 
 /// One cell, before formatting.
@@ -140,6 +142,7 @@ pub fn total_cells(report: &Report, label: &str) -> Vec<Vec<Value>> {
 pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Table => table::render(report, options, out),
+        Format::Csv if options.excel_sv => delimited::render_excel_sv(report, out),
         Format::Csv => delimited::render(report, b',', out),
         Format::Tsv => delimited::render(report, b'\t', out),
         Format::Json => json::render(report, false, out),

@@ -29,7 +29,7 @@ fn shared_report() -> Report {
 
 fn text(format: Format, accounting: Option<RowAccounting>) -> String {
     let mut out = Vec::new();
-    render(&shared_report(), format, &RenderOptions { color: false, accounting }, &mut out).unwrap();
+    render(&shared_report(), format, &RenderOptions { color: false, accounting, excel_sv: false }, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -67,7 +67,13 @@ fn markdown() {
 #[test]
 fn colour_only_when_asked() {
     let mut out = Vec::new();
-    render(&shared_report(), Format::Table, &RenderOptions { color: true, accounting: None }, &mut out).unwrap();
+    render(
+        &shared_report(),
+        Format::Table,
+        &RenderOptions { color: true, accounting: None, excel_sv: false },
+        &mut out,
+    )
+    .unwrap();
     assert!(String::from_utf8(out).unwrap().contains("\u{1b}["));
     assert!(!text(Format::Table, None).contains('\u{1b}'));
 }

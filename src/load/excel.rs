@@ -1,0 +1,173 @@
+//! Reading spreadsheets (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) with
+//! calamine: the first sheet, or the one `--sheet` names.
+//!
+//! A cell becomes the text a person sees, then goes through the same row
+//! parser as CSV. A number cell becomes its shortest round-trip text, so
+//! 1676.23 stays 1676.23 exactly; a date cell becomes an ISO date; only a
+//! cell formatted as a date is ever a date (a plain number in the date
+//! column is refused as an Excel serial). Error cells (`#DIV/0!`) reject
+//! their row naming the cell, as in `Sheet1!D17`.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use calamine::{Data, Reader, open_workbook_auto};
+
+use crate::error::{Error, RowError};
+use crate::load::columns::{Field, map_columns};
+use crate::load::rows::{ReadOptions, RowParser, Sink};
+
+/// The column letters of a 0-based index: 0 -> A, 27 -> AB.
+pub fn column_letters(mut i: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ascii")
+}
+
+/// The text of a cell, or why it has none.
+fn cell_text(cell: &Data) -> Result<String, String> {
+    Ok(match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Rust prints the shortest text that reads back as the same float.
+        Data::Float(f) if f.is_finite() => format!("{f}"),
+        Data::Float(f) => return Err(format!("the cell holds {f}, not a number")),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(d) if !dt.is_duration() => d.date().format("%Y-%m-%d").to_string(),
+            _ => return Err(format!("the cell holds the duration {dt}, not a date")),
+        },
+        Data::DateTimeIso(s) => s.clone(),
+        Data::DurationIso(s) => return Err(format!("the cell holds the duration {s}, not a date or an amount")),
+        Data::Error(e) => return Err(format!("the cell holds the error {e}")),
+    })
+}
+
+pub fn read(
+    path: &str,
+    sheet: Option<&str>,
+    named: &HashMap<Field, String>,
+    required: &[Field],
+    options: &ReadOptions,
+    sink: &mut dyn Sink,
+) -> Result<ControlFlow<()>, Error> {
+    let file_err = |message: String| Error::File { path: path.to_string(), message };
+    let mut book = open_workbook_auto(path).map_err(|e| file_err(format!("cannot read the workbook: {e}")))?;
+    let names = book.sheet_names();
+    let sheet_name = match sheet {
+        Some(s) => names.iter().find(|n| n.as_str() == s || n.eq_ignore_ascii_case(s)).cloned().ok_or_else(|| {
+            file_err(format!(
+                "no sheet named \"{s}\"; the sheets are: {}",
+                names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+            ))
+        })?,
+        None => names.first().cloned().ok_or_else(|| file_err("the workbook has no sheets".into()))?,
+    };
+    let range =
+        book.worksheet_range(&sheet_name).map_err(|e| file_err(format!("cannot read sheet \"{sheet_name}\": {e}")))?;
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    // Formulas, to tell an empty cell from a formula that was never
+    // calculated (a workbook written by a program, not saved by Excel).
+    let formulas = book.worksheet_formula(&sheet_name).ok();
+    let formula_at =
+        |r: u32, c: u32| -> Option<String> { formulas.as_ref()?.get_value((r, c)).filter(|f| !f.is_empty()).cloned() };
+    let mut rows = range.rows().enumerate();
+    let display = format!("{path}[{sheet_name}]");
+
+    // The header: the first row with any text.
+    let headers: Vec<String> = loop {
+        let Some((_, row)) = rows.next() else {
+            return Err(file_err(format!(
+                "sheet \"{sheet_name}\" is empty: a header row naming the columns is expected"
+            )));
+        };
+        let texts: Vec<String> = row.iter().map(|c| cell_text(c).unwrap_or_default()).collect();
+        if texts.iter().any(|t| !t.trim().is_empty()) {
+            break texts;
+        }
+    };
+    // Trailing empty header cells are not columns.
+    let width = headers.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
+    let headers = headers[..width].to_vec();
+    let map = map_columns(&headers, named, required).map_err(file_err)?;
+    let mut options = options.clone();
+    options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
+    let mut parser = RowParser::new(&display, map, &options);
+    for (i, row) in rows {
+        let line = u64::from(row0) + i as u64 + 1;
+        let mut texts = Vec::with_capacity(width);
+        let mut bad = None;
+        for (j, cell) in row.iter().enumerate().take(width) {
+            if *cell == Data::Empty {
+                if let Some(f) = formula_at(row0 + i as u32, col0 + j as u32) {
+                    bad = Some((
+                        j,
+                        format!(
+                            "the formula ={f} has no saved value; open the workbook in a spreadsheet program and save it"
+                        ),
+                    ));
+                    break;
+                }
+            }
+            match cell_text(cell) {
+                Ok(t) => texts.push(t),
+                Err(reason) => {
+                    bad = Some((j, reason));
+                    break;
+                }
+            }
+        }
+        let fields: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+        if let Some((j, reason)) = bad {
+            let cell = format!("{sheet_name}!{}{line}", column_letters(col0 + j as u32));
+            let e = RowError {
+                file: display.clone(),
+                line,
+                column: Some(headers[j].trim().to_string()),
+                reason: format!("{cell}: {reason}"),
+            };
+            if sink.reject(e, &fields).is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+            continue;
+        }
+        let mut fields = fields;
+        fields.resize(width, "");
+        if parser.push(line, &fields, sink).is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
+    }
+    parser.finish(sink)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(3), "D");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn floats_keep_their_shortest_text() {
+        assert_eq!(cell_text(&Data::Float(1676.23)).unwrap(), "1676.23");
+        assert_eq!(cell_text(&Data::Float(0.1 + 0.2)).unwrap(), "0.30000000000000004");
+        assert_eq!(cell_text(&Data::Float(25000.0)).unwrap(), "25000");
+        assert!(cell_text(&Data::Error(calamine::CellErrorType::Div0)).unwrap_err().contains("#DIV/0!"));
+    }
+}
