@@ -27,32 +27,27 @@ pub struct Cli {
 pub enum Command {
     /// AOV per period (and per customer or seller) with the change from the previous period.
     #[command(
-        after_help = "Examples:\n  aov report deals.csv --period month\n  aov report deals.csv --by customer --period week --from 2013-01-01 --to 2013-06-30\n  aov report jan.csv feb.csv --by seller --format csv > aov.csv"
+        after_help = "Examples:\n  aov report deals.csv --period month\n  aov report deals.csv --by customer --period week --from 2013-01-01 --to 2013-06-30\n  aov report jan.csv feb.csv --by seller --format csv > aov.csv\n  aov report deals.csv --last 2 --complete-only --fail-below 1500   # for cron"
     )]
     Report(ReportArgs),
+    /// Customers ranked by total, with their share of revenue and ABC class.
+    #[command(
+        after_help = "Examples:\n  aov customers deals.csv --top 20\n  aov customers deals.csv --from 2013-01-01 --format csv\n\nEvery amount of every customer is held in memory (for the median)."
+    )]
+    Customers(CustomersArgs),
+    /// One row per seller: AOV, customers worked, and the share of deals with A, B and C customers.
+    #[command(
+        after_help = "Examples:\n  aov sellers deals.csv\n  aov sellers deals.csv --status won --format markdown\n\nEvery amount of every seller is held in memory (for the median)."
+    )]
+    Sellers(SellersArgs),
 }
 
+/// Options every command takes: inputs, filters and output.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// Input files (CSV; `-` reads standard input). Several files are read as one data set.
+pub struct CommonArgs {
+    /// Input files (CSV, JSON, Excel; `-` reads standard input). Several files are read as one data set.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<String>,
-
-    /// Length of a period (default: month); `all` makes one bucket of the whole selection.
-    #[arg(long, short = 'p', value_enum)]
-    pub period: Option<PeriodArg>,
-
-    /// Group by customer, seller, or both (`customer,seller`), in the order given.
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub by: Vec<ByArg>,
-
-    /// First day to include (YYYY-MM-DD).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    pub from: Option<NaiveDate>,
-
-    /// Last day to include (YYYY-MM-DD), inclusive.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    pub to: Option<NaiveDate>,
 
     /// Output format (default: table).
     #[arg(long, short = 'f', value_enum)]
@@ -62,7 +57,7 @@ pub struct ReportArgs {
     #[arg(long)]
     pub excel_sv: bool,
 
-    /// Write the report to FILE (atomically: a cron job never sees half a report) instead of standard output.
+    /// Write the result to FILE (atomically: a cron job never sees half a report) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -70,12 +65,109 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
 
+    /// Print row accounting (read, used, filtered, rejected) on stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Print row accounting (read, used, filtered, rejected) and detected input settings on stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Which deals count.
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// First day to include (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<NaiveDate>,
+
+    /// Last day to include (YYYY-MM-DD), inclusive.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<NaiveDate>,
+
+    /// Only this customer (repeatable; letter case and spacing do not matter).
+    #[arg(long, value_name = "NAME")]
+    pub customer: Vec<String>,
+
+    /// Only this seller (repeatable; letter case and spacing do not matter).
+    #[arg(long, value_name = "NAME")]
+    pub seller: Vec<String>,
+
+    /// Only deals with this status, e.g. won (repeatable; needs a status column).
+    #[arg(long, value_name = "VALUE")]
+    pub status: Vec<String>,
+
+    /// Leave out credit notes (negative amounts).
+    #[arg(long)]
+    pub exclude_credits: bool,
+
+    /// Keep only the last N periods (of --period), ending with the latest period that has deals.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub last: Option<u32>,
+
+    /// The day "now" is, for --complete-only (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Leave out the still-running period that contains --as-of (and any later one).
+    #[arg(long)]
+    pub complete_only: bool,
+
+    /// Keep names that differ only in letter case apart.
+    #[arg(long)]
+    pub case_sensitive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Length of a period (default: month); `all` makes one bucket of the whole selection.
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
+
+    /// Group by customer, seller, or both (`customer,seller`), in the order given.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub by: Vec<ByArg>,
+
+    /// Add the distribution of deal sizes: median, p25, p75, p90, min, max, top_deal_pct (holds every amount in memory).
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Add a target_gap column (aov - AMOUNT); the table marks the periods that reached it.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
+    pub target: Option<rust_decimal::Decimal>,
+
+    /// Exit with status 3 when the AOV of the last period (of any group with --by) is below AMOUNT.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
+    pub fail_below: Option<rust_decimal::Decimal>,
+}
+
+#[derive(Debug, Args)]
+pub struct CustomersArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Keep the first N customers (shares stay relative to all customers).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// The period --last and --complete-only count in (default: month).
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct SellersArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// The period --last and --complete-only count in (default: month).
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
 }
 
 /// How inputs are read.
@@ -139,6 +231,9 @@ pub struct InputArgs {
     /// The column holding an order id: rows sharing one are lines of one order.
     #[arg(long, value_name = "HEADER")]
     pub order_col: Option<String>,
+    /// The column holding the deal status (won, lost...).
+    #[arg(long, value_name = "HEADER")]
+    pub status_col: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -202,6 +297,11 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("\"{s}\" is not a date of the form YYYY-MM-DD, e.g. 2013-06-30"))
 }
 
+pub fn parse_money(s: &str) -> Result<rust_decimal::Decimal, String> {
+    crate::load::amount::parse_amount(s, crate::load::DecimalStyle::Point)
+        .map_err(|e| format!("{e}; give an amount such as 1500 or 1500.50"))
+}
+
 pub fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
@@ -223,10 +323,10 @@ mod tests {
     #[test]
     fn by_takes_a_list() {
         let cli = Cli::try_parse_from(["aov", "report", "a.csv", "--by", "customer,seller"]).unwrap();
-        let Command::Report(args) = cli.command;
+        let Command::Report(args) = cli.command else { panic!("report") };
         assert_eq!(args.by, vec![ByArg::Customer, ByArg::Seller]);
         assert_eq!(args.period, None);
-        assert_eq!(args.format, None);
+        assert_eq!(args.common.format, None);
     }
 
     #[test]

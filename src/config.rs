@@ -13,11 +13,15 @@ use clap::ValueEnum;
 use serde::Deserialize;
 
 use crate::aggregate::Period;
-use crate::cli::{ByArg, ColorArg, DateFormatArg, EncodingArg, FormatArg, InputArgs, PeriodArg, ReportArgs};
+use rust_decimal::Decimal;
+
+use crate::cli::{
+    ByArg, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FormatArg, InputArgs, PeriodArg, ReportArgs,
+};
 use crate::error::Error;
 use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
 use crate::model::Dimension;
-use crate::pipeline::Filter;
+use crate::pipeline::{Filter, Window, fold_name};
 use crate::render::Format;
 
 /// The settings file looked for in the current folder.
@@ -52,6 +56,7 @@ pub struct ColumnsConfig {
     pub seller: Option<String>,
     pub currency: Option<String>,
     pub order: Option<String>,
+    pub status: Option<String>,
 }
 
 /// `[report]`: default options of `aov report`.
@@ -106,45 +111,39 @@ pub struct InputSettings {
     pub sheet: Option<String>,
 }
 
-/// Everything `aov report` needs to run.
+/// What every command shares: inputs, filters, output.
 #[derive(Clone, Debug)]
-pub struct ReportSettings {
+pub struct CommonSettings {
     pub files: Vec<String>,
-    pub period: Period,
-    pub by: Vec<Dimension>,
     pub filter: Filter,
+    pub window: Window,
     pub format: Format,
     pub excel_sv: bool,
     pub output: Option<PathBuf>,
     pub color: bool,
     pub verbose: bool,
     pub input: InputSettings,
+    /// The settings file, its path when one was read.
+    pub file: FileConfig,
+    pub file_path: Option<PathBuf>,
 }
 
-impl ReportSettings {
-    pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
+impl CommonSettings {
+    pub fn from_args(args: &CommonArgs) -> Result<CommonSettings, Error> {
         let (file, file_path) = FileConfig::load(args.input.config.as_deref())?;
-        if let (Some(from), Some(to)) = (args.from, args.to) {
+        let f = &args.filter;
+        if let (Some(from), Some(to)) = (f.from, f.to) {
             if from > to {
                 return Err(Error::Usage(format!("--from {from} is after --to {to}; the range would be empty")));
             }
         }
-        let by_args: Vec<ByArg> = if !args.by.is_empty() {
-            args.by.clone()
-        } else {
-            let names = file.report.by.clone().unwrap_or_default();
-            names.iter().map(|n| setting::<ByArg>(&file_path, "by", n)).collect::<Result<_, _>>()?
-        };
-        let by = dimensions(&by_args)?;
+        if f.as_of.is_some() && !f.complete_only {
+            return Err(Error::Usage("--as-of only matters with --complete-only".into()));
+        }
         let stdin_count = args.files.iter().filter(|f| *f == "-").count();
         if stdin_count > 1 {
             return Err(Error::Usage("standard input (-) can be read only once".into()));
         }
-        let period_arg = match (args.period, &file.report.period) {
-            (Some(p), _) => p,
-            (None, Some(p)) => setting(&file_path, "period", p)?,
-            (None, None) => PeriodArg::Month,
-        };
         let format_arg = match (args.format, &file.report.format) {
             (Some(f), _) => f,
             (None, Some(f)) => setting(&file_path, "format", f)?,
@@ -161,18 +160,84 @@ impl ReportSettings {
                 ColorArg::Never => false,
                 ColorArg::Auto => to_terminal && colour_allowed_by_env(),
             };
-        Ok(ReportSettings {
+        let clean = |names: &[String]| -> Vec<String> {
+            names
+                .iter()
+                .map(|n| {
+                    let mut s = String::new();
+                    crate::load::rows::clean_name(n, &mut s);
+                    fold_name(&s, f.case_sensitive)
+                })
+                .collect()
+        };
+        let filter = Filter {
+            from: f.from,
+            to: f.to,
+            customers: clean(&f.customer),
+            sellers: clean(&f.seller),
+            statuses: f.status.iter().map(|s| s.trim().to_lowercase()).collect(),
+            exclude_credits: f.exclude_credits,
+            case_sensitive: f.case_sensitive,
+        };
+        let window = Window {
+            last: f.last,
+            complete_before: f.complete_only.then(|| f.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())),
+        };
+        Ok(CommonSettings {
             files: args.files.clone(),
-            period: period(period_arg),
-            by,
-            filter: Filter { from: args.from, to: args.to },
+            filter,
+            window,
             format,
             excel_sv: args.excel_sv,
             output: args.output.clone(),
             color,
             verbose: args.verbose,
             input: input_settings(&args.input, &file, &file_path)?,
+            file,
+            file_path,
         })
+    }
+
+    /// The period a command counts in: the flag, the file, or month.
+    pub fn period(&self, flag: Option<PeriodArg>) -> Result<Period, Error> {
+        let arg = match (flag, &self.file.report.period) {
+            (Some(p), _) => p,
+            (None, Some(p)) => setting(&self.file_path, "period", p)?,
+            (None, None) => PeriodArg::Month,
+        };
+        let p = period(arg);
+        if p == Period::All && (self.window.last.is_some() || self.window.complete_before.is_some()) {
+            return Err(Error::Usage(
+                "--last and --complete-only count periods; use them with a --period other than all".into(),
+            ));
+        }
+        Ok(p)
+    }
+}
+
+/// Everything `aov report` needs to run.
+#[derive(Clone, Debug)]
+pub struct ReportSettings {
+    pub common: CommonSettings,
+    pub period: Period,
+    pub by: Vec<Dimension>,
+    pub stats: bool,
+    pub target: Option<Decimal>,
+    pub fail_below: Option<Decimal>,
+}
+
+impl ReportSettings {
+    pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
+        let common = CommonSettings::from_args(&args.common)?;
+        let by_args: Vec<ByArg> = if !args.by.is_empty() {
+            args.by.clone()
+        } else {
+            let names = common.file.report.by.clone().unwrap_or_default();
+            names.iter().map(|n| setting::<ByArg>(&common.file_path, "by", n)).collect::<Result<_, _>>()?
+        };
+        let by = dimensions(&by_args)?;
+        let period = common.period(args.period)?;
+        Ok(ReportSettings { period, by, stats: args.stats, target: args.target, fail_below: args.fail_below, common })
     }
 }
 
@@ -231,6 +296,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
         (Field::Seller, &a.seller_col, &c.seller),
         (Field::Currency, &a.currency_col, &c.currency),
         (Field::Order, &a.order_col, &c.order),
+        (Field::Status, &a.status_col, &c.status),
     ] {
         if let Some(n) = flag.as_ref().or(from_file.as_ref()) {
             if columns.values().any(|v: &String| v.eq_ignore_ascii_case(n)) {

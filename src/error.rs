@@ -14,6 +14,8 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     pub const DATA: i32 = 65;
     pub const NO_INPUT: i32 = 66;
+    /// `--fail-below`: the report was made, and the AOV is below the limit.
+    pub const BELOW_TARGET: i32 = 3;
 }
 
 /// One input row that could not be used: where it is and why.

@@ -18,6 +18,8 @@ pub struct Deal<'a> {
     /// The order (deal) id when the input has one: rows sharing it are lines
     /// of one order. Empty otherwise.
     pub order: &'a str,
+    /// The deal's status (won, lost...) when the input has a status column.
+    pub status: &'a str,
 }
 
 impl<'a> Deal<'a> {

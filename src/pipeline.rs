@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::aggregate::partials::exact_add;
-use crate::aggregate::{Overflow, Partials};
+use crate::aggregate::{Overflow, Partials, Period, PeriodKey};
 use crate::error::{Error, RowError};
 use crate::load::rows::Sink;
 use crate::model::{Deal, Dimension, RowAccounting};
@@ -27,12 +27,60 @@ pub const SHOWN_BAD_ROWS: usize = 5;
 pub struct Filter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Customers to keep, folded (empty: all).
+    pub customers: Vec<String>,
+    /// Sellers to keep, folded (empty: all).
+    pub sellers: Vec<String>,
+    /// Statuses to keep, lower-cased (empty: all).
+    pub statuses: Vec<String>,
+    pub exclude_credits: bool,
+    pub case_sensitive: bool,
+}
+
+/// The key names are compared by: letter case folded unless asked not to.
+/// (Loaders have already trimmed, collapsed white space and applied NFC.)
+pub fn fold_name(name: &str, case_sensitive: bool) -> String {
+    if case_sensitive { name.to_string() } else { name.to_lowercase() }
 }
 
 impl Filter {
     pub fn keeps(&self, deal: &Deal<'_>) -> bool {
-        self.from.is_none_or(|f| deal.date >= f) && self.to.is_none_or(|t| deal.date <= t)
+        self.from.is_none_or(|f| deal.date >= f)
+            && self.to.is_none_or(|t| deal.date <= t)
+            && !(self.exclude_credits && deal.amount.is_sign_negative() && !deal.amount.is_zero())
+            && (self.customers.is_empty() || self.customers.contains(&fold_name(deal.customer, self.case_sensitive)))
+            && (self.sellers.is_empty() || self.sellers.contains(&fold_name(deal.seller, self.case_sensitive)))
+            && (self.statuses.is_empty() || self.statuses.contains(&deal.status.to_lowercase()))
     }
+}
+
+/// Which periods count, decided once all deals are in.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Window {
+    /// Keep the last N periods, ending with the latest one with deals.
+    pub last: Option<u32>,
+    /// Drop the period containing this day, and later ones.
+    pub complete_before: Option<NaiveDate>,
+}
+
+/// Apply a period window to partials bucketed by any period: the window is
+/// counted in `period`. What is dropped moves from used to filtered.
+pub fn apply_window(partials: &mut Partials, period: Period, window: &Window, accounting: &mut RowAccounting) {
+    let bucket = partials.period();
+    let to_period = |k: PeriodKey| bucket.first_day(k).map_or(PeriodKey(0), |d| period.key(d));
+    let mut dropped = 0;
+    if let Some(day) = window.complete_before {
+        let running = period.key(day);
+        dropped += partials.retain_periods(|k| to_period(k) < running).rows;
+    }
+    if let Some(n) = window.last {
+        if let Some(last) = partials.last_key().map(to_period) {
+            let first = PeriodKey(last.0 - i64::from(n) + 1);
+            dropped += partials.retain_periods(|k| to_period(k) >= first).rows;
+        }
+    }
+    accounting.used -= dropped;
+    accounting.filtered += dropped;
 }
 
 /// An order assembled from its lines.
@@ -42,6 +90,7 @@ struct Order {
     customer: String,
     seller: String,
     currency: String,
+    status: String,
     lines: u64,
 }
 
@@ -59,7 +108,10 @@ pub struct Collector<'w> {
     orders: HashMap<String, Order>,
     overflow: Option<Overflow>,
     file: String,
-    group: Vec<&'static str>,
+    /// Inputs that have a status column.
+    pub with_status: Vec<String>,
+    /// The first error writing the rejects file.
+    rejects_error: Option<std::io::Error>,
 }
 
 impl<'w> Collector<'w> {
@@ -76,7 +128,8 @@ impl<'w> Collector<'w> {
             orders: HashMap::new(),
             overflow: None,
             file: String::new(),
-            group: Vec::new(),
+            with_status: Vec::new(),
+            rejects_error: None,
         }
     }
 
@@ -103,7 +156,7 @@ impl<'w> Collector<'w> {
         for d in &self.by {
             group.push(deal.get(*d));
         }
-        if let Err(e) = self.partials.add(&group, deal.currency, deal.date, deal.amount) {
+        if let Err(e) = self.partials.add_deal(&group, deal.currency, deal.date, deal.amount, rows) {
             self.overflow.get_or_insert(e);
         }
     }
@@ -119,11 +172,17 @@ impl<'w> Collector<'w> {
                 seller: &order.seller,
                 currency: &order.currency,
                 order: "",
+                status: &order.status,
             };
             self.add(&deal, order.lines);
         }
         if let Some(w) = self.rejects.as_mut() {
-            w.flush().map_err(|source| Error::Open { path: "--rejects".into(), source })?;
+            if let Err(e) = w.flush() {
+                self.rejects_error.get_or_insert(e);
+            }
+        }
+        if let Some(source) = self.rejects_error {
+            return Err(Error::Open { path: "the --rejects file".into(), source });
         }
         if !self.shown.is_empty() && !self.skip_bad_rows {
             let mut shown = self.shown;
@@ -134,7 +193,6 @@ impl<'w> Collector<'w> {
             return Err(o.into());
         }
         debug_assert!(self.accounting.balances());
-        let _ = &self.group;
         Ok((self.partials, self.accounting, self.reasons))
     }
 }
@@ -179,6 +237,7 @@ impl Sink for Collector<'_> {
                         customer: deal.customer.to_string(),
                         seller: deal.seller.to_string(),
                         currency: deal.currency.to_string(),
+                        status: deal.status.to_string(),
                         lines: 1,
                     },
                 );
@@ -225,12 +284,21 @@ impl Sink for Collector<'_> {
         if let Some(w) = self.rejects.as_mut() {
             let mut record = vec![error.file.clone(), error.line.to_string(), error.to_string()];
             record.extend(fields.iter().map(|f| f.to_string()));
-            let _ = w.write_record(&record);
+            if let Err(e) = w.write_record(&record) {
+                self.rejects_error.get_or_insert(e.into());
+            }
         }
         if self.skip_bad_rows {
             return ControlFlow::Continue(());
         }
         self.shown.push(error);
         if self.shown.len() >= SHOWN_BAD_ROWS { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    }
+
+    fn columns(&mut self, file: &str, map: &crate::load::columns::ColumnMap) {
+        if map.get(crate::load::Field::Status).is_some() {
+            self.with_status
+                .push(format!("{file} has a status column (\"{}\")", map.header(crate::load::Field::Status)));
+        }
     }
 }

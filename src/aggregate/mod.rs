@@ -2,12 +2,15 @@
 //! them. No I/O happens here, so every rule can be tested with numbers
 //! worked out by hand, and a library user can feed deals in directly.
 
+pub mod customers;
 pub mod exact;
 pub mod partials;
 pub mod period;
 pub mod report;
+pub mod stats;
 
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};
 pub use period::{Period, PeriodKey};
-pub use report::{Report, ReportRow, TotalRow, build};
+pub use report::{Report, ReportRow, TotalRow, build, build_with};
+pub use stats::Stats;

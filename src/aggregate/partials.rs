@@ -19,11 +19,14 @@ use super::period::{Period, PeriodKey};
 /// characters in names into spaces, so it never occurs inside a value.
 const SEP: char = '\u{1f}';
 
-/// Count and exact sum of the deals in one group and period.
+/// Count and exact sum of the deals in one group and period, and the
+/// number of input rows behind them (more than the deals when orders come
+/// as several lines).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Partial {
     pub deals: u64,
     pub total: Decimal,
+    pub rows: u64,
 }
 
 impl Partial {
@@ -31,6 +34,7 @@ impl Partial {
     pub fn merge(&mut self, other: &Partial) -> Option<()> {
         self.total = exact_add(self.total, other.total)?;
         self.deals = self.deals.checked_add(other.deals)?;
+        self.rows = self.rows.checked_add(other.rows)?;
         Some(())
     }
 }
@@ -51,6 +55,29 @@ pub struct Overflow {
     pub period: String,
 }
 
+/// One cell as the report sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct CellRef<'a> {
+    pub group: &'a str,
+    pub key: PeriodKey,
+    pub part: &'a Partial,
+    /// Every amount, when the partials keep them (`--stats`).
+    pub amounts: Option<&'a [Decimal]>,
+}
+
+impl<'a> CellRef<'a> {
+    /// The `--by` values and the currency of the cell.
+    pub fn split(&self) -> (Vec<&'a str>, &'a str) {
+        split_key(self.group)
+    }
+}
+
+fn split_key(key: &str) -> (Vec<&str>, &str) {
+    let mut parts: Vec<&str> = key.split(SEP).collect();
+    let currency = parts.pop().unwrap_or("");
+    (parts, currency)
+}
+
 /// Partials per (group, period bucket) for one period granularity.
 #[derive(Clone, Debug)]
 pub struct Partials {
@@ -59,6 +86,8 @@ pub struct Partials {
     index: HashMap<Box<str>, u32>,
     keys: Vec<Box<str>>,
     cells: HashMap<(u32, PeriodKey), Partial>,
+    /// Every amount per cell, only when asked for (medians, percentiles).
+    amounts: Option<HashMap<(u32, PeriodKey), Vec<Decimal>>>,
     scratch: String,
 }
 
@@ -72,8 +101,28 @@ impl Partials {
             index: HashMap::new(),
             keys: Vec::new(),
             cells: HashMap::new(),
+            amounts: None,
             scratch: String::new(),
         }
+    }
+
+    /// Partials that also keep every amount: memory then grows with the
+    /// number of deals, so only statistics that need them ask for it.
+    pub fn with_amounts(period: Period, width: usize) -> Partials {
+        Partials { amounts: Some(HashMap::new()), ..Partials::new(period, width) }
+    }
+
+    /// An empty set of partials of the same shape.
+    pub fn empty_like(&self) -> Partials {
+        if self.keeps_amounts() {
+            Partials::with_amounts(self.period, self.width)
+        } else {
+            Partials::new(self.period, self.width)
+        }
+    }
+
+    pub fn keeps_amounts(&self) -> bool {
+        self.amounts.is_some()
     }
 
     pub fn period(&self) -> Period {
@@ -111,9 +160,23 @@ impl Partials {
         id
     }
 
-    /// Add one deal.
+    /// Add one deal read from one row.
     pub fn add(&mut self, group: &[&str], currency: &str, date: NaiveDate, amount: Decimal) -> Result<(), Overflow> {
-        self.add_partial(group, currency, self.period.key(date), &Partial { deals: 1, total: amount })
+        self.add_deal(group, currency, date, amount, 1)
+    }
+
+    /// Add one deal assembled from `rows` input rows (order lines).
+    pub fn add_deal(
+        &mut self,
+        group: &[&str],
+        currency: &str,
+        date: NaiveDate,
+        amount: Decimal,
+        rows: u64,
+    ) -> Result<(), Overflow> {
+        let key = self.period.key(date);
+        let id = self.intern(group, currency);
+        self.merge_cell(id, key, &Partial { deals: 1, total: amount, rows }, Some(&[amount]))
     }
 
     /// Add a pre-aggregated bucket whose first (or only) day is `day`, as a
@@ -126,45 +189,112 @@ impl Partials {
         day: NaiveDate,
         part: &Partial,
     ) -> Result<(), Overflow> {
-        self.add_partial(group, currency, self.period.key(day), part)
+        let key = self.period.key(day);
+        let id = self.intern(group, currency);
+        self.merge_cell(id, key, part, None)
     }
 
-    fn add_partial(&mut self, group: &[&str], currency: &str, key: PeriodKey, part: &Partial) -> Result<(), Overflow> {
-        let id = self.intern(group, currency);
+    fn merge_cell(
+        &mut self,
+        id: u32,
+        key: PeriodKey,
+        part: &Partial,
+        amounts: Option<&[Decimal]>,
+    ) -> Result<(), Overflow> {
         let cell = self.cells.entry((id, key)).or_default();
-        cell.merge(part)
-            .ok_or_else(|| Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) })
+        if cell.merge(part).is_none() {
+            return Err(Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) });
+        }
+        if let (Some(all), Some(new)) = (self.amounts.as_mut(), amounts) {
+            all.entry((id, key)).or_default().extend_from_slice(new);
+        }
+        Ok(())
     }
 
     /// Fold `other` (same period and width) into `self`.
-    pub fn merge(&mut self, other: Partials) -> Result<(), Overflow> {
+    pub fn merge(&mut self, mut other: Partials) -> Result<(), Overflow> {
         assert_eq!((self.period, self.width), (other.period, other.width), "merging partials of different shapes");
         let remap: Vec<u32> = other
             .keys
             .iter()
             .map(|k| {
-                let mut parts: Vec<&str> = k.split(SEP).collect();
-                let currency = parts.pop().unwrap_or("");
+                let (parts, currency) = split_key(k);
                 self.intern(&parts, currency)
             })
             .collect();
+        let mut other_amounts = other.amounts.take();
         for ((id, key), part) in other.cells {
-            let id = remap[id as usize];
-            let cell = self.cells.entry((id, key)).or_default();
-            cell.merge(&part)
-                .ok_or_else(|| Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) })?;
+            let amounts = other_amounts.as_mut().and_then(|a| a.remove(&(id, key)));
+            self.merge_cell(remap[id as usize], key, &part, amounts.as_deref())?;
         }
         Ok(())
     }
 
-    /// Every cell: group values, currency, period key and partial, in no
-    /// particular order.
-    pub fn cells(&self) -> impl Iterator<Item = (Vec<&str>, &str, PeriodKey, &Partial)> {
-        self.cells.iter().map(|((id, key), part)| {
-            let mut parts: Vec<&str> = self.keys[*id as usize].split(SEP).collect();
-            let currency = parts.pop().unwrap_or("");
-            (parts, currency, *key, part)
+    /// Every cell, in no particular order.
+    pub fn cells(&self) -> impl Iterator<Item = CellRef<'_>> {
+        self.cells.iter().map(|((id, key), part)| CellRef {
+            group: &self.keys[*id as usize],
+            key: *key,
+            part,
+            amounts: self.amounts.as_ref().map(|a| a.get(&(*id, *key)).map_or(&[][..], |v| v.as_slice())),
         })
+    }
+
+    /// The latest period with deals.
+    pub fn last_key(&self) -> Option<PeriodKey> {
+        self.cells.keys().map(|(_, k)| *k).max()
+    }
+
+    /// Keep only the periods `keep` accepts; return what was dropped.
+    pub fn retain_periods(&mut self, keep: impl Fn(PeriodKey) -> bool) -> Partial {
+        let mut dropped = Partial::default();
+        self.cells.retain(|(_, k), part| {
+            let stays = keep(*k);
+            if !stays {
+                dropped.deals += part.deals;
+                dropped.rows += part.rows;
+                dropped.total = exact_add(dropped.total, part.total).unwrap_or(dropped.total);
+            }
+            stays
+        });
+        if let Some(a) = self.amounts.as_mut() {
+            a.retain(|(_, k), _| keep(*k));
+        }
+        dropped
+    }
+
+    /// Merge groups whose values fold to the same key (for instance names
+    /// that differ only in letter case). Each value is then shown in its
+    /// most frequent spelling: the one with the most deals, ties going to
+    /// the first in sort order.
+    pub fn fold_groups(&self, fold: impl Fn(&str) -> String) -> Result<Partials, Overflow> {
+        // Deals per spelling, per dimension and folded value.
+        let mut spellings: Vec<HashMap<String, HashMap<&str, u64>>> = vec![HashMap::new(); self.width];
+        for cell in self.cells() {
+            let (parts, _) = cell.split();
+            for (i, v) in parts.iter().enumerate() {
+                *spellings[i].entry(fold(v)).or_default().entry(v).or_default() += cell.part.deals;
+            }
+        }
+        let shown: Vec<HashMap<String, &str>> = spellings
+            .into_iter()
+            .map(|m| {
+                m.into_iter()
+                    .map(|(f, counts)| {
+                        let best = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(s, _)| s);
+                        (f, best.unwrap_or(""))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut out = self.empty_like();
+        for cell in self.cells() {
+            let (parts, currency) = cell.split();
+            let renamed: Vec<&str> = parts.iter().enumerate().map(|(i, v)| shown[i][&fold(v)]).collect();
+            let id = out.intern(&renamed, currency);
+            out.merge_cell(id, cell.key, cell.part, cell.amounts)?;
+        }
+        Ok(out)
     }
 }
 
@@ -187,7 +317,10 @@ mod tests {
     fn sorted(p: &Partials) -> Vec<(String, String, i64, u64, String)> {
         let mut v: Vec<_> = p
             .cells()
-            .map(|(g, c, k, part)| (g.join("|"), c.to_string(), k.0, part.deals, part.total.normalize().to_string()))
+            .map(|c| {
+                let (g, cur) = c.split();
+                (g.join("|"), cur.to_string(), c.key.0, c.part.deals, c.part.total.normalize().to_string())
+            })
             .collect();
         v.sort();
         v
@@ -234,8 +367,8 @@ mod tests {
     #[test]
     fn buckets_map_to_the_report_period() {
         let mut p = Partials::new(Period::Year, 0);
-        p.add_bucket(&[], "", d("2013-01-01"), &Partial { deals: 3, total: dec("30") }).unwrap();
-        p.add_bucket(&[], "", d("2013-12-30"), &Partial { deals: 1, total: dec("2") }).unwrap();
+        p.add_bucket(&[], "", d("2013-01-01"), &Partial { deals: 3, total: dec("30"), rows: 3 }).unwrap();
+        p.add_bucket(&[], "", d("2013-12-30"), &Partial { deals: 1, total: dec("2"), rows: 1 }).unwrap();
         assert_eq!(sorted(&p), vec![("".into(), "".into(), 2013, 4, "32".into())]);
     }
 
@@ -248,6 +381,35 @@ mod tests {
             exact_add(Decimal::MAX, dec("-1")).map(|d| d.to_string()),
             Some("79228162514264337593543950334".into())
         );
+    }
+
+    #[test]
+    fn folding_merges_spellings_and_shows_the_most_frequent() {
+        let mut p = Partials::with_amounts(Period::All, 1);
+        p.add(&["ACME AB"], "", d("2013-01-01"), dec("1")).unwrap();
+        p.add(&["Acme AB"], "", d("2013-01-02"), dec("2")).unwrap();
+        p.add(&["Acme AB"], "", d("2013-01-03"), dec("3")).unwrap();
+        p.add(&["Bolt"], "", d("2013-01-03"), dec("4")).unwrap();
+        let folded = p.fold_groups(|s| s.to_lowercase()).unwrap();
+        assert_eq!(
+            sorted(&folded),
+            vec![("Acme AB".into(), "".into(), 0, 3, "6".into()), ("Bolt".into(), "".into(), 0, 1, "4".into())]
+        );
+        let mut amounts: Vec<_> =
+            folded.cells().find(|c| c.group.starts_with("Acme")).unwrap().amounts.unwrap().to_vec();
+        amounts.sort();
+        assert_eq!(amounts, vec![dec("1"), dec("2"), dec("3")]);
+    }
+
+    #[test]
+    fn retaining_periods_reports_what_was_dropped() {
+        let mut p = Partials::new(Period::Month, 0);
+        p.add(&[], "", d("2013-01-01"), dec("1")).unwrap();
+        p.add_deal(&[], "", d("2013-02-01"), dec("2"), 3).unwrap();
+        let last = p.last_key().unwrap();
+        let dropped = p.retain_periods(|k| k < last);
+        assert_eq!(dropped, Partial { deals: 1, total: dec("2"), rows: 3 });
+        assert_eq!(p.len(), 1);
     }
 
     #[test]

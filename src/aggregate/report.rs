@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use super::exact::Ratio;
 use super::partials::{Overflow, Partial, Partials, exact_add};
 use super::period::{Period, PeriodKey};
+use super::stats::{Stats, stats};
 use crate::model::Dimension;
 
 /// One line of the report.
@@ -32,6 +33,10 @@ pub struct ReportRow {
     pub change: Option<Ratio>,
     /// change / |previous AOV| x 100.
     pub change_pct: Option<Ratio>,
+    /// The distribution of the amounts (with `--stats`).
+    pub stats: Option<Stats>,
+    /// aov - target (with `--target`).
+    pub target_gap: Option<Ratio>,
 }
 
 /// The whole selection, per currency.
@@ -41,6 +46,7 @@ pub struct TotalRow {
     pub deals: u64,
     pub total: Decimal,
     pub aov: Option<Ratio>,
+    pub stats: Option<Stats>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +58,10 @@ pub struct Report {
     pub show_currency: bool,
     pub rows: Vec<ReportRow>,
     pub totals: Vec<TotalRow>,
+    /// Rows carry distribution statistics.
+    pub with_stats: bool,
+    /// The AOV target, when one was given.
+    pub target: Option<Decimal>,
 }
 
 impl Report {
@@ -63,13 +73,28 @@ impl Report {
 /// Turn partials into the report. `by` names the dimensions the partials
 /// were grouped by, in order.
 pub fn build(partials: &Partials, by: &[Dimension]) -> Result<Report, Overflow> {
+    build_with(partials, by, None)
+}
+
+/// `build`, with a target AOV to measure each row against. Rows carry
+/// statistics when the partials kept the amounts.
+pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>) -> Result<Report, Overflow> {
     assert_eq!(partials.width(), by.len());
     let period = partials.period();
+    let with_stats = partials.keeps_amounts();
+    let target_r = target.map(Ratio::from_decimal);
 
     // group (values + currency) -> period -> partial, sorted.
     let mut groups: BTreeMap<(Vec<&str>, &str), BTreeMap<PeriodKey, Partial>> = BTreeMap::new();
-    for (group, currency, key, part) in partials.cells() {
-        groups.entry((group, currency)).or_default().insert(key, *part);
+    let mut amounts: HashMap<(Vec<&str>, &str, PeriodKey), &[Decimal]> = HashMap::new();
+    let mut all_amounts: HashMap<&str, Vec<Decimal>> = HashMap::new();
+    for cell in partials.cells() {
+        let (group, currency) = cell.split();
+        groups.entry((group.clone(), currency)).or_default().insert(cell.key, *cell.part);
+        if let Some(a) = cell.amounts {
+            amounts.insert((group, currency, cell.key), a);
+            all_amounts.entry(currency).or_default().extend_from_slice(a);
+        }
     }
     let currencies: BTreeSet<&str> = groups.keys().map(|(_, c)| *c).collect();
 
@@ -110,7 +135,14 @@ pub fn build(partials: &Partials, by: &[Dimension]) -> Result<Report, Overflow> 
                 }
                 _ => (None, None),
             };
+            let row_stats = amounts.get(&(group.clone(), *currency, *key)).and_then(|a| stats(a, part.total));
+            let target_gap = match (&aov, &target_r) {
+                (Some(a), Some(t)) => Some(a.sub(t)),
+                _ => None,
+            };
             rows.push(ReportRow {
+                stats: row_stats,
+                target_gap,
                 group: group.iter().map(|s| s.to_string()).collect(),
                 currency: currency.to_string(),
                 period: (period != Period::All).then(|| period.label(*key)),
@@ -134,11 +166,18 @@ pub fn build(partials: &Partials, by: &[Dimension]) -> Result<Report, Overflow> 
         .iter()
         .map(|c| {
             let t = totals.get(c).copied().unwrap_or_default();
-            TotalRow { currency: c.to_string(), deals: t.deals, total: t.total, aov: Ratio::mean(t.total, t.deals) }
+            let st = all_amounts.get(c).and_then(|a| stats(a, t.total));
+            TotalRow {
+                currency: c.to_string(),
+                deals: t.deals,
+                total: t.total,
+                aov: Ratio::mean(t.total, t.deals),
+                stats: st,
+            }
         })
         .collect();
 
-    Ok(Report { period, by: by.to_vec(), show_currency: currencies.len() > 1, rows, totals })
+    Ok(Report { period, by: by.to_vec(), show_currency: currencies.len() > 1, rows, totals, with_stats, target })
 }
 
 fn overflow(group: &[&str], period: &str) -> Overflow {

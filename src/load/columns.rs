@@ -16,11 +16,12 @@ pub enum Field {
     Seller,
     Currency,
     Order,
+    Status,
 }
 
 impl Field {
-    pub const ALL: [Field; 6] =
-        [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order];
+    pub const ALL: [Field; 7] =
+        [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order, Field::Status];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +31,7 @@ impl Field {
             Field::Seller => "seller",
             Field::Currency => "currency",
             Field::Order => "order",
+            Field::Status => "status",
         }
     }
 
@@ -41,6 +43,7 @@ impl Field {
             Field::Seller => "--seller-col",
             Field::Currency => "--currency-col",
             Field::Order => "--order-col",
+            Field::Status => "--status-col",
         }
     }
 
@@ -164,6 +167,9 @@ impl Field {
                 "deal_number",
                 "order_nr",
             ],
+            Field::Status => {
+                &["status", "stage", "state", "deal_stage", "deal_status", "order_status", "affärsstatus", "fas"]
+            }
         }
     }
 }

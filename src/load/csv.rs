@@ -100,6 +100,7 @@ pub fn read(
         options.default_decimal = Some(if delimiter == b';' { DecimalStyle::Comma } else { DecimalStyle::Point });
     }
     let mut parser = RowParser::new(&name, map, &options);
+    sink.columns(&name, parser.columns());
     loop {
         if !reader.read_byte_record(&mut record).map_err(read_err)? {
             break;

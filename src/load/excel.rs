@@ -101,6 +101,7 @@ pub fn read(
     let mut options = options.clone();
     options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
     let mut parser = RowParser::new(&display, map, &options);
+    sink.columns(&display, parser.columns());
     for (i, row) in rows {
         let line = u64::from(row0) + i as u64 + 1;
         let mut texts = Vec::with_capacity(width);

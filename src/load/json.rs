@@ -55,7 +55,9 @@ impl Reader<'_> {
             self.keys = map.keys().cloned().collect();
             let column_map = map_columns(&self.keys, self.named, self.required)
                 .map_err(|message| Error::File { path: self.name.clone(), message })?;
-            self.parser = Some(RowParser::new(&self.name, column_map, self.options));
+            let parser = RowParser::new(&self.name, column_map, self.options);
+            sink.columns(&self.name, parser.columns());
+            self.parser = Some(parser);
         }
         Ok(self.row(number, &map, sink))
     }

@@ -20,6 +20,8 @@ pub trait Sink {
     fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()>;
     /// A row that cannot be used. `Break` stops reading.
     fn reject(&mut self, error: RowError, fields: &[&str]) -> ControlFlow<()>;
+    /// The columns of a new input, once its header is read.
+    fn columns(&mut self, _file: &str, _map: &ColumnMap) {}
 }
 
 /// A per-column decision and what settled it.
@@ -61,6 +63,7 @@ pub struct RowParser {
     seller: Option<usize>,
     currency: Option<usize>,
     order: Option<usize>,
+    status: Option<usize>,
     width: usize,
     decimal: Decision<DecimalStyle>,
     default_decimal: DecimalStyle,
@@ -82,6 +85,7 @@ impl RowParser {
             seller: map.get(Field::Seller),
             currency: map.get(Field::Currency),
             order: map.get(Field::Order),
+            status: map.get(Field::Status),
             width: map.headers.len(),
             decimal: options.decimal.map_or(Decision::Open, Decision::Given),
             default_decimal: options.default_decimal.unwrap_or(DecimalStyle::Point),
@@ -219,7 +223,8 @@ impl RowParser {
         clean_name(self.currency.map_or("", |i| fields[i]), currency);
         currency.make_ascii_uppercase();
         let order = self.order.map_or("", |i| fields[i].trim());
-        let deal = Deal { amount, date, customer, seller, currency, order };
+        let status = self.status.map_or("", |i| fields[i].trim());
+        let deal = Deal { amount, date, customer, seller, currency, order, status };
         sink.deal(line, &deal)
     }
 }
@@ -235,6 +240,13 @@ pub fn clean_name(raw: &str, out: &mut String) {
         return;
     }
     let mut gap = false;
+    let t: std::borrow::Cow<'_, str> =
+        if unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes {
+            std::borrow::Cow::Borrowed(t)
+        } else {
+            // "Malmö" typed with a combining diaeresis is the same name.
+            std::borrow::Cow::Owned(unicode_normalization::UnicodeNormalization::nfc(t).collect())
+        };
     for c in t.chars() {
         if is_invisible(c) {
             continue;
@@ -268,5 +280,7 @@ mod tests {
         assert_eq!(s, "Acme AB x");
         clean_name("Plain Name", &mut s);
         assert_eq!(s, "Plain Name");
+        clean_name("Malmo\u{308}", &mut s);
+        assert_eq!(s, "Malmö");
     }
 }

@@ -6,10 +6,9 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Number, Value as Json};
 
-use crate::aggregate::Report;
-use crate::render::{Value, cells, columns};
+use crate::render::{Grid, Value};
 
-fn to_json(v: &Value) -> Json {
+pub fn to_json(v: &Value) -> Json {
     match v {
         Value::Text(s) => Json::String(s.clone()),
         Value::Empty => Json::Null,
@@ -18,13 +17,16 @@ fn to_json(v: &Value) -> Json {
     }
 }
 
-pub fn objects(report: &Report) -> Vec<Map<String, Json>> {
-    let cols = columns(report);
-    cells(report).iter().map(|row| cols.iter().zip(row).map(|(c, v)| (c.to_string(), to_json(v))).collect()).collect()
+pub fn object(columns: &[String], row: &[Value]) -> Map<String, Json> {
+    columns.iter().zip(row).map(|(c, v)| (c.clone(), to_json(v))).collect()
 }
 
-pub fn render(report: &Report, lines: bool, out: &mut dyn Write) -> io::Result<()> {
-    let objects = objects(report);
+pub fn objects(grid: &Grid) -> Vec<Map<String, Json>> {
+    grid.rows.iter().map(|row| object(&grid.columns, row)).collect()
+}
+
+pub fn render(grid: &Grid, lines: bool, out: &mut dyn Write) -> io::Result<()> {
+    let objects = objects(grid);
     if lines {
         for o in &objects {
             serde_json::to_writer(&mut *out, o)?;

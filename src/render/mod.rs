@@ -1,23 +1,29 @@
-//! Printing a report: one module per format, all writing to any
-//! `io::Write`. Renderers only format: every number comes from the report's
-//! view rows and is rounded here, at the edge, half away from zero (money to
-//! 2 decimals, percentages to 1).
+//! Printing results: one module per format, all writing to any `io::Write`.
+//!
+//! Every view (the report, customers, sellers, explain) first becomes a
+//! `Grid`: named columns and rows of typed values, plus the totals and notes
+//! that only people's formats show. Renderers only format a grid: every
+//! number is rounded here, at the edge, half away from zero (money to 2
+//! decimals, percentages to 1).
 
 pub mod delimited;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod views;
 
 use std::io::{self, Write};
 
 use crate::aggregate::exact::round_decimal;
-use crate::aggregate::{Fixed, Ratio, Report};
+use crate::aggregate::{Fixed, Ratio, Report, Stats};
 use crate::model::RowAccounting;
 
 /// Decimals printed for money (total, aov, aov_change).
 pub const MONEY_DECIMALS: u32 = 2;
-/// Decimals printed for percentages (aov_change_pct).
+/// Decimals printed for percentages (aov_change_pct, shares).
 pub const PCT_DECIMALS: u32 = 1;
+/// Rows resting on fewer deals than this are marked as thin in the table.
+pub const THIN_DEALS: u64 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -29,7 +35,7 @@ pub enum Format {
     Markdown,
 }
 
-/// What a renderer may add around the report itself.
+/// What a renderer may add around the data.
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// Colour the table (only ever true for a terminal).
@@ -38,6 +44,8 @@ pub struct RenderOptions {
     pub accounting: Option<RowAccounting>,
     /// CSV for Swedish Excel: `;`, decimal comma, UTF-8 with a BOM.
     pub excel_sv: bool,
+    /// Lines the table prints under itself (what was counted, and how).
+    pub notes: Vec<String>,
 }
 
 /// One cell, before formatting.
@@ -50,6 +58,8 @@ pub enum Value {
     /// A change: printed with a sign and a marker in the table.
     Change(Fixed),
     ChangePct(Fixed),
+    /// Distance to a target: marked when reached in the table.
+    Gap(Fixed),
     Empty,
 }
 
@@ -59,13 +69,13 @@ impl Value {
         match self {
             Value::Text(s) => s.clone(),
             Value::Count(n) => n.to_string(),
-            Value::Money(f) | Value::Pct(f) | Value::Change(f) | Value::ChangePct(f) => f.to_string(),
+            Value::Money(f) | Value::Pct(f) | Value::Change(f) | Value::ChangePct(f) | Value::Gap(f) => f.to_string(),
             Value::Empty => String::new(),
         }
     }
 
     pub fn is_number(&self) -> bool {
-        !matches!(self, Value::Text(_))
+        !matches!(self, Value::Text(_) | Value::Empty)
     }
 }
 
@@ -73,8 +83,60 @@ pub fn money(d: rust_decimal::Decimal) -> Value {
     Value::Money(round_decimal(d, MONEY_DECIMALS))
 }
 
-fn opt(r: &Option<Ratio>, dp: u32, wrap: fn(Fixed) -> Value) -> Value {
+pub fn money_r(r: &Option<Ratio>) -> Value {
+    opt(r, MONEY_DECIMALS, Value::Money)
+}
+
+pub fn pct_r(r: &Option<Ratio>) -> Value {
+    opt(r, PCT_DECIMALS, Value::Pct)
+}
+
+pub fn opt(r: &Option<Ratio>, dp: u32, wrap: fn(Fixed) -> Value) -> Value {
     r.as_ref().map_or(Value::Empty, |r| wrap(r.round(dp)))
+}
+
+pub fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+/// A view ready to print.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Grid {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// Totals lines: shown by the table and Markdown only.
+    pub totals: Vec<Vec<Value>>,
+    /// Per row: true when it rests on too few deals (the table marks it).
+    pub thin: Vec<bool>,
+    /// Lines above the table (table only).
+    pub preamble: Vec<String>,
+    /// Lines below the table (table and Markdown).
+    pub epilogue: Vec<String>,
+}
+
+impl Grid {
+    /// Whether column `i` holds numbers (right-aligned for people).
+    pub fn numeric(&self, i: usize) -> bool {
+        self.rows.iter().chain(&self.totals).any(|r| r.get(i).is_some_and(Value::is_number))
+            && !self.rows.iter().any(|r| matches!(r.get(i), Some(Value::Text(_))))
+    }
+}
+
+/// The columns `--stats` adds after `aov`.
+pub const STATS_COLUMNS: [&str; 7] = ["median", "p25", "p75", "p90", "min", "max", "top_deal_pct"];
+
+fn stats_cells(s: &Option<Stats>, v: &mut Vec<Value>) {
+    match s {
+        Some(s) => {
+            for r in [&s.median, &s.p25, &s.p75, &s.p90] {
+                v.push(Value::Money(r.round(MONEY_DECIMALS)));
+            }
+            v.push(money(s.min));
+            v.push(money(s.max));
+            v.push(pct_r(&s.top_deal_pct));
+        }
+        None => v.extend(std::iter::repeat_n(Value::Empty, STATS_COLUMNS.len())),
+    }
 }
 
 /// The column names of a report, in order.
@@ -86,69 +148,99 @@ pub fn columns(report: &Report) -> Vec<&'static str> {
     if report.has_period_column() {
         cols.push("period");
     }
-    cols.extend(["deals", "total", "aov", "aov_change", "aov_change_pct"]);
+    cols.extend(["deals", "total", "aov"]);
+    if report.with_stats {
+        cols.extend(STATS_COLUMNS);
+    }
+    cols.extend(["aov_change", "aov_change_pct"]);
+    if report.target.is_some() {
+        cols.push("target_gap");
+    }
     cols
 }
 
-/// The cells of every row, matching `columns`.
-pub fn cells(report: &Report) -> Vec<Vec<Value>> {
-    report
+/// The report as a grid.
+pub fn report_grid(report: &Report) -> Grid {
+    let rows = report
         .rows
         .iter()
         .map(|r| {
-            let mut v: Vec<Value> = r.group.iter().map(|g| Value::Text(g.clone())).collect();
+            let mut v: Vec<Value> = r.group.iter().map(|g| text(g.clone())).collect();
             if report.show_currency {
-                v.push(Value::Text(r.currency.clone()));
+                v.push(text(r.currency.clone()));
             }
             if let Some(p) = &r.period {
-                v.push(Value::Text(p.clone()));
+                v.push(text(p.clone()));
             }
             v.push(Value::Count(r.deals));
             v.push(money(r.total));
-            v.push(opt(&r.aov, MONEY_DECIMALS, Value::Money));
+            v.push(money_r(&r.aov));
+            if report.with_stats {
+                stats_cells(&r.stats, &mut v);
+            }
             v.push(opt(&r.change, MONEY_DECIMALS, Value::Change));
             v.push(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
+            if report.target.is_some() {
+                v.push(opt(&r.target_gap, MONEY_DECIMALS, Value::Gap));
+            }
             v
         })
-        .collect()
-}
-
-/// The totals lines (one per currency), matching `columns`, with `label` in
-/// the first text column.
-pub fn total_cells(report: &Report, label: &str) -> Vec<Vec<Value>> {
+        .collect();
     let text_cols = report.by.len() + usize::from(report.show_currency) + usize::from(report.has_period_column());
-    report
-        .totals
-        .iter()
-        .map(|t| {
-            let mut v = vec![Value::Empty; text_cols];
-            if report.show_currency {
-                v[report.by.len()] = Value::Text(t.currency.clone());
-            }
-            if text_cols > 0 {
-                v[0] = Value::Text(label.to_string());
-            }
-            v.push(Value::Count(t.deals));
-            v.push(money(t.total));
-            v.push(opt(&t.aov, MONEY_DECIMALS, Value::Money));
-            v.push(Value::Empty);
-            v.push(Value::Empty);
-            v
-        })
-        .collect()
+    // With one row per currency the totals would only repeat it.
+    let totals = if text_cols == usize::from(report.show_currency) {
+        Vec::new()
+    } else {
+        report
+            .totals
+            .iter()
+            .map(|t| {
+                let mut v = vec![Value::Empty; text_cols];
+                if report.show_currency {
+                    v[report.by.len()] = text(t.currency.clone());
+                }
+                v[0] = text("Total");
+                v.push(Value::Count(t.deals));
+                v.push(money(t.total));
+                v.push(money_r(&t.aov));
+                if report.with_stats {
+                    stats_cells(&t.stats, &mut v);
+                }
+                v.push(Value::Empty);
+                v.push(Value::Empty);
+                if report.target.is_some() {
+                    v.push(Value::Empty);
+                }
+                v
+            })
+            .collect()
+    };
+    Grid {
+        columns: columns(report).into_iter().map(String::from).collect(),
+        rows,
+        totals,
+        thin: report.rows.iter().map(|r| r.deals > 0 && r.deals < THIN_DEALS).collect(),
+        preamble: Vec::new(),
+        epilogue: Vec::new(),
+    }
 }
 
-/// Print `report` in `format` to `out`.
-pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+/// Print `grid` in `format` to `out`.
+pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Table => table::render(report, options, out),
-        Format::Csv if options.excel_sv => delimited::render_excel_sv(report, out),
-        Format::Csv => delimited::render(report, b',', out),
-        Format::Tsv => delimited::render(report, b'\t', out),
-        Format::Json => json::render(report, false, out),
-        Format::Jsonl => json::render(report, true, out),
-        Format::Markdown => markdown::render(report, out),
+        Format::Table => table::render(grid, options, out),
+        Format::Csv if options.excel_sv => delimited::render_excel_sv(grid, out),
+        Format::Csv => delimited::render(grid, b',', out),
+        Format::Tsv => delimited::render(grid, b'\t', out),
+        Format::Json => json::render(grid, false, out),
+        Format::Jsonl => json::render(grid, true, out),
+        Format::Markdown => markdown::render(grid, out),
     }
+}
+
+/// Print a report in `format` to `out`.
+pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    render_grid(&report_grid(report), format, options, out)
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
-use crate::aggregate::{Fixed, Report};
-use crate::render::{RenderOptions, Value, cells, columns, total_cells};
+use crate::aggregate::Fixed;
+use crate::render::{Grid, RenderOptions, THIN_DEALS, Value};
 
 /// A rule under the header and nothing else: easy to read, easy to copy.
 const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
@@ -46,6 +46,9 @@ pub fn human(v: &Value) -> String {
             (true, _) => format!("+{} %", group_digits(f)),
             _ => format!("{} %", group_digits(f)),
         },
+        Value::Gap(f) if f.is_positive() => format!("+{} ✓", group_digits(f)),
+        Value::Gap(f) if !f.is_negative() => format!("{} ✓", group_digits(f)),
+        Value::Gap(f) => format!("{}  ", group_digits(f)),
         Value::Empty => String::new(),
     }
 }
@@ -59,6 +62,7 @@ fn cell(v: &Value, color: bool, bold: bool) -> Cell {
         match v {
             Value::Change(f) | Value::ChangePct(f) if f.is_positive() => c = c.fg(Color::Green),
             Value::Change(f) | Value::ChangePct(f) if f.is_negative() => c = c.fg(Color::Red),
+            Value::Gap(f) if !f.is_negative() => c = c.fg(Color::Green),
             _ => {}
         }
         if bold {
@@ -68,7 +72,7 @@ fn cell(v: &Value, color: bool, bold: bool) -> Cell {
     c
 }
 
-pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let color = options.color;
     let mut table = Table::new();
     table.load_style(STYLE).set_content_arrangement(ContentArrangement::Disabled);
@@ -77,32 +81,53 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     } else {
         table.force_no_tty();
     }
-    let cols = columns(report);
-    let numeric = |c: &str| matches!(c, "deals" | "total" | "aov" | "aov_change" | "aov_change_pct");
-    table.set_header(cols.iter().map(|c| {
-        let h = Cell::new(c).set_alignment(if numeric(c) { CellAlignment::Right } else { CellAlignment::Left });
+    table.set_header(grid.columns.iter().enumerate().map(|(i, c)| {
+        let h = Cell::new(c).set_alignment(if grid.numeric(i) { CellAlignment::Right } else { CellAlignment::Left });
         if color { h.add_attribute(Attribute::Bold) } else { h }
     }));
-    for row in cells(report) {
-        table.add_row(row.iter().map(|v| cell(v, color, false)));
-    }
-    // With one row per currency the totals would only repeat it.
-    if report.has_period_column() || !report.by.is_empty() {
-        for row in total_cells(report, "Total") {
-            table.add_row(row.iter().map(|v| cell(v, color, true)));
+    // Thin rows get a ° after their deal count; the others a space, so the
+    // digits stay aligned.
+    let deals_col = grid.columns.iter().position(|c| c == "deals");
+    let any_thin = deals_col.is_some() && grid.thin.iter().any(|t| *t);
+    let mark = |cells: &mut Vec<Cell>, row: &[Value], thin: bool| {
+        if let Some(j) = deals_col.filter(|_| any_thin) {
+            let text = format!("{}{}", human(&row[j]), if thin { "°" } else { " " });
+            cells[j] = Cell::new(text).set_alignment(CellAlignment::Right);
         }
+    };
+    for (i, row) in grid.rows.iter().enumerate() {
+        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, color, false)).collect();
+        mark(&mut cells, row, grid.thin.get(i).copied().unwrap_or(false));
+        table.add_row(cells);
     }
-    if report.rows.is_empty() {
+    for row in &grid.totals {
+        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, color, true)).collect();
+        mark(&mut cells, row, false);
+        table.add_row(cells);
+    }
+    for line in &grid.preamble {
+        writeln!(out, "{line}")?;
+    }
+    if grid.rows.is_empty() {
         writeln!(out, "No deals in the selection.")?;
     } else {
         for line in table.lines() {
             writeln!(out, "{}", line.trim_end())?;
         }
     }
+    for line in &grid.epilogue {
+        writeln!(out, "{line}")?;
+    }
+    if any_thin {
+        writeln!(out, "° fewer than {} deals: too few for the AOV to say much.", THIN_DEALS)?;
+    }
+    for note in &options.notes {
+        writeln!(out, "{note}")?;
+    }
     if let Some(a) = options.accounting {
         writeln!(
             out,
-            "Rows: {} read, {} used, {} filtered out, {} rejected. AOV = total / deals; amounts rounded half away from zero.",
+            "Rows: {} read, {} used, {} filtered out, {} rejected.",
             count(a.read),
             count(a.used),
             count(a.filtered),

@@ -29,7 +29,13 @@ fn shared_report() -> Report {
 
 fn text(format: Format, accounting: Option<RowAccounting>) -> String {
     let mut out = Vec::new();
-    render(&shared_report(), format, &RenderOptions { color: false, accounting, excel_sv: false }, &mut out).unwrap();
+    render(
+        &shared_report(),
+        format,
+        &RenderOptions { color: false, accounting, excel_sv: false, notes: vec![] },
+        &mut out,
+    )
+    .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -70,10 +76,38 @@ fn colour_only_when_asked() {
     render(
         &shared_report(),
         Format::Table,
-        &RenderOptions { color: true, accounting: None, excel_sv: false },
+        &RenderOptions { color: true, accounting: None, excel_sv: false, notes: vec![] },
         &mut out,
     )
     .unwrap();
     assert!(String::from_utf8(out).unwrap().contains("\u{1b}["));
     assert!(!text(Format::Table, None).contains('\u{1b}'));
+}
+
+#[test]
+fn table_with_stats_and_target() {
+    let mut p = Partials::with_amounts(Period::Quarter, 0);
+    for (d, a) in [
+        ("2013-01-10", "100"),
+        ("2013-02-10", "300"),
+        ("2013-03-10", "200"),
+        ("2013-04-10", "1000"),
+        ("2013-05-10", "50"),
+    ] {
+        p.add(&[], "", NaiveDate::from_str(d).unwrap(), Decimal::from_str(a).unwrap()).unwrap();
+    }
+    // Q1: 600/3 = 200, median 200, p25 150, p75 250, p90 280, top 300/600 = 50 %; gap vs 250: -50.
+    // Q2: 1050/2 = 525, median 525, p25 287.50, p75 762.50, p90 905, top 95.2 %; gap +275.
+    let report = crate::aggregate::build_with(&p, &[], Some(Decimal::from(250))).unwrap();
+    let mut out = Vec::new();
+    render(&report, Format::Table, &RenderOptions::default(), &mut out).unwrap();
+    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    let mut out = Vec::new();
+    render(&report, Format::Csv, &RenderOptions::default(), &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "period,deals,total,aov,median,p25,p75,p90,min,max,top_deal_pct,aov_change,aov_change_pct,target_gap\n\
+         2013-Q1,3,600.00,200.00,200.00,150.00,250.00,280.00,100.00,300.00,50.0,,,-50.00\n\
+         2013-Q2,2,1050.00,525.00,525.00,287.50,762.50,905.00,50.00,1000.00,95.2,325.00,162.5,275.00\n"
+    );
 }

@@ -1,0 +1,378 @@
+//! Who has the potential: customers ranked by total with their share of
+//! revenue and an ABC class, and the seller view built on those classes.
+//!
+//! Both views start from partials bucketed by day (so first and last deal
+//! dates are known and a period window can still be applied) that keep
+//! every amount (for the medians).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::exact::Ratio;
+use super::partials::{Overflow, Partials, exact_add};
+use super::period::Period;
+use super::stats::percentile;
+
+/// ABC class of a customer by cumulative share of revenue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Class {
+    A,
+    B,
+    C,
+}
+
+impl Class {
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::A => "A",
+            Class::B => "B",
+            Class::C => "C",
+        }
+    }
+}
+
+/// The class of a customer whose predecessors in rank order hold `before`
+/// of the grand total: A under 80 %, B under 95 %, else C. The largest
+/// customer (nothing before it) is always A.
+pub fn class_of(before: &Ratio, grand: &Ratio) -> Class {
+    if before.is_zero() {
+        return Class::A;
+    }
+    let share = match before.div(grand) {
+        Some(s) if grand.signum() == std::cmp::Ordering::Greater => s,
+        _ => return Class::C,
+    };
+    if share < Ratio::mean(Decimal::from(4), 5).expect("4/5") {
+        Class::A
+    } else if share < Ratio::mean(Decimal::from(19), 20).expect("19/20") {
+        Class::B
+    } else {
+        Class::C
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerRow {
+    /// 1 for the biggest customer (per currency).
+    pub rank: usize,
+    pub customer: String,
+    pub currency: String,
+    pub deals: u64,
+    pub total: Decimal,
+    pub aov: Option<Ratio>,
+    pub median: Option<Ratio>,
+    /// total / grand total x 100.
+    pub share_pct: Option<Ratio>,
+    /// The shares of this and every bigger customer.
+    pub cum_share_pct: Option<Ratio>,
+    pub class: Class,
+    pub first_deal: NaiveDate,
+    pub last_deal: NaiveDate,
+}
+
+/// Class A at a glance, per currency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassSummary {
+    pub currency: String,
+    pub customers: usize,
+    pub a_customers: usize,
+    pub a_share_pct: Option<Ratio>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Customers {
+    pub show_currency: bool,
+    pub rows: Vec<CustomerRow>,
+    pub summaries: Vec<ClassSummary>,
+}
+
+/// One customer's figures before ranking.
+#[derive(Default)]
+struct Acc {
+    deals: u64,
+    total: Decimal,
+    amounts: Vec<Decimal>,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+}
+
+fn hundred() -> Ratio {
+    Ratio::from_int(100)
+}
+
+fn median(amounts: &mut [Decimal]) -> Option<Ratio> {
+    amounts.sort_unstable();
+    percentile(amounts, 1, 2)
+}
+
+/// Rank customers. `partials` are bucketed by day and grouped by
+/// `customer_at` among their dimensions (the others are summed over).
+pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) -> Result<Customers, Overflow> {
+    assert_eq!(partials.period(), Period::Day);
+    let mut accs: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    for cell in partials.cells() {
+        let (group, currency) = cell.split();
+        let acc = accs.entry((currency.to_string(), group[customer_at].to_string())).or_default();
+        acc.deals += cell.part.deals;
+        acc.total = exact_add(acc.total, cell.part.total)
+            .ok_or_else(|| Overflow { group: format!("\"{}\"", group[customer_at]), period: "all".into() })?;
+        acc.amounts.extend_from_slice(cell.amounts.unwrap_or(&[]));
+        let day = Period::Day.first_day(cell.key);
+        acc.first = acc.first.min(day).or(day);
+        acc.last = acc.last.max(day);
+    }
+    let mut per_currency: BTreeMap<String, Vec<(String, Acc)>> = BTreeMap::new();
+    for ((currency, customer), acc) in accs {
+        per_currency.entry(currency).or_default().push((customer, acc));
+    }
+    let show_currency = per_currency.len() > 1;
+    let mut rows = Vec::new();
+    let mut summaries = Vec::new();
+    for (currency, mut list) in per_currency {
+        list.sort_by(|a, b| b.1.total.cmp(&a.1.total).then_with(|| a.0.cmp(&b.0)));
+        let grand = list.iter().try_fold(Decimal::ZERO, |s, (_, a)| exact_add(s, a.total));
+        let grand =
+            Ratio::from_decimal(grand.ok_or_else(|| Overflow { group: "all customers".into(), period: "all".into() })?);
+        let mut before = Ratio::from_int(0);
+        let mut a_count = 0;
+        let mut a_total = Ratio::from_int(0);
+        let n = list.len();
+        for (i, (customer, mut acc)) in list.into_iter().enumerate() {
+            let total = Ratio::from_decimal(acc.total);
+            let class = class_of(&before, &grand);
+            let share = |r: &Ratio| {
+                if grand.signum() == std::cmp::Ordering::Greater {
+                    r.div(&grand).map(|s| s.mul(&hundred()))
+                } else {
+                    None
+                }
+            };
+            let cum = before.add(&total);
+            if class == Class::A {
+                a_count += 1;
+                a_total = a_total.add(&total);
+            }
+            let row = CustomerRow {
+                rank: i + 1,
+                share_pct: share(&total),
+                cum_share_pct: share(&cum),
+                class,
+                aov: Ratio::mean(acc.total, acc.deals),
+                median: median(&mut acc.amounts),
+                customer,
+                currency: currency.clone(),
+                deals: acc.deals,
+                total: acc.total,
+                first_deal: acc.first.expect("a customer has a deal"),
+                last_deal: acc.last.expect("a customer has a deal"),
+            };
+            before = cum;
+            if top.is_none_or(|t| i < t) {
+                rows.push(row);
+            }
+        }
+        let a_share_pct = if grand.signum() == std::cmp::Ordering::Greater {
+            a_total.div(&grand).map(|s| s.mul(&hundred()))
+        } else {
+            None
+        };
+        summaries.push(ClassSummary { currency, customers: n, a_customers: a_count, a_share_pct });
+    }
+    Ok(Customers { show_currency, rows, summaries })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SellerRow {
+    pub seller: String,
+    pub currency: String,
+    pub deals: u64,
+    pub total: Decimal,
+    pub aov: Option<Ratio>,
+    pub median: Option<Ratio>,
+    /// Distinct customers.
+    pub customers: usize,
+    pub a_deals_pct: Option<Ratio>,
+    pub b_deals_pct: Option<Ratio>,
+    pub c_deals_pct: Option<Ratio>,
+    /// The seller's AOV minus the AOV of all deals (same currency).
+    pub vs_team: Option<Ratio>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sellers {
+    pub show_currency: bool,
+    pub rows: Vec<SellerRow>,
+}
+
+/// One row per seller. `partials` are bucketed by day and grouped by
+/// (seller, customer); customer classes are computed over all of them.
+pub fn sellers(partials: &Partials) -> Result<Sellers, Overflow> {
+    assert_eq!((partials.period(), partials.width()), (Period::Day, 2));
+    let ranked = customers(partials, 1, None)?;
+    let class: HashMap<(&str, &str), Class> =
+        ranked.rows.iter().map(|r| ((r.currency.as_str(), r.customer.as_str()), r.class)).collect();
+    #[derive(Default)]
+    struct S {
+        deals: u64,
+        total: Decimal,
+        amounts: Vec<Decimal>,
+        customers: BTreeSet<String>,
+        by_class: [u64; 3],
+    }
+    let mut accs: BTreeMap<(String, String), S> = BTreeMap::new();
+    let mut team: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
+    for cell in partials.cells() {
+        let (group, currency) = cell.split();
+        let overflow = || Overflow { group: format!("\"{}\"", group[0]), period: "all".into() };
+        let s = accs.entry((currency.to_string(), group[0].to_string())).or_default();
+        s.deals += cell.part.deals;
+        s.total = exact_add(s.total, cell.part.total).ok_or_else(overflow)?;
+        s.amounts.extend_from_slice(cell.amounts.unwrap_or(&[]));
+        s.customers.insert(group[1].to_string());
+        let c = class.get(&(currency, group[1])).copied().unwrap_or(Class::C);
+        s.by_class[c as usize] += cell.part.deals;
+        let t = team.entry(currency.to_string()).or_default();
+        t.0 += cell.part.deals;
+        t.1 = exact_add(t.1, cell.part.total).ok_or_else(overflow)?;
+    }
+    let show_currency = team.len() > 1;
+    let mut rows: Vec<SellerRow> = accs
+        .into_iter()
+        .map(|((currency, seller), mut s)| {
+            let (td, tt) = team[&currency];
+            let aov = Ratio::mean(s.total, s.deals);
+            let team_aov = Ratio::mean(tt, td);
+            let pct = |n: u64| Ratio::new((n as i64).into(), (s.deals as i64).into()).map(|r| r.mul(&hundred()));
+            SellerRow {
+                vs_team: aov.as_ref().zip(team_aov.as_ref()).map(|(a, t)| a.sub(t)),
+                a_deals_pct: pct(s.by_class[0]),
+                b_deals_pct: pct(s.by_class[1]),
+                c_deals_pct: pct(s.by_class[2]),
+                median: median(&mut s.amounts),
+                customers: s.customers.len(),
+                aov,
+                seller,
+                currency,
+                deals: s.deals,
+                total: s.total,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.currency.cmp(&b.currency).then(b.total.cmp(&a.total)).then_with(|| a.seller.cmp(&b.seller)));
+    Ok(Sellers { show_currency, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::from_str(s).unwrap()
+    }
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+    fn r1(r: &Option<Ratio>) -> String {
+        r.as_ref().map(|r| r.round(1).to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn abc_boundaries_are_exclusive() {
+        let grand = Ratio::from_int(100);
+        assert_eq!(class_of(&Ratio::from_int(0), &grand), Class::A);
+        assert_eq!(class_of(&Ratio::from_decimal(dec("79.99")), &grand), Class::A);
+        assert_eq!(class_of(&Ratio::from_int(80), &grand), Class::B); // exactly 80 % before: B
+        assert_eq!(class_of(&Ratio::from_decimal(dec("94.99")), &grand), Class::B);
+        assert_eq!(class_of(&Ratio::from_int(95), &grand), Class::C);
+    }
+
+    #[test]
+    fn ranks_shares_and_classes() {
+        // Totals: Big 80, Mid 15, Small 4, Tiny 1 (grand 100).
+        let mut p = Partials::with_amounts(Period::Day, 1);
+        for (c, day, a) in [
+            ("Big", "2013-01-05", "50"),
+            ("Big", "2013-03-01", "30"),
+            ("Mid", "2013-02-01", "15"),
+            ("Small", "2013-01-02", "4"),
+            ("Tiny", "2013-01-09", "1"),
+        ] {
+            p.add(&[c], "", d(day), dec(a)).unwrap();
+        }
+        let v = customers(&p, 0, None).unwrap();
+        let got: Vec<_> = v
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.rank,
+                    r.customer.as_str(),
+                    r1(&r.share_pct),
+                    r1(&r.cum_share_pct),
+                    r.class.name(),
+                    r.first_deal.to_string(),
+                    r.last_deal.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "Big", "80.0".into(), "80.0".into(), "A", "2013-01-05".into(), "2013-03-01".into()),
+                // 80 % before Mid: exactly the boundary, so B.
+                (2, "Mid", "15.0".into(), "95.0".into(), "B", "2013-02-01".into(), "2013-02-01".into()),
+                // 95 % before Small: C.
+                (3, "Small", "4.0".into(), "99.0".into(), "C", "2013-01-02".into(), "2013-01-02".into()),
+                (4, "Tiny", "1.0".into(), "100.0".into(), "C", "2013-01-09".into(), "2013-01-09".into()),
+            ]
+        );
+        assert_eq!(v.rows[0].median.as_ref().unwrap().round(2).to_string(), "40.00");
+        assert_eq!((v.summaries[0].a_customers, r1(&v.summaries[0].a_share_pct)), (1, "80.0".into()));
+        let top = customers(&p, 0, Some(2)).unwrap();
+        assert_eq!(top.rows.len(), 2);
+        assert_eq!(r1(&top.rows[1].cum_share_pct), "95.0");
+    }
+
+    #[test]
+    fn sellers_by_class_and_against_the_team() {
+        // Customers: Big 80 (A), Mid 15 (B), Small 5 (C). Team: 5 deals, 100 -> AOV 20.
+        let mut p = Partials::with_amounts(Period::Day, 2);
+        for (s, c, a) in [
+            ("Eva", "Big", "50"),
+            ("Eva", "Big", "30"),
+            ("Eva", "Small", "5"),
+            ("Olle", "Mid", "10"),
+            ("Olle", "Mid", "5"),
+        ] {
+            p.add(&[s, c], "", d("2013-01-01"), dec(a)).unwrap();
+        }
+        let v = sellers(&p).unwrap();
+        let got: Vec<_> = v
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.seller.as_str(),
+                    r.deals,
+                    r.customers,
+                    r1(&r.a_deals_pct),
+                    r1(&r.b_deals_pct),
+                    r1(&r.c_deals_pct),
+                    r.vs_team.as_ref().unwrap().round(2).to_string(),
+                )
+            })
+            .collect();
+        // Eva: 85/3 = 28.333 -> +8.33 against 20; 2 of 3 deals with A, 1 with C.
+        // Olle: 15/2 = 7.5 -> -12.50.
+        assert_eq!(
+            got,
+            vec![
+                ("Eva", 3, 2, "66.7".into(), "0.0".into(), "33.3".into(), "8.33".into()),
+                ("Olle", 2, 1, "0.0".into(), "100.0".into(), "0.0".into(), "-12.50".into())
+            ]
+        );
+    }
+}
