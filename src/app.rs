@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::aggregate::customers::{customers, sellers};
 use crate::aggregate::{Partials, Period, Report, build_with};
-use crate::cli::{Cli, Command, CustomersArgs, ReportArgs, SellersArgs};
+use crate::cli::{Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs};
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Report(args) => report(&args),
         Command::Customers(args) => customers_cmd(&args),
         Command::Sellers(args) => sellers_cmd(&args),
+        Command::Explain(args) => explain_cmd(&args),
     }
 }
 
@@ -233,6 +234,185 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
     emit(&common, &loaded, &views::sellers_grid(&view))?;
+    Ok(exit::OK)
+}
+
+fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
+    use crate::aggregate::PeriodKey;
+    use crate::aggregate::explain::{SegmentInput, explain, fold_top};
+    use std::collections::BTreeMap;
+
+    let mut common = CommonSettings::from_args(&args.common)?;
+    let period = common.period(args.period)?;
+    let by_name = args.by.trim().to_string();
+    let dim = match by_name.to_lowercase().as_str() {
+        "customer" => Dimension::Customer,
+        "seller" => Dimension::Seller,
+        _ => {
+            common.input.columns.insert(Field::Segment, by_name.clone());
+            Dimension::Segment
+        }
+    };
+    // --seller NAME with --by customer: that seller against the team.
+    let subject = match common.filter.sellers.len() {
+        0 => None,
+        1 if dim == Dimension::Customer => Some(std::mem::take(&mut common.filter.sellers).remove(0)),
+        1 => return Err(Error::Usage("--seller compares a seller against the team with --by customer".into()).into()),
+        _ => return Err(Error::Usage("explain compares one --seller at a time".into()).into()),
+    };
+    if subject.is_some() && (args.base.is_some() || args.base_from.is_some() || args.base_to.is_some()) {
+        return Err(Error::Usage(
+            "with --seller the base is the whole team in the current period; leave out --base".into(),
+        )
+        .into());
+    }
+    let ranges = [args.base_from, args.base_to, args.current_from, args.current_to];
+    let by: Vec<Dimension> = if subject.is_some() { vec![dim, Dimension::Seller] } else { vec![dim] };
+    let mut loaded = load_view(&common, Partials::new(Period::Day, by.len()), &by, period)?;
+    if dim == Dimension::Segment {
+        // The segment column is a user's column: keep its header as written.
+        loaded.with_status.clear();
+    }
+    tell(&loaded, &common, &mut io::stderr().lock())?;
+
+    // Which days belong to which side.
+    enum Sides {
+        Periods(PeriodKey, PeriodKey),
+        Days([chrono::NaiveDate; 4]),
+    }
+    let key_of = |day: PeriodKey| Period::Day.first_day(day).map(|d| period.key(d)).unwrap_or(PeriodKey(0));
+    let sides = if ranges.iter().any(Option::is_some) {
+        match ranges {
+            [Some(a), Some(b), Some(c), Some(d)] => {
+                if a > b || c > d {
+                    return Err(Error::Usage("a --*-from date is after its --*-to date".into()).into());
+                }
+                Sides::Days([a, b, c, d])
+            }
+            _ => {
+                return Err(Error::Usage(
+                    "give all four of --base-from, --base-to, --current-from and --current-to".into(),
+                )
+                .into());
+            }
+        }
+    } else if period == Period::All {
+        return Err(Error::Usage(
+            "with --period all, name the sides with --base-from/--base-to and --current-from/--current-to".into(),
+        )
+        .into());
+    } else {
+        let parse = |label: &str, flag: &str| {
+            period.parse_label(label).ok_or_else(|| {
+                let example = period.label(period.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 15).expect("a date")));
+                Error::Usage(format!(
+                    "{flag} {label} is not a {period} label; write it as in the report, e.g. {example}"
+                ))
+            })
+        };
+        let mut keys: Vec<PeriodKey> = loaded.partials.cells().map(|c| key_of(c.key)).collect();
+        keys.sort();
+        keys.dedup();
+        let current = match &args.current {
+            Some(l) => parse(l, "--current")?,
+            None => *keys
+                .last()
+                .ok_or_else(|| Error::File { path: "the input".into(), message: "no deals to explain".into() })?,
+        };
+        let base = match (&args.base, &subject) {
+            (Some(l), _) => parse(l, "--base")?,
+            (None, Some(_)) => current,
+            (None, None) => keys.iter().rev().find(|k| **k < current).copied().ok_or_else(|| Error::File {
+                path: common.files.join(", "),
+                message: format!(
+                    "no period with deals before {}; name the periods with --base and --current",
+                    period.label(current)
+                ),
+            })?,
+        };
+        Sides::Periods(base, current)
+    };
+    let (base_label, current_label) = match &sides {
+        Sides::Periods(b, c) => (period.label(*b), period.label(*c)),
+        Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
+    };
+
+    let mut per_currency: BTreeMap<String, BTreeMap<String, SegmentInput>> = BTreeMap::new();
+    for cell in loaded.partials.cells() {
+        let (group, currency) = cell.split();
+        let day = Period::Day.first_day(cell.key).expect("a day");
+        let (in_base, in_current) = match &sides {
+            Sides::Periods(b, c) => (key_of(cell.key) == *b, key_of(cell.key) == *c),
+            Sides::Days([a, b, c, d]) => (day >= *a && day <= *b, day >= *c && day <= *d),
+        };
+        let entry = per_currency.entry(currency.to_string()).or_default().entry(group[0].to_string()).or_default();
+        let overflow =
+            || Error::from(crate::aggregate::Overflow { group: group[0].to_string(), period: "the comparison".into() });
+        match &subject {
+            Some(name) => {
+                if in_current {
+                    entry.base.merge(cell.part).ok_or_else(overflow)?;
+                    if fold_name(group[1], common.filter.case_sensitive) == *name {
+                        entry.current.merge(cell.part).ok_or_else(overflow)?;
+                    }
+                }
+            }
+            None => {
+                if in_base {
+                    entry.base.merge(cell.part).ok_or_else(overflow)?;
+                }
+                if in_current {
+                    entry.current.merge(cell.part).ok_or_else(overflow)?;
+                }
+            }
+        }
+    }
+    // Segments with deals on neither side play no part.
+    for segs in per_currency.values_mut() {
+        segs.retain(|_, s| s.base.deals > 0 || s.current.deals > 0);
+    }
+    per_currency.retain(|_, segs| !segs.is_empty());
+    if per_currency.is_empty() {
+        return Err(Error::File {
+            path: common.files.join(", "),
+            message: format!("neither {base_label} nor {current_label} has deals, so there is nothing to compare"),
+        }
+        .into());
+    }
+    let seller_shown = subject
+        .as_ref()
+        .map(|s| args.common.filter.seller.first().map(|n| n.trim().to_string()).unwrap_or_else(|| s.clone()));
+    let mut list = Vec::new();
+    for (currency, segs) in &per_currency {
+        let mut e = explain(currency, segs).map_err(|e| {
+            let side = match &e {
+                crate::aggregate::explain::ExplainError::EmptySide("base") => base_label.clone(),
+                _ => current_label.clone(),
+            };
+            let who = match (&seller_shown, &e) {
+                (Some(s), crate::aggregate::explain::ExplainError::EmptySide("current")) => format!("{s} in {side}"),
+                _ => side,
+            };
+            Error::File {
+                path: common.files.join(", "),
+                message: format!("{who} has no deals, so there is nothing to compare"),
+            }
+        })?;
+        if let Some(n) = args.top {
+            fold_top(&mut e, n as usize, segs);
+        }
+        list.push(e);
+    }
+    let framing = crate::render::explain::Framing {
+        segment: if dim == Dimension::Segment { by_name } else { dim.name().to_string() },
+        seller: seller_shown,
+        base_label,
+        current_label,
+    };
+    let opts = options(&common, &loaded);
+    write_output(common.output.as_deref(), |out| {
+        crate::render::explain::render(&list, &framing, common.format, &opts, out)
+    })?;
     Ok(exit::OK)
 }
 

@@ -40,6 +40,11 @@ pub enum Command {
         after_help = "Examples:\n  aov sellers deals.csv\n  aov sellers deals.csv --status won --format markdown\n\nEvery amount of every seller is held in memory (for the median)."
     )]
     Sellers(SellersArgs),
+    /// Why did AOV change? Split the change between two periods into mix and rate, segment by segment.
+    #[command(
+        after_help = "Examples:\n  aov explain deals.csv --by customer                       # the last two months with deals\n  aov explain deals.csv --by seller --base 2013-02 --current 2013-03\n  aov explain deals.csv --by product --period quarter --top 5\n  aov explain deals.csv --by customer --period all --base-from 2012-01-01 --base-to 2012-06-30 --current-from 2013-01-01 --current-to 2013-06-30\n  aov explain deals.csv --by customer --seller Eva           # Eva against the whole team"
+    )]
+    Explain(ExplainArgs),
 }
 
 /// Options every command takes: inputs, filters and output.
@@ -91,7 +96,7 @@ pub struct FilterArgs {
     #[arg(long, value_name = "NAME")]
     pub customer: Vec<String>,
 
-    /// Only this seller (repeatable; letter case and spacing do not matter).
+    /// Only this seller (repeatable; letter case and spacing do not matter). With `explain --by customer`: compare this seller against the team.
     #[arg(long, value_name = "NAME")]
     pub seller: Vec<String>,
 
@@ -158,6 +163,45 @@ pub struct CustomersArgs {
     /// The period --last and --complete-only count in (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// The segment: customer, seller, or any column of the input by its header (product, region...).
+    #[arg(long, value_name = "COLUMN", required = true)]
+    pub by: String,
+
+    /// Length of the periods compared (default: month).
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
+
+    /// The base period, as labelled in the report (2013-02, 2013-W07, 2013-Q1...). Default: the one before --current with deals.
+    #[arg(long, value_name = "PERIOD")]
+    pub base: Option<String>,
+
+    /// The current period. Default: the last period with deals.
+    #[arg(long, value_name = "PERIOD")]
+    pub current: Option<String>,
+
+    /// First day of the base side (with --period all).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub base_from: Option<NaiveDate>,
+    /// Last day of the base side (with --period all).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub base_to: Option<NaiveDate>,
+    /// First day of the current side (with --period all).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub current_from: Option<NaiveDate>,
+    /// Last day of the current side (with --period all).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub current_to: Option<NaiveDate>,
+
+    /// Show the N largest segments and fold the rest into one `other` row.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: Option<u32>,
 }
 
 #[derive(Debug, Args)]

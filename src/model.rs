@@ -20,6 +20,8 @@ pub struct Deal<'a> {
     pub order: &'a str,
     /// The deal's status (won, lost...) when the input has a status column.
     pub status: &'a str,
+    /// The value of the column `aov explain --by` names, if any.
+    pub segment: &'a str,
 }
 
 impl<'a> Deal<'a> {
@@ -28,6 +30,7 @@ impl<'a> Deal<'a> {
         match dimension {
             Dimension::Customer => self.customer,
             Dimension::Seller => self.seller,
+            Dimension::Segment => self.segment,
         }
     }
 }
@@ -37,6 +40,8 @@ impl<'a> Deal<'a> {
 pub enum Dimension {
     Customer,
     Seller,
+    /// A column of the user's choice (`aov explain --by product`).
+    Segment,
 }
 
 impl Dimension {
@@ -45,6 +50,7 @@ impl Dimension {
         match self {
             Dimension::Customer => "customer",
             Dimension::Seller => "seller",
+            Dimension::Segment => "segment",
         }
     }
 }

@@ -91,6 +91,7 @@ struct Order {
     seller: String,
     currency: String,
     status: String,
+    segment: String,
     lines: u64,
 }
 
@@ -173,6 +174,7 @@ impl<'w> Collector<'w> {
                 currency: &order.currency,
                 order: "",
                 status: &order.status,
+                segment: &order.segment,
             };
             self.add(&deal, order.lines);
         }
@@ -238,6 +240,7 @@ impl Sink for Collector<'_> {
                         seller: deal.seller.to_string(),
                         currency: deal.currency.to_string(),
                         status: deal.status.to_string(),
+                        segment: deal.segment.to_string(),
                         lines: 1,
                     },
                 );

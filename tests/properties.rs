@@ -92,3 +92,28 @@ fn reference_rounding_is_half_away_from_zero() {
     assert_eq!(reference_aov(1, 3), "0.00");
     assert_eq!(reference_aov(-1, 3), "0.00");
 }
+
+proptest! {
+    /// The mix/rate decomposition has no residual: the effects add up to
+    /// the AOV change exactly, whatever the segments and amounts.
+    #[test]
+    fn explain_effects_add_up_to_the_change_exactly(
+        base in proptest::collection::vec((0u8..5, -10_000i64..1_000_000), 1..60),
+        current in proptest::collection::vec((0u8..5, -10_000i64..1_000_000), 1..60),
+    ) {
+        use aov::aggregate::explain::{explain, segments_from};
+        let names = ["A", "B", "C", "D", "E"];
+        let b: Vec<(&str, Decimal)> = base.iter().map(|(s, c)| (names[*s as usize], Decimal::new(*c, 2))).collect();
+        let c: Vec<(&str, Decimal)> = current.iter().map(|(s, c)| (names[*s as usize], Decimal::new(*c, 2))).collect();
+        let e = explain("", &segments_from(&b, &c)).unwrap();
+        let zero = aov::aggregate::Ratio::from_int(0);
+        let effects = e.rows.iter().fold(zero.clone(), |s, r| s.add(&r.effect));
+        prop_assert_eq!(&effects, &e.summary.change);
+        prop_assert_eq!(e.summary.mix.add(&e.summary.rate), e.summary.change.clone());
+        let b_total: i64 = base.iter().map(|x| x.1).sum();
+        let c_total: i64 = current.iter().map(|x| x.1).sum();
+        let want = aov::aggregate::Ratio::mean(Decimal::new(c_total, 2), current.len() as u64).unwrap()
+            .sub(&aov::aggregate::Ratio::mean(Decimal::new(b_total, 2), base.len() as u64).unwrap());
+        prop_assert_eq!(e.summary.change, want);
+    }
+}

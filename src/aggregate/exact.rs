@@ -15,8 +15,9 @@ use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 use rust_decimal::Decimal;
 
-/// An exact fraction `num / den` with `den > 0`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An exact fraction `num / den` with `den > 0`, kept in lowest terms.
+/// Equality and order are by value.
+#[derive(Clone, Debug)]
 pub struct Ratio {
     num: BigInt,
     den: BigInt,
@@ -29,13 +30,17 @@ impl Ratio {
             return None;
         }
         let (num, den) = if den.is_negative() { (-num, -den) } else { (num, den) };
-        Some(Ratio { num, den })
+        Some(Ratio::reduced(num, den))
+    }
+
+    /// `num / den` in lowest terms (`den > 0`).
+    fn reduced(num: BigInt, den: BigInt) -> Ratio {
+        let g = num.gcd(&den);
+        if g.is_one() || g.is_zero() { Ratio { num, den } } else { Ratio { num: num / &g, den: den / g } }
     }
 
     pub fn from_decimal(d: Decimal) -> Ratio {
-        let num = BigInt::from(d.mantissa());
-        let den = pow10(d.scale());
-        Ratio { num, den }
+        Ratio::reduced(BigInt::from(d.mantissa()), pow10(d.scale()))
     }
 
     pub fn from_int(n: i128) -> Ratio {
@@ -89,6 +94,14 @@ impl Ratio {
         Fixed { value, dp }
     }
 }
+
+impl PartialEq for Ratio {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ratio {}
 
 impl PartialOrd for Ratio {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
@@ -204,5 +217,8 @@ mod tests {
         assert_eq!(a.div(&b).unwrap().round(4).to_string(), "1.3333");
         assert!(a.div(&Ratio::from_int(0)).is_none());
         assert!(b < a);
+        // Equal by value, whatever the terms.
+        assert_eq!(Ratio::new(BigInt::from(2), BigInt::from(4)).unwrap(), Ratio::mean(dec("1"), 2).unwrap());
+        assert_eq!(Ratio::new(BigInt::from(3), BigInt::from(-6)).unwrap().round(1).to_string(), "-0.5");
     }
 }

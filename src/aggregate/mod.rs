@@ -4,6 +4,7 @@
 
 pub mod customers;
 pub mod exact;
+pub mod explain;
 pub mod partials;
 pub mod period;
 pub mod report;

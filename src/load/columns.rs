@@ -17,6 +17,8 @@ pub enum Field {
     Currency,
     Order,
     Status,
+    /// Any column named by `aov explain --by`.
+    Segment,
 }
 
 impl Field {
@@ -32,6 +34,7 @@ impl Field {
             Field::Currency => "currency",
             Field::Order => "order",
             Field::Status => "status",
+            Field::Segment => "segment",
         }
     }
 
@@ -44,6 +47,7 @@ impl Field {
             Field::Currency => "--currency-col",
             Field::Order => "--order-col",
             Field::Status => "--status-col",
+            Field::Segment => "--by",
         }
     }
 
@@ -170,6 +174,7 @@ impl Field {
             Field::Status => {
                 &["status", "stage", "state", "deal_stage", "deal_status", "order_status", "affärsstatus", "fas"]
             }
+            Field::Segment => &[],
         }
     }
 }

@@ -64,13 +64,14 @@ pub struct RowParser {
     currency: Option<usize>,
     order: Option<usize>,
     status: Option<usize>,
+    segment: Option<usize>,
     width: usize,
     decimal: Decision<DecimalStyle>,
     default_decimal: DecimalStyle,
     dates: Decision<DateOrder>,
     timezone: Option<chrono_tz::Tz>,
     pending: Vec<(u64, Vec<String>)>,
-    scratch: [String; 3],
+    scratch: [String; 4],
 }
 
 impl RowParser {
@@ -86,6 +87,7 @@ impl RowParser {
             currency: map.get(Field::Currency),
             order: map.get(Field::Order),
             status: map.get(Field::Status),
+            segment: map.get(Field::Segment),
             width: map.headers.len(),
             decimal: options.decimal.map_or(Decision::Open, Decision::Given),
             default_decimal: options.default_decimal.unwrap_or(DecimalStyle::Point),
@@ -217,14 +219,15 @@ impl RowParser {
                 }
             },
         };
-        let [customer, seller, currency] = &mut self.scratch;
+        let [customer, seller, currency, segment] = &mut self.scratch;
+        clean_name(self.segment.map_or("", |i| fields[i]), segment);
         clean_name(self.customer.map_or("", |i| fields[i]), customer);
         clean_name(self.seller.map_or("", |i| fields[i]), seller);
         clean_name(self.currency.map_or("", |i| fields[i]), currency);
         currency.make_ascii_uppercase();
         let order = self.order.map_or("", |i| fields[i].trim());
         let status = self.status.map_or("", |i| fields[i].trim());
-        let deal = Deal { amount, date, customer, seller, currency, order, status };
+        let deal = Deal { amount, date, customer, seller, currency, order, status, segment };
         sink.deal(line, &deal)
     }
 }

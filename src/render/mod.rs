@@ -7,6 +7,7 @@
 //! decimals, percentages to 1).
 
 pub mod delimited;
+pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod table;

@@ -1,0 +1,135 @@
+//! End-to-end tests of `aov explain` over fixtures/edge/explain.csv, whose
+//! decompositions were worked out by hand: February has two 1000 kr
+//! licence deals and two 100 kr support deals (AOV 550); March one 800 kr
+//! licence and three support deals (AOV 275).
+
+mod common;
+use common::{aov, fixture};
+
+fn file() -> String {
+    fixture("edge/explain.csv")
+}
+
+#[test]
+fn by_any_column_with_mix_and_rate() {
+    let run = aov(&["explain", &file(), "--by", "product", "--format", "csv"]);
+    // Licens: w 1/2 -> 1/4: mix = -1/4 * (1000 + 800) / 2 = -225; rate = -200 * (1/2 + 1/4) / 2 = -75.
+    // Support: w 1/2 -> 3/4 at 100: mix = +25. Sum -275 = 275 - 550.
+    assert_eq!(
+        run.ok(),
+        "product,base_deals,current_deals,base_aov,current_aov,mix,rate,effect\n\
+         Licens,2,1,1000.00,800.00,-225.00,-75.00,-300.00\n\
+         Support,2,3,100.00,100.00,25.00,0.00,25.00\n\
+         TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\n"
+    );
+}
+
+#[test]
+fn the_table_says_it_in_words() {
+    let run = aov(&["explain", &file(), "--by", "product"]);
+    let text = run.ok();
+    assert!(text.starts_with("AOV 2013-03 against 2013-02, by product:\n"), "{text}");
+    assert!(
+        text.contains(
+            "AOV fell 275.00 (-50.0 %): -200.00 because a larger share of deals fell in product values with a lower AOV (mix), \
+             -75.00 because deals within each product were smaller (rate).\nLargest contributors: Licens (-300.00), Support (+25.00).\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn new_and_lost_customers_are_mix() {
+    let run = aov(&["explain", &file(), "--by", "customer", "--format", "csv"]);
+    // B is lost (-1/4 * 2000 / 2 = -250), E is new (+1/4 * 200 / 2 = +25), A's deal shrank (rate -50).
+    assert_eq!(
+        run.ok(),
+        "customer,base_deals,current_deals,base_aov,current_aov,mix,rate,effect\n\
+         B,1,0,1000.00,,-250.00,0.00,-250.00\n\
+         A,1,1,1000.00,800.00,0.00,-50.00,-50.00\n\
+         E,0,1,,100.00,25.00,0.00,25.00\n\
+         C,1,1,100.00,100.00,0.00,0.00,0.00\n\
+         D,1,1,100.00,100.00,0.00,0.00,0.00\n\
+         TOTAL,4,4,550.00,275.00,-225.00,-50.00,-275.00\n"
+    );
+    let run = aov(&["explain", &file(), "--by", "customer", "--top", "2", "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "customer,base_deals,current_deals,base_aov,current_aov,mix,rate,effect\n\
+         B,1,0,1000.00,,-250.00,0.00,-250.00\n\
+         A,1,1,1000.00,800.00,0.00,-50.00,-50.00\n\
+         other,2,3,100.00,100.00,25.00,0.00,25.00\n\
+         TOTAL,4,4,550.00,275.00,-225.00,-50.00,-275.00\n"
+    );
+}
+
+#[test]
+fn one_seller_against_the_team() {
+    let run = aov(&["explain", &file(), "--by", "customer", "--seller", "olle", "--format", "csv"]);
+    // Team in March: A 800, C, D, E 100 (AOV 275). Olle: C, D, E (AOV 100).
+    // A: w 1/4 -> 0 at 800: mix -200. C, D, E: w 1/4 -> 1/3 at 100: mix 100/12 = 8.33 each.
+    assert_eq!(
+        run.ok(),
+        "customer,base_deals,current_deals,base_aov,current_aov,mix,rate,effect\n\
+         A,1,0,800.00,,-200.00,0.00,-200.00\n\
+         C,1,1,100.00,100.00,8.33,0.00,8.33\n\
+         D,1,1,100.00,100.00,8.33,0.00,8.33\n\
+         E,1,1,100.00,100.00,8.33,0.00,8.33\n\
+         TOTAL,4,3,275.00,100.00,-175.00,0.00,-175.00\n"
+    );
+    let run = aov(&["explain", &file(), "--by", "customer", "--seller", "Olle"]);
+    assert!(
+        run.ok().contains("Olle's AOV is 175.00 below the team's (-63.6 %): -175.00 because Olle's deals go to customers with smaller orders (mix), nothing from rate.\n"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn json_has_segments_and_a_summary() {
+    let run = aov(&["explain", &file(), "--by", "product", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(v["segments"].as_array().unwrap().len(), 2);
+    assert_eq!(v["segments"][0]["product"], "Licens");
+    assert_eq!(v["segments"][0]["mix"].to_string(), "-225.00");
+    let s = &v["summary"];
+    assert_eq!((s["base"].as_str(), s["current"].as_str()), (Some("2013-02"), Some("2013-03")));
+    assert_eq!(
+        [&s["base_aov"], &s["current_aov"], &s["change"], &s["change_pct"], &s["mix"], &s["rate"]]
+            .map(|x| x.to_string()),
+        ["550.00", "275.00", "-275.00", "-50.0", "-200.00", "-75.00"]
+    );
+}
+
+#[test]
+fn date_ranges_with_period_all() {
+    let ranges = [
+        "--base-from",
+        "2013-02-01",
+        "--base-to",
+        "2013-02-28",
+        "--current-from",
+        "2013-03-01",
+        "--current-to",
+        "2013-03-31",
+    ];
+    let mut args = vec!["explain", "FILE", "--by", "product", "--period", "all", "--format", "csv"];
+    args.extend(ranges);
+    let f = file();
+    args[1] = &f;
+    let by_range = aov(&args);
+    let by_month =
+        aov(&["explain", &file(), "--by", "product", "--base", "2013-02", "--current", "2013-03", "--format", "csv"]);
+    assert_eq!(by_range.ok(), by_month.ok());
+    let run = aov(&["explain", &file(), "--by", "product", "--period", "all"]);
+    assert!(run.fails(2).contains("with --period all, name the sides"), "{run:?}");
+}
+
+#[test]
+fn empty_sides_and_bad_labels_are_clear_errors() {
+    let run = aov(&["explain", &file(), "--by", "product", "--base", "2013-01", "--current", "2013-03"]);
+    assert_eq!(run.fails(65), format!("aov: {}: 2013-01 has no deals, so there is nothing to compare\n", file()));
+    let run = aov(&["explain", &file(), "--by", "product", "--base", "2013-13"]);
+    assert_eq!(run.fails(2), "aov: --base 2013-13 is not a month label; write it as in the report, e.g. 2013-03\n");
+    let run = aov(&["explain", &file(), "--by", "region"]);
+    assert!(run.fails(65).contains("--by names the column \"region\", but the headers are:"), "{run:?}");
+}
