@@ -61,8 +61,39 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
     }
     let mut empty_inputs = Vec::new();
+    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
     for path in &common.files {
         let before = collector.accounting.read;
+        if fast_ok {
+            if let Some(plan) = load::fast::plan(path, input, &required)? {
+                let opts = load::fast::RunOptions {
+                    period: collector.period(),
+                    by,
+                    filter: &common.filter,
+                    threads: common.threads,
+                    block_size: common.block_size,
+                    skip_bad_rows: input.skip_bad_rows,
+                };
+                match load::fast::run(&plan, &opts)? {
+                    load::fast::Outcome::Done(out) => {
+                        collector.set_file(&plan.name);
+                        let flow = collector.absorb(out.partials, out.accounting, out.errors);
+                        if collector.accounting.read == before {
+                            empty_inputs.push(plan.name.clone());
+                        }
+                        if flow.is_break() || (out.stopped && !input.skip_bad_rows) {
+                            break;
+                        }
+                        continue;
+                    }
+                    load::fast::Outcome::Abandoned(why) => {
+                        if common.verbose {
+                            eprintln!("aov: {}: read by the general reader: {why}", plan.name);
+                        }
+                    }
+                }
+            }
+        }
         let flow = if path != "-" && source::detect_format(path, b"") == InputFormat::Excel {
             // Workbooks are read from the file itself.
             collector.set_file(path);

@@ -74,6 +74,22 @@ pub struct CommonArgs {
     #[arg(long, short = 'v')]
     pub verbose: bool,
 
+    /// Threads that parse big CSV files (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+
+    /// Print no progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Bytes per block of the parallel reader (for tests).
+    #[arg(long, hide = true, default_value_t = 1 << 20)]
+    pub block_size: usize,
+
+    /// Read every file with the general reader (for tests and comparisons).
+    #[arg(long, hide = true)]
+    pub no_fast_path: bool,
+
     #[command(flatten)]
     pub input: InputArgs,
 

@@ -122,6 +122,10 @@ pub struct CommonSettings {
     pub output: Option<PathBuf>,
     pub color: bool,
     pub verbose: bool,
+    pub quiet: bool,
+    pub threads: usize,
+    pub block_size: usize,
+    pub fast_path: bool,
     pub input: InputSettings,
     /// The settings file, its path when one was read.
     pub file: FileConfig,
@@ -192,6 +196,12 @@ impl CommonSettings {
             output: args.output.clone(),
             color,
             verbose: args.verbose,
+            quiet: args.quiet,
+            threads: args
+                .threads
+                .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
+            block_size: args.block_size.max(16),
+            fast_path: !args.no_fast_path,
             input: input_settings(&args.input, &file, &file_path)?,
             file,
             file_path,

@@ -134,6 +134,14 @@ impl<'w> Collector<'w> {
         }
     }
 
+    pub fn keeps_amounts(&self) -> bool {
+        self.partials.keeps_amounts()
+    }
+
+    pub fn period(&self) -> Period {
+        self.partials.period()
+    }
+
     /// Write every skipped row to `out` as CSV.
     pub fn write_rejects_to(&mut self, out: Box<dyn Write + 'w>) -> std::io::Result<()> {
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
@@ -160,6 +168,30 @@ impl<'w> Collector<'w> {
         if let Err(e) = self.partials.add_deal(&group, deal.currency, deal.date, deal.amount, rows) {
             self.overflow.get_or_insert(e);
         }
+    }
+
+    /// Take in what the parallel reader made of a whole file: its partials
+    /// (grouped by the same dimensions), its row counts and its bad rows.
+    pub fn absorb(
+        &mut self,
+        partials: Partials,
+        accounting: RowAccounting,
+        errors: Vec<(RowError, Vec<String>)>,
+    ) -> ControlFlow<()> {
+        if let Err(e) = self.partials.merge(partials) {
+            self.overflow.get_or_insert(e);
+        }
+        self.accounting.read += accounting.read - accounting.rejected;
+        self.accounting.used += accounting.used;
+        self.accounting.filtered += accounting.filtered;
+        let mut flow = ControlFlow::Continue(());
+        for (error, fields) in errors {
+            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+            if self.reject(error, &refs).is_break() {
+                flow = ControlFlow::Break(());
+            }
+        }
+        flow
     }
 
     /// Finish: add assembled orders, and report bad rows or an overflow.

@@ -194,6 +194,13 @@ impl Partials {
         self.merge_cell(id, key, part, None)
     }
 
+    /// Add a cell already bucketed by this report's period (a parallel
+    /// reader's own accumulations).
+    pub fn add_cell(&mut self, group: &[&str], currency: &str, key: PeriodKey, part: &Partial) -> Result<(), Overflow> {
+        let id = self.intern(group, currency);
+        self.merge_cell(id, key, part, None)
+    }
+
     fn merge_cell(
         &mut self,
         id: u32,

@@ -46,6 +46,19 @@ fn from_day_number(n: i64) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(n as i32).expect("day number in range")
 }
 
+/// Days since 0001-01-01 counted as day 1 (chrono's `num_days_from_ce`),
+/// from the civil date by Howard Hinnant's algorithm.
+pub fn days_from_ce(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    // era * 146097 + doe counts from 0000-03-01; 0001-01-01 is day 306 of it.
+    era * 146097 + doe - 305
+}
+
 /// Monday = 0 ... Sunday = 6.
 fn weekday_from_monday(date: NaiveDate) -> i64 {
     (day_number(date) - 1).rem_euclid(7)
@@ -85,6 +98,24 @@ impl Period {
             Period::Quarter => y * 4 + m0 / 3,
             Period::Half => y * 2 + m0 / 6,
             Period::Year => y,
+            Period::All => 0,
+        })
+    }
+
+    /// The bucket of a date given as numbers (already checked to be a real
+    /// day), without building a `NaiveDate`: the parallel reader's hot path.
+    pub fn key_ymd(self, y: i32, m: u32, d: u32) -> PeriodKey {
+        let (yy, m0) = (i64::from(y), i64::from(m) - 1);
+        PeriodKey(match self {
+            Period::Day => days_from_ce(y, m, d),
+            Period::Week => {
+                let n = days_from_ce(y, m, d);
+                (n - (n - 1).rem_euclid(7) - 1) / 7
+            }
+            Period::Month => yy * 12 + m0,
+            Period::Quarter => yy * 4 + m0 / 3,
+            Period::Half => yy * 2 + m0 / 6,
+            Period::Year => yy,
             Period::All => 0,
         })
     }
@@ -250,6 +281,18 @@ mod tests {
         assert_eq!(Period::Month.parse_label("2013-13"), None);
         assert_eq!(Period::Quarter.parse_label("2013-Q5"), None);
         assert_eq!(Period::Year.parse_label("13"), None);
+    }
+
+    #[test]
+    fn key_from_numbers_matches_key_from_dates() {
+        let mut day = d("1899-12-25");
+        while day < d("2101-01-10") {
+            assert_eq!(days_from_ce(day.year(), day.month(), day.day()), i64::from(day.num_days_from_ce()), "{day}");
+            for p in Period::ALL {
+                assert_eq!(p.key_ymd(day.year(), day.month(), day.day()), p.key(day), "{p} {day}");
+            }
+            day = day + chrono::Days::new(3);
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod columns;
 pub mod csv;
 pub mod date;
 pub mod excel;
+pub mod fast;
 pub mod json;
 pub mod lines;
 pub mod rows;

@@ -1,0 +1,760 @@
+//! The fast path for big CSV files: blocks read in parallel, parsed from
+//! bytes, accumulated into the same exact partials the general reader makes.
+//!
+//! A reader thread cuts the file into blocks on record boundaries (outside
+//! quotes) and workers parse them on all cores. The common shapes (ISO
+//! dates, plain decimal amounts) are parsed straight from bytes into a
+//! scaled integer; every other shape goes through the general parsers, so
+//! the result is the same. Names are interned by their raw bytes and tidied
+//! once per distinct spelling. Each worker keeps count and exact sum per
+//! (group, period); the workers' partials are merged at the end, which is
+//! exact because counts and sums are associative.
+//!
+//! When a file needs what only the general reader does (a column whose
+//! number or date style is decided late, order lines, another encoding, odd
+//! quoting), the fast path gives up before anything is reported and the
+//! general reader reads the file instead.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
+
+use crate::aggregate::{Partial, Partials, Period, PeriodKey};
+use crate::config::InputSettings;
+use crate::error::{Error, RowError};
+use crate::load::amount::{self, AmountError, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
+use crate::load::columns::{ColumnMap, Field, map_columns};
+use crate::load::date::{self, DateOrder, YEARS};
+use crate::load::rows::clean_name;
+use crate::load::source::{self, InputFormat, SNIFF_BYTES};
+use crate::model::{Dimension, RowAccounting};
+use crate::pipeline::{Filter, fold_name};
+
+/// The scale of the fast path's integer amounts: 10^6 (the most decimals an
+/// amount may have).
+const SCALE: u32 = MAX_DECIMALS as u32;
+const ONE: i128 = 1_000_000;
+
+/// How a file will be read on the fast path.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub path: String,
+    pub name: String,
+    delimiter: u8,
+    data_start: u64,
+    header_lines: u64,
+    map: ColumnMap,
+    width: usize,
+    amount: usize,
+    date: usize,
+    customer: Option<usize>,
+    seller: Option<usize>,
+    currency: Option<usize>,
+    status: Option<usize>,
+    /// The column's decimal style and the value and line that settled it.
+    decimal: Option<(DecimalStyle, Option<(String, u64)>)>,
+    date_order: Option<DateOrder>,
+}
+
+/// What a fast read needs to know about the run.
+pub struct RunOptions<'a> {
+    pub period: Period,
+    pub by: &'a [Dimension],
+    pub filter: &'a Filter,
+    pub threads: usize,
+    pub block_size: usize,
+    pub skip_bad_rows: bool,
+}
+
+/// The result of a fast read.
+pub enum Outcome {
+    Done(Output),
+    /// The file needs the general reader; the reason is for --verbose.
+    Abandoned(String),
+}
+
+pub struct Output {
+    pub partials: Partials,
+    pub accounting: RowAccounting,
+    /// Rejected rows, in file order, with their original fields.
+    pub errors: Vec<(RowError, Vec<String>)>,
+    /// True when reading stopped early at bad rows.
+    pub stopped: bool,
+}
+
+/// Decide whether `path` can take the fast path, and how.
+pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Option<Plan>, Error> {
+    if path == "-" || source::detect_format(path, b"") != InputFormat::Csv || input.read.timezone.is_some() {
+        return Ok(None);
+    }
+    if input.encoding.is_some_and(|e| e != source::Encoding::Utf8) || input.rejects.is_some() {
+        return Ok(None);
+    }
+    let Ok(mut file) = File::open(path) else { return Ok(None) };
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    if (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head).is_err() {
+        return Ok(None);
+    }
+    let bom = if head.starts_with(&[0xef, 0xbb, 0xbf]) { 3 } else { 0 };
+    let text = &head[bom..];
+    let ok_utf8 = match std::str::from_utf8(text) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    if head.starts_with(&[0x1f, 0x8b]) || !ok_utf8 || source::detect_format(path, text) != InputFormat::Csv {
+        return Ok(None);
+    }
+    // CR-only line ends (old Mac Excel) take the general path.
+    if memchr::memchr(b'\r', text).is_some() && !text.windows(2).any(|w| w == b"\r\n") {
+        return Ok(None);
+    }
+    let Some(last_nl) = memchr::memrchr(b'\n', text) else { return Ok(None) };
+    let sample = &text[..=last_nl];
+    let delimiter = input.delimiter.unwrap_or_else(|| crate::load::csv::sniff_delimiter(text));
+    let name = source::display_name(path);
+
+    let (counting, lines) = crate::load::lines::Counting::new(sample);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(counting);
+    let mut record = csv::StringRecord::new();
+    let headers: Vec<String> = loop {
+        match reader.read_record(&mut record) {
+            Ok(true) if record.iter().all(|f| f.trim().is_empty()) => continue,
+            Ok(true) => break record.iter().map(String::from).collect(),
+            _ => return Ok(None),
+        }
+    };
+    let data_start = reader.position().byte();
+    let map = map_columns(&headers, &input.columns, required)
+        .map_err(|message| Error::File { path: name.clone(), message })?;
+    if map.get(Field::Order).is_some() || map.get(Field::Segment).is_some() {
+        return Ok(None);
+    }
+    let header_lines = sample[..data_start as usize].iter().filter(|b| **b == b'\n').count() as u64;
+    let (amount_i, date_i) = (map.get(Field::Amount).expect("required"), map.get(Field::Date).expect("required"));
+
+    // Settle the column styles from the sample, as the general reader would.
+    let mut decimal = input.read.decimal.map(|d| (d, None));
+    let mut date_order = input.read.date_order;
+    while decimal.is_none() || date_order.is_none() {
+        let pos = reader.position().byte();
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            _ => break,
+        }
+        let line = lines.line_of_record(pos);
+        if record.len() <= amount_i.max(date_i) {
+            continue;
+        }
+        if decimal.is_none() {
+            if let Some(style) = amount::evidence(&record[amount_i]) {
+                decimal = Some((style, Some((record[amount_i].trim().to_string(), line))));
+            }
+        }
+        if date_order.is_none() {
+            date_order = date::evidence(&record[date_i]);
+        }
+    }
+    Ok(Some(Plan {
+        path: path.to_string(),
+        name,
+        delimiter,
+        data_start: data_start + bom as u64,
+        header_lines,
+        width: headers.len(),
+        amount: amount_i,
+        date: date_i,
+        customer: map.get(Field::Customer),
+        seller: map.get(Field::Seller),
+        currency: map.get(Field::Currency),
+        status: map.get(Field::Status),
+        map,
+        decimal,
+        date_order,
+    }))
+}
+
+/// A block of whole records and its place in the file.
+struct Block {
+    index: usize,
+    bytes: Vec<u8>,
+}
+
+/// What a worker learned from one block.
+struct BlockDone {
+    index: usize,
+    lines: u64,
+    /// (line within the block, error, fields)
+    errors: Vec<(u64, RowError, Vec<String>)>,
+    abandon: Option<String>,
+}
+
+/// Per (group ids, currency id, period) accumulation.
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    deals: u64,
+    sum: i128,
+}
+
+/// Raw bytes -> small id, with the tidied name kept once per id.
+#[derive(Default)]
+struct Interner {
+    ids: FxHashMap<Box<[u8]>, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, raw: &[u8]) -> u32 {
+        if let Some(&id) = self.ids.get(raw) {
+            return id;
+        }
+        let mut name = String::new();
+        clean_name(std::str::from_utf8(raw).unwrap_or(""), &mut name);
+        let id = self.names.len() as u32;
+        self.names.push(name);
+        self.ids.insert(raw.into(), id);
+        id
+    }
+}
+
+/// One worker's state across blocks.
+struct Worker<'p> {
+    plan: &'p Plan,
+    period: Period,
+    by: Vec<Dimension>,
+    filter: &'p Filter,
+    customers: Interner,
+    sellers: Interner,
+    currencies: Interner,
+    statuses: Interner,
+    /// Per interned id: does the filter keep it?
+    keep_customer: Vec<bool>,
+    keep_seller: Vec<bool>,
+    keep_status: Vec<bool>,
+    cells: FxHashMap<(u32, u32, u32, i64), Acc>,
+    accounting: RowAccounting,
+    fields: Vec<(usize, usize, bool)>,
+}
+
+enum Parsed {
+    Ok { sum: i128, y: i32, m: u32, d: u32 },
+    Bad(Field, String),
+}
+
+/// `-?digits(sep digits)?` with at most the allowed digits, as an integer
+/// in millionths; `None` for anything else.
+fn fast_amount(b: &[u8], sep: u8) -> Option<i128> {
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let (int, frac) = match memchr::memchr(sep, digits) {
+        Some(i) => (&digits[..i], &digits[i + 1..]),
+        None => (digits, &[][..]),
+    };
+    if int.is_empty()
+        || int.len() > MAX_INTEGER_DIGITS
+        || frac.len() > MAX_DECIMALS
+        || (frac.is_empty() && int.len() < digits.len())
+    {
+        return None;
+    }
+    let mut v: i128 = 0;
+    for &c in int {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i128::from(c - b'0');
+    }
+    let mut f: i128 = 0;
+    for &c in frac {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        f = f * 10 + i128::from(c - b'0');
+    }
+    let v = v * ONE + f * 10i128.pow(SCALE - frac.len() as u32);
+    Some(if neg { -v } else { v })
+}
+
+/// `YYYY-MM-DD` as numbers, checked to be a real day in the allowed years.
+fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |v, c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+    };
+    let (y, m, d) = (n(0..4)? as i32, n(5..7)?, n(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    (YEARS.contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]).then_some((y, m, d))
+}
+
+impl<'p> Worker<'p> {
+    fn new(plan: &'p Plan, period: Period, by: &[Dimension], filter: &'p Filter) -> Worker<'p> {
+        Worker {
+            plan,
+            period,
+            by: by.to_vec(),
+            filter,
+            customers: Interner::default(),
+            sellers: Interner::default(),
+            currencies: Interner::default(),
+            statuses: Interner::default(),
+            keep_customer: Vec::new(),
+            keep_seller: Vec::new(),
+            keep_status: Vec::new(),
+            cells: FxHashMap::default(),
+            accounting: RowAccounting::default(),
+            fields: Vec::with_capacity(16),
+        }
+    }
+
+    /// Split the record at `pos` into `self.fields`; returns the next
+    /// position and the line breaks passed, or why the general reader must
+    /// take over.
+    fn split(&mut self, b: &[u8], mut pos: usize) -> Result<(usize, u64), String> {
+        let delim = self.plan.delimiter;
+        self.fields.clear();
+        let mut newlines = 0u64;
+        loop {
+            if pos < b.len() && b[pos] == b'"' {
+                let start = pos + 1;
+                let mut j = start;
+                let mut escaped = false;
+                let end = loop {
+                    let Some(k) = memchr::memchr(b'"', &b[j..]).map(|k| j + k) else {
+                        return Err("a quoted field is never closed".into());
+                    };
+                    if b.get(k + 1) == Some(&b'"') {
+                        escaped = true;
+                        j = k + 2;
+                    } else {
+                        break k;
+                    }
+                };
+                newlines += memchr::memchr_iter(b'\n', &b[start..end]).count() as u64;
+                if memchr::memchr(b'\r', &b[start..end]).is_some() {
+                    return Err("a quoted field holds a carriage return".into());
+                }
+                self.fields.push((start, end, escaped));
+                let after = end + 1;
+                match b.get(after) {
+                    None => return Ok((after, newlines)),
+                    Some(&c) if c == delim => pos = after + 1,
+                    Some(b'\n') => return Ok((after + 1, newlines + 1)),
+                    Some(b'\r') if b.get(after + 1) == Some(&b'\n') => return Ok((after + 2, newlines + 1)),
+                    Some(_) => return Err("text follows a closing quote".into()),
+                }
+            } else {
+                let e = memchr::memchr3(delim, b'\n', b'\r', &b[pos..]).map_or(b.len(), |k| pos + k);
+                self.fields.push((pos, e, false));
+                match b.get(e) {
+                    None => return Ok((e, newlines)),
+                    Some(&c) if c == delim => pos = e + 1,
+                    Some(b'\n') => return Ok((e + 1, newlines + 1)),
+                    Some(b'\r') if b.get(e + 1) == Some(&b'\n') => return Ok((e + 2, newlines + 1)),
+                    Some(_) => return Err("a carriage return inside a line".into()),
+                }
+            }
+        }
+    }
+
+    fn field<'b>(b: &'b [u8], f: (usize, usize, bool)) -> std::borrow::Cow<'b, str> {
+        let s = std::str::from_utf8(&b[f.0..f.1]).expect("the block is valid UTF-8");
+        if f.2 { std::borrow::Cow::Owned(s.replace("\"\"", "\"")) } else { std::borrow::Cow::Borrowed(s) }
+    }
+
+    fn parse(&self, b: &[u8], line: u64) -> Result<Parsed, String> {
+        let plan = self.plan;
+        let raw_amount = &b[self.fields[plan.amount].0..self.fields[plan.amount].1];
+        let (style, decided_by) = match &plan.decimal {
+            Some((s, by)) => (*s, by.as_ref()),
+            None => {
+                if raw_amount.iter().any(|c| *c == b'.' || *c == b',') {
+                    return Err("the amounts' decimal separator is settled only later in the file".into());
+                }
+                (DecimalStyle::Point, None)
+            }
+        };
+        let sep = if style == DecimalStyle::Point { b'.' } else { b',' };
+        let sum = match fast_amount(raw_amount, sep).filter(|_| !self.fields[plan.amount].2) {
+            Some(v) => v,
+            None => {
+                let raw = Self::field(b, self.fields[plan.amount]);
+                if let (Some((by, by_line)), Some(seen)) = (decided_by, amount::evidence(&raw)) {
+                    if seen != style {
+                        let e = AmountError::Mixed {
+                            value: raw.trim().to_string(),
+                            style,
+                            decided_by: by.clone(),
+                            line: *by_line,
+                        };
+                        return Ok(Parsed::Bad(Field::Amount, e.to_string()));
+                    }
+                }
+                match amount::parse_amount(&raw, style) {
+                    Ok(d) => {
+                        i128::from_str_radix(&d.mantissa().to_string(), 10).expect("digits")
+                            * 10i128.pow(SCALE - d.scale())
+                    }
+                    Err(e) => return Ok(Parsed::Bad(Field::Amount, e.to_string())),
+                }
+            }
+        };
+        let _ = line;
+        let raw_date = &b[self.fields[plan.date].0..self.fields[plan.date].1];
+        let (y, m, d) = match fast_date(raw_date) {
+            Some(t) => t,
+            None => {
+                let raw = Self::field(b, self.fields[plan.date]);
+                if plan.date_order.is_none() && (date::evidence(&raw).is_some() || date::is_ambiguous(&raw)) {
+                    return Err("the dates' day/month order is settled only later in the file".into());
+                }
+                match date::parse_date(&raw, plan.date_order) {
+                    Ok(nd) => {
+                        use chrono::Datelike;
+                        (nd.year(), nd.month(), nd.day())
+                    }
+                    Err(e) => return Ok(Parsed::Bad(Field::Date, e.to_string())),
+                }
+            }
+        };
+        Ok(Parsed::Ok { sum, y, m, d })
+    }
+
+    fn keep(keep: &mut Vec<bool>, names: &Interner, id: u32, wanted: &[String], fold: impl Fn(&str) -> String) -> bool {
+        while keep.len() <= id as usize {
+            let n = &names.names[keep.len()];
+            keep.push(wanted.is_empty() || wanted.contains(&fold(n)));
+        }
+        keep[id as usize]
+    }
+
+    /// Parse one block; errors carry their line within the block.
+    fn block(&mut self, b: &[u8], skip_bad_rows: bool, stop: &AtomicBool) -> BlockDone {
+        let mut done = BlockDone { index: 0, lines: 0, errors: Vec::new(), abandon: None };
+        if std::str::from_utf8(b).is_err() {
+            done.abandon = Some("a value is not valid UTF-8".into());
+            return done;
+        }
+        let plan = self.plan;
+        let mut pos = 0;
+        let mut lines = 0u64;
+        while pos < b.len() {
+            let line = lines + 1;
+            let (next, passed) = match self.split(b, pos) {
+                Ok(x) => x,
+                Err(why) => {
+                    done.abandon = Some(why);
+                    return done;
+                }
+            };
+            pos = next;
+            lines += passed;
+            if self.fields.iter().all(|&(s, e, _)| b[s..e].iter().all(|c| c.is_ascii_whitespace())) {
+                continue; // a blank line, or a row of empty fields
+            }
+            let mut n = self.fields.len();
+            while n > plan.width
+                && b[self.fields[n - 1].0..self.fields[n - 1].1].iter().all(|c| c.is_ascii_whitespace())
+            {
+                n -= 1;
+            }
+            self.accounting.read += 1;
+            let bad = if n != plan.width {
+                Some((None, format!("the row has {n} fields but the header has {}", plan.width)))
+            } else {
+                match self.parse(b, line) {
+                    Err(why) => {
+                        done.abandon = Some(why);
+                        return done;
+                    }
+                    Ok(Parsed::Bad(field, reason)) => Some((Some(field), reason)),
+                    Ok(Parsed::Ok { sum, y, m, d }) => {
+                        self.add(b, sum, y, m, d);
+                        None
+                    }
+                }
+            };
+            if let Some((field, reason)) = bad {
+                self.accounting.rejected += 1;
+                let column = field.map(|f| plan.map.header(f).to_string());
+                let fields = self.fields.iter().map(|f| Self::field(b, *f).into_owned()).collect();
+                done.errors.push((line, RowError { file: plan.name.clone(), line: 0, column, reason }, fields));
+                if !skip_bad_rows && done.errors.len() >= crate::pipeline::SHOWN_BAD_ROWS {
+                    stop.store(true, Ordering::Relaxed);
+                    break;
+                }
+            }
+        }
+        if !skip_bad_rows && !done.errors.is_empty() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        done.lines = lines;
+        done
+    }
+
+    fn add(&mut self, b: &[u8], sum: i128, y: i32, m: u32, d: u32) {
+        let plan = self.plan;
+        let f = self.filter;
+        let raw = |i: Option<usize>| i.map_or(&b[0..0], |i| &b[self.fields[i].0..self.fields[i].1]);
+        let fold = |s: &str| fold_name(s, f.case_sensitive);
+        let mut keep =
+            f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
+        keep &= !(f.exclude_credits && sum < 0);
+        let customer = self.customers.id(raw(plan.customer));
+        let seller = self.sellers.id(raw(plan.seller));
+        let status = self.statuses.id(raw(plan.status));
+        if keep && !f.customers.is_empty() {
+            keep &= Self::keep(&mut self.keep_customer, &self.customers, customer, &f.customers, fold);
+        }
+        if keep && !f.sellers.is_empty() {
+            keep &= Self::keep(&mut self.keep_seller, &self.sellers, seller, &f.sellers, fold);
+        }
+        if keep && !f.statuses.is_empty() {
+            keep &= Self::keep(&mut self.keep_status, &self.statuses, status, &f.statuses, |s: &str| s.to_lowercase());
+        }
+        if !keep {
+            self.accounting.filtered += 1;
+            return;
+        }
+        self.accounting.used += 1;
+        let currency = self.currencies.id(raw(plan.currency));
+        let pick = |dim: Option<&Dimension>| match dim {
+            Some(Dimension::Customer) => customer,
+            Some(Dimension::Seller) => seller,
+            _ => 0,
+        };
+        let key = (pick(self.by.first()), pick(self.by.get(1)), currency, self.period.key_ymd(y, m, d).0);
+        let acc = self.cells.entry(key).or_default();
+        acc.deals += 1;
+        acc.sum += sum;
+    }
+
+    /// This worker's accumulations as partials with tidy names.
+    fn into_partials(self) -> Result<Partials, Error> {
+        let mut p = Partials::new(self.period, self.by.len());
+        for ((a, b, cur, key), acc) in self.cells {
+            let name = |dim: &Dimension, id: u32| match dim {
+                Dimension::Customer => self.customers.names[id as usize].as_str(),
+                Dimension::Seller => self.sellers.names[id as usize].as_str(),
+                Dimension::Segment => "",
+            };
+            let group: Vec<&str> = self.by.iter().zip([a, b]).map(|(d, id)| name(d, id)).collect();
+            let mut currency = self.currencies.names[cur as usize].clone();
+            currency.make_ascii_uppercase();
+            let total = rust_decimal::Decimal::try_from_i128_with_scale(acc.sum, SCALE)
+                .map(|d| d.normalize())
+                .map_err(|_| crate::aggregate::Overflow {
+                    group: group.join(" / "),
+                    period: self.period.label(PeriodKey(key)),
+                })?;
+            p.add_cell(&group, &currency, PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
+        }
+        Ok(p)
+    }
+}
+
+fn from_ymd(d: chrono::NaiveDate) -> (i32, u32, u32) {
+    use chrono::Datelike;
+    (d.year(), d.month(), d.day())
+}
+
+/// Read blocks of whole records from `file` and hand them to `send`.
+fn cut_blocks(
+    mut file: File,
+    block_size: usize,
+    stop: &AtomicBool,
+    mut send: impl FnMut(Block) -> bool,
+) -> std::io::Result<()> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut index = 0;
+    let mut eof = false;
+    while !eof && !stop.load(Ordering::Relaxed) {
+        let mut buf = std::mem::take(&mut carry);
+        let start = buf.len();
+        buf.resize(start + block_size, 0);
+        let mut filled = start;
+        while filled < buf.len() {
+            let n = file.read(&mut buf[filled..])?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            filled += n;
+        }
+        buf.truncate(filled);
+        if buf.is_empty() {
+            break;
+        }
+        // Cut after the last line break outside quotes.
+        let cut = if eof {
+            Some(buf.len())
+        } else if memchr::memchr(b'"', &buf).is_none() {
+            memchr::memrchr(b'\n', &buf).map(|i| i + 1)
+        } else {
+            let mut inside = false;
+            let mut last = None;
+            for i in memchr::memchr2_iter(b'"', b'\n', &buf) {
+                if buf[i] == b'"' {
+                    inside = !inside;
+                } else if !inside {
+                    last = Some(i + 1);
+                }
+            }
+            last
+        };
+        match cut {
+            Some(c) => {
+                carry = buf[c..].to_vec();
+                buf.truncate(c);
+                if !send(Block { index, bytes: buf }) {
+                    break;
+                }
+                index += 1;
+            }
+            None => carry = buf, // one record longer than a block: read on
+        }
+    }
+    Ok(())
+}
+
+/// Read the planned file on `threads` workers.
+pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
+    let open_err = |source| Error::Open { path: plan.name.clone(), source };
+    let mut file = File::open(&plan.path).map_err(open_err)?;
+    file.seek(SeekFrom::Start(plan.data_start)).map_err(open_err)?;
+    let stop = AtomicBool::new(false);
+    let threads = opts.threads.max(1);
+    let mut results: Vec<BlockDone> = Vec::new();
+    let mut workers_out: Vec<Worker<'_>> = Vec::new();
+
+    if threads == 1 {
+        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+        cut_blocks(file, opts.block_size, &stop, |block| {
+            let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
+            done.index = block.index;
+            let go_on = done.abandon.is_none() && !stop.load(Ordering::Relaxed);
+            results.push(done);
+            go_on
+        })
+        .map_err(open_err)?;
+        workers_out.push(w);
+    } else {
+        let (tx, rx) = sync_channel::<Block>(threads * 2);
+        let rx: Arc<Mutex<Receiver<Block>>> = Arc::new(Mutex::new(rx));
+        let abandon = AtomicBool::new(false);
+        std::thread::scope(|scope| -> Result<(), Error> {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    let rx = Arc::clone(&rx);
+                    let (stop, abandon) = (&stop, &abandon);
+                    scope.spawn(move || {
+                        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+                        let mut done_list = Vec::new();
+                        loop {
+                            let block = match rx.lock().expect("block queue").recv() {
+                                Ok(b) => b,
+                                Err(_) => break,
+                            };
+                            if abandon.load(Ordering::Relaxed) {
+                                continue;
+                            }
+                            let mut done = w.block(&block.bytes, opts.skip_bad_rows, stop);
+                            done.index = block.index;
+                            if done.abandon.is_some() {
+                                abandon.store(true, Ordering::Relaxed);
+                            }
+                            done_list.push(done);
+                        }
+                        (w, done_list)
+                    })
+                })
+                .collect();
+            let read = cut_blocks(file, opts.block_size, &stop, |block| {
+                !abandon.load(Ordering::Relaxed) && tx.send(block).is_ok()
+            });
+            drop(tx);
+            for h in handles {
+                let (w, mut list) = h.join().expect("a worker thread panicked");
+                workers_out.push(w);
+                results.append(&mut list);
+            }
+            read.map_err(open_err)
+        })?;
+    }
+
+    if let Some(why) = results.iter().find_map(|r| r.abandon.clone()) {
+        return Ok(Outcome::Abandoned(why));
+    }
+    results.sort_by_key(|r| r.index);
+    // Blocks after a gap were never read (reading stopped at bad rows).
+    let mut line = plan.header_lines;
+    let mut errors = Vec::new();
+    for (expected, r) in results.iter_mut().enumerate() {
+        if r.index != expected {
+            break;
+        }
+        for (local, mut e, fields) in r.errors.drain(..) {
+            e.line = line + local;
+            errors.push((e, fields));
+        }
+        line += r.lines;
+    }
+    let mut accounting = RowAccounting::default();
+    let mut partials = Partials::new(opts.period, opts.by.len());
+    for w in workers_out {
+        accounting.merge(&w.accounting);
+        partials.merge(w.into_partials()?)?;
+    }
+    let stopped = stop.load(Ordering::Relaxed);
+    Ok(Outcome::Done(Output { partials, accounting, errors, stopped }))
+}
+
+/// The fields of the plan, for tests.
+pub fn describe(plan: &Plan) -> HashMap<&'static str, String> {
+    HashMap::from([
+        ("delimiter", (plan.delimiter as char).to_string()),
+        ("data_start", plan.data_start.to_string()),
+        ("header_lines", plan.header_lines.to_string()),
+        ("decimal", format!("{:?}", plan.decimal.as_ref().map(|d| d.0))),
+        ("date_order", format!("{:?}", plan.date_order)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_from_bytes() {
+        assert_eq!(fast_amount(b"1024", b'.'), Some(1024 * ONE));
+        assert_eq!(fast_amount(b"-30.5", b'.'), Some(-30_500_000));
+        assert_eq!(fast_amount(b"0.000001", b'.'), Some(1));
+        assert_eq!(fast_amount(b"12,5", b','), Some(12_500_000));
+        assert_eq!(fast_amount(b"9999999999999.999999", b'.'), Some(9_999_999_999_999_999_999));
+        for bad in
+            [&b""[..], b"-", b"1.", b".5", b"1.2.3", b"1e3", b"1 000", b"1.1234567", b"10000000000000", b"+5", b"1_0"]
+        {
+            assert_eq!(fast_amount(bad, b'.'), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn dates_from_bytes() {
+        assert_eq!(fast_date(b"2012-02-29"), Some((2012, 2, 29)));
+        assert_eq!(fast_date(b"2013-02-29"), None);
+        assert_eq!(fast_date(b"1900-02-29"), None);
+        assert_eq!(fast_date(b"2000-02-29"), Some((2000, 2, 29)));
+        assert_eq!(fast_date(b"2013-04-31"), None);
+        assert_eq!(fast_date(b"0024-02-05"), None);
+        assert_eq!(fast_date(b"2013-3-05"), None);
+    }
+}
