@@ -73,7 +73,7 @@ pub struct RunOptions<'a> {
 
 /// The result of a fast read.
 pub enum Outcome {
-    Done(Output),
+    Done(Box<Output>),
     /// The file needs the general reader; the reason is for --verbose.
     Abandoned(String),
 }
@@ -371,7 +371,7 @@ impl<'p> Worker<'p> {
         if f.2 { std::borrow::Cow::Owned(s.replace("\"\"", "\"")) } else { std::borrow::Cow::Borrowed(s) }
     }
 
-    fn parse(&self, b: &[u8], line: u64) -> Result<Parsed, String> {
+    fn parse(&self, b: &[u8]) -> Result<Parsed, String> {
         let plan = self.plan;
         let raw_amount = &b[self.fields[plan.amount].0..self.fields[plan.amount].1];
         let (style, decided_by) = match &plan.decimal {
@@ -400,15 +400,11 @@ impl<'p> Worker<'p> {
                     }
                 }
                 match amount::parse_amount(&raw, style) {
-                    Ok(d) => {
-                        i128::from_str_radix(&d.mantissa().to_string(), 10).expect("digits")
-                            * 10i128.pow(SCALE - d.scale())
-                    }
+                    Ok(d) => d.mantissa() * 10i128.pow(SCALE - d.scale()),
                     Err(e) => return Ok(Parsed::Bad(Field::Amount, e.to_string())),
                 }
             }
         };
-        let _ = line;
         let raw_date = &b[self.fields[plan.date].0..self.fields[plan.date].1];
         let (y, m, d) = match fast_date(raw_date) {
             Some(t) => t,
@@ -471,7 +467,7 @@ impl<'p> Worker<'p> {
             let bad = if n != plan.width {
                 Some((None, format!("the row has {n} fields but the header has {}", plan.width)))
             } else {
-                match self.parse(b, line) {
+                match self.parse(b) {
                     Err(why) => {
                         done.abandon = Some(why);
                         return done;
@@ -715,7 +711,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
         partials.merge(w.into_partials()?)?;
     }
     let stopped = stop.load(Ordering::Relaxed);
-    Ok(Outcome::Done(Output { partials, accounting, errors, stopped }))
+    Ok(Outcome::Done(Box::new(Output { partials, accounting, errors, stopped })))
 }
 
 /// The fields of the plan, for tests.
