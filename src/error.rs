@@ -68,11 +68,12 @@ fn bad_rows_message(shown: &[RowError], total: u64) -> String {
         s.push_str(&e.to_string());
         s.push('\n');
     }
-    let more = if total > shown.len() as u64 { " or more" } else { "" };
-    s.push_str(&format!(
-        "stopped after {total}{more} bad row{}; no report was made (--skip-bad-rows reports from the good rows)",
-        if total == 1 { "" } else { "s" }
-    ));
+    if shown.len() >= crate::pipeline::SHOWN_BAD_ROWS {
+        s.push_str(&format!("stopped after the first {} bad rows", shown.len()));
+    } else {
+        s.push_str(&format!("stopped after {total} bad row{}", if total == 1 { "" } else { "s" }));
+    }
+    s.push_str("; no report was made (--skip-bad-rows reports from the good rows)");
     s
 }
 

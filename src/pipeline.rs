@@ -326,7 +326,9 @@ impl Sink for Collector<'_> {
         if self.skip_bad_rows {
             return ControlFlow::Continue(());
         }
-        self.shown.push(error);
+        if self.shown.len() < SHOWN_BAD_ROWS {
+            self.shown.push(error);
+        }
         if self.shown.len() >= SHOWN_BAD_ROWS { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     }
 

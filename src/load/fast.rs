@@ -209,15 +209,29 @@ struct Interner {
 }
 
 impl Interner {
-    fn id(&mut self, raw: &[u8]) -> u32 {
-        if let Some(&id) = self.ids.get(raw) {
-            return id;
+    /// The id of a field's raw bytes; `escaped` when it was quoted with
+    /// doubled quotes inside (then the name is unescaped once, and the key
+    /// is kept apart from the same bytes written without quotes).
+    fn id(&mut self, raw: &[u8], escaped: bool) -> u32 {
+        if !escaped {
+            if let Some(&id) = self.ids.get(raw) {
+                return id;
+            }
         }
+        let mut key = raw.to_vec();
+        if escaped {
+            key.push(0);
+            if let Some(&id) = self.ids.get(key.as_slice()) {
+                return id;
+            }
+        }
+        let text = std::str::from_utf8(raw).unwrap_or("");
+        let text = if escaped { text.replace("\"\"", "\"") } else { text.to_string() };
         let mut name = String::new();
-        clean_name(std::str::from_utf8(raw).unwrap_or(""), &mut name);
+        clean_name(&text, &mut name);
         let id = self.names.len() as u32;
         self.names.push(name);
-        self.ids.insert(raw.into(), id);
+        self.ids.insert(key.into_boxed_slice(), id);
         id
     }
 }
@@ -434,7 +448,7 @@ impl<'p> Worker<'p> {
     }
 
     /// Parse one block; errors carry their line within the block.
-    fn block(&mut self, b: &[u8], skip_bad_rows: bool, stop: &AtomicBool) -> BlockDone {
+    fn block(&mut self, b: &[u8], skip_bad_rows: bool, stop: &Stop) -> BlockDone {
         let mut done = BlockDone { index: 0, lines: 0, errors: Vec::new(), abandon: None };
         if std::str::from_utf8(b).is_err() {
             done.abandon = Some("a value is not valid UTF-8".into());
@@ -484,14 +498,18 @@ impl<'p> Worker<'p> {
                 let column = field.map(|f| plan.map.header(f).to_string());
                 let fields = self.fields.iter().map(|f| Self::field(b, *f).into_owned()).collect();
                 done.errors.push((line, RowError { file: plan.name.clone(), line: 0, column, reason }, fields));
+                // Enough bad rows to stop: the first five in file order are
+                // in this block or the blocks before it, which all finish.
                 if !skip_bad_rows && done.errors.len() >= crate::pipeline::SHOWN_BAD_ROWS {
-                    stop.store(true, Ordering::Relaxed);
                     break;
                 }
             }
         }
         if !skip_bad_rows && !done.errors.is_empty() {
-            stop.store(true, Ordering::Relaxed);
+            let seen = stop.bad.fetch_add(done.errors.len(), Ordering::Relaxed) + done.errors.len();
+            if seen >= crate::pipeline::SHOWN_BAD_ROWS {
+                stop.now.store(true, Ordering::Relaxed);
+            }
         }
         done.lines = lines;
         done
@@ -500,14 +518,19 @@ impl<'p> Worker<'p> {
     fn add(&mut self, b: &[u8], sum: i128, y: i32, m: u32, d: u32) {
         let plan = self.plan;
         let f = self.filter;
-        let raw = |i: Option<usize>| i.map_or(&b[0..0], |i| &b[self.fields[i].0..self.fields[i].1]);
+        let raw = |i: Option<usize>| {
+            i.map_or((&b[0..0], false), |i| (&b[self.fields[i].0..self.fields[i].1], self.fields[i].2))
+        };
         let fold = |s: &str| fold_name(s, f.case_sensitive);
         let mut keep =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
         keep &= !(f.exclude_credits && sum < 0);
-        let customer = self.customers.id(raw(plan.customer));
-        let seller = self.sellers.id(raw(plan.seller));
-        let status = self.statuses.id(raw(plan.status));
+        let (c, ce) = raw(plan.customer);
+        let customer = self.customers.id(c, ce);
+        let (s, se) = raw(plan.seller);
+        let seller = self.sellers.id(s, se);
+        let (st, ste) = raw(plan.status);
+        let status = self.statuses.id(st, ste);
         if keep && !f.customers.is_empty() {
             keep &= Self::keep(&mut self.keep_customer, &self.customers, customer, &f.customers, fold);
         }
@@ -522,7 +545,8 @@ impl<'p> Worker<'p> {
             return;
         }
         self.accounting.used += 1;
-        let currency = self.currencies.id(raw(plan.currency));
+        let (cu, cue) = raw(plan.currency);
+        let currency = self.currencies.id(cu, cue);
         let pick = |dim: Option<&Dimension>| match dim {
             Some(Dimension::Customer) => customer,
             Some(Dimension::Seller) => seller,
@@ -563,17 +587,24 @@ fn from_ymd(d: chrono::NaiveDate) -> (i32, u32, u32) {
     (d.year(), d.month(), d.day())
 }
 
+/// When to stop reading: enough bad rows were found.
+#[derive(Default)]
+struct Stop {
+    now: AtomicBool,
+    bad: std::sync::atomic::AtomicUsize,
+}
+
 /// Read blocks of whole records from `file` and hand them to `send`.
 fn cut_blocks(
     mut file: File,
     block_size: usize,
-    stop: &AtomicBool,
+    stop: &Stop,
     mut send: impl FnMut(Block) -> bool,
 ) -> std::io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     let mut index = 0;
     let mut eof = false;
-    while !eof && !stop.load(Ordering::Relaxed) {
+    while !eof && !stop.now.load(Ordering::Relaxed) {
         let mut buf = std::mem::take(&mut carry);
         let start = buf.len();
         buf.resize(start + block_size, 0);
@@ -627,7 +658,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let open_err = |source| Error::Open { path: plan.name.clone(), source };
     let mut file = File::open(&plan.path).map_err(open_err)?;
     file.seek(SeekFrom::Start(plan.data_start)).map_err(open_err)?;
-    let stop = AtomicBool::new(false);
+    let stop = Stop::default();
     let threads = opts.threads.max(1);
     let mut results: Vec<BlockDone> = Vec::new();
     let mut workers_out: Vec<Worker<'_>> = Vec::new();
@@ -637,7 +668,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
         cut_blocks(file, opts.block_size, &stop, |block| {
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
             done.index = block.index;
-            let go_on = done.abandon.is_none() && !stop.load(Ordering::Relaxed);
+            let go_on = done.abandon.is_none() && !stop.now.load(Ordering::Relaxed);
             results.push(done);
             go_on
         })
@@ -710,7 +741,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
         accounting.merge(&w.accounting);
         partials.merge(w.into_partials()?)?;
     }
-    let stopped = stop.load(Ordering::Relaxed);
+    let stopped = stop.now.load(Ordering::Relaxed);
     Ok(Outcome::Done(Box::new(Output { partials, accounting, errors, stopped })))
 }
 

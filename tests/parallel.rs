@@ -1,0 +1,142 @@
+//! The parallel reader must give byte-identical results to one thread and
+//! to the general reader: on quoted line breaks, on block boundaries
+//! falling anywhere, with bad rows, and on random files.
+
+mod common;
+use common::{aov, aov_in, fixture, root};
+use proptest::prelude::*;
+
+/// stdout, stderr and status of a run.
+fn outcome(args: &[&str]) -> (String, String, i32) {
+    let run = aov(args);
+    (run.stdout, run.stderr, run.status)
+}
+
+fn same_everywhere(file: &str, extra: &[&str]) {
+    let mut base = vec!["report", file];
+    base.extend_from_slice(extra);
+    let with = |more: &[&str]| {
+        let mut a = base.clone();
+        a.extend_from_slice(more);
+        outcome(&a)
+    };
+    let general = with(&["--no-fast-path"]);
+    assert_eq!(with(&["--threads", "1"]), general, "one thread");
+    for block in ["16", "61", "100", "997", "65536"] {
+        assert_eq!(with(&["--threads", "2", "--block-size", block]), general, "two threads, blocks of {block}");
+        assert_eq!(with(&["--threads", "3", "--block-size", block]), general, "three threads, blocks of {block}");
+    }
+}
+
+#[test]
+fn quoted_line_breaks_and_crlf_on_every_block_boundary() {
+    let f = fixture("edge/quoted.csv");
+    same_everywhere(&f, &["--by", "customer", "--period", "month", "--format", "csv"]);
+    same_everywhere(&f, &["--by", "seller,customer", "--period", "week"]);
+    same_everywhere(&f, &["--period", "all", "--exclude-credits", "--customer", "acme ab", "--format", "json"]);
+}
+
+#[test]
+fn the_sample_file_and_the_shapes() {
+    for (f, extra) in [
+        ("deals.csv", &["--by", "customer", "--period", "quarter"][..]),
+        ("deals.csv", &["--by", "seller", "--format", "csv", "--from", "2013-02-03", "--to", "2014-01-31"]),
+        ("shapes/sv_excel.csv", &["--by", "customer", "--format", "csv"]),
+        ("shapes/swiss.csv", &["--by", "seller", "--format", "csv"]),
+        ("shapes/us_crm.csv", &["--format", "csv"]),
+        ("edge/crm.csv", &["--by", "customer", "--status", "won", "--format", "csv"]),
+        ("edge/negatives.csv", &["--format", "csv"]),
+        ("edge/decided_late.csv", &["--format", "csv"]),
+    ] {
+        same_everywhere(&fixture(f), extra);
+    }
+}
+
+#[test]
+fn bad_rows_stop_the_same_way() {
+    for f in ["edge/bad_amount.csv", "edge/mixed_decimals.csv", "edge/ambiguous_dates.csv"] {
+        same_everywhere(&fixture(f), &["--format", "csv"]);
+        same_everywhere(&fixture(f), &["--format", "csv", "--skip-bad-rows"]);
+    }
+    // Many bad rows: the first five in file order are shown.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many_bad.csv");
+    let mut text = String::from("date,amount\n");
+    for i in 0..400 {
+        text.push_str(&if i % 7 == 3 {
+            format!("2013-01-{:02},x{i}\n", i % 28 + 1)
+        } else {
+            format!("2013-01-{:02},{i}\n", i % 28 + 1)
+        });
+    }
+    std::fs::write(&path, text).unwrap();
+    same_everywhere(path.to_str().unwrap(), &["--format", "csv"]);
+    let run = aov(&["report", path.to_str().unwrap(), "--threads", "2", "--block-size", "40"]);
+    assert!(run.fails(65).ends_with(
+        "aov: stopped after the first 5 bad rows; no report was made (--skip-bad-rows reports from the good rows)\n"
+    ));
+    assert!(
+        run.stderr
+            .starts_with(&format!("aov: {}:5: column \"amount\": cannot read \"x3\" as an amount\n", path.display())),
+        "{run:?}"
+    );
+}
+
+/// A random CSV file: names with delimiters, quotes and line breaks,
+/// amounts and dates in several shapes (some bad), CRLF or LF, blank lines.
+fn random_csv() -> impl Strategy<Value = String> {
+    let name =
+        prop::sample::select(vec!["Acme AB", "ACME AB", "Bolt, HB", "Say \"hi\"", "Two\nlines", "Malmö", " Zeta ", ""]);
+    let amount = prop_oneof![
+        (-100_000i64..10_000_000).prop_map(|c| format!("{}.{:02}", c / 100, (c % 100).abs())),
+        (-1000i64..100_000).prop_map(|n| n.to_string()),
+        Just("abc".to_string()),
+        Just("1e3".to_string()),
+        Just("".to_string()),
+    ];
+    let date = prop_oneof![
+        8 => (2011i32..2015, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
+        1 => Just("2013-02-30".to_string()),
+        1 => (1u32..29, 1u32..13).prop_map(|(d, m)| format!("{d:02}.{m:02}.2013")),
+    ];
+    let row = (date, name, amount, any::<bool>());
+    (proptest::collection::vec(row, 0..80), any::<bool>(), 0u8..3).prop_map(|(rows, crlf, blank_every)| {
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let mut s = format!("date,customer,amount{nl}");
+        for (i, (date, name, amount, quote)) in rows.iter().enumerate() {
+            let needs = name.contains([',', '"', '\n']) || *quote;
+            let name = if needs { format!("\"{}\"", name.replace('"', "\"\"")) } else { name.to_string() };
+            s.push_str(&format!("{date},{name},{amount}{nl}"));
+            if blank_every > 0 && i % (blank_every as usize * 7) == 0 {
+                s.push_str(nl);
+            }
+        }
+        s
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_files_read_alike(text in random_csv(), block in 16usize..200, skip in any::<bool>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, &text).unwrap();
+        let p = path.to_str().unwrap();
+        let mut args = vec!["report", p, "--by", "customer", "--period", "week", "--format", "csv"];
+        if skip {
+            args.push("--skip-bad-rows");
+        }
+        let run = |more: &[&str]| {
+            let mut a = args.clone();
+            a.extend_from_slice(more);
+            let r = aov_in(&root(), &a, None);
+            (r.stdout, r.stderr, r.status)
+        };
+        let general = run(&["--no-fast-path"]);
+        let b = block.to_string();
+        prop_assert_eq!(run(&["--threads", "2", "--block-size", &b]), general.clone());
+        prop_assert_eq!(run(&["--threads", "1", "--block-size", &b]), general);
+    }
+}
