@@ -38,6 +38,7 @@ use crate::pipeline::{Filter, fold_name};
 /// The scale of the fast path's integer amounts: 10^6 (the most decimals an
 /// amount may have).
 const SCALE: u32 = MAX_DECIMALS as u32;
+#[cfg(test)]
 const ONE: i128 = 1_000_000;
 
 /// How a file will be read on the fast path.
@@ -201,11 +202,21 @@ struct Acc {
     sum: i128,
 }
 
-/// Raw bytes -> small id, with the tidied name kept once per id.
-#[derive(Default)]
+/// Raw bytes -> small id, with the tidied name kept once per id. Id 0 is
+/// the empty name (a column the input does not have).
 struct Interner {
-    ids: FxHashMap<Box<[u8]>, u32>,
+    /// foldhash, not Fx: names that differ only in their last bytes
+    /// (`Malmsystem AB 178`) collide badly under Fx's word-at-a-time hash.
+    ids: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
     names: Vec<String>,
+}
+
+impl Default for Interner {
+    fn default() -> Interner {
+        let mut ids = HashMap::with_hasher(foldhash::fast::FixedState::default());
+        ids.insert(Box::from(&b""[..]), 0);
+        Interner { ids, names: vec![String::new()] }
+    }
 }
 
 impl Interner {
@@ -252,7 +263,13 @@ struct Worker<'p> {
     keep_status: Vec<bool>,
     cells: FxHashMap<(u32, u32, u32, i64), Acc>,
     accounting: RowAccounting,
+    /// Which names this run looks at (the others are not even interned).
+    need_customer: bool,
+    need_seller: bool,
+    need_status: bool,
     fields: Vec<(usize, usize, bool)>,
+    /// The current block has no carriage return but before a line feed.
+    plain_block: bool,
 }
 
 enum Parsed {
@@ -267,32 +284,33 @@ fn fast_amount(b: &[u8], sep: u8) -> Option<i128> {
         b'-' => (true, &b[1..]),
         _ => (false, b),
     };
-    let (int, frac) = match memchr::memchr(sep, digits) {
-        Some(i) => (&digits[..i], &digits[i + 1..]),
-        None => (digits, &[][..]),
-    };
-    if int.is_empty()
-        || int.len() > MAX_INTEGER_DIGITS
-        || frac.len() > MAX_DECIMALS
-        || (frac.is_empty() && int.len() < digits.len())
-    {
+    // At most 13 + 6 digits: the value fits a u64 in millionths.
+    let mut v: u64 = 0;
+    let mut int_len = 0usize;
+    let mut frac_len = 0usize;
+    let mut in_frac = false;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            v = v * 10 + u64::from(d);
+            if in_frac {
+                frac_len += 1;
+            } else {
+                int_len += 1;
+            }
+        } else if c == sep && !in_frac {
+            in_frac = true;
+        } else {
+            return None;
+        }
+        if int_len > MAX_INTEGER_DIGITS || frac_len > MAX_DECIMALS {
+            return None;
+        }
+    }
+    if int_len == 0 || (in_frac && frac_len == 0) {
         return None;
     }
-    let mut v: i128 = 0;
-    for &c in int {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + i128::from(c - b'0');
-    }
-    let mut f: i128 = 0;
-    for &c in frac {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        f = f * 10 + i128::from(c - b'0');
-    }
-    let v = v * ONE + f * 10i128.pow(SCALE - frac.len() as u32);
+    let v = i128::from(v) * 10i128.pow(SCALE - frac_len as u32);
     Some(if neg { -v } else { v })
 }
 
@@ -326,7 +344,44 @@ impl<'p> Worker<'p> {
             keep_status: Vec::new(),
             cells: FxHashMap::default(),
             accounting: RowAccounting::default(),
+            need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
+            need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
+            need_status: !filter.statuses.is_empty(),
             fields: Vec::with_capacity(16),
+            plain_block: false,
+        }
+    }
+
+    /// Split a record without quotes, in a block whose carriage returns
+    /// all end lines: one search for the delimiter, the line end or a
+    /// quote per field. `None` when the record has a quote.
+    #[inline]
+    fn split_plain(&mut self, b: &[u8], pos: usize) -> Option<(usize, u64)> {
+        let delim = self.plan.delimiter;
+        let mut start = pos;
+        let mut i = pos;
+        loop {
+            match memchr::memchr3(delim, b'\n', b'"', &b[i..]) {
+                None => {
+                    self.fields.push((start, b.len(), false));
+                    return Some((b.len(), 0));
+                }
+                Some(k) => {
+                    let j = i + k;
+                    let c = b[j];
+                    if c == delim {
+                        self.fields.push((start, j, false));
+                        start = j + 1;
+                        i = j + 1;
+                    } else if c == b'\n' {
+                        let end = if j > start && b[j - 1] == b'\r' { j - 1 } else { j };
+                        self.fields.push((start, end, false));
+                        return Some((j + 1, 1));
+                    } else {
+                        return None;
+                    }
+                }
+            }
         }
     }
 
@@ -336,6 +391,12 @@ impl<'p> Worker<'p> {
     fn split(&mut self, b: &[u8], mut pos: usize) -> Result<(usize, u64), String> {
         let delim = self.plan.delimiter;
         self.fields.clear();
+        if self.plain_block {
+            if let Some(done) = self.split_plain(b, pos) {
+                return Ok(done);
+            }
+            self.fields.clear();
+        }
         let mut newlines = 0u64;
         loop {
             if pos < b.len() && b[pos] == b'"' {
@@ -450,11 +511,12 @@ impl<'p> Worker<'p> {
     /// Parse one block; errors carry their line within the block.
     fn block(&mut self, b: &[u8], skip_bad_rows: bool, stop: &Stop) -> BlockDone {
         let mut done = BlockDone { index: 0, lines: 0, errors: Vec::new(), abandon: None };
-        if std::str::from_utf8(b).is_err() {
+        if simdutf8::basic::from_utf8(b).is_err() {
             done.abandon = Some("a value is not valid UTF-8".into());
             return done;
         }
         let plan = self.plan;
+        self.plain_block = memchr::memchr_iter(b'\r', b).all(|i| b.get(i + 1) == Some(&b'\n'));
         let mut pos = 0;
         let mut lines = 0u64;
         while pos < b.len() {
@@ -526,11 +588,11 @@ impl<'p> Worker<'p> {
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
         keep &= !(f.exclude_credits && sum < 0);
         let (c, ce) = raw(plan.customer);
-        let customer = self.customers.id(c, ce);
+        let customer = if self.need_customer { self.customers.id(c, ce) } else { 0 };
         let (s, se) = raw(plan.seller);
-        let seller = self.sellers.id(s, se);
+        let seller = if self.need_seller { self.sellers.id(s, se) } else { 0 };
         let (st, ste) = raw(plan.status);
-        let status = self.statuses.id(st, ste);
+        let status = if self.need_status { self.statuses.id(st, ste) } else { 0 };
         if keep && !f.customers.is_empty() {
             keep &= Self::keep(&mut self.keep_customer, &self.customers, customer, &f.customers, fold);
         }
@@ -545,8 +607,13 @@ impl<'p> Worker<'p> {
             return;
         }
         self.accounting.used += 1;
-        let (cu, cue) = raw(plan.currency);
-        let currency = self.currencies.id(cu, cue);
+        let currency = match plan.currency {
+            None => 0,
+            Some(_) => {
+                let (cu, cue) = raw(plan.currency);
+                self.currencies.id(cu, cue)
+            }
+        };
         let pick = |dim: Option<&Dimension>| match dim {
             Some(Dimension::Customer) => customer,
             Some(Dimension::Seller) => seller,
@@ -594,30 +661,23 @@ struct Stop {
     bad: std::sync::atomic::AtomicUsize,
 }
 
+/// Block buffers, handed back by the workers for the reader to fill again.
+type Pool = Mutex<Vec<Vec<u8>>>;
+
 /// Read blocks of whole records from `file` and hand them to `send`.
-fn cut_blocks(
-    mut file: File,
-    block_size: usize,
-    stop: &Stop,
+fn cut_blocks(mut file: File, block_size: usize, stop: &Stop, pool: &Pool,
     mut send: impl FnMut(Block) -> bool,
 ) -> std::io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     let mut index = 0;
     let mut eof = false;
     while !eof && !stop.now.load(Ordering::Relaxed) {
-        let mut buf = std::mem::take(&mut carry);
-        let start = buf.len();
-        buf.resize(start + block_size, 0);
-        let mut filled = start;
-        while filled < buf.len() {
-            let n = file.read(&mut buf[filled..])?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            filled += n;
-        }
-        buf.truncate(filled);
+        let mut buf = pool.lock().expect("buffer pool").pop().unwrap_or_default();
+        buf.clear();
+        buf.extend_from_slice(&carry);
+        carry.clear();
+        let n = (&mut file).take(block_size as u64).read_to_end(&mut buf)?;
+        eof = n < block_size;
         if buf.is_empty() {
             break;
         }
@@ -627,27 +687,31 @@ fn cut_blocks(
         } else if memchr::memchr(b'"', &buf).is_none() {
             memchr::memrchr(b'\n', &buf).map(|i| i + 1)
         } else {
-            let mut inside = false;
+            // Quotes toggle: a line break with an even number of quotes
+            // before it is outside any quoted field (the block starts
+            // outside one). Walk back from the end over line breaks.
+            let quotes: Vec<usize> = memchr::memchr_iter(b'"', &buf).collect();
+            let mut end = buf.len();
             let mut last = None;
-            for i in memchr::memchr2_iter(b'"', b'\n', &buf) {
-                if buf[i] == b'"' {
-                    inside = !inside;
-                } else if !inside {
+            while let Some(i) = memchr::memrchr(b'\n', &buf[..end]) {
+                if quotes.partition_point(|&q| q < i) % 2 == 0 {
                     last = Some(i + 1);
+                    break;
                 }
+                end = i;
             }
             last
         };
         match cut {
             Some(c) => {
-                carry = buf[c..].to_vec();
+                carry.extend_from_slice(&buf[c..]);
                 buf.truncate(c);
                 if !send(Block { index, bytes: buf }) {
                     break;
                 }
                 index += 1;
             }
-            None => carry = buf, // one record longer than a block: read on
+            None => carry = buf, // a record longer than a block: read on
         }
     }
     Ok(())
@@ -659,15 +723,17 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let mut file = File::open(&plan.path).map_err(open_err)?;
     file.seek(SeekFrom::Start(plan.data_start)).map_err(open_err)?;
     let stop = Stop::default();
+    let pool: Pool = Mutex::new(Vec::new());
     let threads = opts.threads.max(1);
     let mut results: Vec<BlockDone> = Vec::new();
     let mut workers_out: Vec<Worker<'_>> = Vec::new();
 
     if threads == 1 {
         let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
-        cut_blocks(file, opts.block_size, &stop, |block| {
+        cut_blocks(file, opts.block_size, &stop, &pool, |block| {
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
             done.index = block.index;
+            pool.lock().expect("buffer pool").push(block.bytes);
             let go_on = done.abandon.is_none() && !stop.now.load(Ordering::Relaxed);
             results.push(done);
             go_on
@@ -682,7 +748,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     let rx = Arc::clone(&rx);
-                    let (stop, abandon) = (&stop, &abandon);
+                    let (stop, abandon, pool) = (&stop, &abandon, &pool);
                     scope.spawn(move || {
                         let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
                         let mut done_list = Vec::new();
@@ -696,6 +762,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                             }
                             let mut done = w.block(&block.bytes, opts.skip_bad_rows, stop);
                             done.index = block.index;
+                            pool.lock().expect("buffer pool").push(block.bytes);
                             if done.abandon.is_some() {
                                 abandon.store(true, Ordering::Relaxed);
                             }
@@ -705,7 +772,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                     })
                 })
                 .collect();
-            let read = cut_blocks(file, opts.block_size, &stop, |block| {
+            let read = cut_blocks(file, opts.block_size, &stop, &pool, |block| {
                 !abandon.load(Ordering::Relaxed) && tx.send(block).is_ok()
             });
             drop(tx);

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Compare aov with DuckDB (CLI) and Polars on the same generated deals file,
+# as ratios measured in one run on this machine.
+#
+#   bench/compare.sh                  # 10M rows, 5 runs per tool and case
+#   ROWS=1000000 RUNS=7 bench/compare.sh
+#
+# It builds aov, generates the file with the project's own generator
+# (examples/gen_deals.rs) unless it exists, installs DuckDB's CLI and Polars
+# from PyPI into a virtual environment under target/bench if missing, reads
+# the file once so it is in the page cache, then runs every tool RUNS times
+# per case and prints the median wall time, peak memory (max RSS), MB/s
+# and the ratio of each tool's time to aov's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-10000000}
+RUNS=${RUNS:-5}
+DATA=${DATA:-target/bench}
+mkdir -p "$DATA"
+FILE="$DATA/deals_$ROWS.csv"
+VENV="$DATA/venv"
+
+cargo build --release --quiet --example gen_deals
+cargo build --release --quiet
+AOV=./target/release/aov
+[ -s "$FILE" ] || ./target/release/examples/gen_deals --rows "$ROWS" > "$FILE"
+if ! [ -x "$VENV/bin/duckdb" ] || ! "$VENV/bin/python" -c "import polars" 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet duckdb-cli polars
+fi
+if ! [ -x /usr/bin/time ]; then
+    apt-get install -y -qq time > /dev/null
+fi
+cat "$FILE" > /dev/null
+SIZE=$(stat -L -c %s "$FILE")
+
+COLS="{'date':'DATE','customer':'VARCHAR','seller':'VARCHAR','amount':'DECIMAL(18,2)'}"
+SRC="read_csv('$FILE', header=true, columns=$COLS)"
+duck_sql() {
+    case "$1" in
+        month) echo "SELECT strftime(date,'%Y-%m') AS period, count(*) AS deals, sum(amount) AS total, sum(amount)/count(*) AS aov FROM $SRC GROUP BY 1 ORDER BY 1" ;;
+        customer) echo "SELECT customer, count(*) AS deals, sum(amount) AS total, sum(amount)/count(*) AS aov FROM $SRC GROUP BY 1 ORDER BY total DESC" ;;
+        seller) echo "SELECT seller, strftime(date,'%Y-%m') AS period, count(*) AS deals, sum(amount) AS total, sum(amount)/count(*) AS aov FROM $SRC GROUP BY 1, 2 ORDER BY 1, 2" ;;
+    esac
+}
+cat > "$DATA/polars_aov.py" <<'PY'
+import sys, polars as pl
+path, case = sys.argv[1], sys.argv[2]
+lf = pl.scan_csv(path, schema_overrides={"amount": pl.Float64})
+month = pl.col("date").str.slice(0, 7).alias("period")
+aggs = [pl.len().alias("deals"), pl.col("amount").sum().alias("total"), pl.col("amount").mean().alias("aov")]
+if case == "month":
+    q = lf.group_by(month).agg(aggs).sort("period")
+elif case == "customer":
+    q = lf.group_by("customer").agg(aggs).sort("total", descending=True)
+else:
+    q = lf.group_by("seller", month).agg(aggs).sort("seller", "period")
+q.collect().write_csv(sys.stdout)
+PY
+
+aov_args() {
+    case "$1" in
+        month) echo "--period month" ;;
+        customer) echo "--by customer --period all" ;;
+        seller) echo "--by seller --period month" ;;
+    esac
+}
+
+# median wall time (s) and peak RSS (MiB) over RUNS runs of a command
+measure() {
+    local times=() mems=()
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$@" > /dev/null
+        read -r t m < "$DATA/time.txt"
+        times+=("$t"); mems+=("$m")
+    done
+    local mt mm
+    mt=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    mm=$(printf '%s\n' "${mems[@]}" | sort -g | tail -1)
+    echo "$mt $((mm / 1024))"
+}
+
+echo "# $ROWS rows, $((SIZE / 1000000)) MB, $RUNS runs each, $(nproc) cores; median wall time, peak RSS"
+printf '%-10s %-26s %9s %9s %9s %9s\n' case tool "time s" "peak MiB" "MB/s" "ratio"
+for case in month customer seller; do
+    declare -A T M
+    read -r T[aov] M[aov] < <(measure $AOV report "$FILE" $(aov_args $case) --format csv)
+    read -r T[aov1] M[aov1] < <(measure $AOV report "$FILE" $(aov_args $case) --format csv --threads 1)
+    read -r T[duckdb] M[duckdb] < <(measure "$VENV/bin/duckdb" -csv -c "$(duck_sql $case)")
+    read -r T[polars] M[polars] < <(measure "$VENV/bin/python" "$DATA/polars_aov.py" "$FILE" $case)
+    for tool in aov aov1 duckdb polars; do
+        name=$tool
+        [ $tool = aov1 ] && name="aov --threads 1"
+        [ $tool = duckdb ] && name="duckdb CLI (DECIMAL)"
+        [ $tool = polars ] && name="polars (float)"
+        printf '%-10s %-26s %9s %9s %9.0f %9.2f\n' $case "$name" "${T[$tool]}" "${M[$tool]}" \
+            "$(echo "$SIZE / ${T[$tool]} / 1000000" | bc -l)" "$(echo "${T[$tool]} / ${T[aov]}" | bc -l)"
+    done
+done
