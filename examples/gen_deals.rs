@@ -34,11 +34,21 @@ impl Rng {
 }
 
 const PREFIX: [&str; 16] = [
-    "Berg", "Fisk", "Is", "Trä", "Räk", "Mekan", "Data", "Bygg", "Älv", "Fjäll", "Sjö", "Skog", "Malm", "Norr", "Öst", "Väst",
+    "Berg", "Fisk", "Is", "Trä", "Räk", "Mekan", "Data", "Bygg", "Älv", "Fjäll", "Sjö", "Skog", "Malm", "Norr", "Öst",
+    "Väst",
 ];
-const SUFFIX: [&str; 8] =
-    ["gruppen AB", "konsult AB", "partner AB", "design HB", "system AB", "industri Aktiebolag", "service AB", "teknik HB"];
-const FIRST: [&str; 12] = ["Anna", "Erik", "Maja", "Björn", "Lena", "Johan", "Karin", "Per", "Åsa", "Oskar", "Elin", "Göran"];
+const SUFFIX: [&str; 8] = [
+    "gruppen AB",
+    "konsult AB",
+    "partner AB",
+    "design HB",
+    "system AB",
+    "industri Aktiebolag",
+    "service AB",
+    "teknik HB",
+];
+const FIRST: [&str; 12] =
+    ["Anna", "Erik", "Maja", "Björn", "Lena", "Johan", "Karin", "Per", "Åsa", "Oskar", "Elin", "Göran"];
 const LAST: [&str; 8] = ["Berg", "Karlsson", "Lindström", "Holm", "Nilsson", "Öberg", "Svensson", "Eriksson"];
 
 fn arg(args: &[String], name: &str, default: u64) -> u64 {

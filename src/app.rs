@@ -138,7 +138,8 @@ pub fn load_view(
     apply_window(&mut loaded.partials, period, &common.window, &mut loaded.accounting);
     if !by.is_empty() {
         let case_sensitive = common.filter.case_sensitive;
-        loaded.partials = loaded.partials.fold_groups(|s| fold_name(s, case_sensitive))?;
+        let partials = std::mem::replace(&mut loaded.partials, Partials::new(period, 0));
+        loaded.partials = partials.fold_groups(|s| fold_name(s, case_sensitive))?;
     }
     Ok(loaded)
 }
@@ -205,7 +206,8 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&s.common, template, &s.by, s.period)?;
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
     let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
-    emit(&s.common, &loaded, &render::report_grid(&report))?;
+    let opts = options(&s.common, &loaded);
+    write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
         let below = below_target(&report, limit);
         if !below.is_empty() {
@@ -229,13 +231,13 @@ pub fn below_target(report: &Report, limit: rust_decimal::Decimal) -> Vec<String
     let limit = crate::aggregate::Ratio::from_decimal(limit);
     let mut last: BTreeMap<(Vec<String>, String), &crate::aggregate::ReportRow> = BTreeMap::new();
     for row in &report.rows {
-        last.insert((row.group.clone(), row.currency.clone()), row);
+        last.insert((row.group.to_vec(), row.currency.clone()), row);
     }
     let mut out = Vec::new();
-    for row in report.rows.iter().filter(|r| std::ptr::eq(*r, last[&(r.group.clone(), r.currency.clone())])) {
+    for row in report.rows.iter().filter(|r| std::ptr::eq(*r, last[&(r.group.to_vec(), r.currency.clone())])) {
         let below = row.aov.as_ref().is_none_or(|a| *a < limit);
         if below {
-            let mut who: Vec<String> = row.group.clone();
+            let mut who: Vec<String> = row.group.to_vec();
             if report.show_currency {
                 who.push(row.currency.clone());
             }

@@ -6,22 +6,50 @@
 //! decimals means the printed cent is always the true one, rounded half away
 //! from zero like a spreadsheet's ROUND, never rust_decimal's default
 //! banker's rounding and never a float.
+//!
+//! A ratio is two `i128`s while they fit (nearly always: a report has one
+//! ratio or three per row, and allocating big integers for each showed up
+//! as most of the time of a large report) and two big integers when they do
+//! not; every operation checks for overflow and moves to big integers
+//! rather than lose a digit.
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{One, Signed, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
-/// An exact fraction `num / den` with `den > 0`, kept in lowest terms.
-/// Equality and order are by value.
 #[derive(Clone, Debug)]
-pub struct Ratio {
-    num: BigInt,
-    den: BigInt,
+enum Repr {
+    /// num / den, den > 0, in lowest terms.
+    Small(i128, i128),
+    /// Boxed, so a ratio that fits (nearly all) stays small in memory.
+    Big(Box<(BigInt, BigInt)>),
 }
+
+/// An exact fraction, kept in lowest terms. Equality and order are by value.
+#[derive(Clone, Debug)]
+pub struct Ratio(Repr);
+
+fn gcd_i128(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a as i128
+}
+
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 impl Ratio {
     /// `num / den`; `None` when `den` is zero.
@@ -30,68 +58,149 @@ impl Ratio {
             return None;
         }
         let (num, den) = if den.is_negative() { (-num, -den) } else { (num, den) };
-        Some(Ratio::reduced(num, den))
+        Some(Ratio::big(num, den))
     }
 
-    /// `num / den` in lowest terms (`den > 0`).
-    fn reduced(num: BigInt, den: BigInt) -> Ratio {
+    /// From big integers (den > 0), reduced, and made small if it fits.
+    fn big(num: BigInt, den: BigInt) -> Ratio {
         let g = num.gcd(&den);
-        if g.is_one() || g.is_zero() { Ratio { num, den } } else { Ratio { num: num / &g, den: den / g } }
+        let (num, den) = if g.is_one() || g.is_zero() { (num, den) } else { (num / &g, den / g) };
+        match (num.to_i128(), den.to_i128()) {
+            (Some(n), Some(d)) => Ratio(Repr::Small(n, d)),
+            _ => Ratio(Repr::Big(Box::new((num, den)))),
+        }
+    }
+
+    /// From i128s (den != 0), reduced; big when negating would overflow.
+    fn small(num: i128, den: i128) -> Option<Ratio> {
+        if den == 0 {
+            return None;
+        }
+        if num == i128::MIN || den == i128::MIN {
+            return Some(Ratio::big(BigInt::from(num) * den.signum(), BigInt::from(den).abs()));
+        }
+        let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+        let g = gcd_i128(num, den);
+        Some(if g > 1 { Ratio(Repr::Small(num / g, den / g)) } else { Ratio(Repr::Small(num, den)) })
+    }
+
+    fn parts_big(&self) -> (BigInt, BigInt) {
+        match &self.0 {
+            Repr::Small(n, d) => (BigInt::from(*n), BigInt::from(*d)),
+            Repr::Big(b) => b.as_ref().clone(),
+        }
     }
 
     pub fn from_decimal(d: Decimal) -> Ratio {
-        Ratio::reduced(BigInt::from(d.mantissa()), pow10(d.scale()))
+        Ratio::small(d.mantissa(), POW10[d.scale() as usize]).expect("10^k is not zero")
     }
 
     pub fn from_int(n: i128) -> Ratio {
-        Ratio { num: BigInt::from(n), den: BigInt::one() }
+        Ratio(Repr::Small(n, 1))
     }
 
     /// `total / count`: the average of `count` values summing to `total`.
     pub fn mean(total: Decimal, count: u64) -> Option<Ratio> {
-        let r = Ratio::from_decimal(total);
-        Ratio::new(r.num, r.den * BigInt::from(count))
+        let den = POW10[total.scale() as usize].checked_mul(i128::from(count));
+        match den {
+            Some(den) => Ratio::small(total.mantissa(), den),
+            None => Ratio::new(BigInt::from(total.mantissa()), BigInt::from(POW10[total.scale() as usize]) * count),
+        }
     }
 
     pub fn is_zero(&self) -> bool {
-        self.num.is_zero()
+        match &self.0 {
+            Repr::Small(n, _) => *n == 0,
+            Repr::Big(b) => b.0.is_zero(),
+        }
     }
 
     pub fn signum(&self) -> Ordering {
-        self.num.sign().cmp(&num_bigint::Sign::NoSign)
+        match &self.0 {
+            Repr::Small(n, _) => n.cmp(&0),
+            Repr::Big(b) => b.0.sign().cmp(&num_bigint::Sign::NoSign),
+        }
     }
 
     pub fn abs(&self) -> Ratio {
-        Ratio { num: self.num.abs(), den: self.den.clone() }
+        match &self.0 {
+            Repr::Small(n, d) if *n != i128::MIN => Ratio(Repr::Small(n.abs(), *d)),
+            _ => {
+                let (n, d) = self.parts_big();
+                Ratio::big(n.abs(), d)
+            }
+        }
+    }
+
+    fn combine(
+        &self,
+        other: &Ratio,
+        small: impl Fn(i128, i128, i128, i128) -> Option<(i128, i128)>,
+        big: impl Fn(BigInt, BigInt, BigInt, BigInt) -> (BigInt, BigInt),
+    ) -> Option<Ratio> {
+        if let (Repr::Small(a, b), Repr::Small(c, d)) = (&self.0, &other.0) {
+            if let Some((n, den)) = small(*a, *b, *c, *d) {
+                return Ratio::small(n, den);
+            }
+        }
+        let ((a, b), (c, d)) = (self.parts_big(), other.parts_big());
+        let (n, den) = big(a, b, c, d);
+        Ratio::new(n, den)
     }
 
     pub fn sub(&self, other: &Ratio) -> Ratio {
-        Ratio { num: &self.num * &other.den - &other.num * &self.den, den: &self.den * &other.den }
+        self.combine(
+            other,
+            |a, b, c, d| Some((a.checked_mul(d)?.checked_sub(c.checked_mul(b)?)?, b.checked_mul(d)?)),
+            |a, b, c, d| (a * &d - c * &b, b * d),
+        )
+        .expect("denominators are not zero")
     }
 
     pub fn add(&self, other: &Ratio) -> Ratio {
-        Ratio { num: &self.num * &other.den + &other.num * &self.den, den: &self.den * &other.den }
+        self.combine(
+            other,
+            |a, b, c, d| Some((a.checked_mul(d)?.checked_add(c.checked_mul(b)?)?, b.checked_mul(d)?)),
+            |a, b, c, d| (a * &d + c * &b, b * d),
+        )
+        .expect("denominators are not zero")
     }
 
     pub fn mul(&self, other: &Ratio) -> Ratio {
-        Ratio { num: &self.num * &other.num, den: &self.den * &other.den }
+        self.combine(other, |a, b, c, d| Some((a.checked_mul(c)?, b.checked_mul(d)?)), |a, b, c, d| (a * c, b * d))
+            .expect("denominators are not zero")
     }
 
     /// `self / other`; `None` when `other` is zero.
     pub fn div(&self, other: &Ratio) -> Option<Ratio> {
-        Ratio::new(&self.num * &other.den, &self.den * &other.num)
+        if other.is_zero() {
+            return None;
+        }
+        self.combine(other, |a, b, c, d| Some((a.checked_mul(d)?, b.checked_mul(c)?)), |a, b, c, d| (a * d, b * c))
     }
 
     /// Round to `dp` decimals, half away from zero (10.005 -> 10.01,
     /// -10.005 -> -10.01), exactly.
     pub fn round(&self, dp: u32) -> Fixed {
-        let scaled = self.num.abs() * pow10(dp);
-        let (mut q, r) = scaled.div_rem(&self.den);
-        if r * 2u8 >= self.den {
+        if let Repr::Small(n, d) = &self.0 {
+            if let Some(scaled) = n.unsigned_abs().checked_mul(POW10[dp as usize] as u128) {
+                let d = *d as u128;
+                let (mut q, r) = (scaled / d, scaled % d);
+                if r >= d - r {
+                    q += 1;
+                }
+                if let Ok(q) = i128::try_from(q) {
+                    return Fixed { value: FixedRepr::Small(if *n < 0 { -q } else { q }), dp };
+                }
+            }
+        }
+        let (n, d) = self.parts_big();
+        let scaled = n.abs() * BigInt::from(POW10[dp as usize]);
+        let (mut q, r) = scaled.div_rem(&d);
+        if r * 2u8 >= d {
             q += 1u8;
         }
-        let value = if self.num.is_negative() { -q } else { q };
-        Fixed { value, dp }
+        Fixed { value: FixedRepr::Big(if n.is_negative() { -q } else { q }), dp }
     }
 }
 
@@ -111,12 +220,20 @@ impl PartialOrd for Ratio {
 
 impl Ord for Ratio {
     fn cmp(&self, other: &Self) -> Ordering {
-        (&self.num * &other.den).cmp(&(&other.num * &self.den))
+        if let (Repr::Small(a, b), Repr::Small(c, d)) = (&self.0, &other.0) {
+            if let (Some(x), Some(y)) = (a.checked_mul(*d), c.checked_mul(*b)) {
+                return x.cmp(&y);
+            }
+        }
+        let ((a, b), (c, d)) = (self.parts_big(), other.parts_big());
+        (a * d).cmp(&(c * b))
     }
 }
 
-fn pow10(n: u32) -> BigInt {
-    num_traits::pow(BigInt::from(10u8), n as usize)
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum FixedRepr {
+    Small(i128),
+    Big(BigInt),
 }
 
 /// A number already rounded to a fixed count of decimals: what a renderer
@@ -124,20 +241,29 @@ fn pow10(n: u32) -> BigInt {
 /// carries a minus sign.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fixed {
-    value: BigInt,
+    value: FixedRepr,
     dp: u32,
 }
 
 impl Fixed {
     pub fn is_negative(&self) -> bool {
-        self.value.is_negative()
+        match &self.value {
+            FixedRepr::Small(v) => *v < 0,
+            FixedRepr::Big(v) => v.is_negative(),
+        }
     }
     pub fn is_positive(&self) -> bool {
-        self.value.is_positive()
+        match &self.value {
+            FixedRepr::Small(v) => *v > 0,
+            FixedRepr::Big(v) => v.is_positive(),
+        }
     }
     /// Integer digits and fraction digits, without sign.
     pub fn parts(&self) -> (String, String) {
-        let digits = self.value.abs().to_string();
+        let digits = match &self.value {
+            FixedRepr::Small(v) => v.unsigned_abs().to_string(),
+            FixedRepr::Big(v) => v.abs().to_string(),
+        };
         let dp = self.dp as usize;
         let padded =
             if digits.len() <= dp { format!("{}{}", "0".repeat(dp + 1 - digits.len()), digits) } else { digits };
@@ -220,5 +346,37 @@ mod tests {
         // Equal by value, whatever the terms.
         assert_eq!(Ratio::new(BigInt::from(2), BigInt::from(4)).unwrap(), Ratio::mean(dec("1"), 2).unwrap());
         assert_eq!(Ratio::new(BigInt::from(3), BigInt::from(-6)).unwrap().round(1).to_string(), "-0.5");
+    }
+}
+
+#[cfg(test)]
+mod big_tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn overflow_moves_to_big_integers_without_losing_a_digit() {
+        // (10^27 / 3) * (10^27 / 7) overflows i128; its exact value is 10^54 / 21.
+        let a = Ratio::mean(Decimal::from_str("1000000000000000000000000000").unwrap(), 3).unwrap();
+        let b = Ratio::mean(Decimal::from_str("1000000000000000000000000000").unwrap(), 7).unwrap();
+        let p = a.mul(&b);
+        assert_eq!(p.round(0).to_string(), "47619047619047619047619047619047619047619047619047619");
+        // ... and back to small when it fits again.
+        let q = p.div(&a).unwrap();
+        assert_eq!(q, b);
+        assert!(matches!(q.0, Repr::Small(_, _)));
+        // Comparing big and small values.
+        assert!(p > a);
+        assert_eq!(p.sub(&p), Ratio::from_int(0));
+    }
+
+    #[test]
+    fn extremes_round_exactly() {
+        let max = Ratio::from_decimal(Decimal::MAX);
+        assert_eq!(max.round(2).to_string(), "79228162514264337593543950335.00");
+        let min = Ratio::from_decimal(Decimal::MIN);
+        assert_eq!(min.mul(&Ratio::from_int(1000)).round(1).to_string(), "-79228162514264337593543950335000.0");
+        let tiny = Ratio::mean(Decimal::from_str("0.0000000000000000000000000001").unwrap(), u64::MAX).unwrap();
+        assert_eq!(tiny.round(2).to_string(), "0.00");
     }
 }

@@ -72,7 +72,8 @@ impl<'a> CellRef<'a> {
     }
 }
 
-fn split_key(key: &str) -> (Vec<&str>, &str) {
+/// The `--by` values and the currency of an interned group key.
+pub fn split_key(key: &str) -> (Vec<&str>, &str) {
     let mut parts: Vec<&str> = key.split(SEP).collect();
     let currency = parts.pop().unwrap_or("");
     (parts, currency)
@@ -221,6 +222,10 @@ impl Partials {
     /// Fold `other` (same period and width) into `self`.
     pub fn merge(&mut self, mut other: Partials) -> Result<(), Overflow> {
         assert_eq!((self.period, self.width), (other.period, other.width), "merging partials of different shapes");
+        if self.cells.is_empty() && self.keys.is_empty() && self.keeps_amounts() == other.keeps_amounts() {
+            *self = other;
+            return Ok(());
+        }
         let remap: Vec<u32> = other
             .keys
             .iter()
@@ -245,6 +250,26 @@ impl Partials {
             part,
             amounts: self.amounts.as_ref().map(|a| a.get(&(*id, *key)).map_or(&[][..], |v| v.as_slice())),
         })
+    }
+
+    /// Every cell, grouped and chronological within a group: the groups'
+    /// interned keys (split them with `split_key`), and for each group the
+    /// range of its cells in one flat list.
+    #[allow(clippy::type_complexity)]
+    pub fn by_group(&self) -> (Vec<(&str, std::ops::Range<usize>)>, Vec<(PeriodKey, Partial, Option<&[Decimal]>)>) {
+        let mut all: Vec<(u32, PeriodKey, Partial)> = self.cells.iter().map(|((id, k), p)| (*id, *k, *p)).collect();
+        all.sort_unstable_by_key(|(id, k, _)| (*id, *k));
+        let mut groups: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+        let mut cells = Vec::with_capacity(all.len());
+        for (i, (id, k, p)) in all.into_iter().enumerate() {
+            match groups.last_mut() {
+                Some((key, range)) if std::ptr::eq(*key, &*self.keys[id as usize]) => range.end = i + 1,
+                _ => groups.push((&self.keys[id as usize], i..i + 1)),
+            }
+            let amounts = self.amounts.as_ref().map(|a| a.get(&(id, k)).map_or(&[][..], |v| v.as_slice()));
+            cells.push((k, p, amounts));
+        }
+        (groups, cells)
     }
 
     /// The latest period with deals.
@@ -274,32 +299,48 @@ impl Partials {
     /// that differ only in letter case). Each value is then shown in its
     /// most frequent spelling: the one with the most deals, ties going to
     /// the first in sort order.
-    pub fn fold_groups(&self, fold: impl Fn(&str) -> String) -> Result<Partials, Overflow> {
-        // Deals per spelling, per dimension and folded value.
+    pub fn fold_groups(mut self, fold: impl Fn(&str) -> String) -> Result<Partials, Overflow> {
+        // Deals per group, then per spelling of each dimension's folded value.
+        let mut deals = vec![0u64; self.keys.len()];
+        for ((id, _), p) in &self.cells {
+            deals[*id as usize] += p.deals;
+        }
         let mut spellings: Vec<HashMap<String, HashMap<&str, u64>>> = vec![HashMap::new(); self.width];
-        for cell in self.cells() {
-            let (parts, _) = cell.split();
+        for (id, key) in self.keys.iter().enumerate() {
+            let (parts, _) = split_key(key);
             for (i, v) in parts.iter().enumerate() {
-                *spellings[i].entry(fold(v)).or_default().entry(v).or_default() += cell.part.deals;
+                *spellings[i].entry(fold(v)).or_default().entry(v).or_default() += deals[id];
             }
         }
-        let shown: Vec<HashMap<String, &str>> = spellings
+        // Nothing to merge: keep everything as it is.
+        if spellings.iter().all(|m| m.values().all(|counts| counts.len() == 1)) {
+            return Ok(self);
+        }
+        let shown: Vec<HashMap<String, String>> = spellings
             .into_iter()
             .map(|m| {
                 m.into_iter()
                     .map(|(f, counts)| {
                         let best = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(s, _)| s);
-                        (f, best.unwrap_or(""))
+                        (f, best.unwrap_or("").to_string())
                     })
                     .collect()
             })
             .collect();
         let mut out = self.empty_like();
-        for cell in self.cells() {
-            let (parts, currency) = cell.split();
-            let renamed: Vec<&str> = parts.iter().enumerate().map(|(i, v)| shown[i][&fold(v)]).collect();
-            let id = out.intern(&renamed, currency);
-            out.merge_cell(id, cell.key, cell.part, cell.amounts)?;
+        let remap: Vec<u32> = self
+            .keys
+            .iter()
+            .map(|key| {
+                let (parts, currency) = split_key(key);
+                let renamed: Vec<&str> = parts.iter().enumerate().map(|(i, v)| shown[i][&fold(v)].as_str()).collect();
+                out.intern(&renamed, currency)
+            })
+            .collect();
+        let mut amounts = self.amounts.take();
+        for ((id, key), part) in std::mem::take(&mut self.cells) {
+            let a = amounts.as_mut().and_then(|a| a.remove(&(id, key)));
+            out.merge_cell(remap[id as usize], key, &part, a.as_deref())?;
         }
         Ok(out)
     }
@@ -397,7 +438,7 @@ mod tests {
         p.add(&["Acme AB"], "", d("2013-01-02"), dec("2")).unwrap();
         p.add(&["Acme AB"], "", d("2013-01-03"), dec("3")).unwrap();
         p.add(&["Bolt"], "", d("2013-01-03"), dec("4")).unwrap();
-        let folded = p.fold_groups(|s| s.to_lowercase()).unwrap();
+        let folded = p.clone().fold_groups(|s| s.to_lowercase()).unwrap();
         assert_eq!(
             sorted(&folded),
             vec![("Acme AB".into(), "".into(), 0, 3, "6".into()), ("Bolt".into(), "".into(), 0, 1, "4".into())]

@@ -19,8 +19,9 @@ use crate::model::Dimension;
 /// One line of the report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportRow {
-    /// The `--by` values, in the order of `Report::by`.
-    pub group: Vec<String>,
+    /// The `--by` values, in the order of `Report::by` (shared by the
+    /// group's rows).
+    pub group: std::sync::Arc<[String]>,
     /// The currency code, empty when the input has none.
     pub currency: String,
     /// The period label; `None` for `--period all`.
@@ -34,7 +35,7 @@ pub struct ReportRow {
     /// change / |previous AOV| x 100.
     pub change_pct: Option<Ratio>,
     /// The distribution of the amounts (with `--stats`).
-    pub stats: Option<Stats>,
+    pub stats: Option<Box<Stats>>,
     /// aov - target (with `--target`).
     pub target_gap: Option<Ratio>,
 }
@@ -84,44 +85,67 @@ pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>
     let with_stats = partials.keeps_amounts();
     let target_r = target.map(Ratio::from_decimal);
 
-    // group (values + currency) -> period -> partial, sorted.
-    let mut groups: BTreeMap<(Vec<&str>, &str), BTreeMap<PeriodKey, Partial>> = BTreeMap::new();
-    let mut amounts: HashMap<(Vec<&str>, &str, PeriodKey), &[Decimal]> = HashMap::new();
+    // Each group's cells, chronological; amounts alongside when kept.
+    let (group_list, mut flat) = partials.by_group();
+    let mut groups: Vec<((Vec<&str>, &str), std::ops::Range<usize>)> =
+        group_list.into_iter().map(|(key, range)| (super::partials::split_key(key), range)).collect();
+    let currencies: BTreeSet<&str> = groups.iter().map(|((_, c), _)| *c).collect();
     let mut all_amounts: HashMap<&str, Vec<Decimal>> = HashMap::new();
-    for cell in partials.cells() {
-        let (group, currency) = cell.split();
-        groups.entry((group.clone(), currency)).or_default().insert(cell.key, *cell.part);
-        if let Some(a) = cell.amounts {
-            amounts.insert((group, currency, cell.key), a);
-            all_amounts.entry(currency).or_default().extend_from_slice(a);
-        }
-    }
-    let currencies: BTreeSet<&str> = groups.keys().map(|(_, c)| *c).collect();
-
-    // Without --by the time axis has no holes: every period from the first
-    // to the last with deals, per currency, on one shared axis.
-    if by.is_empty() && period != Period::All {
-        let first = groups.values().filter_map(|p| p.keys().next()).min().copied();
-        let last = groups.values().filter_map(|p| p.keys().next_back()).max().copied();
-        if let (Some(first), Some(last)) = (first, last) {
-            for periods in groups.values_mut() {
-                let mut k = first;
-                while k <= last {
-                    periods.entry(k).or_default();
-                    k = k.next();
-                }
+    if with_stats {
+        for ((_, currency), range) in &groups {
+            for (_, _, a) in &flat[range.clone()] {
+                all_amounts.entry(currency).or_default().extend_from_slice(a.unwrap_or(&[]));
             }
         }
     }
 
-    let mut totals: HashMap<&str, Partial> = HashMap::new();
-    let mut blocks: Vec<(&str, Decimal, Vec<&str>, Vec<ReportRow>)> = Vec::new();
-    for ((group, currency), periods) in &groups {
+    // Without --by the time axis has no holes: every period from the first
+    // to the last with deals, per currency, on one shared axis.
+    if by.is_empty() && period != Period::All {
+        let first = groups.iter().map(|(_, r)| flat[r.start].0).min();
+        let last = groups.iter().map(|(_, r)| flat[r.end - 1].0).max();
+        if let (Some(first), Some(last)) = (first, last) {
+            let mut filled = Vec::new();
+            for (_, range) in groups.iter_mut() {
+                let have: BTreeMap<PeriodKey, (Partial, Option<&[Decimal]>)> =
+                    flat[range.clone()].iter().map(|(k, p, a)| (*k, (*p, *a))).collect();
+                let start = filled.len();
+                let mut k = first;
+                while k <= last {
+                    let (p, a) = have.get(&k).copied().unwrap_or_default();
+                    filled.push((k, p, a));
+                    k = k.next();
+                }
+                *range = start..filled.len();
+            }
+            flat = filled;
+        }
+    }
+
+    // Currencies apart; within one, the biggest group first; ties by name.
+    let mut order: Vec<(usize, Partial)> = Vec::with_capacity(groups.len());
+    for (i, ((group, _), range)) in groups.iter().enumerate() {
         let mut sum = Partial::default();
-        let mut rows = Vec::with_capacity(periods.len());
-        let mut prev: Option<(PeriodKey, Option<Ratio>)> = None;
-        for (key, part) in periods {
+        for (_, part, _) in &flat[range.clone()] {
             sum.merge(part).ok_or_else(|| overflow(group, "all periods"))?;
+        }
+        order.push((i, sum));
+    }
+    order.sort_by(|(a, sa), (b, sb)| {
+        let ((ga, ca), _) = &groups[*a];
+        let ((gb, cb), _) = &groups[*b];
+        ca.cmp(cb).then(sb.total.cmp(&sa.total)).then_with(|| ga.cmp(gb))
+    });
+
+    let mut totals: HashMap<&str, Partial> = HashMap::new();
+    let mut rows = Vec::with_capacity(flat.len());
+    for (i, sum) in order {
+        let ((group, currency), range) = &groups[i];
+        totals.entry(currency).or_default().merge(&sum).ok_or_else(|| overflow(&[], "all periods"))?;
+        let shared: std::sync::Arc<[String]> = group.iter().map(|s| s.to_string()).collect();
+        let currency_s = currency.to_string();
+        let mut prev: Option<(PeriodKey, Option<Ratio>)> = None;
+        for (key, part, amounts) in &flat[range.clone()] {
             let aov = Ratio::mean(part.total, part.deals);
             let prev_aov = match &prev {
                 Some((k, a)) if *k == key.prev() => a.clone(),
@@ -135,16 +159,15 @@ pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>
                 }
                 _ => (None, None),
             };
-            let row_stats = amounts.get(&(group.clone(), *currency, *key)).and_then(|a| stats(a, part.total));
             let target_gap = match (&aov, &target_r) {
                 (Some(a), Some(t)) => Some(a.sub(t)),
                 _ => None,
             };
             rows.push(ReportRow {
-                stats: row_stats,
+                stats: amounts.and_then(|a| stats(a, part.total)).map(Box::new),
                 target_gap,
-                group: group.iter().map(|s| s.to_string()).collect(),
-                currency: currency.to_string(),
+                group: shared.clone(),
+                currency: currency_s.clone(),
                 period: (period != Period::All).then(|| period.label(*key)),
                 deals: part.deals,
                 total: part.total,
@@ -154,13 +177,7 @@ pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>
             });
             prev = Some((*key, aov));
         }
-        totals.entry(currency).or_default().merge(&sum).ok_or_else(|| overflow(&[], "all periods"))?;
-        blocks.push((currency, sum.total, group.clone(), rows));
     }
-
-    // Currencies apart; within one, the biggest group first; ties by name.
-    blocks.sort_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(&b.2)));
-    let rows = blocks.into_iter().flat_map(|b| b.3).collect();
 
     let totals = currencies
         .iter()

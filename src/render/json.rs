@@ -26,15 +26,32 @@ pub fn objects(grid: &Grid) -> Vec<Map<String, Json>> {
 }
 
 pub fn render(grid: &Grid, lines: bool, out: &mut dyn Write) -> io::Result<()> {
-    let objects = objects(grid);
+    stream(&grid.columns, grid.rows.iter().cloned(), lines, out)
+}
+
+/// Write rows as they come: one object a line, or one pretty array whose
+/// objects are written one at a time.
+pub fn stream(
+    columns: &[String],
+    rows: impl Iterator<Item = Vec<Value>>,
+    lines: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if lines {
-        for o in &objects {
-            serde_json::to_writer(&mut *out, o)?;
+        for row in rows {
+            serde_json::to_writer(&mut *out, &object(columns, &row))?;
             out.write_all(b"\n")?;
         }
-    } else {
-        serde_json::to_writer_pretty(&mut *out, &objects)?;
-        out.write_all(b"\n")?;
+        return Ok(());
     }
+    let mut first = true;
+    out.write_all(b"[")?;
+    for row in rows {
+        out.write_all(if first { b"\n  " } else { b",\n  " })?;
+        first = false;
+        let text = serde_json::to_string_pretty(&object(columns, &row))?;
+        out.write_all(text.replace('\n', "\n  ").as_bytes())?;
+    }
+    out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
     Ok(())
 }

@@ -160,12 +160,10 @@ pub fn columns(report: &Report) -> Vec<&'static str> {
     cols
 }
 
-/// The report as a grid.
-pub fn report_grid(report: &Report) -> Grid {
-    let rows = report
-        .rows
-        .iter()
-        .map(|r| {
+/// The cells of one report row, matching `columns`.
+pub fn report_row(report: &Report, r: &crate::aggregate::ReportRow) -> Vec<Value> {
+    {
+        {
             let mut v: Vec<Value> = r.group.iter().map(|g| text(g.clone())).collect();
             if report.show_currency {
                 v.push(text(r.currency.clone()));
@@ -177,7 +175,7 @@ pub fn report_grid(report: &Report) -> Grid {
             v.push(money(r.total));
             v.push(money_r(&r.aov));
             if report.with_stats {
-                stats_cells(&r.stats, &mut v);
+                stats_cells(&r.stats.as_deref().cloned(), &mut v);
             }
             v.push(opt(&r.change, MONEY_DECIMALS, Value::Change));
             v.push(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
@@ -185,8 +183,13 @@ pub fn report_grid(report: &Report) -> Grid {
                 v.push(opt(&r.target_gap, MONEY_DECIMALS, Value::Gap));
             }
             v
-        })
-        .collect();
+        }
+    }
+}
+
+/// The report as a grid (for the formats that need all rows at once).
+pub fn report_grid(report: &Report) -> Grid {
+    let rows = report.rows.iter().map(|r| report_row(report, r)).collect();
     let text_cols = report.by.len() + usize::from(report.show_currency) + usize::from(report.has_period_column());
     // With one row per currency the totals would only repeat it.
     let totals = if text_cols == usize::from(report.show_currency) {
@@ -239,9 +242,19 @@ pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &m
     }
 }
 
-/// Print a report in `format` to `out`.
+/// Print a report in `format` to `out`. Machine formats are written row
+/// by row, so a report of a million groups is never held twice.
 pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    render_grid(&report_grid(report), format, options, out)
+    let columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
+    let rows = report.rows.iter().map(|r| report_row(report, r));
+    match format {
+        Format::Csv if options.excel_sv => delimited::stream_excel_sv(&columns, rows, out),
+        Format::Csv => delimited::stream(&columns, rows, b',', out),
+        Format::Tsv => delimited::stream(&columns, rows, b'\t', out),
+        Format::Json => json::stream(&columns, rows, false, out),
+        Format::Jsonl => json::stream(&columns, rows, true, out),
+        Format::Table | Format::Markdown => render_grid(&report_grid(report), format, options, out),
+    }
 }
 
 #[cfg(test)]
