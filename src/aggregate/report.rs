@@ -87,7 +87,9 @@ pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>
 
     // Each group's cells, chronological; amounts alongside when kept.
     let (group_list, mut flat) = partials.by_group();
-    let mut groups: Vec<((Vec<&str>, &str), std::ops::Range<usize>)> =
+    /// (group values, currency) and the range of its cells.
+    type Group<'a> = ((Vec<&'a str>, &'a str), std::ops::Range<usize>);
+    let mut groups: Vec<Group<'_>> =
         group_list.into_iter().map(|(key, range)| (super::partials::split_key(key), range)).collect();
     let currencies: BTreeSet<&str> = groups.iter().map(|((_, c), _)| *c).collect();
     let mut all_amounts: HashMap<&str, Vec<Decimal>> = HashMap::new();
