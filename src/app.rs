@@ -73,6 +73,7 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                     threads: common.threads,
                     block_size: common.block_size,
                     skip_bad_rows: input.skip_bad_rows,
+                    progress: !common.quiet,
                 };
                 match load::fast::run(&plan, &opts)? {
                     load::fast::Outcome::Done(out) => {

@@ -14,4 +14,5 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod render;

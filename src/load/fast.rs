@@ -70,6 +70,8 @@ pub struct RunOptions<'a> {
     pub threads: usize,
     pub block_size: usize,
     pub skip_bad_rows: bool,
+    /// Show a progress bar (when stderr is a terminal and it takes a while).
+    pub progress: bool,
 }
 
 /// The result of a fast read.
@@ -314,7 +316,7 @@ enum Parsed {
 
 /// `-?digits(sep digits)?` with at most the allowed digits, as an integer
 /// in millionths; `None` for anything else.
-fn fast_amount(b: &[u8], sep: u8) -> Option<i128> {
+pub fn fast_amount(b: &[u8], sep: u8) -> Option<i128> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         _ => (false, b),
@@ -350,7 +352,7 @@ fn fast_amount(b: &[u8], sep: u8) -> Option<i128> {
 }
 
 /// `YYYY-MM-DD` as numbers, checked to be a real day in the allowed years.
-fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
+pub fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
@@ -761,7 +763,9 @@ fn cut_blocks(
 pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let open_err = |source| Error::Open { path: plan.name.clone(), source };
     let mut file = File::open(&plan.path).map_err(open_err)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     file.seek(SeekFrom::Start(plan.data_start)).map_err(open_err)?;
+    let mut progress = crate::progress::Progress::new(opts.progress, size, &plan.name);
     let stop = Stop::default();
     let pool: Pool = Mutex::new(Vec::new());
     let threads = opts.threads.max(1);
@@ -771,6 +775,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     if threads == 1 {
         let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
         cut_blocks(file, opts.block_size, &stop, &pool, |block| {
+            progress.advance(block.bytes.len() as u64);
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
             done.index = block.index;
             pool.lock().expect("buffer pool").push(block.bytes);
@@ -813,6 +818,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                 })
                 .collect();
             let read = cut_blocks(file, opts.block_size, &stop, &pool, |block| {
+                progress.advance(block.bytes.len() as u64);
                 !abandon.load(Ordering::Relaxed) && tx.send(block).is_ok()
             });
             drop(tx);
