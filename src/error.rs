@@ -87,6 +87,32 @@ impl Error {
     }
 }
 
+/// The error for a failed read of `path`: data that cannot be decoded (a
+/// corrupt gzip stream, bytes that are not text) is bad data; anything else
+/// means the input could not be read.
+pub fn read_error(path: &str, source: io::Error) -> Error {
+    match source.kind() {
+        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof => {
+            Error::File { path: path.to_string(), message: format!("cannot be read: {source}") }
+        }
+        _ => Error::Open { path: path.to_string(), source },
+    }
+}
+
+/// The messages of an error and its causes, one per line, leaving out a
+/// cause whose text the message before it already ends with.
+pub fn messages(err: &anyhow::Error) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.last().is_some_and(|prev| prev.ends_with(&text)) {
+            continue;
+        }
+        out.push(text);
+    }
+    out
+}
+
 /// The exit status for any error: the first typed error in its chain
 /// decides; a broken pipe is success (the reader has all it wanted).
 pub fn exit_code(err: &anyhow::Error) -> i32 {

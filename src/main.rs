@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         Err(err) if aov::error::is_broken_pipe(&err) => aov::error::exit::OK,
         Err(err) => {
             let mut stderr = std::io::stderr().lock();
-            for line in format!("{err:#}").lines() {
+            for line in aov::error::messages(&err).join(": ").lines() {
                 let _ = writeln!(stderr, "aov: {line}");
             }
             aov::error::exit_code(&err)

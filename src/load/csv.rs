@@ -64,7 +64,7 @@ pub fn read(
     let line_of = |record: &csv::ByteRecord| record.position().map_or(0, |p| lines.line_of_record(p.byte()));
     let mut record = csv::ByteRecord::new();
     let read_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Open { path: name.clone(), source },
+        csv::ErrorKind::Io(source) => crate::error::read_error(&name, source),
         other => Error::File { path: name.clone(), message: format!("{other:?}") },
     };
 

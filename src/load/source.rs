@@ -77,7 +77,7 @@ fn read_head(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
 /// detected encoding).
 pub fn open(path: &str, forced: Option<Encoding>) -> Result<Opened, Error> {
     let name = display_name(path);
-    let io_err = |source: io::Error| Error::Open { path: name.clone(), source };
+    let io_err = |source: io::Error| crate::error::read_error(&name, source);
     let mut raw = open_raw(path)?;
     let mut head = read_head(&mut raw, SNIFF_BYTES).map_err(io_err)?;
     if head.starts_with(&[0x1f, 0x8b]) {
