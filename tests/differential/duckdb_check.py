@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Differential test: aov against DuckDB on the same generated data.
+
+DuckDB reads the amounts as DECIMAL(18,2) and computes counts and exact
+sums per period, customer and seller; Python's decimal and fractions
+modules then divide and round half away from zero. aov's CSV output must
+agree to the digit: deals, total, aov, aov_change and aov_change_pct.
+
+    python3 tests/differential/duckdb_check.py AOV_BINARY DATA_FILE
+"""
+import csv, io, subprocess, sys
+from fractions import Fraction
+
+import duckdb
+
+aov, data = sys.argv[1], sys.argv[2]
+
+
+def rnd(x: Fraction, dp: int) -> str:
+    """Round half away from zero, exactly, as aov prints it."""
+    q = Fraction(10) ** dp
+    n = abs(x) * q
+    whole = n.numerator // n.denominator
+    if (n - whole) * 2 >= 1:
+        whole += 1
+    s = str(whole).rjust(dp + 1, "0")
+    text = s[:-dp] + "." + s[-dp:] if dp else s
+    return ("-" if x < 0 and whole != 0 else "") + text
+
+
+CASES = {
+    "month": (["--period", "month"], "strftime(date, '%Y-%m')", []),
+    "customer": (["--by", "customer", "--period", "all"], None, ["customer"]),
+    "seller_month": (["--by", "seller", "--period", "month"], "strftime(date, '%Y-%m')", ["seller"]),
+    "week": (["--period", "week"], "strftime(date, '%G-W%V')", []),
+    "quarter_customer": (["--by", "customer", "--period", "quarter"], "year(date) || '-Q' || quarter(date)", ["customer"]),
+}
+
+con = duckdb.connect()
+con.execute(
+    f"CREATE TABLE deals AS SELECT * FROM read_csv('{data}', header=true, "
+    "columns={'date':'DATE','customer':'VARCHAR','seller':'VARCHAR','amount':'DECIMAL(18,2)'})"
+)
+failures = 0
+for name, (args, period_sql, groups) in CASES.items():
+    out = subprocess.run([aov, "report", data, "--format", "csv", *args], check=True, capture_output=True, text=True).stdout
+    got = {}
+    for row in csv.DictReader(io.StringIO(out)):
+        key = tuple(row[g] for g in groups) + ((row["period"],) if period_sql else ())
+        got[key] = row
+    cols = ", ".join(groups + ([f"{period_sql} AS period"] if period_sql else []))
+    by = ", ".join(str(i + 1) for i in range(len(groups) + (1 if period_sql else 0)))
+    sql = f"SELECT {cols}, count(*) AS deals, sum(amount) AS total FROM deals GROUP BY {by}" if by else "SELECT count(*), sum(amount) FROM deals"
+    rows = con.execute(sql).fetchall()
+    want = {}
+    for r in rows:
+        key = tuple(str(v) for v in r[: len(r) - 2])
+        want[key] = (int(r[-2]), Fraction(str(r[-1])))
+    # aov lists only periods with deals for groups; compare those rows.
+    seen = {k: v for k, v in got.items() if int(v["deals"]) > 0}
+    if set(seen) != set(want):
+        print(f"{name}: groups differ: {len(set(seen) ^ set(want))} keys", file=sys.stderr)
+        failures += 1
+        continue
+    aovs = {k: v[1] / v[0] for k, v in want.items()}
+    for key, (n, total) in want.items():
+        row = seen[key]
+        exp = {"deals": str(n), "total": rnd(total, 2), "aov": rnd(aovs[key], 2)}
+        # the change from the immediately preceding period of the same group
+        if period_sql and name in ("month", "seller_month"):
+            y, m = map(int, key[-1].split("-"))
+            prev = f"{y - (m == 1):04d}-{12 if m == 1 else m - 1:02d}"
+            pk = key[:-1] + (prev,)
+            if pk in aovs:
+                ch = aovs[key] - aovs[pk]
+                exp["aov_change"] = rnd(ch, 2)
+                exp["aov_change_pct"] = rnd(ch / abs(aovs[pk]) * 100, 1) if aovs[pk] != 0 else ""
+            else:
+                exp["aov_change"] = ""
+                exp["aov_change_pct"] = ""
+        for col, value in exp.items():
+            if row[col] != value:
+                print(f"{name} {key}: {col} is {row[col]}, DuckDB + exact rounding says {value}", file=sys.stderr)
+                failures += 1
+    print(f"{name}: {len(want)} rows agree" if not failures else f"{name}: checked", file=sys.stderr)
+if failures:
+    print(f"{failures} differences", file=sys.stderr)
+    sys.exit(1)
+print(f"{len(CASES)} passed, 0 failed")
