@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::aggregate::customers::{customers, sellers};
 use crate::aggregate::{Partials, Period, Report, build_with};
-use crate::cli::{Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs};
+use crate::cli::{Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Customers(args) => customers_cmd(&args),
         Command::Sellers(args) => sellers_cmd(&args),
         Command::Explain(args) => explain_cmd(&args),
+        Command::Sql(args) => sql_cmd(&args),
     }
 }
 
@@ -204,7 +205,8 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let s = ReportSettings::from_args(args)?;
     let template =
         if s.stats { Partials::with_amounts(s.period, s.by.len()) } else { Partials::new(s.period, s.by.len()) };
-    let loaded = load_view(&s.common, template, &s.by, s.period)?;
+    let loaded =
+        if args.partials { load_engine_partials(&s)? } else { load_view(&s.common, template, &s.by, s.period)? };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
     let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
     let opts = options(&s.common, &loaded);
@@ -447,6 +449,58 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     write_output(common.output.as_deref(), |out| {
         crate::render::explain::render(&list, &framing, common.format, &opts, out)
     })?;
+    Ok(exit::OK)
+}
+
+/// The report's partials from files an engine computed.
+fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
+    let f = &s.common.filter;
+    if s.stats {
+        return Err(Error::Usage(
+            "--stats needs every amount (for medians and percentiles), which partials do not hold; run it on the deals themselves".into(),
+        ));
+    }
+    if !f.customers.is_empty() || !f.sellers.is_empty() || !f.statuses.is_empty() || f.exclude_credits {
+        return Err(Error::Usage("with --partials, filter in the query instead (a WHERE clause)".into()));
+    }
+    let mut partials = Partials::new(s.period, s.by.len());
+    let mut accounting = RowAccounting::default();
+    for path in &s.common.files {
+        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting)?;
+    }
+    let mut loaded =
+        Loaded { partials, accounting, skipped: BTreeMap::new(), empty_inputs: Vec::new(), with_status: Vec::new() };
+    apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
+    if !s.by.is_empty() {
+        let case_sensitive = f.case_sensitive;
+        let p = std::mem::replace(&mut loaded.partials, Partials::new(s.period, 0));
+        loaded.partials = p.fold_groups(|n| fold_name(n, case_sensitive))?;
+    }
+    Ok(loaded)
+}
+
+fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
+    let by = crate::config::dimensions(&args.by)?;
+    let q = crate::sql::Query {
+        table: args.table.clone(),
+        date: args.date_col.clone(),
+        amount: args.amount_col.clone(),
+        customer: Some(args.customer_col.clone()),
+        seller: Some(args.seller_col.clone()),
+        currency: args.currency_col.clone(),
+        order: args.order_col.clone(),
+        by,
+        from: args.from,
+        to: args.to,
+        timezone: args.timezone.clone(),
+    };
+    if let Some(tz) = &q.timezone {
+        tz.parse::<chrono_tz::Tz>().map_err(|_| {
+            Error::Usage(format!("\"{tz}\" is not an IANA time zone name; try for example Europe/Stockholm"))
+        })?;
+    }
+    let text = crate::sql::partials_query(args.dialect, &q);
+    write_output(None, |out| out.write_all(text.as_bytes()))?;
     Ok(exit::OK)
 }
 

@@ -45,6 +45,11 @@ pub enum Command {
         after_help = "Examples:\n  aov explain deals.csv --by customer                       # the last two months with deals\n  aov explain deals.csv --by seller --base 2013-02 --current 2013-03\n  aov explain deals.csv --by product --period quarter --top 5\n  aov explain deals.csv --by customer --period all --base-from 2012-01-01 --base-to 2012-06-30 --current-from 2013-01-01 --current-to 2013-06-30\n  aov explain deals.csv --by customer --seller Eva           # Eva against the whole team"
     )]
     Explain(ExplainArgs),
+    /// Print the query that computes exact partials on your own engine (Spark, Trino, BigQuery, Snowflake, PostgreSQL, DuckDB, ClickHouse).
+    #[command(
+        after_help = "Examples:\n  aov sql --dialect postgres --table sales.deals --by customer > partials.sql\n  psql -f partials.sql --csv > partials.csv && aov report --partials partials.csv --by customer --period month"
+    )]
+    Sql(SqlArgs),
 }
 
 /// Options every command takes: inputs, filters and output.
@@ -165,6 +170,10 @@ pub struct ReportArgs {
     /// Exit with status 3 when the AOV of the last period (of any group with --by) is below AMOUNT.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub fail_below: Option<rust_decimal::Decimal>,
+
+    /// The FILEs are partials an engine computed with the query `aov sql` prints (CSV: day, the --by columns, currency, deals, total).
+    #[arg(long)]
+    pub partials: bool,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +227,52 @@ pub struct ExplainArgs {
     /// Show the N largest segments and fold the rest into one `other` row.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub top: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The engine's SQL dialect.
+    #[arg(long, value_enum)]
+    pub dialect: crate::sql::Dialect,
+
+    /// The table (or view) holding the deals, e.g. sales.deals.
+    #[arg(long, value_name = "NAME")]
+    pub table: String,
+
+    /// Group by customer, seller, or both, as `aov report --by`.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub by: Vec<ByArg>,
+
+    /// First day to include (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<NaiveDate>,
+
+    /// Last day to include (YYYY-MM-DD), inclusive.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<NaiveDate>,
+
+    /// The date column is a timestamp: take its calendar date in this IANA zone.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+
+    /// The column holding the amount.
+    #[arg(long, value_name = "COLUMN", default_value = "amount")]
+    pub amount_col: String,
+    /// The column holding the deal date.
+    #[arg(long, value_name = "COLUMN", default_value = "date")]
+    pub date_col: String,
+    /// The column holding the customer.
+    #[arg(long, value_name = "COLUMN", default_value = "customer")]
+    pub customer_col: String,
+    /// The column holding the seller.
+    #[arg(long, value_name = "COLUMN", default_value = "seller")]
+    pub seller_col: String,
+    /// The column holding the currency code (none by default).
+    #[arg(long, value_name = "COLUMN")]
+    pub currency_col: Option<String>,
+    /// The column holding an order id: lines sharing one are summed to one deal first.
+    #[arg(long, value_name = "COLUMN")]
+    pub order_col: Option<String>,
 }
 
 #[derive(Debug, Args)]

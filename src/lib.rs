@@ -16,3 +16,4 @@ pub mod model;
 pub mod pipeline;
 pub mod progress;
 pub mod render;
+pub mod sql;

@@ -30,7 +30,8 @@ fn write(dir: &std::path::Path, name: &str, rows: &[(u16, u8, String)]) -> Strin
 /// (read, used, filtered, rejected) from `--verbose`.
 fn counts(stderr: &str) -> (u64, u64, u64, u64) {
     let line = stderr.lines().find(|l| l.starts_with("aov: rows: ")).expect("an accounting line");
-    let n: Vec<u64> = line.split(|c: char| !c.is_ascii_digit()).filter(|t| !t.is_empty()).map(|t| t.parse().unwrap()).collect();
+    let n: Vec<u64> =
+        line.split(|c: char| !c.is_ascii_digit()).filter(|t| !t.is_empty()).map(|t| t.parse().unwrap()).collect();
     (n[0], n[1], n[2], n[3])
 }
 

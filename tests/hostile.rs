@@ -25,18 +25,48 @@ fn cases() -> Vec<(&'static str, &'static [&'static str], Want)> {
         ("whitespace_only.csv", &[], Fails(65, "aov: {file}: the file is empty")),
         ("header_only.csv", &[], Report("")),
         ("header_only_bom_crlf.csv", &[], Report("")),
-        ("missing_amount.csv", &[], Fails(65, "aov: {file}: no amount column found; the headers are: \"date\", \"customer\"; name the column with --amount-col")),
-        ("missing_date.csv", &[], Fails(65, "no date column found; the headers are: \"when\", \"amount\"; name the column with --date-col")),
-        ("duplicate_header.csv", &[], Fails(65, "the header \"amount\" appears 2 times, so the amount column is ambiguous")),
+        (
+            "missing_amount.csv",
+            &[],
+            Fails(
+                65,
+                "aov: {file}: no amount column found; the headers are: \"date\", \"customer\"; name the column with --amount-col",
+            ),
+        ),
+        (
+            "missing_date.csv",
+            &[],
+            Fails(65, "no date column found; the headers are: \"when\", \"amount\"; name the column with --date-col"),
+        ),
+        (
+            "duplicate_header.csv",
+            &[],
+            Fails(65, "the header \"amount\" appears 2 times, so the amount column is ambiguous"),
+        ),
         ("wrong_delimiter.csv", &[], Report("1,5.00,5.00,,\n")),
-        ("wrong_delimiter.csv", &["--delimiter", ","], Fails(65, "no amount or date column found; the headers are: \"date;amount\"")),
+        (
+            "wrong_delimiter.csv",
+            &["--delimiter", ","],
+            Fails(65, "no amount or date column found; the headers are: \"date;amount\""),
+        ),
         ("abc_amount.csv", &[], Fails(65, "aov: {file}:3: column \"amount\": cannot read \"abc\" as an amount")),
         ("two_decimal_points.csv", &[], Fails(65, "{file}:2: column \"amount\": cannot read \"1.2.3\" as an amount")),
         ("underscore_amount.csv", &[], Fails(65, "{file}:2: column \"amount\": cannot read \"1_000\" as an amount")),
         ("exponent_amount.csv", &[], Fails(65, "{file}:2: column \"amount\": cannot read \"1e3\" as an amount")),
         ("nan_amount.csv", &[], Fails(65, "{file}:2: column \"amount\": cannot read \"NaN\" as an amount")),
-        ("digits_29.csv", &[], Fails(65, "{file}:2: column \"amount\": \"12345678901234567890123456789\" has more than 13 digits")),
-        ("decimals_7.csv", &[], Fails(65, "{file}:2: column \"amount\": \"1.1234567\" has more than 6 decimals; it is refused rather than rounded")),
+        (
+            "digits_29.csv",
+            &[],
+            Fails(65, "{file}:2: column \"amount\": \"12345678901234567890123456789\" has more than 13 digits"),
+        ),
+        (
+            "decimals_7.csv",
+            &[],
+            Fails(
+                65,
+                "{file}:2: column \"amount\": \"1.1234567\" has more than 6 decimals; it is refused rather than rounded",
+            ),
+        ),
         ("negative_zero.csv", &[], Report("2,0.00,0.00,,\n")),
         // 9 999 999 999 999.999999 a million times: 9 999 999 999 999 999 999.999999 exactly.
         ("largest_amounts_million.csv.gz", &[], Report("1000000,9999999999999999999.00,10000000000000.00,,\n")),
@@ -44,7 +74,11 @@ fn cases() -> Vec<(&'static str, &'static [&'static str], Want)> {
         ("month_13.csv", &[], Fails(65, "{file}:2: column \"date\": \"2013-13-01\" is not a day of the calendar")),
         ("year_24.csv", &[], Fails(65, "{file}:2: column \"date\": \"24-02-05\" has a year outside 1900-2199")),
         ("excel_serial.csv", &[], Fails(65, "{file}:2: column \"date\": \"41348\" looks like an Excel serial number")),
-        ("unterminated_quote.csv", &[], Fails(65, "aov: {file}:2: column \"customer\": a quoted field starts on this line and is never closed")),
+        (
+            "unterminated_quote.csv",
+            &[],
+            Fails(65, "aov: {file}:2: column \"customer\": a quoted field starts on this line and is never closed"),
+        ),
         ("quoted_newlines.csv", &[], Report("2,15.00,7.50,,\n")),
         ("ragged_short.csv", &[], Fails(65, "{file}:2: the row has 2 fields but the header has 3")),
         ("ragged_long.csv", &[], Fails(65, "{file}:2: the row has 4 fields but the header has 3")),
@@ -52,7 +86,14 @@ fn cases() -> Vec<(&'static str, &'static [&'static str], Want)> {
         // Not UTF-8 in the first block: read as Windows-1252 (Malmö).
         ("invalid_utf8_short.csv", &[], Report("1,5.00,5.00,,\n")),
         // Valid UTF-8 for 4 001 lines, then a stray byte: a bad row, not a guess.
-        ("invalid_utf8_late.csv", &[], Fails(65, "{file}:4002: column \"customer\": the value is not valid UTF-8 text; try --encoding windows-1252")),
+        (
+            "invalid_utf8_late.csv",
+            &[],
+            Fails(
+                65,
+                "{file}:4002: column \"customer\": the value is not valid UTF-8 text; try --encoding windows-1252",
+            ),
+        ),
         ("utf16_le.csv", &[], Report("1,10.50,10.50,,\n")),
         ("utf16_be_bom.csv", &[], Report("1,10.50,10.50,,\n")),
         ("cr_only.csv", &[], Fails(65, "{file}:3: column \"amount\": cannot read \"oops\" as an amount")),
@@ -64,7 +105,14 @@ fn cases() -> Vec<(&'static str, &'static [&'static str], Want)> {
         ("long_field.csv", &[], Report("1,10.00,10.00,,\n")),
         ("many_columns.csv", &[], Report("1,5.00,5.00,,\n")),
         ("ambiguous_dates.csv", &[], Fails(65, "say which with --date-format dmy or --date-format mdy")),
-        ("mixed_decimal_styles.csv", &[], Fails(65, "{file}:3: column \"amount\": \"1.234,56\" uses a decimal comma, but the column uses a decimal point (as \"1,234.56\" on line 2 shows)")),
+        (
+            "mixed_decimal_styles.csv",
+            &[],
+            Fails(
+                65,
+                "{file}:3: column \"amount\": \"1.234,56\" uses a decimal comma, but the column uses a decimal point (as \"1,234.56\" on line 2 shows)",
+            ),
+        ),
         // 1234567890123.123456 + 0.000001 = 1234567890123.123457, digits kept past a float's precision.
         ("json_exact_long_number.json", &[], Report("2,1234567890123.12,617283945061.56,,\n")),
         ("json_invalid.json", &[], Fails(65, "aov: {file}: not valid JSON")),
@@ -72,7 +120,11 @@ fn cases() -> Vec<(&'static str, &'static [&'static str], Want)> {
         ("jsonl_bad_line.jsonl", &[], Fails(65, "aov: {file}:2: not valid JSON")),
         ("json_float_exponent.json", &[], Fails(65, "{file}:1: column \"amount\": cannot read \"1e+3\" as an amount")),
         ("corrupt.csv.gz", &[], Fails(65, "aov: {file}: cannot be read: incomplete deflate stream")),
-        ("duplicate_order_lines_clash.csv", &[], Fails(65, "{file}:3: order \"O1\" has lines for customers \"A\" and \"B\"")),
+        (
+            "duplicate_order_lines_clash.csv",
+            &[],
+            Fails(65, "{file}:3: order \"O1\" has lines for customers \"A\" and \"B\""),
+        ),
     ]
 }
 
@@ -104,14 +156,26 @@ fn every_trap_has_its_documented_outcome() {
 fn names_written_four_ways_are_one_customer() {
     // Malmö typed composed, decomposed, with a zero-width space, and in
     // capitals with a no-break space: one customer, shown as most deals spell it.
-    let run = aov(&["report", &fixture("hostile/zero_width_and_nfd.csv"), "--by", "customer", "--period", "all", "--format", "csv"]);
+    let run = aov(&[
+        "report",
+        &fixture("hostile/zero_width_and_nfd.csv"),
+        "--by",
+        "customer",
+        "--period",
+        "all",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(run.ok(), "customer,deals,total,aov,aov_change,aov_change_pct\nMalmö AB,4,100.00,25.00,,\n");
 }
 
 #[test]
 fn currencies_stay_apart_and_codes_are_upper_case() {
     let run = aov(&["report", &fixture("hostile/mixed_currencies.csv"), "--period", "all", "--format", "csv"]);
-    assert_eq!(run.ok(), "currency,deals,total,aov,aov_change,aov_change_pct\nEUR,1,20.00,20.00,,\nSEK,2,40.00,20.00,,\n");
+    assert_eq!(
+        run.ok(),
+        "currency,deals,total,aov,aov_change,aov_change_pct\nEUR,1,20.00,20.00,,\nSEK,2,40.00,20.00,,\n"
+    );
 }
 
 #[test]

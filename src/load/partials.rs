@@ -1,0 +1,85 @@
+//! Reading partials that an engine computed (`aov sql` prints the query):
+//! one row per calendar day and group key with `deals` and the exact
+//! `total`. They go into the same partials a raw file makes, so the report
+//! is the same.
+
+use std::ops::ControlFlow;
+
+use rust_decimal::Decimal;
+
+use crate::aggregate::{Partial, Partials};
+use crate::error::{Error, RowError};
+use crate::load::columns::normalize;
+use crate::load::rows::clean_name;
+use crate::load::source::{self, Opened};
+use crate::model::{Dimension, RowAccounting};
+
+/// Read one partials CSV into `partials` (grouped by `by`), keeping days
+/// within `from..=to`.
+pub fn read(
+    path: &str,
+    by: &[Dimension],
+    range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
+    partials: &mut Partials,
+    accounting: &mut RowAccounting,
+) -> Result<(), Error> {
+    let opened: Opened = source::open(path, None)?;
+    let name = opened.name.clone();
+    let delimiter = crate::load::csv::sniff_delimiter(&opened.head);
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(opened.reader);
+    let file_err = |message: String| Error::File { path: name.clone(), message };
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| file_err(format!("cannot read the header: {e}")))?.iter().map(normalize).collect();
+    let find = |col: &str| headers.iter().position(|h| h == col);
+    let need = |col: &str| {
+        find(col).ok_or_else(|| {
+            file_err(format!(
+                "a partials file needs the column \"{col}\" (it has: {}); make it with the query `aov sql` prints",
+                headers.join(", ")
+            ))
+        })
+    };
+    let day_i = need("day")?;
+    let deals_i = need("deals")?;
+    let total_i = need("total")?;
+    let by_i: Vec<usize> = by.iter().map(|d| need(d.name())).collect::<Result<_, _>>()?;
+    let currency_i = find("currency");
+    let mut record = csv::StringRecord::new();
+    let mut names: Vec<String> = vec![String::new(); by.len()];
+    let mut currency = String::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(file_err(format!("cannot read: {e}"))),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let bad = |column: &str, reason: String| {
+            Error::Row(RowError { file: name.clone(), line, column: Some(column.to_string()), reason })
+        };
+        let day = crate::load::date::parse_date(&record[day_i], None).map_err(|e| bad("day", e.to_string()))?;
+        let deals: u64 = record[deals_i]
+            .trim()
+            .parse()
+            .map_err(|_| bad("deals", format!("{:?} is not a count", &record[deals_i])))?;
+        // Engines print exact decimals; more decimals than an amount may have
+        // are fine here, as these are sums.
+        let total = Decimal::from_str_exact(record[total_i].trim())
+            .map_err(|_| bad("total", format!("{:?} is not an exact decimal", &record[total_i])))?;
+        accounting.read += deals;
+        if range.0.is_some_and(|f| day < f) || range.1.is_some_and(|t| day > t) {
+            accounting.filtered += deals;
+            continue;
+        }
+        accounting.used += deals;
+        for (slot, i) in names.iter_mut().zip(&by_i) {
+            clean_name(&record[*i], slot);
+        }
+        clean_name(currency_i.map_or("", |i| &record[i]), &mut currency);
+        currency.make_ascii_uppercase();
+        let group: Vec<&str> = names.iter().map(String::as_str).collect();
+        partials.add_bucket(&group, &currency, day, &Partial { deals, total, rows: deals })?;
+    }
+    let _ = ControlFlow::<()>::Continue(());
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! The partials query for the user's own engine.
+//!
+//! Engines disagree on what matters for money: averages of decimals come
+//! back as floats, some truncate, rounding modes differ, week numbering and
+//! time zones differ. So the engine is asked only for exact, mergeable
+//! figures: per calendar day and group key, `COUNT(*)` and `SUM` of the
+//! amount cast to an exact decimal. `aov report --partials` then maps days
+//! to its own periods, divides and rounds with its own rules, and the
+//! result equals the single-machine report by construction. Hand-written
+//! templates for this one query shape, one per dialect, are simpler to
+//! check than a general SQL builder.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use crate::model::Dimension;
+
+/// The engines `aov sql` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Dialect {
+    Spark,
+    Trino,
+    Bigquery,
+    Snowflake,
+    Postgres,
+    Duckdb,
+    Clickhouse,
+}
+
+/// Which columns hold what, and what to group by.
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub table: String,
+    pub date: String,
+    pub amount: String,
+    pub customer: Option<String>,
+    pub seller: Option<String>,
+    pub currency: Option<String>,
+    pub order: Option<String>,
+    pub by: Vec<Dimension>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Convert timestamps to this zone's calendar date.
+    pub timezone: Option<String>,
+}
+
+impl Dialect {
+    /// Quote an identifier.
+    pub fn ident(self, name: &str) -> String {
+        match self {
+            Dialect::Spark | Dialect::Bigquery | Dialect::Clickhouse => format!("`{}`", name.replace('`', "``")),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A table name: dotted parts quoted one by one (`sales.deals`).
+    pub fn table(self, name: &str) -> String {
+        match self {
+            Dialect::Bigquery => format!("`{}`", name.replace('`', "")),
+            _ => name.split('.').map(|p| self.ident(p)).collect::<Vec<_>>().join("."),
+        }
+    }
+
+    /// The exact decimal type the amounts are summed as.
+    pub fn decimal(self) -> &'static str {
+        match self {
+            Dialect::Bigquery => "BIGNUMERIC",
+            Dialect::Clickhouse => "Decimal(38, 6)",
+            Dialect::Snowflake => "NUMBER(38, 6)",
+            _ => "DECIMAL(38, 6)",
+        }
+    }
+
+    fn cast_amount(self, col: &str) -> String {
+        format!("CAST({col} AS {})", self.decimal())
+    }
+
+    /// The calendar date of `col`, in `tz` when given.
+    fn day(self, col: &str, tz: Option<&str>) -> String {
+        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        match (self, tz) {
+            (Dialect::Clickhouse, None) => format!("toDate({col})"),
+            (Dialect::Clickhouse, Some(z)) => format!("toDate({col}, {})", lit(z)),
+            (_, None) => format!("CAST({col} AS DATE)"),
+            (Dialect::Postgres, Some(z)) => format!("CAST(({col} AT TIME ZONE {}) AS DATE)", lit(z)),
+            (Dialect::Duckdb, Some(z)) => format!("CAST(timezone({}, {col}) AS DATE)", lit(z)),
+            (Dialect::Trino, Some(z)) => format!("CAST({col} AT TIME ZONE {} AS DATE)", lit(z)),
+            (Dialect::Spark, Some(z)) => format!("to_date(from_utc_timestamp({col}, {}))", lit(z)),
+            (Dialect::Bigquery, Some(z)) => format!("DATE({col}, {})", lit(z)),
+            (Dialect::Snowflake, Some(z)) => format!("CAST(CONVERT_TIMEZONE({}, {col}) AS DATE)", lit(z)),
+        }
+    }
+
+    fn date_literal(self, d: NaiveDate) -> String {
+        match self {
+            Dialect::Clickhouse => format!("toDate('{d}')"),
+            _ => format!("DATE '{d}'"),
+        }
+    }
+}
+
+/// The partials query: one row per calendar day and group key with
+/// `deals` and the exact `total`. Orders made of several lines are summed
+/// to orders first, dated by their earliest line.
+pub fn partials_query(d: Dialect, q: &Query) -> String {
+    let id = |c: &str| d.ident(c);
+    let mut keys: Vec<(String, &str)> = Vec::new(); // (expression in the inner rows, output name)
+    for dim in &q.by {
+        match dim {
+            Dimension::Customer => keys.push((id(q.customer.as_deref().unwrap_or("customer")), "customer")),
+            Dimension::Seller => keys.push((id(q.seller.as_deref().unwrap_or("seller")), "seller")),
+            Dimension::Segment => {}
+        }
+    }
+    if let Some(c) = &q.currency {
+        keys.push((format!("UPPER(TRIM({}))", id(c)), "currency"));
+    }
+    let day = d.day(&id(&q.date), q.timezone.as_deref());
+    let amount = d.cast_amount(&id(&q.amount));
+    let mut filters = Vec::new();
+    if let Some(f) = q.from {
+        filters.push(format!("{day} >= {}", d.date_literal(f)));
+    }
+    if let Some(t) = q.to {
+        filters.push(format!("{day} <= {}", d.date_literal(t)));
+    }
+
+    // The deal rows: either the table's rows, or its order lines summed.
+    let mut inner = String::new();
+    let key_cols: String = keys.iter().map(|(e, n)| format!(",\n    {e} AS {}", id(n))).collect();
+    match &q.order {
+        None => {
+            let _ = write!(
+                inner,
+                "SELECT\n    {day} AS day{key_cols},\n    {amount} AS amount\n  FROM {}",
+                d.table(&q.table)
+            );
+        }
+        Some(order) => {
+            let group: String = keys.iter().map(|(e, _)| format!(", {e}")).collect();
+            let _ = write!(
+                inner,
+                "SELECT\n    MIN({day}) AS day{key_cols},\n    SUM({amount}) AS amount\n  FROM {}\n  GROUP BY {}{group}",
+                d.table(&q.table),
+                id(order)
+            );
+        }
+    }
+    let outer_keys: String = keys.iter().map(|(_, n)| format!(", {}", id(n))).collect();
+    let where_clause = if filters.is_empty() {
+        String::new()
+    } else {
+        let f: Vec<String> = filters.iter().map(|f| f.replace(&day, "day")).collect();
+        format!("\nWHERE {}", f.join(" AND "))
+    };
+    format!(
+        "-- aov partials: per calendar day and group, the count and the exact sum.\n\
+         -- Export the result as CSV and run: aov report --partials FILE ...\n\
+         SELECT day{outer_keys}, COUNT(*) AS deals, SUM(amount) AS total\n\
+         FROM (\n  {inner}\n) deals{where_clause}\n\
+         GROUP BY day{outer_keys}\n\
+         ORDER BY day{outer_keys}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query() -> Query {
+        Query {
+            table: "sales.deals".into(),
+            date: "close_date".into(),
+            amount: "amount".into(),
+            customer: Some("customer".into()),
+            seller: None,
+            currency: Some("currency".into()),
+            order: None,
+            by: vec![Dimension::Customer],
+            from: NaiveDate::from_ymd_opt(2013, 1, 1),
+            to: None,
+            timezone: None,
+        }
+    }
+
+    #[test]
+    fn postgres_query_reads_as_written() {
+        let sql = partials_query(Dialect::Postgres, &query());
+        assert!(
+            sql.contains("SELECT day, \"customer\", \"currency\", COUNT(*) AS deals, SUM(amount) AS total"),
+            "{sql}"
+        );
+        assert!(sql.contains("CAST(\"amount\" AS DECIMAL(38, 6)) AS amount"), "{sql}");
+        assert!(sql.contains("FROM \"sales\".\"deals\""), "{sql}");
+        assert!(sql.contains("WHERE day >= DATE '2013-01-01'"), "{sql}");
+    }
+
+    #[test]
+    fn identifiers_are_quoted_per_dialect() {
+        assert_eq!(Dialect::Spark.ident("a`b"), "`a``b`");
+        assert_eq!(Dialect::Postgres.ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::Bigquery.table("proj.ds.deals"), "`proj.ds.deals`");
+    }
+}
