@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::aggregate::customers::{customers, sellers};
 use crate::aggregate::{Partials, Period, Report, build_with};
-use crate::cli::{Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
+use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Sellers(args) => sellers_cmd(&args),
         Command::Explain(args) => explain_cmd(&args),
         Command::Sql(args) => sql_cmd(&args),
+        Command::Chart(args) => chart_cmd(&args),
     }
 }
 
@@ -187,8 +188,18 @@ pub fn definition(common: &CommonSettings) -> String {
     )
 }
 
-fn options(common: &CommonSettings, loaded: &Loaded) -> RenderOptions {
+/// The file names, for titles.
+fn file_names(files: &[String]) -> String {
+    files
+        .iter()
+        .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn options(common: &CommonSettings, loaded: &Loaded, title: String) -> RenderOptions {
     RenderOptions {
+        title,
         color: common.color,
         accounting: Some(loaded.accounting),
         excel_sv: common.excel_sv,
@@ -196,8 +207,8 @@ fn options(common: &CommonSettings, loaded: &Loaded) -> RenderOptions {
     }
 }
 
-fn emit(common: &CommonSettings, loaded: &Loaded, grid: &Grid) -> anyhow::Result<()> {
-    let opts = options(common, loaded);
+fn emit(common: &CommonSettings, loaded: &Loaded, grid: &Grid, title: String) -> anyhow::Result<()> {
+    let opts = options(common, loaded, title);
     write_output(common.output.as_deref(), |out| render::render_grid(grid, common.format, &opts, out))
 }
 
@@ -209,7 +220,11 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         if args.partials { load_engine_partials(&s)? } else { load_view(&s.common, template, &s.by, s.period)? };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
     let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
-    let opts = options(&s.common, &loaded);
+    let labels: Vec<String> = report.rows.iter().filter_map(|r| r.period.clone()).collect();
+    let mut sorted = labels.clone();
+    sorted.sort();
+    let range = [sorted.first().cloned().unwrap_or_default(), sorted.last().cloned().unwrap_or_default()];
+    let opts = options(&s.common, &loaded, chart_title(&report, &s.common.files, &range));
     write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
         let below = below_target(&report, limit);
@@ -258,7 +273,12 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::with_amounts(Period::Day, 1), &[Dimension::Customer], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
-    emit(&common, &loaded, &views::customers_grid(&view))?;
+    emit(
+        &common,
+        &loaded,
+        &views::customers_grid(&view),
+        format!("Customers by total: {}", file_names(&common.files)),
+    )?;
     Ok(exit::OK)
 }
 
@@ -269,7 +289,7 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::with_amounts(Period::Day, 2), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
-    emit(&common, &loaded, &views::sellers_grid(&view))?;
+    emit(&common, &loaded, &views::sellers_grid(&view), format!("Sellers: {}", file_names(&common.files)))?;
     Ok(exit::OK)
 }
 
@@ -445,7 +465,7 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
         base_label,
         current_label,
     };
-    let opts = options(&common, &loaded);
+    let opts = options(&common, &loaded, format!("Why AOV changed: {}", file_names(&common.files)));
     write_output(common.output.as_deref(), |out| {
         crate::render::explain::render(&list, &framing, common.format, &opts, out)
     })?;
@@ -477,6 +497,57 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
         loaded.partials = p.fold_groups(|n| fold_name(n, case_sensitive))?;
     }
     Ok(loaded)
+}
+
+/// The title of a chart: what is shown, from which files, over which periods.
+pub fn chart_title(report: &Report, files: &[String], labels: &[String]) -> String {
+    let by = if report.by.is_empty() {
+        String::new()
+    } else {
+        format!(" by {}", report.by.iter().map(|d| d.name()).collect::<Vec<_>>().join(" and "))
+    };
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
+        .collect();
+    let range = match (labels.first(), labels.last()) {
+        (Some(a), Some(b)) if a != b => format!(", {a} to {b}"),
+        (Some(a), _) if !a.is_empty() => format!(", {a}"),
+        _ => String::new(),
+    };
+    format!("AOV per {}{by}: {}{range}", report.period, names.join(", "))
+}
+
+fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
+    let common = CommonSettings::from_args(&args.common)?;
+    let period = common.period(args.period)?;
+    if period == Period::All {
+        return Err(Error::Usage("a chart needs a time axis; use a --period other than all".into()).into());
+    }
+    let by = crate::config::dimensions(&args.by)?;
+    let loaded = load_view(&common, Partials::new(period, by.len()), &by, period)?;
+    tell(&loaded, &common, &mut io::stderr().lock())?;
+    let report = build_with(&loaded.partials, &by, None).map_err(Error::from)?;
+    let data = render::chart::chart_data(&report, args.top);
+    if report.totals.len() > 1 {
+        eprintln!(
+            "aov: note: the deals are in several currencies; the chart shows {}, the one with the most deals",
+            data.currency
+        );
+    }
+    let spec = render::chart::ChartSpec {
+        title: chart_title(&report, &common.files, &data.labels),
+        top: args.top,
+        target: args.target,
+        width: args.size.0,
+        height: args.size.1,
+    };
+    let png = common.output.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")));
+    let bytes =
+        if png { render::chart::png(&data, &spec) } else { render::chart::svg(&data, &spec).map(String::into_bytes) };
+    let bytes = bytes.map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
+    write_output(common.output.as_deref(), |out| out.write_all(&bytes))?;
+    Ok(exit::OK)
 }
 
 fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {

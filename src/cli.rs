@@ -50,6 +50,11 @@ pub enum Command {
         after_help = "Examples:\n  aov sql --dialect postgres --table sales.deals --by customer > partials.sql\n  psql -f partials.sql --csv > partials.csv && aov report --partials partials.csv --by customer --period month"
     )]
     Sql(SqlArgs),
+    /// Draw the AOV trend: one line per group, deals as bars, the target as a line (SVG, or PNG with -o FILE.png).
+    #[command(
+        after_help = "Examples:\n  aov chart deals.csv -o aov.svg\n  aov chart deals.csv --by seller --top 5 --target 4000 -o sellers.png"
+    )]
+    Chart(ChartArgs),
 }
 
 /// Options every command takes: inputs, filters and output.
@@ -230,6 +235,40 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Length of a period (default: month).
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
+
+    /// One line per customer or seller.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub by: Vec<ByArg>,
+
+    /// Lines for the N largest groups by total; the rest are one "other" line.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+
+    /// Draw the target AOV as a line.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
+    pub target: Option<rust_decimal::Decimal>,
+
+    /// Picture size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1000x560", value_parser = parse_size)]
+    pub size: (u32, u32),
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s.split_once('x').ok_or("write the size as WIDTHxHEIGHT, e.g. 1000x560")?;
+    match (w.parse::<u32>(), h.parse::<u32>()) {
+        (Ok(w), Ok(h)) if (200..=8000).contains(&w) && (150..=8000).contains(&h) => Ok((w, h)),
+        _ => Err("the size must be between 200x150 and 8000x8000 pixels".into()),
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct SqlArgs {
     /// The engine's SQL dialect.
     #[arg(long, value_enum)]
@@ -376,6 +415,8 @@ pub enum FormatArg {
     Json,
     Jsonl,
     Markdown,
+    /// A self-contained HTML page: the chart and the table.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

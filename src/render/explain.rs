@@ -245,7 +245,7 @@ pub fn render(
             serde_json::to_writer_pretty(&mut *out, &json(list, framing))?;
             out.write_all(b"\n")
         }
-        Format::Table | Format::Markdown => {
+        Format::Table | Format::Markdown | Format::Html => {
             crate::render::render_grid(&grid(list, framing, false), format, options, out)
         }
         _ => crate::render::render_grid(&grid(list, framing, true), format, options, out),

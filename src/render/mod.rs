@@ -6,10 +6,13 @@
 //! number is rounded here, at the edge, half away from zero (money to 2
 //! decimals, percentages to 1).
 
+pub mod chart;
 pub mod delimited;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod spark;
 pub mod table;
 pub mod views;
 
@@ -34,6 +37,8 @@ pub enum Format {
     Json,
     Jsonl,
     Markdown,
+    /// One self-contained page with a chart and the table.
+    Html,
 }
 
 /// What a renderer may add around the data.
@@ -47,6 +52,8 @@ pub struct RenderOptions {
     pub excel_sv: bool,
     /// Lines the table prints under itself (what was counted, and how).
     pub notes: Vec<String>,
+    /// The page title for `--format html`.
+    pub title: String,
 }
 
 /// One cell, before formatting.
@@ -188,8 +195,38 @@ pub fn report_row(report: &Report, r: &crate::aggregate::ReportRow) -> Vec<Value
 }
 
 /// The report as a grid (for the formats that need all rows at once).
-pub fn report_grid(report: &Report) -> Grid {
-    let rows = report.rows.iter().map(|r| report_row(report, r)).collect();
+pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
+    let mut rows: Vec<Vec<Value>> = report.rows.iter().map(|r| report_row(report, r)).collect();
+    let mut columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
+    let mut epilogue = Vec::new();
+    if sparklines && report.has_period_column() && !report.rows.is_empty() {
+        if report.by.is_empty() {
+            // One line under the table per currency.
+            let mut start = 0;
+            while start < report.rows.len() {
+                let cur = &report.rows[start].currency;
+                let end = start + report.rows[start..].iter().take_while(|r| &r.currency == cur).count();
+                let line = spark::group_sparkline(report, &report.rows[start..end]);
+                let label =
+                    if report.show_currency { format!("AOV trend ({cur}): ") } else { "AOV trend: ".to_string() };
+                epilogue.push(format!("{label}{line}"));
+                start = end;
+            }
+        } else {
+            // A trend column, filled on each group's first row.
+            columns.push("trend".into());
+            let mut start = 0;
+            while start < report.rows.len() {
+                let (g, c) = (&report.rows[start].group, &report.rows[start].currency);
+                let end = start + report.rows[start..].iter().take_while(|r| &r.group == g && &r.currency == c).count();
+                let line = spark::group_sparkline(report, &report.rows[start..end]);
+                for (i, row) in rows[start..end].iter_mut().enumerate() {
+                    row.push(if i == 0 { text(line.clone()) } else { Value::Empty });
+                }
+                start = end;
+            }
+        }
+    }
     let text_cols = report.by.len() + usize::from(report.show_currency) + usize::from(report.has_period_column());
     // With one row per currency the totals would only repeat it.
     let totals = if text_cols == usize::from(report.show_currency) {
@@ -215,17 +252,20 @@ pub fn report_grid(report: &Report) -> Grid {
                 if report.target.is_some() {
                     v.push(Value::Empty);
                 }
+                if columns.last().is_some_and(|c| c == "trend") {
+                    v.push(Value::Empty);
+                }
                 v
             })
             .collect()
     };
     Grid {
-        columns: columns(report).into_iter().map(String::from).collect(),
+        columns,
         rows,
         totals,
         thin: report.rows.iter().map(|r| r.deals > 0 && r.deals < THIN_DEALS).collect(),
         preamble: Vec::new(),
-        epilogue: Vec::new(),
+        epilogue,
     }
 }
 
@@ -239,6 +279,7 @@ pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &m
         Format::Json => json::render(grid, false, out),
         Format::Jsonl => json::render(grid, true, out),
         Format::Markdown => markdown::render(grid, out),
+        Format::Html => html::render(grid, &options.title, None, options, out),
     }
 }
 
@@ -253,7 +294,24 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Tsv => delimited::stream(&columns, rows, b'\t', out),
         Format::Json => json::stream(&columns, rows, false, out),
         Format::Jsonl => json::stream(&columns, rows, true, out),
-        Format::Table | Format::Markdown => render_grid(&report_grid(report), format, options, out),
+        Format::Table => render_grid(&report_grid(report, true), format, options, out),
+        Format::Markdown => render_grid(&report_grid(report, false), format, options, out),
+        Format::Html => {
+            let data = chart::chart_data(report, 5);
+            let svg = if report.has_period_column() && !data.labels.is_empty() {
+                let spec = chart::ChartSpec {
+                    title: options.title.clone(),
+                    top: 5,
+                    target: report.target,
+                    width: 1000,
+                    height: 500,
+                };
+                chart::svg(&data, &spec).ok()
+            } else {
+                None
+            };
+            html::render(&report_grid(report, false), &options.title, svg.as_deref(), options, out)
+        }
     }
 }
 

@@ -1,0 +1,256 @@
+//! The AOV trend as a picture: one line per group (the largest by total,
+//! the rest folded into "other"), the number of deals as bars on a second
+//! axis, the target as a line. SVG by default, PNG on request. Drawn with
+//! plotters; the font is built in, so a chart looks the same everywhere.
+//!
+//! Line heights are floats because they are coordinates on a picture; every
+//! number written on the chart is an exact figure rounded the usual way.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use rust_decimal::Decimal;
+
+use crate::aggregate::partials::exact_add;
+use crate::aggregate::{PeriodKey, Ratio, Report};
+use crate::render::table::group_digits;
+
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+fn register_font() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, FONT);
+    });
+}
+
+/// What to draw.
+#[derive(Clone, Debug)]
+pub struct ChartSpec {
+    pub title: String,
+    /// How many groups get their own line; the rest are "other".
+    pub top: usize,
+    pub target: Option<Decimal>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A series ready to draw: a name and the AOV per period (None: no deals).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub aov: Vec<Option<Ratio>>,
+}
+
+/// The chart's data: period labels, series, and deals per period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartData {
+    pub labels: Vec<String>,
+    pub series: Vec<Series>,
+    pub deals: Vec<u64>,
+    pub currency: String,
+}
+
+/// Fold a report into chart data for one currency (the one with the most
+/// deals): the `top` largest groups by total, the rest summed as "other".
+pub fn chart_data(report: &Report, top: usize) -> ChartData {
+    let mut deals_per_currency: BTreeMap<&str, u64> = BTreeMap::new();
+    for t in &report.totals {
+        deals_per_currency.insert(&t.currency, t.deals);
+    }
+    let currency = deals_per_currency.iter().max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c))).map_or("", |(c, _)| c);
+    let rows: Vec<_> = report.rows.iter().filter(|r| r.currency == currency).collect();
+    let key = |r: &crate::aggregate::ReportRow| {
+        r.period.as_deref().and_then(|p| report.period.parse_label(p)).unwrap_or(PeriodKey(0))
+    };
+    let (Some(first), Some(last)) = (rows.iter().map(|r| key(r)).min(), rows.iter().map(|r| key(r)).max()) else {
+        return ChartData { labels: Vec::new(), series: Vec::new(), deals: Vec::new(), currency: currency.to_string() };
+    };
+    let n = (last.0 - first.0 + 1) as usize;
+    let labels: Vec<String> = (0..n).map(|i| report.period.label(PeriodKey(first.0 + i as i64))).collect();
+    // Groups in report order (biggest total first).
+    let mut order: Vec<String> = Vec::new();
+    for r in &rows {
+        let name = if r.group.is_empty() { "AOV".to_string() } else { r.group.join(" / ") };
+        if !order.contains(&name) {
+            order.push(name);
+        }
+    }
+    let shown: Vec<&String> = order.iter().take(top.max(1)).collect();
+    let mut sums: BTreeMap<(usize, usize), (u64, Decimal)> = BTreeMap::new(); // (series, period) -> deals, total
+    let mut deals = vec![0u64; n];
+    let other = shown.len();
+    for r in &rows {
+        let name = if r.group.is_empty() { "AOV".to_string() } else { r.group.join(" / ") };
+        let s = shown.iter().position(|x| **x == name).unwrap_or(other);
+        let i = (key(r).0 - first.0) as usize;
+        let e = sums.entry((s, i)).or_default();
+        e.0 += r.deals;
+        e.1 = exact_add(e.1, r.total).unwrap_or(e.1);
+        deals[i] += r.deals;
+    }
+    let count = if order.len() > shown.len() { other + 1 } else { other };
+    let series = (0..count)
+        .map(|s| Series {
+            name: if s < other { shown[s].clone() } else { "other".into() },
+            aov: (0..n).map(|i| sums.get(&(s, i)).and_then(|(d, t)| Ratio::mean(*t, *d))).collect(),
+        })
+        .collect();
+    ChartData { labels, series, deals, currency: currency.to_string() }
+}
+
+fn to_f64(r: &Ratio) -> f64 {
+    r.round(2).to_string().parse().unwrap_or(0.0)
+}
+
+fn money_label(v: f64) -> String {
+    let d = Decimal::from_f64_retain(v).unwrap_or_default().round_dp(0);
+    group_digits(&crate::aggregate::exact::round_decimal(d, 0))
+}
+
+const COLORS: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    data: &ChartData,
+    spec: &ChartSpec,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let n = data.labels.len().max(1);
+    let values: Vec<f64> = data.series.iter().flat_map(|s| s.aov.iter().flatten().map(to_f64)).collect();
+    let target = spec.target.map(|t| t.to_string().parse::<f64>().unwrap_or(0.0));
+    let lo = values.iter().copied().chain(target).fold(f64::INFINITY, f64::min).min(0.0);
+    let hi = values.iter().copied().chain(target).fold(f64::NEG_INFINITY, f64::max).max(1.0) * 1.1;
+    let max_deals = data.deals.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.2;
+    let x_range = -0.5..(n as f64 - 0.5);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(&spec.title, ("sans-serif", 20))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(90)
+        .right_y_label_area_size(70)
+        .build_cartesian_2d(x_range.clone(), lo..hi)
+        .map_err(|e| err(&e))?
+        .set_secondary_coord(x_range, 0.0..max_deals);
+    let labels = &data.labels;
+    let step = n.div_ceil(12);
+    let unit = if data.currency.is_empty() { String::new() } else { format!(" ({})", data.currency) };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n.min(60))
+        .x_label_formatter(&|x| {
+            let i = x.round() as i64;
+            if (x - i as f64).abs() < 1e-9 && i >= 0 && (i as usize) < labels.len() && (i as usize) % step == 0 {
+                labels[i as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .y_desc(format!("AOV{unit}"))
+        .y_label_formatter(&|y| money_label(*y))
+        .draw()
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("deals")
+        .y_label_formatter(&|y| money_label(*y))
+        .draw()
+        .map_err(|e| err(&e))?;
+    let bar = RGBColor(200, 200, 200).mix(0.6);
+    chart
+        .draw_secondary_series(
+            data.deals
+                .iter()
+                .enumerate()
+                .map(|(i, d)| Rectangle::new([(i as f64 - 0.35, 0.0), (i as f64 + 0.35, *d as f64)], bar.filled())),
+        )
+        .map_err(|e| err(&e))?
+        .label("deals")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], bar.filled()));
+    for (s, series) in data.series.iter().enumerate() {
+        let color = COLORS[s % COLORS.len()];
+        // One polyline per run of periods with deals: gaps stay gaps.
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, v) in series.aov.iter().enumerate() {
+            match v {
+                Some(v) => runs.last_mut().expect("a run").push((i as f64, to_f64(v))),
+                None if !runs.last().expect("a run").is_empty() => runs.push(Vec::new()),
+                None => {}
+            }
+        }
+        for (k, run) in runs.into_iter().filter(|r| !r.is_empty()).enumerate() {
+            let drawn = chart
+                .draw_series(LineSeries::new(run.clone(), color.stroke_width(2)).point_size(3))
+                .map_err(|e| err(&e))?;
+            if k == 0 {
+                drawn
+                    .label(series.name.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+            }
+        }
+    }
+    if let Some(t) = target {
+        let red = RGBColor(200, 0, 0);
+        chart
+            .draw_series(LineSeries::new(vec![(-0.5, t), (n as f64 - 0.5, t)], red.stroke_width(1)))
+            .map_err(|e| err(&e))?
+            .label(format!("target {}", money_label(t)))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], red));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// The chart as an SVG document.
+pub fn svg(data: &ChartData, spec: &ChartSpec) -> Result<String, String> {
+    register_font();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (spec.width, spec.height)).into_drawing_area();
+        draw(root, data, spec)?;
+    }
+    Ok(out)
+}
+
+/// The chart as PNG bytes.
+pub fn png(data: &ChartData, spec: &ChartSpec) -> Result<Vec<u8>, String> {
+    register_font();
+    let (w, h) = (spec.width, spec.height);
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        draw(root, data, spec)?;
+    }
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(&rgb, w, h, image::ExtendedColorType::Rgb8)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+use image::ImageEncoder as _;

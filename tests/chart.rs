@@ -1,0 +1,135 @@
+//! `aov chart` and `--format html`: the SVG is parsed as XML and checked
+//! for its series, points and labels; PNG output is a PNG; the HTML page is
+//! self-contained (nothing it would fetch) and holds the chart and table.
+//! Sparklines appear only in the table format.
+
+mod common;
+use common::{aov, fixture};
+
+fn svg(args: &[&str]) -> String {
+    let mut a = vec!["chart"];
+    a.extend_from_slice(args);
+    aov(&a).ok().to_string()
+}
+
+fn texts(doc: &roxmltree::Document) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_svg_has_one_line_per_group_bars_labels_and_title() {
+    let text = svg(&[&fixture("deals.csv"), "--by", "seller", "--top", "3", "--period", "quarter", "--target", "5000"]);
+    let doc = roxmltree::Document::parse(&text).expect("the chart is well-formed XML");
+    assert!(doc.root_element().has_tag_name("svg"));
+    let t = texts(&doc);
+    for want in [
+        "AOV per quarter by seller: deals.csv, 2012-Q1 to 2014-Q4",
+        "Erik Eriksson",
+        "Mikael Lindström",
+        "Åsa Gustafsson",
+        "other",
+        "deals",
+        "target 5 000",
+        "2012-Q1",
+        "2014-Q4",
+        "AOV",
+    ] {
+        assert!(t.iter().any(|x| x == want), "no text {want:?} in {t:?}");
+    }
+    // 3 sellers + other, no gaps in quarters: per series colour one line
+    // with a point per quarter and one legend swatch; the target likewise.
+    for colour in ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#C80000"] {
+        let points: Vec<usize> = doc
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("polyline") && n.attribute("stroke").is_some_and(|s| s.eq_ignore_ascii_case(colour))
+            })
+            .map(|n| n.attribute("points").unwrap().split_whitespace().count())
+            .collect();
+        let want = if colour == "#C80000" { 2 } else { 12 };
+        assert_eq!(points, vec![want, 2], "{colour}");
+    }
+    // 12 deal bars (plus the background and legend rectangles).
+    assert!(doc.descendants().filter(|n| n.has_tag_name("rect")).count() >= 12);
+}
+
+#[test]
+fn a_gap_in_a_group_breaks_its_line() {
+    // Small HB has deals in January and March only: two runs of one point.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gap.csv");
+    std::fs::write(&path, "date,customer,amount\n2013-01-05,Big,100\n2013-02-05,Big,100\n2013-03-05,Big,100\n2013-01-06,Small HB,10\n2013-03-06,Small HB,30\n").unwrap();
+    let text = svg(&[path.to_str().unwrap(), "--by", "customer"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let points: Vec<usize> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .map(|n| n.attribute("points").unwrap().split_whitespace().count())
+        .collect();
+    // Big: 3 points; Small HB: 1 + 1; legend swatches: 2 each.
+    assert_eq!(points.iter().filter(|p| **p == 3).count(), 1, "{points:?}");
+    assert_eq!(points.iter().filter(|p| **p == 1).count(), 2, "{points:?}");
+}
+
+#[test]
+fn png_output_is_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aov.png");
+    let run = aov(&["chart", &fixture("deals.csv"), "-o", path.to_str().unwrap(), "--size", "640x400"]);
+    run.ok();
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // width and height in the IHDR chunk
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 640);
+    assert_eq!(u32::from_be_bytes(bytes[20..24].try_into().unwrap()), 400);
+    let run = aov(&["chart", &fixture("deals.csv"), "--period", "all"]);
+    assert!(run.fails(2).contains("a chart needs a time axis"));
+}
+
+#[test]
+fn html_is_self_contained_with_chart_and_table() {
+    let run = aov(&["report", &fixture("deals.csv"), "--by", "seller", "--period", "quarter", "--format", "html"]);
+    let page = run.ok();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<svg") && page.contains("<table>") && page.contains("<meta name=\"viewport\""));
+    assert!(
+        page.contains("<title>AOV per quarter by seller: deals.csv, 2012-Q1 to 2014-Q4</title>"),
+        "{}",
+        &page[..400]
+    );
+    // Nothing to fetch: no scripts, links, imports, images or remote URLs
+    // (the SVG namespace is a name, not a request).
+    let stripped = page.replace("http://www.w3.org/2000/svg", "");
+    for banned in ["<script", "<link", "@import", "url(", "src=", "href=", "http://", "https://"] {
+        assert!(!stripped.contains(banned), "the page holds {banned}");
+    }
+    for cmd in [&["customers"][..], &["sellers"], &["explain", "--by", "customer"]] {
+        let mut a = cmd.to_vec();
+        let f = fixture("deals.csv");
+        a.insert(1, &f);
+        a.extend(["--format", "html"]);
+        let page = aov(&a).ok().to_string();
+        assert!(page.contains("<table>") && page.ends_with("</html>\n"), "{cmd:?}");
+    }
+}
+
+#[test]
+fn sparklines_only_in_the_table() {
+    let table = aov(&["report", &fixture("edge/small.csv"), "--by", "customer"]).ok().to_string();
+    // Acme AB: Jan 150.005, Mar -30, Apr 323 (Feb missing: a space);
+    // the bars span the lowest to the highest AOV.
+    assert!(table.contains(" trend\n") || table.contains(" trend"), "{table}");
+    // (150.005 + 30) / 353 * 7 = 3.57: the fifth bar.
+    assert!(table.contains("▅ ▁█"), "{table}");
+    let plain = aov(&["report", &fixture("edge/small.csv")]).ok().to_string();
+    // Jan 116.67, Feb none, Mar 323.50, Apr 323.00
+    assert!(plain.contains("AOV trend: ▁ ██\n"), "{plain}");
+    for format in ["csv", "tsv", "json", "jsonl", "markdown"] {
+        let out = aov(&["report", &fixture("edge/small.csv"), "--by", "customer", "--format", format]).ok().to_string();
+        assert!(!out.contains('▁') && !out.contains("trend"), "{format}: {out}");
+    }
+}
