@@ -157,7 +157,8 @@ where
         .x_labels(n.min(60))
         .x_label_formatter(&|x| {
             let i = x.round() as i64;
-            if (x - i as f64).abs() < 1e-9 && i >= 0 && (i as usize) < labels.len() && (i as usize) % step == 0 {
+            if (x - i as f64).abs() < 1e-9 && i >= 0 && (i as usize) < labels.len() && (i as usize).is_multiple_of(step)
+            {
                 labels[i as usize].clone()
             } else {
                 String::new()

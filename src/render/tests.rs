@@ -32,7 +32,7 @@ fn text(format: Format, accounting: Option<RowAccounting>) -> String {
     render(
         &shared_report(),
         format,
-        &RenderOptions { color: false, accounting, excel_sv: false, notes: vec![] },
+        &RenderOptions { color: false, accounting, excel_sv: false, notes: vec![], title: String::new() },
         &mut out,
     )
     .unwrap();
@@ -76,7 +76,7 @@ fn colour_only_when_asked() {
     render(
         &shared_report(),
         Format::Table,
-        &RenderOptions { color: true, accounting: None, excel_sv: false, notes: vec![] },
+        &RenderOptions { color: true, accounting: None, excel_sv: false, notes: vec![], title: String::new() },
         &mut out,
     )
     .unwrap();
