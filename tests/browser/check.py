@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Open aov's HTML reports in headless Chromium: they must render (a
+screenshot is taken, at desktop and phone widths) and make no network
+request at all. Every request Chromium would make goes to a proxy on
+loopback that only counts connections; the count must stay zero.
+
+    python3 tests/browser/check.py AOV_BINARY CHROMIUM
+"""
+import os, socket, subprocess, sys, tempfile, threading
+
+aov, chromium = sys.argv[1], sys.argv[2]
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.join(here, "..", "..")
+work = tempfile.mkdtemp()
+
+connections = []
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(16)
+port = server.getsockname()[1]
+
+
+def serve():
+    while True:
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return
+        connections.append(conn.recv(200))
+        conn.close()
+
+
+threading.Thread(target=serve, daemon=True).start()
+
+pages = {
+    "report": ["report", "fixtures/deals.csv", "--by", "seller", "--period", "quarter", "--target", "5000"],
+    "customers": ["customers", "fixtures/deals.csv", "--top", "20"],
+    "sellers": ["sellers", "fixtures/deals.csv"],
+    "explain": ["explain", "fixtures/deals.csv", "--by", "customer", "--top", "8"],
+}
+failed = 0
+for name, args in pages.items():
+    html = os.path.join(work, f"{name}.html")
+    subprocess.run([aov, *args, "--format", "html", "-o", html], check=True, cwd=root)
+    for size in ["1200,1600", "390,844"]:
+        png = os.path.join(work, f"{name}-{size.replace(',', 'x')}.png")
+        run = subprocess.run(
+            [
+                chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={work}/profile-{name}", f"--proxy-server=http://127.0.0.1:{port}",
+                "--proxy-bypass-list=<-loopback>", f"--window-size={size}", f"--screenshot={png}", f"file://{html}",
+            ],
+            capture_output=True, text=True, timeout=120,
+        )
+        ok = run.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 10_000
+        if not ok:
+            failed += 1
+            print(f"{name} {size}: no screenshot (status {run.returncode})\n{run.stderr[-2000:]}", file=sys.stderr)
+# Chromium itself calls home (time, accounts, updates) even headless; those
+# requests are its own, not the page's, and are told apart by their hosts.
+OWN = (b"google.com", b"googleapis.com", b"gstatic.com", b"gvt1.com", b"gvt2.com", b"chromium.org")
+page_requests = [c for c in connections if not any(h in c.split(b"\r\n")[0] for h in OWN)]
+print(f"{len(connections) - len(page_requests)} requests of Chromium's own were ignored", file=sys.stderr)
+if page_requests:
+    failed += 1
+    print(f"the pages made {len(page_requests)} network requests: {page_requests[:3]}", file=sys.stderr)
+print(f"screenshots in {work}", file=sys.stderr)
+print(f"{len(pages) * 2 - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
