@@ -48,7 +48,12 @@ pub struct Query {
 impl Dialect {
     /// Quote an identifier.
     pub fn ident(self, name: &str) -> String {
+        let simple = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         match self {
+            // Snowflake stores unquoted names in upper case: quoting a plain
+            // name would make it case-sensitive and miss the column.
+            Dialect::Snowflake if simple => name.to_string(),
             Dialect::Spark | Dialect::Bigquery | Dialect::Clickhouse => format!("`{}`", name.replace('`', "``")),
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
         }
@@ -201,5 +206,7 @@ mod tests {
         assert_eq!(Dialect::Spark.ident("a`b"), "`a``b`");
         assert_eq!(Dialect::Postgres.ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(Dialect::Bigquery.table("proj.ds.deals"), "`proj.ds.deals`");
+        assert_eq!(Dialect::Snowflake.ident("customer"), "customer");
+        assert_eq!(Dialect::Snowflake.ident("Kund namn"), "\"Kund namn\"");
     }
 }
