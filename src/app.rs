@@ -40,6 +40,9 @@ pub struct Loaded {
     pub empty_inputs: Vec<String>,
     /// Inputs with a status column.
     pub with_status: Vec<String>,
+    /// Identical rows dropped, and warnings for stderr.
+    pub duplicates: u64,
+    pub warnings: Vec<String>,
 }
 
 /// Read every input into `partials`, grouped by `by`.
@@ -125,8 +128,10 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
         }
     }
     let with_status = std::mem::take(&mut collector.with_status);
+    let warnings = std::mem::take(&mut collector.warnings);
+    let duplicates = collector.duplicates;
     let (partials, accounting, skipped) = collector.finish()?;
-    Ok(Loaded { partials, accounting, skipped, empty_inputs, with_status })
+    Ok(Loaded { partials, accounting, skipped, empty_inputs, with_status, duplicates, warnings })
 }
 
 /// Load, then apply the period window (counted in `period`) and merge names
@@ -156,6 +161,17 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         for file in &loaded.with_status {
             writeln!(err, "aov: note: {file}; deals of every status are counted (choose with --status)")?;
         }
+    }
+    for w in &loaded.warnings {
+        writeln!(err, "aov: warning: {w}")?;
+    }
+    if loaded.duplicates > 0 {
+        let n = loaded.duplicates;
+        writeln!(
+            err,
+            "aov: note: dropped {n} row{} identical to an earlier one (--drop-duplicate-rows)",
+            if n == 1 { "" } else { "s" }
+        )?;
     }
     let a = loaded.accounting;
     if a.rejected > 0 {
@@ -488,8 +504,15 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     for path in &s.common.files {
         load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting)?;
     }
-    let mut loaded =
-        Loaded { partials, accounting, skipped: BTreeMap::new(), empty_inputs: Vec::new(), with_status: Vec::new() };
+    let mut loaded = Loaded {
+        partials,
+        accounting,
+        skipped: BTreeMap::new(),
+        empty_inputs: Vec::new(),
+        with_status: Vec::new(),
+        duplicates: 0,
+        warnings: Vec::new(),
+    };
     apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
     if !s.by.is_empty() {
         let case_sensitive = f.case_sensitive;

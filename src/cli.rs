@@ -339,6 +339,10 @@ pub struct InputArgs {
     #[arg(long)]
     pub skip_bad_rows: bool,
 
+    /// Drop rows identical in every field to an earlier row (counted as filtered out, and said on stderr).
+    #[arg(long)]
+    pub drop_duplicate_rows: bool,
+
     /// Write every skipped row to FILE as CSV (file, line, reason, the original fields).
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,

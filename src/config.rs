@@ -364,7 +364,13 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             EncodingArg::Windows1252 => Encoding::Windows1252,
             EncodingArg::Utf16 => Encoding::Utf16,
         }),
-        read: ReadOptions { decimal, default_decimal: None, date_order, timezone },
+        read: ReadOptions {
+            decimal,
+            default_decimal: None,
+            date_order,
+            timezone,
+            drop_duplicate_rows: a.drop_duplicate_rows,
+        },
         columns,
         // Asking for a rejects file means the run goes on past bad rows.
         skip_bad_rows: a.skip_bad_rows || a.rejects.is_some() || file.skip_bad_rows.unwrap_or(false),

@@ -113,6 +113,10 @@ pub struct Collector<'w> {
     pub with_status: Vec<String>,
     /// The first error writing the rejects file.
     rejects_error: Option<std::io::Error>,
+    /// Identical rows dropped (--drop-duplicate-rows).
+    pub duplicates: u64,
+    /// Warnings for stderr.
+    pub warnings: Vec<String>,
 }
 
 impl<'w> Collector<'w> {
@@ -131,6 +135,8 @@ impl<'w> Collector<'w> {
             file: String::new(),
             with_status: Vec::new(),
             rejects_error: None,
+            duplicates: 0,
+            warnings: Vec::new(),
         }
     }
 
@@ -330,6 +336,16 @@ impl Sink for Collector<'_> {
             self.shown.push(error);
         }
         if self.shown.len() >= SHOWN_BAD_ROWS { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    }
+
+    fn duplicate(&mut self) {
+        self.accounting.read += 1;
+        self.accounting.filtered += 1;
+        self.duplicates += 1;
+    }
+
+    fn warn(&mut self, message: String) {
+        self.warnings.push(message);
     }
 
     fn columns(&mut self, file: &str, map: &crate::load::columns::ColumnMap) {

@@ -201,3 +201,29 @@ fn no_input_panics_with_any_option() {
         }
     }
 }
+
+#[test]
+fn repeated_ids_are_warned_about_and_identical_rows_dropped_only_on_request() {
+    // A1 appears twice with identical rows; A3 twice with different rows.
+    let f = fixture("edge/duplicate_ids.csv");
+    let run = aov(&["report", &f, "--period", "all", "--format", "csv", "-v"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n5,51.00,10.20,,\n");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "aov: warning: {f}: 2 rows repeat an id of column \"id\" (first: \"A1\", \"A3\"); if they are lines of one order, say so with --order-col \"id\"\n\
+             aov: rows: 5 read, 5 used, 0 filtered out, 0 rejected\n"
+        )
+    );
+    let run = aov(&["report", &f, "--period", "all", "--format", "csv", "-v", "--drop-duplicate-rows"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n4,41.00,10.25,,\n");
+    assert!(
+        run.stderr.contains("aov: note: dropped 1 row identical to an earlier one (--drop-duplicate-rows)\n"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("1 row repeats an id of column \"id\" (first: \"A3\")"), "{run:?}");
+    assert!(run.stderr.ends_with("aov: rows: 5 read, 4 used, 1 filtered out, 0 rejected\n"), "{run:?}");
+    // Named as an order column, the lines add up to orders instead: A1 (20), A2, A3 (11).
+    let run = aov(&["report", &f, "--period", "all", "--format", "csv", "--order-col", "id"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,51.00,17.00,,\n");
+}

@@ -19,11 +19,22 @@ pub enum Field {
     Status,
     /// Any column named by `aov explain --by`.
     Segment,
+    /// A row id that is not an order id (invoice or transaction number):
+    /// duplicates are warned about.
+    Id,
 }
 
 impl Field {
-    pub const ALL: [Field; 7] =
-        [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order, Field::Status];
+    pub const ALL: [Field; 8] = [
+        Field::Amount,
+        Field::Date,
+        Field::Customer,
+        Field::Seller,
+        Field::Currency,
+        Field::Order,
+        Field::Status,
+        Field::Id,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -35,6 +46,7 @@ impl Field {
             Field::Order => "order",
             Field::Status => "status",
             Field::Segment => "segment",
+            Field::Id => "id",
         }
     }
 
@@ -48,6 +60,7 @@ impl Field {
             Field::Order => "--order-col",
             Field::Status => "--status-col",
             Field::Segment => "--by",
+            Field::Id => "--order-col",
         }
     }
 
@@ -175,6 +188,16 @@ impl Field {
                 &["status", "stage", "state", "deal_stage", "deal_status", "order_status", "affärsstatus", "fas"]
             }
             Field::Segment => &[],
+            Field::Id => &[
+                "id",
+                "invoice_id",
+                "invoice_number",
+                "invoice_no",
+                "transaction_id",
+                "fakturanr",
+                "fakturanummer",
+                "verifikationsnummer",
+            ],
         }
     }
 }

@@ -95,7 +95,10 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     if path == "-" || source::detect_format(path, b"") != InputFormat::Csv || input.read.timezone.is_some() {
         return Ok(None);
     }
-    if input.encoding.is_some_and(|e| e != source::Encoding::Utf8) || input.rejects.is_some() {
+    if input.encoding.is_some_and(|e| e != source::Encoding::Utf8)
+        || input.rejects.is_some()
+        || input.read.drop_duplicate_rows
+    {
         return Ok(None);
     }
     let Ok(mut file) = File::open(path) else { return Ok(None) };
@@ -135,7 +138,9 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     let data_start = reader.position().byte();
     let map = map_columns(&headers, &input.columns, required)
         .map_err(|message| Error::File { path: name.clone(), message })?;
-    if map.get(Field::Order).is_some() || map.get(Field::Segment).is_some() {
+    // Order lines, explain's segments and id columns (whose duplicates are
+    // counted) take the general reader.
+    if map.get(Field::Order).is_some() || map.get(Field::Segment).is_some() || map.get(Field::Id).is_some() {
         return Ok(None);
     }
     let header_lines = sample[..data_start as usize].iter().filter(|b| **b == b'\n').count() as u64;

@@ -6,6 +6,7 @@
 //! on that decision (`1.234`, `03/04/2013`) waits, with its row, until the
 //! column has shown which style it uses, so no value is ever guessed alone.
 
+use std::hash::BuildHasher;
 use std::ops::ControlFlow;
 
 use crate::error::{Error, RowError};
@@ -22,6 +23,11 @@ pub trait Sink {
     fn reject(&mut self, error: RowError, fields: &[&str]) -> ControlFlow<()>;
     /// The columns of a new input, once its header is read.
     fn columns(&mut self, _file: &str, _map: &ColumnMap) {}
+    /// A row identical to an earlier one, dropped on request: counted as
+    /// filtered out.
+    fn duplicate(&mut self) {}
+    /// Something the user should hear about (on stderr).
+    fn warn(&mut self, _message: String) {}
 }
 
 /// A per-column decision and what settled it.
@@ -52,7 +58,12 @@ pub struct ReadOptions {
     pub date_order: Option<DateOrder>,
     /// Convert zoned timestamps to this zone's calendar date first.
     pub timezone: Option<chrono_tz::Tz>,
+    /// Drop rows identical in every field to an earlier row (counted).
+    pub drop_duplicate_rows: bool,
 }
+
+/// How many duplicate ids a warning names.
+const SHOWN_IDS: usize = 3;
 
 pub struct RowParser {
     file: String,
@@ -71,6 +82,10 @@ pub struct RowParser {
     dates: Decision<DateOrder>,
     timezone: Option<chrono_tz::Tz>,
     pending: Vec<(u64, Vec<String>)>,
+    /// Fingerprints of the rows seen, with --drop-duplicate-rows.
+    seen_rows: Option<std::collections::HashSet<u128>>,
+    /// An id column that is not an order column: ids seen, and duplicates.
+    ids: Option<(usize, std::collections::HashSet<String>, u64, Vec<String>)>,
     scratch: [String; 4],
 }
 
@@ -94,6 +109,11 @@ impl RowParser {
             dates: options.date_order.map_or(Decision::Open, Decision::Given),
             timezone: options.timezone,
             pending: Vec::new(),
+            seen_rows: options.drop_duplicate_rows.then(Default::default),
+            ids: match (map.get(Field::Id), map.get(Field::Order)) {
+                (Some(i), None) => Some((i, Default::default(), 0, Vec::new())),
+                _ => None,
+            },
             scratch: Default::default(),
             map,
         }
@@ -121,6 +141,30 @@ impl RowParser {
         if n != self.width {
             let e = self.error(line, None, format!("the row has {n} fields but the header has {}", self.width));
             return sink.reject(e, fields);
+        }
+        if let Some(seen) = self.seen_rows.as_mut() {
+            // Two independent 64-bit hashes of every field: a false match
+            // would need both to collide (about one in 10^38 per pair).
+            let mut a = foldhash::quality::FixedState::with_seed(1).build_hasher();
+            let mut b = foldhash::quality::FixedState::with_seed(2).build_hasher();
+            for f in &fields[..n] {
+                std::hash::Hash::hash(f, &mut a);
+                std::hash::Hash::hash(f, &mut b);
+            }
+            let key = (u128::from(std::hash::Hasher::finish(&a)) << 64) | u128::from(std::hash::Hasher::finish(&b));
+            if !seen.insert(key) {
+                sink.duplicate();
+                return ControlFlow::Continue(());
+            }
+        }
+        if let Some((i, seen, dups, first)) = self.ids.as_mut() {
+            let id = fields[*i].trim();
+            if !id.is_empty() && !seen.insert(id.to_string()) {
+                *dups += 1;
+                if first.len() < SHOWN_IDS && !first.iter().any(|x| x == id) {
+                    first.push(id.to_string());
+                }
+            }
         }
         let raw_amount = fields[self.amount];
         let raw_date = fields[self.date];
@@ -165,6 +209,19 @@ impl RowParser {
     /// At the end of the input: settle what no value settled and read the
     /// rows that waited for it.
     pub fn finish(&mut self, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
+        if let Some((i, _, dups, first)) = self.ids.take() {
+            if dups > 0 {
+                let shown: Vec<String> = first.iter().map(|x| format!("\"{x}\"")).collect();
+                sink.warn(format!(
+                    "{}: {dups} {} an id of column \"{}\" (first: {}); if they are lines of one order, say so with --order-col \"{}\"",
+                    self.file,
+                    if dups == 1 { "row repeats" } else { "rows repeat" },
+                    self.map.headers[i].trim(),
+                    shown.join(", "),
+                    self.map.headers[i].trim()
+                ));
+            }
+        }
         if self.pending.is_empty() {
             return Ok(ControlFlow::Continue(()));
         }
