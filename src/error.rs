@@ -129,7 +129,17 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
 
 /// True when the error is only a closed pipe on our output.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    fn csv_pipe(e: &csv::Error) -> bool {
+        matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+    }
+    err.chain().any(|c| {
+        // The CSV writer's errors arrive wrapped in an io::Error of kind
+        // Other: look inside it too.
+        c.downcast_ref::<io::Error>().is_some_and(|e| {
+            e.kind() == io::ErrorKind::BrokenPipe
+                || e.get_ref().and_then(|i| i.downcast_ref::<csv::Error>()).is_some_and(csv_pipe)
+        }) || c.downcast_ref::<csv::Error>().is_some_and(csv_pipe)
+    })
 }
 
 #[cfg(test)]

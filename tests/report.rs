@@ -246,3 +246,34 @@ fn output_file_is_written_whole() {
     assert!(std::fs::read_to_string(&path).unwrap().ends_with("2013-04,1,323.00,323.00,-0.50,-0.2\n"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_status_0() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // Tens of thousands of lines: far more than the pipe holds.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("aov"))
+        .args([
+            "report",
+            &fixture("deals.csv"),
+            "--by",
+            "customer,seller",
+            "--period",
+            "day",
+            "--format",
+            "csv",
+            "--no-fast-path",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 64];
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout); // like `aov ... | head -c 64`
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert!(head.starts_with(b"customer,seller,period,deals"));
+}
