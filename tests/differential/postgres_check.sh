@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# PostgreSQL engine test: load deals into Debian's PostgreSQL (started on a
+# Unix socket, with no network listener), run the query `aov sql --dialect
+# postgres` prints, export its partials with psql --csv, and check that
+# `aov report --partials` prints byte for byte the report of the deals, for
+# several groupings, periods and formats, on generated data and on fixtures
+# with ISO week 53, year ends, credit notes and half-cent ties.
+#   tests/differential/postgres_check.sh [ROWS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROWS=${1:-100000}
+if ! command -v pg_ctlcluster > /dev/null; then
+    apt-get update -qq > /dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql > /dev/null
+fi
+VER=$(ls /usr/lib/postgresql | sort -n | tail -1)
+pg_lsclusters -h | grep -q "^$VER main" || pg_createcluster "$VER" main > /dev/null
+if ! pg_lsclusters -h | grep -q "^$VER main .* online"; then
+    pg_ctlcluster "$VER" main start -- -o "-c listen_addresses=''"
+fi
+PSQL=(runuser -u postgres -- env PGOPTIONS=-cclient_min_messages=warning psql -X -q -v ON_ERROR_STOP=1)
+cargo build --release --quiet --example gen_deals
+cargo build --release --quiet
+AOV=$PWD/target/release/aov
+WORK=$(mktemp -d)
+chmod 755 "$WORK"
+./target/release/examples/gen_deals --rows "$ROWS" --seed 11 > "$WORK/generated.csv"
+cp fixtures/edge/weeks.csv fixtures/edge/small.csv fixtures/edge/midpoints.csv "$WORK/"
+chmod 644 "$WORK"/*.csv
+
+passed=0
+failed=0
+check() { # data-file --by-value extra-args...
+    local file=$1 by=$2
+    shift 2
+    local table="aov_$(basename "$file" .csv)"
+    local header
+    header=$(head -n 1 "$file")
+    local cols=${header//,/ text, }
+    "${PSQL[@]}" -c "DROP TABLE IF EXISTS $table; CREATE TABLE $table ($cols text)"
+    "${PSQL[@]}" -c "\\copy $table FROM '$file' CSV HEADER"
+    local byargs=()
+    [ -n "$by" ] && byargs=(--by "$by")
+    "$AOV" sql --dialect postgres --table "$table" "${byargs[@]}" > "$WORK/query.sql"
+    chmod 644 "$WORK/query.sql"
+    "${PSQL[@]}" --csv -f "$WORK/query.sql" > "$WORK/partials.csv"
+    for fmt in csv table json markdown; do
+        if cmp -s <("$AOV" report "$file" "${byargs[@]}" "$@" --format "$fmt") \
+                  <("$AOV" report --partials "$WORK/partials.csv" "${byargs[@]}" "$@" --format "$fmt"); then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+            echo "differs: $file --by '$by' $* --format $fmt" >&2
+        fi
+    done
+}
+check "$WORK/generated.csv" "" --period month
+check "$WORK/generated.csv" customer --period quarter
+check "$WORK/generated.csv" seller --period week
+check "$WORK/generated.csv" customer,seller --period all
+check "$WORK/weeks.csv" "" --period week
+check "$WORK/small.csv" customer --period month
+check "$WORK/midpoints.csv" customer --period all
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
