@@ -599,7 +599,8 @@ fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
 }
 
 /// Write to stdout, or to `path` atomically: into a temporary file in the
-/// same folder, renamed over `path` only once complete.
+/// same folder, renamed over `path` only once complete (but for a device or
+/// a pipe, which is written in place).
 pub fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
     match path {
         None => {
@@ -607,6 +608,16 @@ pub fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> i
             let mut out = BufWriter::new(stdout.lock());
             write(&mut out)?;
             out.flush()?;
+        }
+        // A device or a pipe (`-o /dev/stdout`, a FIFO) is written in place:
+        // renaming a finished file over it would replace it.
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+            let shown = path.display().to_string();
+            let file =
+                std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("cannot write {shown}"))?;
+            let mut out = BufWriter::new(file);
+            write(&mut out).with_context(|| format!("cannot write {shown}"))?;
+            out.flush().with_context(|| format!("cannot write {shown}"))?;
         }
         Some(path) => {
             let dir = match path.parent() {

@@ -277,3 +277,28 @@ fn a_closed_pipe_ends_quietly_with_status_0() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(head.starts_with(b"customer,seller,period,deals"));
 }
+
+#[test]
+fn output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = aov(&[
+        "report",
+        &fixture("edge/small.csv"),
+        "--format",
+        "csv",
+        "--period",
+        "all",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    assert_eq!(out.ok(), "");
+    assert_eq!(reader.join().unwrap(), "deals,total,aov,aov_change,aov_change_pct\n7,1643.52,234.79,,\n");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe was replaced by a file");
+}
