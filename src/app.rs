@@ -104,6 +104,9 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             // Workbooks are read from the file itself.
             collector.set_file(path);
             load::excel::read(path, input.sheet.as_deref(), &input.columns, &required, &input.read, &mut collector)?
+        } else if path != "-" && source::detect_format(path, b"") == InputFormat::Parquet {
+            collector.set_file(path);
+            load::parquet::read(path, &input.columns, &required, &input.read, &mut collector)?
         } else {
             let opened = source::open(path, input.encoding)?;
             collector.set_file(&opened.name);
@@ -112,10 +115,10 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                     load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut collector)?
                 }
                 InputFormat::Json => load::json::read(opened, &input.columns, &required, &input.read, &mut collector)?,
-                InputFormat::Excel => {
+                InputFormat::Excel | InputFormat::Parquet => {
                     return Err(Error::File {
                         path: opened.name,
-                        message: "a workbook is read from a file with its own name (.xlsx, .xls, .ods), not from standard input or gzip".into(),
+                        message: "a workbook or Parquet file is read from a file with its own name (.xlsx, .ods, .parquet), not from standard input or gzip".into(),
                     });
                 }
             }

@@ -30,6 +30,8 @@ fn every_shape_gives_the_clean_report() {
         ("deals.json", &[]),
         ("deals.jsonl", &[]),
         ("deals.xlsx", &["--sheet", "affärer"]),
+        ("deals_decimal.parquet", &[]),
+        ("deals_double.parquet", &[]),
         ("order_lines.csv", &[]),
         ("sv_excel.csv", &["--delimiter", ";", "--decimal-comma", "--encoding", "utf-8"]),
         ("sv_excel_cp1252.csv", &["--encoding", "windows-1252"]),

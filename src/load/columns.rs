@@ -233,6 +233,11 @@ impl ColumnMap {
         self.found.get(&field).copied()
     }
 
+    /// The field a column index holds, if any.
+    pub fn get_index_field(&self, index: usize) -> Option<Field> {
+        self.found.iter().find(|(_, i)| **i == index).map(|(f, _)| *f)
+    }
+
     /// The header of a column, as written in the file.
     pub fn header(&self, field: Field) -> &str {
         self.get(field).map(|i| self.headers[i].trim()).unwrap_or(field.name())

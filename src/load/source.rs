@@ -37,6 +37,7 @@ pub enum InputFormat {
     Csv,
     Json,
     Excel,
+    Parquet,
 }
 
 /// An opened input, decoded to UTF-8, with the first block kept aside for
@@ -140,6 +141,9 @@ pub fn detect_format(path: &str, head: &[u8]) -> InputFormat {
     let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
     if [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"].iter().any(|e| lower.ends_with(e)) {
         return InputFormat::Excel;
+    }
+    if lower.ends_with(".parquet") || lower.ends_with(".pq") || head.starts_with(b"PAR1") {
+        return InputFormat::Parquet;
     }
     if [".json", ".jsonl", ".ndjson"].iter().any(|e| lower.ends_with(e)) {
         return InputFormat::Json;
