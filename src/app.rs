@@ -235,8 +235,11 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let s = ReportSettings::from_args(args)?;
     let template =
         if s.stats { Partials::with_amounts(s.period, s.by.len()) } else { Partials::new(s.period, s.by.len()) };
-    let loaded =
-        if args.partials { load_engine_partials(&s)? } else { load_view(&s.common, template, &s.by, s.period)? };
+    let loaded = match (&args.source, args.partials) {
+        (Some(url), _) => load_from_postgres(&s, url)?,
+        (None, true) => load_engine_partials(&s)?,
+        (None, false) => load_view(&s.common, template, &s.by, s.period)?,
+    };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
     let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
     let labels: Vec<String> = report.rows.iter().filter_map(|r| r.period.clone()).collect();
@@ -491,8 +494,9 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-/// The report's partials from files an engine computed.
-fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
+/// What `--partials` and `--source` cannot do: statistics need every
+/// amount, and filters other than dates belong in the query.
+fn check_pushdown(s: &ReportSettings) -> Result<(), Error> {
     let f = &s.common.filter;
     if s.stats {
         return Err(Error::Usage(
@@ -500,13 +504,13 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
         ));
     }
     if !f.customers.is_empty() || !f.sellers.is_empty() || !f.statuses.is_empty() || f.exclude_credits {
-        return Err(Error::Usage("with --partials, filter in the query instead (a WHERE clause)".into()));
+        return Err(Error::Usage("with --partials or --source, filter in the query instead (a WHERE clause)".into()));
     }
-    let mut partials = Partials::new(s.period, s.by.len());
-    let mut accounting = RowAccounting::default();
-    for path in &s.common.files {
-        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting)?;
-    }
+    Ok(())
+}
+
+/// Window and name folding on partials from an engine.
+fn finish_partials(s: &ReportSettings, partials: Partials, accounting: RowAccounting) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         partials,
         accounting,
@@ -518,11 +522,80 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     };
     apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
     if !s.by.is_empty() {
-        let case_sensitive = f.case_sensitive;
+        let case_sensitive = s.common.filter.case_sensitive;
         let p = std::mem::replace(&mut loaded.partials, Partials::new(s.period, 0));
         loaded.partials = p.fold_groups(|n| fold_name(n, case_sensitive))?;
     }
     Ok(loaded)
+}
+
+/// Run the partials query on PostgreSQL and read the result straight into
+/// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
+fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
+    check_pushdown(s)?;
+    let input = &s.common.input;
+    let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
+    let tz = input.read.timezone.map(|t| t.name().to_string());
+    let db_err = |e: postgres::Error| Error::Open { path: url.to_string(), source: io::Error::other(e.to_string()) };
+    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(db_err)?;
+    let mut partials = Partials::new(s.period, s.by.len());
+    let mut accounting = RowAccounting::default();
+    for table in &s.common.files {
+        let q = crate::sql::Query {
+            table: table.clone(),
+            date: col(Field::Date, "date"),
+            amount: col(Field::Amount, "amount"),
+            customer: Some(col(Field::Customer, "customer")),
+            seller: Some(col(Field::Seller, "seller")),
+            currency: input.columns.get(&Field::Currency).cloned(),
+            order: input.columns.get(&Field::Order).cloned(),
+            by: s.by.clone(),
+            from: s.common.filter.from,
+            to: s.common.filter.to,
+            timezone: tz.clone(),
+        };
+        let sql = crate::sql::partials_query(crate::sql::Dialect::Postgres, &q);
+        let rows = client
+            .query(sql.as_str(), &[])
+            .map_err(|e| Error::File { path: table.clone(), message: format!("the query failed: {e}") })?;
+        let mut names: Vec<String> = vec![String::new(); s.by.len()];
+        let mut currency = String::new();
+        for row in rows {
+            let bad = |e: postgres::Error| Error::File {
+                path: table.clone(),
+                message: format!("cannot read the query's result: {e}"),
+            };
+            let day: chrono::NaiveDate = row.try_get("day").map_err(bad)?;
+            let deals: i64 = row.try_get("deals").map_err(bad)?;
+            let total: rust_decimal::Decimal = row.try_get("total").map_err(bad)?;
+            for (slot, d) in names.iter_mut().zip(&s.by) {
+                let raw: Option<String> = row.try_get(d.name()).map_err(bad)?;
+                crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), slot);
+            }
+            if q.currency.is_some() {
+                let raw: Option<String> = row.try_get("currency").map_err(bad)?;
+                crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), &mut currency);
+            }
+            let deals = deals as u64;
+            accounting.read += deals;
+            accounting.used += deals;
+            let group: Vec<&str> = names.iter().map(String::as_str).collect();
+            partials.add_bucket(&group, &currency, day, &crate::aggregate::Partial { deals, total, rows: deals })?;
+        }
+    }
+    finish_partials(s, partials, accounting)
+}
+
+/// The report's partials from files an engine computed.
+fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
+    check_pushdown(s)?;
+    let f = &s.common.filter;
+    let mut partials = Partials::new(s.period, s.by.len());
+    let mut accounting = RowAccounting::default();
+    for path in &s.common.files {
+        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting)?;
+    }
+    finish_partials(s, partials, accounting)
 }
 
 /// The title of a chart: what is shown, from which files, over which periods.

@@ -179,6 +179,10 @@ pub struct ReportArgs {
     /// The FILEs are partials an engine computed with the query `aov sql` prints (CSV: day, the --by columns, currency, deals, total).
     #[arg(long)]
     pub partials: bool,
+
+    /// Run the partials query on this PostgreSQL database (postgresql://...); the FILEs are then table names.
+    #[arg(long, value_name = "URL", conflicts_with = "partials")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,8 @@
 # PostgreSQL engine test: load deals into Debian's PostgreSQL (started on a
 # Unix socket, with no network listener), run the query `aov sql --dialect
 # postgres` prints, export its partials with psql --csv, and check that
-# `aov report --partials` prints byte for byte the report of the deals, for
+# `aov report --partials` (and `aov report --source`, which runs the query
+# itself) prints byte for byte the report of the deals, for
 # several groupings, periods and formats, on generated data and on fixtures
 # with ISO week 53, year ends, credit notes and half-cent ties.
 #   tests/differential/postgres_check.sh [ROWS]
@@ -22,6 +23,7 @@ PSQL=(runuser -u postgres -- env PGOPTIONS=-cclient_min_messages=warning psql -X
 cargo build --release --quiet --example gen_deals
 cargo build --release --quiet
 AOV=$PWD/target/release/aov
+URL="postgresql:///postgres?host=/var/run/postgresql&user=postgres"
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
 ./target/release/examples/gen_deals --rows "$ROWS" --seed 11 > "$WORK/generated.csv"
@@ -45,13 +47,19 @@ check() { # data-file --by-value extra-args...
     chmod 644 "$WORK/query.sql"
     "${PSQL[@]}" --csv -f "$WORK/query.sql" > "$WORK/partials.csv"
     for fmt in csv table json markdown; do
-        if cmp -s <("$AOV" report "$file" "${byargs[@]}" "$@" --format "$fmt") \
-                  <("$AOV" report --partials "$WORK/partials.csv" "${byargs[@]}" "$@" --format "$fmt"); then
-            passed=$((passed + 1))
-        else
-            failed=$((failed + 1))
-            echo "differs: $file --by '$by' $* --format $fmt" >&2
-        fi
+        "$AOV" report "$file" "${byargs[@]}" "$@" --format "$fmt" > "$WORK/raw.out"
+        "$AOV" report --partials "$WORK/partials.csv" "${byargs[@]}" "$@" --format "$fmt" > "$WORK/partials.out"
+        # --source runs the same query itself (as the postgres user: peer
+        # authentication on the socket).
+        runuser -u postgres -- "$AOV" report --source "$URL" "$table" "${byargs[@]}" "$@" --format "$fmt" > "$WORK/source.out"
+        for got in partials source; do
+            if cmp -s "$WORK/raw.out" "$WORK/$got.out"; then
+                passed=$((passed + 1))
+            else
+                failed=$((failed + 1))
+                echo "differs ($got): $file --by '$by' $* --format $fmt" >&2
+            fi
+        done
     done
 }
 check "$WORK/generated.csv" "" --period month
