@@ -863,17 +863,6 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     Ok(Outcome::Done(Box::new(Output { partials, accounting, errors, stopped })))
 }
 
-/// The fields of the plan, for tests.
-pub fn describe(plan: &Plan) -> HashMap<&'static str, String> {
-    HashMap::from([
-        ("delimiter", (plan.delimiter as char).to_string()),
-        ("data_start", plan.data_start.to_string()),
-        ("header_lines", plan.header_lines.to_string()),
-        ("decimal", format!("{:?}", plan.decimal.as_ref().map(|d| d.0))),
-        ("date_order", format!("{:?}", plan.date_order)),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

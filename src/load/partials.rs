@@ -3,8 +3,6 @@
 //! `total`. They go into the same partials a raw file makes, so the report
 //! is the same.
 
-use std::ops::ControlFlow;
-
 use rust_decimal::Decimal;
 
 use crate::aggregate::{Partial, Partials};
@@ -80,6 +78,5 @@ pub fn read(
         let group: Vec<&str> = names.iter().map(String::as_str).collect();
         partials.add_bucket(&group, &currency, day, &Partial { deals, total, rows: deals })?;
     }
-    let _ = ControlFlow::<()>::Continue(());
     Ok(())
 }
