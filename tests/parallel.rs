@@ -34,6 +34,11 @@ fn quoted_line_breaks_and_crlf_on_every_block_boundary() {
     same_everywhere(&f, &["--by", "customer", "--period", "month", "--format", "csv"]);
     same_everywhere(&f, &["--by", "seller,customer", "--period", "week"]);
     same_everywhere(&f, &["--period", "all", "--exclude-credits", "--customer", "acme ab", "--format", "json"]);
+    // The reader's three ways of accumulating: per period only, per name
+    // over the whole selection, and the general table.
+    same_everywhere(&f, &["--period", "day", "--format", "csv"]);
+    same_everywhere(&f, &["--by", "customer", "--period", "all", "--format", "csv"]);
+    same_everywhere(&f, &["--by", "seller", "--period", "all", "--from", "2013-01-01", "--format", "csv"]);
 }
 
 #[test]
@@ -85,8 +90,19 @@ fn bad_rows_stop_the_same_way() {
 /// A random CSV file: names with delimiters, quotes and line breaks,
 /// amounts and dates in several shapes (some bad), CRLF or LF, blank lines.
 fn random_csv() -> impl Strategy<Value = String> {
-    let name =
-        prop::sample::select(vec!["Acme AB", "ACME AB", "Bolt, HB", "Say \"hi\"", "Two\nlines", "Malmö", " Zeta ", ""]);
+    let name = prop::sample::select(vec![
+        "Acme AB",
+        "ACME AB",
+        "Bolt, HB",
+        "Say \"hi\"",
+        "Two\nlines",
+        "Malmö",
+        " Zeta ",
+        "",
+        "Norrlands Bygg och Anläggning Aktiebolag",
+        "Norrlands Bygg och Anläggning  Aktiebolag",
+        "A \"long\" name with quotes, over 31 bytes",
+    ]);
     let amount = prop_oneof![
         (-100_000i64..10_000_000).prop_map(|c| format!("{}.{:02}", c / 100, (c % 100).abs())),
         (-1000i64..100_000).prop_map(|n| n.to_string()),
@@ -119,12 +135,18 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_files_read_alike(text in random_csv(), block in 16usize..200, skip in any::<bool>()) {
+    fn random_files_read_alike(text in random_csv(), block in 16usize..200, skip in any::<bool>(), shape in 0usize..3) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.csv");
         std::fs::write(&path, &text).unwrap();
         let p = path.to_str().unwrap();
-        let mut args = vec!["report", p, "--by", "customer", "--period", "week", "--format", "csv"];
+        let shape: &[&str] = match shape {
+            0 => &["--by", "customer", "--period", "week"],
+            1 => &["--by", "customer", "--period", "all"],
+            _ => &["--period", "month"],
+        };
+        let mut args = vec!["report", p, "--format", "csv"];
+        args.extend_from_slice(shape);
         if skip {
             args.push("--skip-bad-rows");
         }

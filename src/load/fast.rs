@@ -32,6 +32,7 @@ use crate::load::columns::{ColumnMap, Field, map_columns};
 use crate::load::date::{self, DateOrder, YEARS};
 use crate::load::rows::clean_name;
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
+use crate::load::structure::Structurals;
 use crate::model::{Dimension, RowAccounting};
 use crate::pipeline::{Filter, fold_name};
 
@@ -202,11 +203,95 @@ struct BlockDone {
     abandon: Option<String>,
 }
 
-/// Per (group ids, currency id, period) accumulation.
+/// Count and exact sum (in millionths) of one cell. The sum is a 128-bit
+/// integer kept as two words, so that an entry is 24 bytes, not 32 (an
+/// `i128` field would align it to 16): fewer cache lines per table.
 #[derive(Clone, Copy, Default)]
 struct Acc {
     deals: u64,
-    sum: i128,
+    lo: u64,
+    hi: i64,
+}
+
+impl Acc {
+    #[inline]
+    fn add(&mut self, amount: i128) {
+        let sum = self.sum() + amount;
+        self.deals += 1;
+        (self.lo, self.hi) = (sum as u64, (sum >> 64) as i64);
+    }
+
+    fn sum(&self) -> i128 {
+        (i128::from(self.hi) << 64) | i128::from(self.lo)
+    }
+}
+
+/// Where a worker accumulates, chosen by the shape of the report so that
+/// the common reports touch as little memory per row as possible.
+enum Cells {
+    /// No groups and no currency column: one accumulator per period, in an
+    /// array indexed by the period's key.
+    Periods { first: i64, accs: Vec<Acc> },
+    /// One name column over the whole selection, no currency column and no
+    /// name filter: the accumulator sits in the name table's entry, so a
+    /// row costs one lookup (a customer report over tens of thousands of
+    /// customers used to miss the cache twice per row).
+    Names { short: FoldMap<Short, Acc>, long: FoldMap<Box<[u8]>, Acc> },
+    /// Everything else: (group ids, currency id, period) -> accumulator.
+    General(FxHashMap<(u32, u32, u32, i64), Acc>),
+}
+
+impl Cells {
+    fn new(period: Period, by: &[Dimension], plan: &Plan, filter: &Filter) -> Cells {
+        let no_name_filter = filter.customers.is_empty() && filter.sellers.is_empty() && filter.statuses.is_empty();
+        match by {
+            [] if plan.currency.is_none() => Cells::Periods { first: 0, accs: Vec::new() },
+            [Dimension::Customer | Dimension::Seller]
+                if period == Period::All && plan.currency.is_none() && no_name_filter =>
+            {
+                Cells::Names { short: fold_map(), long: fold_map() }
+            }
+            _ => Cells::General(FxHashMap::default()),
+        }
+    }
+}
+
+/// The accumulator of period `key` in a dense array starting at `first`,
+/// widened as keys outside it turn up.
+#[inline]
+fn dense_at<'a>(first: &mut i64, accs: &'a mut Vec<Acc>, key: i64) -> &'a mut Acc {
+    if accs.is_empty() {
+        *first = key;
+    }
+    if key < *first {
+        let more = (*first - key) as usize;
+        accs.splice(0..0, std::iter::repeat_n(Acc::default(), more));
+        *first = key;
+    }
+    let i = (key - *first) as usize;
+    if i >= accs.len() {
+        accs.resize(i + 1, Acc::default());
+    }
+    &mut accs[i]
+}
+
+/// A tidy name from a field's raw bytes (unescaping doubled quotes once).
+fn tidy(raw: &[u8], escaped: bool) -> String {
+    let text = std::str::from_utf8(raw).unwrap_or("");
+    let text = if escaped { text.replace("\"\"", "\"") } else { text.to_string() };
+    let mut name = String::new();
+    clean_name(&text, &mut name);
+    name
+}
+
+/// The key of a raw name in the tables of longer names: names quoted with
+/// doubled quotes end in a 0 byte, apart from the same bytes written plainly.
+fn long_key(raw: &[u8], escaped: bool) -> Vec<u8> {
+    let mut key = raw.to_vec();
+    if escaped {
+        key.push(0);
+    }
+    key
 }
 
 /// A name of up to 31 bytes, stored in the table itself: looking it up
@@ -226,7 +311,11 @@ impl Short {
     }
 }
 
-type FoldMap<K> = HashMap<K, u32, foldhash::fast::FixedState>;
+type FoldMap<K, V = u32> = HashMap<K, V, foldhash::fast::FixedState>;
+
+fn fold_map<K, V>() -> FoldMap<K, V> {
+    FoldMap::with_hasher(foldhash::fast::FixedState::default())
+}
 
 /// Raw bytes -> small id, with the tidied name kept once per id. Id 0 is
 /// the empty name (a column the input does not have).
@@ -242,13 +331,9 @@ struct Interner {
 
 impl Default for Interner {
     fn default() -> Interner {
-        let mut short = FoldMap::with_hasher(foldhash::fast::FixedState::default());
+        let mut short = fold_map();
         short.insert(Short::new(b"").expect("empty fits"), 0);
-        Interner {
-            short,
-            long: FoldMap::with_hasher(foldhash::fast::FixedState::default()),
-            names: vec![String::new()],
-        }
+        Interner { short, long: fold_map(), names: vec![String::new()] }
     }
 }
 
@@ -267,10 +352,7 @@ impl Interner {
                 return id;
             }
         }
-        let mut key = raw.to_vec();
-        if escaped {
-            key.push(0);
-        }
+        let key = long_key(raw, escaped);
         if let Some(&id) = self.long.get(key.as_slice()) {
             return id;
         }
@@ -280,11 +362,7 @@ impl Interner {
     }
 
     fn add(&mut self, raw: &[u8], escaped: bool) -> u32 {
-        let text = std::str::from_utf8(raw).unwrap_or("");
-        let text = if escaped { text.replace("\"\"", "\"") } else { text.to_string() };
-        let mut name = String::new();
-        clean_name(&text, &mut name);
-        self.names.push(name);
+        self.names.push(tidy(raw, escaped));
         (self.names.len() - 1) as u32
     }
 }
@@ -303,15 +381,13 @@ struct Worker<'p> {
     keep_customer: Vec<bool>,
     keep_seller: Vec<bool>,
     keep_status: Vec<bool>,
-    cells: FxHashMap<(u32, u32, u32, i64), Acc>,
+    cells: Cells,
     accounting: RowAccounting,
     /// Which names this run looks at (the others are not even interned).
     need_customer: bool,
     need_seller: bool,
     need_status: bool,
     fields: Vec<(usize, usize, bool)>,
-    /// The current block has no carriage return but before a line feed.
-    plain_block: bool,
 }
 
 enum Parsed {
@@ -357,17 +433,25 @@ pub fn fast_amount(b: &[u8], sep: u8) -> Option<i128> {
 }
 
 /// `YYYY-MM-DD` as numbers, checked to be a real day in the allowed years.
+#[inline]
 pub fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let b: &[u8; 10] = b.try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let n = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |v, c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
-    };
-    let (y, m, d) = (n(0..4)? as i32, n(5..7)?, n(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    (YEARS.contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]).then_some((y, m, d))
+    let digit = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+    let digits = [digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9)];
+    if digits.iter().any(|&d| d > 9) {
+        return None;
+    }
+    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits;
+    let (y, m, d) = ((y0 * 1000 + y1 * 100 + y2 * 10 + y3) as i32, m0 * 10 + m1, d0 * 10 + d1);
+    const DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !YEARS.contains(&y) || !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let leap = m == 2 && (y % 4 == 0 && y % 100 != 0 || y % 400 == 0);
+    (d <= DAYS[m as usize - 1] + u32::from(leap)).then_some((y, m, d))
 }
 
 impl<'p> Worker<'p> {
@@ -384,44 +468,37 @@ impl<'p> Worker<'p> {
             keep_customer: Vec::new(),
             keep_seller: Vec::new(),
             keep_status: Vec::new(),
-            cells: FxHashMap::default(),
+            cells: Cells::new(period, by, plan, filter),
             accounting: RowAccounting::default(),
             need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
             need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
             need_status: !filter.statuses.is_empty(),
             fields: Vec::with_capacity(16),
-            plain_block: false,
         }
     }
 
-    /// Split a record without quotes, in a block whose carriage returns
-    /// all end lines: one search for the delimiter, the line end or a
-    /// quote per field. `None` when the record has a quote.
+    /// Split a record without quotes from the block's structural
+    /// positions (in a block whose carriage returns all end lines). `None`
+    /// when the record has a quote: the quote-aware splitter takes it.
     #[inline]
-    fn split_plain(&mut self, b: &[u8], pos: usize) -> Option<(usize, u64)> {
-        let delim = self.plan.delimiter;
+    fn split_plain(&mut self, b: &[u8], pos: usize, at: &mut Structurals<'_>) -> Option<(usize, u64)> {
+        self.fields.clear();
         let mut start = pos;
-        let mut i = pos;
         loop {
-            match memchr::memchr3(delim, b'\n', b'"', &b[i..]) {
-                None => {
-                    self.fields.push((start, b.len(), false));
-                    return Some((b.len(), 0));
+            let Some(j) = at.next_pos() else {
+                self.fields.push((start, b.len(), false));
+                return Some((b.len(), 0));
+            };
+            match b[j] {
+                b'\n' => {
+                    let end = if j > start && b[j - 1] == b'\r' { j - 1 } else { j };
+                    self.fields.push((start, end, false));
+                    return Some((j + 1, 1));
                 }
-                Some(k) => {
-                    let j = i + k;
-                    let c = b[j];
-                    if c == delim {
-                        self.fields.push((start, j, false));
-                        start = j + 1;
-                        i = j + 1;
-                    } else if c == b'\n' {
-                        let end = if j > start && b[j - 1] == b'\r' { j - 1 } else { j };
-                        self.fields.push((start, end, false));
-                        return Some((j + 1, 1));
-                    } else {
-                        return None;
-                    }
+                b'"' => return None,
+                _ => {
+                    self.fields.push((start, j, false));
+                    start = j + 1;
                 }
             }
         }
@@ -433,12 +510,6 @@ impl<'p> Worker<'p> {
     fn split(&mut self, b: &[u8], mut pos: usize) -> Result<(usize, u64), String> {
         let delim = self.plan.delimiter;
         self.fields.clear();
-        if self.plain_block {
-            if let Some(done) = self.split_plain(b, pos) {
-                return Ok(done);
-            }
-            self.fields.clear();
-        }
         let mut newlines = 0u64;
         loop {
             if pos < b.len() && b[pos] == b'"' {
@@ -558,18 +629,23 @@ impl<'p> Worker<'p> {
             return done;
         }
         let plan = self.plan;
-        self.plain_block = memchr::memchr_iter(b'\r', b).all(|i| b.get(i + 1) == Some(&b'\n'));
+        let plain_block = memchr::memchr_iter(b'\r', b).all(|i| b.get(i + 1) == Some(&b'\n'));
+        let mut at = Structurals::new(b, [plan.delimiter, b'\n', b'"']);
         let mut pos = 0;
         let mut lines = 0u64;
         while pos < b.len() {
             let line = lines + 1;
-            let (next, passed) = match self.split(b, pos) {
+            let plain = if plain_block { self.split_plain(b, pos, &mut at) } else { None };
+            let (next, passed) = match plain.map_or_else(|| self.split(b, pos), Ok) {
                 Ok(x) => x,
                 Err(why) => {
                     done.abandon = Some(why);
                     return done;
                 }
             };
+            if plain.is_none() && plain_block {
+                at.seek(next);
+            }
             pos = next;
             lines += passed;
             if self.fields.iter().all(|&(s, e, _)| b[s..e].iter().all(|c| c.is_ascii_whitespace())) {
@@ -629,6 +705,20 @@ impl<'p> Worker<'p> {
         let mut keep =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
         keep &= !(f.exclude_credits && sum < 0);
+        if let Cells::Names { short, long } = &mut self.cells {
+            if !keep {
+                self.accounting.filtered += 1;
+                return;
+            }
+            self.accounting.used += 1;
+            let column = if self.by[0] == Dimension::Customer { plan.customer } else { plan.seller };
+            let (name, escaped) = raw(column);
+            match Short::new(name).filter(|_| !escaped) {
+                Some(k) => short.entry(k).or_default().add(sum),
+                None => long.entry(long_key(name, escaped).into_boxed_slice()).or_default().add(sum),
+            }
+            return;
+        }
         let (c, ce) = raw(plan.customer);
         let customer = if self.need_customer { self.customers.id(c, ce) } else { 0 };
         let (s, se) = raw(plan.seller);
@@ -661,31 +751,60 @@ impl<'p> Worker<'p> {
             Some(Dimension::Seller) => seller,
             _ => 0,
         };
-        let key = (pick(self.by.first()), pick(self.by.get(1)), currency, self.period.key_ymd(y, m, d).0);
-        let acc = self.cells.entry(key).or_default();
-        acc.deals += 1;
-        acc.sum += sum;
+        let period = self.period.key_ymd(y, m, d).0;
+        match &mut self.cells {
+            Cells::Periods { first, accs } => dense_at(first, accs, period).add(sum),
+            Cells::General(cells) => {
+                cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_default().add(sum);
+            }
+            Cells::Names { .. } => unreachable!("handled above"),
+        }
     }
 
     /// This worker's accumulations as partials with tidy names.
     fn into_partials(self) -> Result<Partials, Error> {
         let mut p = Partials::new(self.period, self.by.len());
-        for ((a, b, cur, key), acc) in self.cells {
-            let name = |dim: &Dimension, id: u32| match dim {
-                Dimension::Customer => self.customers.names[id as usize].as_str(),
-                Dimension::Seller => self.sellers.names[id as usize].as_str(),
-                Dimension::Segment => "",
-            };
-            let group: Vec<&str> = self.by.iter().zip([a, b]).map(|(d, id)| name(d, id)).collect();
-            let mut currency = self.currencies.names[cur as usize].clone();
-            currency.make_ascii_uppercase();
-            let total = rust_decimal::Decimal::try_from_i128_with_scale(acc.sum, SCALE)
-                .map(|d| d.normalize())
-                .map_err(|_| crate::aggregate::Overflow {
-                    group: group.join(" / "),
-                    period: self.period.label(PeriodKey(key)),
-                })?;
-            p.add_cell(&group, &currency, PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
+        let period = self.period;
+        let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
+            let total =
+                rust_decimal::Decimal::try_from_i128_with_scale(acc.sum(), SCALE).map(|d| d.normalize()).map_err(
+                    |_| crate::aggregate::Overflow { group: group.join(" / "), period: period.label(PeriodKey(key)) },
+                )?;
+            p.add_cell(group, currency, PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
+            Ok(())
+        };
+        match self.cells {
+            Cells::Periods { first, accs } => {
+                for (i, acc) in accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
+                    add(&[], "", first + i as i64, acc)?;
+                }
+            }
+            Cells::Names { short, long } => {
+                let key = period.key_ymd(2000, 1, 1).0;
+                for (k, acc) in &short {
+                    add(&[&tidy(&k.bytes[..k.len as usize], false)], "", key, acc)?;
+                }
+                for (k, acc) in &long {
+                    let (raw, escaped) = match k.strip_suffix(&[0]) {
+                        Some(raw) => (raw, true),
+                        None => (&k[..], false),
+                    };
+                    add(&[&tidy(raw, escaped)], "", key, acc)?;
+                }
+            }
+            Cells::General(cells) => {
+                for ((a, b, cur, key), acc) in cells {
+                    let name = |dim: &Dimension, id: u32| match dim {
+                        Dimension::Customer => self.customers.names[id as usize].as_str(),
+                        Dimension::Seller => self.sellers.names[id as usize].as_str(),
+                        Dimension::Segment => "",
+                    };
+                    let group: Vec<&str> = self.by.iter().zip([a, b]).map(|(d, id)| name(d, id)).collect();
+                    let mut currency = self.currencies.names[cur as usize].clone();
+                    currency.make_ascii_uppercase();
+                    add(&group, &currency, key, &acc)?;
+                }
+            }
         }
         Ok(p)
     }

@@ -15,6 +15,7 @@ pub mod parquet;
 pub mod partials;
 pub mod rows;
 pub mod source;
+mod structure;
 
 pub use amount::DecimalStyle;
 pub use columns::Field;
