@@ -104,6 +104,7 @@ impl Period {
 
     /// The bucket of a date given as numbers (already checked to be a real
     /// day), without building a `NaiveDate`: the parallel reader's hot path.
+    #[inline]
     pub fn key_ymd(self, y: i32, m: u32, d: u32) -> PeriodKey {
         let (yy, m0) = (i64::from(y), i64::from(m) - 1);
         PeriodKey(match self {

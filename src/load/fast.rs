@@ -30,6 +30,7 @@ use crate::error::{Error, RowError};
 use crate::load::amount::{self, AmountError, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
 use crate::load::columns::{ColumnMap, Field, map_columns};
 use crate::load::date::{self, DateOrder, YEARS};
+use crate::load::names::{Acc, BATCH, NameTable, Short};
 use crate::load::rows::clean_name;
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
@@ -203,29 +204,6 @@ struct BlockDone {
     abandon: Option<String>,
 }
 
-/// Count and exact sum (in millionths) of one cell. The sum is a 128-bit
-/// integer kept as two words, so that an entry is 24 bytes, not 32 (an
-/// `i128` field would align it to 16): fewer cache lines per table.
-#[derive(Clone, Copy, Default)]
-struct Acc {
-    deals: u64,
-    lo: u64,
-    hi: i64,
-}
-
-impl Acc {
-    #[inline]
-    fn add(&mut self, amount: i128) {
-        let sum = self.sum() + amount;
-        self.deals += 1;
-        (self.lo, self.hi) = (sum as u64, (sum >> 64) as i64);
-    }
-
-    fn sum(&self) -> i128 {
-        (i128::from(self.hi) << 64) | i128::from(self.lo)
-    }
-}
-
 /// Where a worker accumulates, chosen by the shape of the report so that
 /// the common reports touch as little memory per row as possible.
 enum Cells {
@@ -235,8 +213,10 @@ enum Cells {
     /// One name column over the whole selection, no currency column and no
     /// name filter: the accumulator sits in the name table's entry, so a
     /// row costs one lookup (a customer report over tens of thousands of
-    /// customers used to miss the cache twice per row).
-    Names { short: FoldMap<Short, Acc>, long: FoldMap<Box<[u8]>, Acc> },
+    /// customers used to miss the cache twice per row), and rows are added
+    /// in batches (see [`NameTable`]). Names longer than 31 bytes or with
+    /// doubled quotes go to `long`.
+    Names { short: NameTable, long: FoldMap<Box<[u8]>, Acc>, batch: Vec<Short>, amounts: Vec<i128> },
     /// Everything else: (group ids, currency id, period) -> accumulator.
     General(FxHashMap<(u32, u32, u32, i64), Acc>),
 }
@@ -249,7 +229,12 @@ impl Cells {
             [Dimension::Customer | Dimension::Seller]
                 if period == Period::All && plan.currency.is_none() && no_name_filter =>
             {
-                Cells::Names { short: fold_map(), long: fold_map() }
+                Cells::Names {
+                    short: NameTable::default(),
+                    long: fold_map(),
+                    batch: Vec::with_capacity(BATCH),
+                    amounts: Vec::with_capacity(BATCH),
+                }
             }
             _ => Cells::General(FxHashMap::default()),
         }
@@ -292,23 +277,6 @@ fn long_key(raw: &[u8], escaped: bool) -> Vec<u8> {
         key.push(0);
     }
     key
-}
-
-/// A name of up to 31 bytes, stored in the table itself: looking it up
-/// compares bytes in place instead of following a pointer (which, with tens
-/// of thousands of customers, was a cache miss on every row).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Short {
-    len: u8,
-    bytes: [u8; 31],
-}
-
-impl Short {
-    fn new(raw: &[u8]) -> Option<Short> {
-        let mut bytes = [0u8; 31];
-        bytes.get_mut(..raw.len())?.copy_from_slice(raw);
-        Some(Short { len: raw.len() as u8, bytes })
-    }
 }
 
 type FoldMap<K, V = u32> = HashMap<K, V, foldhash::fast::FixedState>;
@@ -397,38 +365,42 @@ enum Parsed {
 
 /// `-?digits(sep digits)?` with at most the allowed digits, as an integer
 /// in millionths; `None` for anything else.
+#[inline]
 pub fn fast_amount(b: &[u8], sep: u8) -> Option<i128> {
-    let (neg, digits) = match b.first()? {
-        b'-' => (true, &b[1..]),
-        _ => (false, b),
+    /// 10^(6 - decimals).
+    const SCALE_UP: [u64; 7] = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+    let neg = b.first() == Some(&b'-');
+    let b = &b[usize::from(neg)..];
+    // Wrapping: a too long number is refused by its length below, and its
+    // value is never used. At most 13 + 6 digits fit a u64 in millionths.
+    let digits = |from: usize, v: &mut u64| -> usize {
+        let mut i = from;
+        while let Some(d) = b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+            *v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        i
     };
-    // At most 13 + 6 digits: the value fits a u64 in millionths.
-    let mut v: u64 = 0;
-    let mut int_len = 0usize;
-    let mut frac_len = 0usize;
-    let mut in_frac = false;
-    for &c in digits {
-        let d = c.wrapping_sub(b'0');
-        if d < 10 {
-            v = v * 10 + u64::from(d);
-            if in_frac {
-                frac_len += 1;
-            } else {
-                int_len += 1;
-            }
-        } else if c == sep && !in_frac {
-            in_frac = true;
-        } else {
-            return None;
-        }
-        if int_len > MAX_INTEGER_DIGITS || frac_len > MAX_DECIMALS {
-            return None;
-        }
-    }
-    if int_len == 0 || (in_frac && frac_len == 0) {
+    let mut v = 0u64;
+    let int_end = digits(0, &mut v);
+    if !(1..=MAX_INTEGER_DIGITS).contains(&int_end) {
         return None;
     }
-    let v = i128::from(v) * 10i128.pow(SCALE - frac_len as u32);
+    let frac_len = match b.get(int_end) {
+        None => 0,
+        Some(&c) if c == sep => {
+            let end = digits(int_end + 1, &mut v);
+            if end != b.len() {
+                return None;
+            }
+            end - int_end - 1
+        }
+        Some(_) => return None,
+    };
+    if int_end + 1 == b.len() || frac_len > MAX_DECIMALS {
+        return None;
+    }
+    let v = i128::from(v * SCALE_UP[frac_len]);
     Some(if neg { -v } else { v })
 }
 
@@ -705,7 +677,7 @@ impl<'p> Worker<'p> {
         let mut keep =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
         keep &= !(f.exclude_credits && sum < 0);
-        if let Cells::Names { short, long } = &mut self.cells {
+        if let Cells::Names { short, long, batch, amounts } = &mut self.cells {
             if !keep {
                 self.accounting.filtered += 1;
                 return;
@@ -714,7 +686,15 @@ impl<'p> Worker<'p> {
             let column = if self.by[0] == Dimension::Customer { plan.customer } else { plan.seller };
             let (name, escaped) = raw(column);
             match Short::new(name).filter(|_| !escaped) {
-                Some(k) => short.entry(k).or_default().add(sum),
+                Some(k) => {
+                    batch.push(k);
+                    amounts.push(sum);
+                    if batch.len() == BATCH {
+                        short.add_batch(batch, amounts);
+                        batch.clear();
+                        amounts.clear();
+                    }
+                }
                 None => long.entry(long_key(name, escaped).into_boxed_slice()).or_default().add(sum),
             }
             return;
@@ -779,10 +759,11 @@ impl<'p> Worker<'p> {
                     add(&[], "", first + i as i64, acc)?;
                 }
             }
-            Cells::Names { short, long } => {
+            Cells::Names { mut short, long, batch, amounts } => {
+                short.add_batch(&batch, &amounts);
                 let key = period.key_ymd(2000, 1, 1).0;
-                for (k, acc) in &short {
-                    add(&[&tidy(&k.bytes[..k.len as usize], false)], "", key, acc)?;
+                for (raw, acc) in short.iter() {
+                    add(&[&tidy(raw, false)], "", key, acc)?;
                 }
                 for (k, acc) in &long {
                     let (raw, escaped) = match k.strip_suffix(&[0]) {
@@ -888,6 +869,14 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let open_err = |source| Error::Open { path: plan.name.clone(), source };
     let mut file = File::open(&plan.path).map_err(open_err)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if opts.threads > 1 {
+        if let Some((results, workers)) = run_chunks(plan, opts, &file, size).map_err(open_err)? {
+            return finish(plan, opts, results, workers, false);
+        }
+        // A guess about where records start was wrong (a quoted line break
+        // at a chunk's edge), or reading gave up or stopped at bad rows
+        // somewhere: the reader that cuts blocks in file order decides.
+    }
     file.seek(SeekFrom::Start(plan.data_start)).map_err(open_err)?;
     let mut progress = crate::progress::Progress::new(opts.progress, size, &plan.name);
     let stop = Stop::default();
@@ -955,6 +944,124 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
         })?;
     }
 
+    finish(plan, opts, results, workers_out, stop.now.load(Ordering::Relaxed))
+}
+
+/// The bytes of the file where chunk guesses are checked: a record that
+/// runs past its chunk's end is read on in steps of this many bytes.
+const SLACK: usize = 64 * 1024;
+
+/// Read the file in chunks of `block_size` bytes on `threads` workers,
+/// each worker reading its own chunks (so the bytes are parsed on the core
+/// that read them, and no thread only reads).
+///
+/// A chunk's records run from the first line start at or after its first
+/// byte to the first line start at or after its end. That is a guess: a
+/// line break may be inside a quoted field. It is checked by induction: the
+/// first chunk starts at a record; when a chunk starts at a record, it is
+/// parsed properly, and if its end is not a record boundary its last
+/// record's quoted field is still open there, which the parser reports. So
+/// when no chunk gives up, every guess was right. `None` when one gave up
+/// or reading stopped at bad rows: then the caller reads the file again,
+/// cutting blocks in order.
+#[cfg(unix)]
+fn run_chunks<'p>(
+    plan: &'p Plan,
+    opts: &RunOptions<'p>,
+    file: &File,
+    size: u64,
+) -> std::io::Result<Option<(Vec<BlockDone>, Vec<Worker<'p>>)>> {
+    use std::os::unix::fs::FileExt;
+    use std::sync::atomic::AtomicUsize;
+    let start = plan.data_start;
+    let block = opts.block_size as u64;
+    let chunks = size.saturating_sub(start).div_ceil(block) as usize;
+    let progress = Mutex::new(crate::progress::Progress::new(opts.progress, size, &plan.name));
+    let (next, failed, stop) = (AtomicUsize::new(0), AtomicBool::new(false), Stop::default());
+
+    // The absolute offset of the first line start at or after `x` (a chunk
+    // edge), reading on into `buf` (which holds the file from `from`).
+    let boundary = |buf: &mut Vec<u8>, from: u64, x: u64| -> std::io::Result<u64> {
+        if x <= start {
+            return Ok(start);
+        }
+        loop {
+            let rel = ((x - 1 - from) as usize).min(buf.len());
+            if let Some(k) = memchr::memchr(b'\n', &buf[rel..]) {
+                return Ok(from + (rel + k + 1) as u64);
+            }
+            let have = from + buf.len() as u64;
+            if have >= size {
+                return Ok(size);
+            }
+            let more = (size - have).min(SLACK as u64) as usize;
+            let old = buf.len();
+            buf.resize(old + more, 0);
+            file.read_exact_at(&mut buf[old..], have)?;
+        }
+    };
+
+    let work = || -> std::io::Result<(Worker<'p>, Vec<BlockDone>)> {
+        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+        let mut list = Vec::new();
+        let mut buf = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= chunks || failed.load(Ordering::Relaxed) {
+                break;
+            }
+            let first = start + i as u64 * block;
+            let end = (first + block).min(size);
+            let from = if i == 0 { first } else { first - 1 };
+            buf.clear();
+            buf.resize(((end - from) as usize + SLACK).min((size - from) as usize), 0);
+            file.read_exact_at(&mut buf, from)?;
+            let lo = boundary(&mut buf, from, first)?;
+            let hi = boundary(&mut buf, from, end)?;
+            let mut done = w.block(&buf[(lo - from) as usize..(hi - from) as usize], opts.skip_bad_rows, &stop);
+            done.index = i;
+            if done.abandon.is_some() || stop.now.load(Ordering::Relaxed) {
+                failed.store(true, Ordering::Relaxed);
+            }
+            list.push(done);
+            progress.lock().expect("progress").advance(end - first);
+        }
+        Ok((w, list))
+    };
+
+    let mut results = Vec::new();
+    let mut workers = Vec::new();
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        let handles: Vec<_> = (0..opts.threads).map(|_| scope.spawn(work)).collect();
+        for h in handles {
+            let (w, mut list) = h.join().expect("a worker thread panicked")?;
+            workers.push(w);
+            results.append(&mut list);
+        }
+        Ok(())
+    })?;
+    Ok((!failed.load(Ordering::Relaxed)).then_some((results, workers)))
+}
+
+#[cfg(not(unix))]
+fn run_chunks<'p>(
+    _: &'p Plan,
+    _: &RunOptions<'p>,
+    _: &File,
+    _: u64,
+) -> std::io::Result<Option<(Vec<BlockDone>, Vec<Worker<'p>>)>> {
+    Ok(None)
+}
+
+/// Put the blocks' results in file order and the workers' partials
+/// together.
+fn finish(
+    plan: &Plan,
+    opts: &RunOptions<'_>,
+    mut results: Vec<BlockDone>,
+    workers_out: Vec<Worker<'_>>,
+    stopped: bool,
+) -> Result<Outcome, Error> {
     if let Some(why) = results.iter().find_map(|r| r.abandon.clone()) {
         return Ok(Outcome::Abandoned(why));
     }
@@ -978,13 +1085,62 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
         accounting.merge(&w.accounting);
         partials.merge(w.into_partials()?)?;
     }
-    let stopped = stop.now.load(Ordering::Relaxed);
     Ok(Outcome::Done(Box::new(Output { partials, accounting, errors, stopped })))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file whose records are 32 bytes long, one with a quoted line
+    /// break; chunked in 64-byte chunks.
+    fn chunked(text: &str, threads: usize) -> Option<Vec<(usize, u64)>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.csv");
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_str().unwrap();
+        let plan = plan(path, &InputSettings::default(), &[Field::Amount, Field::Date]).unwrap().unwrap();
+        let filter = Filter::default();
+        let opts = RunOptions {
+            period: Period::Month,
+            by: &[Dimension::Customer],
+            filter: &filter,
+            threads,
+            block_size: 64,
+            skip_bad_rows: false,
+            progress: false,
+        };
+        let file = File::open(path).unwrap();
+        let size = file.metadata().unwrap().len();
+        // Whichever way it is read, every row is used.
+        let Outcome::Done(out) = run(&plan, &opts).unwrap() else { panic!("read to the end") };
+        assert_eq!(out.accounting.used as usize, text.lines().filter(|l| l.starts_with("2024")).count());
+        let (mut results, _) = run_chunks(&plan, &opts, &file, size).unwrap()?;
+        results.sort_by_key(|r| r.index);
+        Some(results.iter().map(|r| (r.index, r.lines)).collect())
+    }
+
+    #[test]
+    fn chunk_guesses_are_kept_when_right_and_dropped_when_a_quoted_break_is_at_an_edge() {
+        let header = "date,customer,amount\n"; // 21 bytes: chunks start at 21, 85, 149...
+        let row = "2024-01-02,Acme AB,100.25\n"; // 26 bytes
+        let plain: String = std::iter::once(header).chain(std::iter::repeat_n(row, 10)).collect();
+        // Every chunk is read; their line counts add up to the rows.
+        let got = chunked(&plain, 2).expect("no quoted line break: the guess holds");
+        assert_eq!(got.iter().map(|c| c.0).collect::<Vec<_>>(), (0..got.len()).collect::<Vec<_>>());
+        assert_eq!(got.iter().map(|c| c.1).sum::<u64>(), 10);
+        // A quoted line break at byte 84, just before the second chunk
+        // starts (21 + 64 = 85): the second chunk would start inside the
+        // quotes, and the first chunk's last field is never closed.
+        let short = "2024-01-02,Acme A,100.25\n"; // 25 bytes
+        let quoted = format!("{header}{row}{short}2024-01-02,\"\nAcme AB\",100.25\n{row}{row}{row}");
+        assert_eq!(quoted.find('\n').unwrap(), 20);
+        assert_eq!(&quoted[84..85], "\n", "the quoted line break sits at the chunk edge");
+        assert_eq!(chunked(&quoted, 2), None);
+        // Anywhere else, a quoted line break does not matter.
+        let inside = format!("{header}2024-01-02,\"Ac\nme AB\",100.25\n{row}{row}{row}{row}{row}");
+        assert_eq!(chunked(&inside, 2).map(|c| c.iter().map(|c| c.1).sum::<u64>()), Some(7));
+    }
 
     #[test]
     fn amounts_from_bytes() {

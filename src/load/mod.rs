@@ -11,6 +11,7 @@ pub mod excel;
 pub mod fast;
 pub mod json;
 pub mod lines;
+mod names;
 pub mod parquet;
 pub mod partials;
 pub mod rows;
