@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::aggregate::customers::{customers, sellers};
-use crate::aggregate::{Partials, Period, Report, build_with};
+use crate::aggregate::{Partials, Period, Report, build_lazy, build_with};
 use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
@@ -241,6 +241,16 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         (None, false) => load_view(&s.common, template, &s.by, s.period)?,
     };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
+    if render::streams(s.common.format) && s.fail_below.is_none() {
+        // Rows are made as they are written: memory stays at the size of
+        // the partials, whatever the number of groups.
+        let (report, rows) = build_lazy(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
+        let opts = options(&s.common, &loaded, String::new());
+        write_output(s.common.output.as_deref(), |out| {
+            render::render_stream(&report, rows, s.common.format, &opts, out)
+        })?;
+        return Ok(exit::OK);
+    }
     let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
     let labels: Vec<String> = report.rows.iter().filter_map(|r| r.period.clone()).collect();
     let mut sorted = labels.clone();

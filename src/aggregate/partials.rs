@@ -305,24 +305,50 @@ impl Partials {
         for ((id, _), p) in &self.cells {
             deals[*id as usize] += p.deals;
         }
-        let mut spellings: Vec<HashMap<String, HashMap<&str, u64>>> = vec![HashMap::new(); self.width];
+        /// The spellings of one folded value and their deals. Nearly every
+        /// value has one spelling; a map per value would be most of the
+        /// memory of a report over many customers.
+        enum Spellings<'a> {
+            One(&'a str, u64),
+            Many(HashMap<&'a str, u64>),
+        }
+        let mut spellings: Vec<HashMap<String, Spellings<'_>>> = (0..self.width).map(|_| HashMap::new()).collect();
         for (id, key) in self.keys.iter().enumerate() {
             let (parts, _) = split_key(key);
             for (i, v) in parts.iter().enumerate() {
-                *spellings[i].entry(fold(v)).or_default().entry(v).or_default() += deals[id];
+                let n = deals[id];
+                match spellings[i].entry(fold(v)) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Spellings::One(v, n));
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut e) => match e.get_mut() {
+                        Spellings::One(first, m) if first == v => *m += n,
+                        Spellings::One(first, m) => {
+                            let many = HashMap::from([(*first, *m), (*v, n)]);
+                            *e.get_mut() = Spellings::Many(many);
+                        }
+                        Spellings::Many(many) => *many.entry(v).or_default() += n,
+                    },
+                }
             }
         }
         // Nothing to merge: keep everything as it is.
-        if spellings.iter().all(|m| m.values().all(|counts| counts.len() == 1)) {
+        if spellings.iter().all(|m| m.values().all(|s| matches!(s, Spellings::One(..)))) {
             return Ok(self);
         }
         let shown: Vec<HashMap<String, String>> = spellings
             .into_iter()
             .map(|m| {
                 m.into_iter()
-                    .map(|(f, counts)| {
-                        let best = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(s, _)| s);
-                        (f, best.unwrap_or("").to_string())
+                    .map(|(f, spellings)| {
+                        let best = match spellings {
+                            Spellings::One(s, _) => s,
+                            Spellings::Many(counts) => counts
+                                .into_iter()
+                                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+                                .map_or("", |(s, _)| s),
+                        };
+                        (f, best.to_string())
                     })
                     .collect()
             })

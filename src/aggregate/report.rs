@@ -80,6 +80,22 @@ pub fn build(partials: &Partials, by: &[Dimension]) -> Result<Report, Overflow> 
 /// `build`, with a target AOV to measure each row against. Rows carry
 /// statistics when the partials kept the amounts.
 pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>) -> Result<Report, Overflow> {
+    let (mut report, rows) = build_lazy(partials, by, target)?;
+    report.rows = rows.collect();
+    Ok(report)
+}
+
+/// `build_with`, with the rows made one at a time as they are asked for:
+/// the report comes back without rows, followed by them in order. A
+/// renderer that writes each row as it comes keeps memory at the size of
+/// the partials, however many groups there are (a report per customer over
+/// a million customers). Everything that can fail is done before the first
+/// row.
+pub fn build_lazy<'a>(
+    partials: &'a Partials,
+    by: &[Dimension],
+    target: Option<Decimal>,
+) -> Result<(Report, LazyRows<'a>), Overflow> {
     assert_eq!(partials.width(), by.len());
     let period = partials.period();
     let with_stats = partials.keeps_amounts();
@@ -133,52 +149,18 @@ pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>
         }
         order.push((i, sum));
     }
-    order.sort_by(|(a, sa), (b, sb)| {
+    // Unstable is enough: no two groups tie (their names differ), and it
+    // needs no buffer.
+    order.sort_unstable_by(|(a, sa), (b, sb)| {
         let ((ga, ca), _) = &groups[*a];
         let ((gb, cb), _) = &groups[*b];
         ca.cmp(cb).then(sb.total.cmp(&sa.total)).then_with(|| ga.cmp(gb))
     });
 
     let mut totals: HashMap<&str, Partial> = HashMap::new();
-    let mut rows = Vec::with_capacity(flat.len());
-    for (i, sum) in order {
-        let ((group, currency), range) = &groups[i];
-        totals.entry(currency).or_default().merge(&sum).ok_or_else(|| overflow(&[], "all periods"))?;
-        let shared: std::sync::Arc<[String]> = group.iter().map(|s| s.to_string()).collect();
-        let currency_s = currency.to_string();
-        let mut prev: Option<(PeriodKey, Option<Ratio>)> = None;
-        for (key, part, amounts) in &flat[range.clone()] {
-            let aov = Ratio::mean(part.total, part.deals);
-            let prev_aov = match &prev {
-                Some((k, a)) if *k == key.prev() => a.clone(),
-                _ => None,
-            };
-            let (change, change_pct) = match (&aov, &prev_aov) {
-                (Some(cur), Some(old)) => {
-                    let change = cur.sub(old);
-                    let pct = change.div(&old.abs()).map(|r| r.mul(&Ratio::from_int(100)));
-                    (Some(change), pct)
-                }
-                _ => (None, None),
-            };
-            let target_gap = match (&aov, &target_r) {
-                (Some(a), Some(t)) => Some(a.sub(t)),
-                _ => None,
-            };
-            rows.push(ReportRow {
-                stats: amounts.and_then(|a| stats(a, part.total)).map(Box::new),
-                target_gap,
-                group: shared.clone(),
-                currency: currency_s.clone(),
-                period: (period != Period::All).then(|| period.label(*key)),
-                deals: part.deals,
-                total: part.total,
-                aov: aov.clone(),
-                change,
-                change_pct,
-            });
-            prev = Some((*key, aov));
-        }
+    for (i, sum) in &order {
+        let ((_, currency), _) = &groups[*i];
+        totals.entry(currency).or_default().merge(sum).ok_or_else(|| overflow(&[], "all periods"))?;
     }
 
     let totals = currencies
@@ -196,7 +178,100 @@ pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>
         })
         .collect();
 
-    Ok(Report { period, by: by.to_vec(), show_currency: currencies.len() > 1, rows, totals, with_stats, target })
+    let show_currency = currencies.len() > 1;
+    let report = Report { period, by: by.to_vec(), show_currency, rows: Vec::new(), totals, with_stats, target };
+    let order = order.into_iter().map(|(i, _)| i).collect();
+    let flat_len = flat.len();
+    let rows = LazyRows {
+        period,
+        target: target_r,
+        flat,
+        groups: groups.into_iter().map(|((group, currency), range)| (group, currency, range)).collect(),
+        order,
+        next_group: 0,
+        left: flat_len,
+        cells: 0..0,
+        group: std::sync::Arc::new([]),
+        currency: String::new(),
+        prev: None,
+    };
+    Ok((report, rows))
+}
+
+/// The rows of a report, made in order as they are asked for (see
+/// [`build_lazy`]).
+pub struct LazyRows<'a> {
+    period: Period,
+    target: Option<Ratio>,
+    /// Every group's cells, chronological within the group.
+    flat: Vec<(PeriodKey, Partial, Option<&'a [Decimal]>)>,
+    /// (group values, currency, its cells in `flat`).
+    groups: Vec<(Vec<&'a str>, &'a str, std::ops::Range<usize>)>,
+    /// The groups in report order.
+    order: Vec<usize>,
+    next_group: usize,
+    /// Rows still to come (every cell is one row).
+    left: usize,
+    /// The current group's cells not yet made into rows, and what they share.
+    cells: std::ops::Range<usize>,
+    group: std::sync::Arc<[String]>,
+    currency: String,
+    /// The preceding row's period and AOV, for the change.
+    prev: Option<(PeriodKey, Option<Ratio>)>,
+}
+
+impl Iterator for LazyRows<'_> {
+    type Item = ReportRow;
+
+    fn next(&mut self) -> Option<ReportRow> {
+        let c = loop {
+            if let Some(c) = self.cells.next() {
+                break c;
+            }
+            let (group, currency, range) = &self.groups[*self.order.get(self.next_group)?];
+            self.next_group += 1;
+            self.group = group.iter().map(|s| s.to_string()).collect();
+            self.currency = currency.to_string();
+            self.cells = range.clone();
+            self.prev = None;
+        };
+        self.left -= 1;
+        let (key, part, amounts) = &self.flat[c];
+        let aov = Ratio::mean(part.total, part.deals);
+        let prev_aov = match &self.prev {
+            Some((k, a)) if *k == key.prev() => a.clone(),
+            _ => None,
+        };
+        let (change, change_pct) = match (&aov, &prev_aov) {
+            (Some(cur), Some(old)) => {
+                let change = cur.sub(old);
+                let pct = change.div(&old.abs()).map(|r| r.mul(&Ratio::from_int(100)));
+                (Some(change), pct)
+            }
+            _ => (None, None),
+        };
+        let target_gap = match (&aov, &self.target) {
+            (Some(a), Some(t)) => Some(a.sub(t)),
+            _ => None,
+        };
+        self.prev = Some((*key, aov.clone()));
+        Some(ReportRow {
+            stats: amounts.and_then(|a| stats(a, part.total)).map(Box::new),
+            target_gap,
+            group: self.group.clone(),
+            currency: self.currency.clone(),
+            period: (self.period != Period::All).then(|| self.period.label(*key)),
+            deals: part.deals,
+            total: part.total,
+            aov,
+            change,
+            change_pct,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
 }
 
 fn overflow(group: &[&str], period: &str) -> Overflow {

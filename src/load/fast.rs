@@ -741,6 +741,30 @@ impl<'p> Worker<'p> {
         }
     }
 
+    /// Take in another worker's per-name table (when both have one);
+    /// otherwise hand the worker back.
+    fn absorb(&mut self, mut other: Worker<'p>) -> Option<Worker<'p>> {
+        match (&mut self.cells, &mut other.cells) {
+            (
+                Cells::Names { short, long, batch, amounts },
+                Cells::Names { short: short2, long: long2, batch: batch2, amounts: amounts2 },
+            ) => {
+                short.add_batch(batch, amounts);
+                short2.add_batch(batch2, amounts2);
+                batch.clear();
+                amounts.clear();
+                batch2.clear();
+                amounts2.clear();
+                short.merge(std::mem::take(short2));
+                for (k, acc) in long2.drain() {
+                    long.entry(k).or_default().merge(&acc);
+                }
+                None
+            }
+            _ => Some(other),
+        }
+    }
+
     /// This worker's accumulations as partials with tidy names.
     fn into_partials(self) -> Result<Partials, Error> {
         let mut p = Partials::new(self.period, self.by.len());
@@ -1081,7 +1105,18 @@ fn finish(
     }
     let mut accounting = RowAccounting::default();
     let mut partials = Partials::new(opts.period, opts.by.len());
-    for w in workers_out {
+    // Per-name tables are merged as they are (small, and each name is
+    // tidied once); the others as partials.
+    let mut workers = workers_out.into_iter();
+    let mut first = workers.next();
+    for mut w in workers {
+        accounting.merge(&w.accounting);
+        w.accounting = RowAccounting::default();
+        if let Some(rest) = first.as_mut().and_then(|f| f.absorb(w)) {
+            partials.merge(rest.into_partials()?)?;
+        }
+    }
+    if let Some(w) = first {
         accounting.merge(&w.accounting);
         partials.merge(w.into_partials()?)?;
     }

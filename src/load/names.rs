@@ -53,6 +53,13 @@ impl Acc {
     pub fn sum(&self) -> i128 {
         (i128::from(self.hi) << 64) | i128::from(self.lo)
     }
+
+    /// Add another accumulator's count and sum.
+    pub fn merge(&mut self, other: &Acc) {
+        let sum = self.sum() + other.sum();
+        self.deals += other.deals;
+        (self.lo, self.hi) = (sum as u64, (sum >> 64) as i64);
+    }
 }
 
 struct Entry {
@@ -147,6 +154,14 @@ impl NameTable {
         }
     }
 
+    /// Add every entry of `other`.
+    pub fn merge(&mut self, other: NameTable) {
+        for e in other.entries {
+            let hash = self.hash(&e.name);
+            self.entry(&e.name, hash).merge(&e.acc);
+        }
+    }
+
     /// Every name's raw bytes and accumulator.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Acc)> {
         self.entries.iter().map(|e| (e.name.as_bytes(), &e.acc))
@@ -182,6 +197,21 @@ mod tests {
         table.add_batch(&names, &amounts);
         let got: HashMap<Vec<u8>, (u64, i128)> = table.iter().map(|(n, a)| (n.to_vec(), (a.deals, a.sum()))).collect();
         assert_eq!(got, expected);
+
+        // Split in two tables and merged, the same sums.
+        let (mut a, mut b) = (NameTable::default(), NameTable::default());
+        for (i, (raw, (deals, sum))) in expected.iter().enumerate() {
+            let t = if i % 3 == 0 { &mut a } else { &mut b };
+            let mut acc = Acc::default();
+            acc.add(*sum);
+            acc.deals = *deals;
+            let name = Short::new(raw).unwrap();
+            let h = t.hash(&name);
+            t.entry(&name, h).merge(&acc);
+        }
+        a.merge(b);
+        let merged: HashMap<Vec<u8>, (u64, i128)> = a.iter().map(|(n, a)| (n.to_vec(), (a.deals, a.sum()))).collect();
+        assert_eq!(merged, expected);
     }
 
     #[test]

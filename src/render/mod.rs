@@ -286,14 +286,10 @@ pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &m
 /// Print a report in `format` to `out`. Machine formats are written row
 /// by row, so a report of a million groups is never held twice.
 pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
-    let rows = report.rows.iter().map(|r| report_row(report, r));
     match format {
-        Format::Csv if options.excel_sv => delimited::stream_excel_sv(&columns, rows, out),
-        Format::Csv => delimited::stream(&columns, rows, b',', out),
-        Format::Tsv => delimited::stream(&columns, rows, b'\t', out),
-        Format::Json => json::stream(&columns, rows, false, out),
-        Format::Jsonl => json::stream(&columns, rows, true, out),
+        Format::Csv | Format::Tsv | Format::Json | Format::Jsonl => {
+            render_stream(report, report.rows.iter(), format, options, out)
+        }
         Format::Table => render_grid(&report_grid(report, true), format, options, out),
         Format::Markdown => render_grid(&report_grid(report, false), format, options, out),
         Format::Html => {
@@ -312,6 +308,34 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
             };
             html::render(&report_grid(report, false), &options.title, svg.as_deref(), options, out)
         }
+    }
+}
+
+/// Whether `format` writes rows one at a time (so that `render_stream` can
+/// take rows as they are made).
+pub fn streams(format: Format) -> bool {
+    matches!(format, Format::Csv | Format::Tsv | Format::Json | Format::Jsonl)
+}
+
+/// A report in one of the formats that [`streams`], its rows coming from
+/// `rows` (the report's own, or made one at a time by
+/// [`crate::aggregate::build_lazy`]) rather than from `report.rows`.
+pub fn render_stream<R: std::borrow::Borrow<crate::aggregate::ReportRow>>(
+    report: &Report,
+    rows: impl Iterator<Item = R>,
+    format: Format,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
+    let rows = rows.map(|r| report_row(report, r.borrow()));
+    match format {
+        Format::Csv if options.excel_sv => delimited::stream_excel_sv(&columns, rows, out),
+        Format::Csv => delimited::stream(&columns, rows, b',', out),
+        Format::Tsv => delimited::stream(&columns, rows, b'\t', out),
+        Format::Json => json::stream(&columns, rows, false, out),
+        Format::Jsonl => json::stream(&columns, rows, true, out),
+        _ => unreachable!("{format:?} does not stream"),
     }
 }
 
