@@ -9,8 +9,9 @@
 # (examples/gen_deals.rs) unless it exists, installs DuckDB's CLI and Polars
 # from PyPI into a virtual environment under target/bench if missing, reads
 # the file once so it is in the page cache, then runs every tool RUNS times
-# per case and prints the median wall time, peak memory (max RSS), MB/s
-# and the ratio of each tool's time to aov's.
+# per case, round-robin (one run of each tool per round), and prints the
+# median wall time, peak memory (max RSS), MB/s and the ratio of each
+# tool's time to aov's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-10000000}
@@ -66,29 +67,40 @@ aov_args() {
     esac
 }
 
-# median wall time (s) and peak RSS (MiB) over RUNS runs of a command
-measure() {
-    local times=() mems=()
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$@" > /dev/null
-        read -r t m < "$DATA/time.txt"
-        times+=("$t"); mems+=("$m")
-    done
-    local mt mm
-    mt=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    mm=$(printf '%s\n' "${mems[@]}" | sort -g | tail -1)
-    echo "$mt $((mm / 1024))"
+# One timed run of a command: "seconds KiB" (wall time, peak RSS).
+once() {
+    /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$@" > /dev/null
+    cat "$DATA/time.txt"
 }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+most() { printf '%s\n' "$@" | sort -g | tail -1; }
 
 echo "# $ROWS rows, $((SIZE / 1000000)) MB, $RUNS runs each, $(nproc) cores; median wall time, peak RSS"
 printf '%-10s %-26s %9s %9s %9s %9s\n' case tool "time s" "peak MiB" "MB/s" "ratio"
+TOOLS="aov aov1 duckdb polars"
 for case in month customer seller; do
+    declare -A TS MS
+    for tool in $TOOLS; do TS[$tool]=""; MS[$tool]=""; done
+    # Round-robin: each round runs every tool once, so a noisy moment on
+    # a shared machine hits all of them alike.
+    for _ in $(seq "$RUNS"); do
+        for tool in $TOOLS; do
+            case $tool in
+                aov) r=$(once $AOV report "$FILE" $(aov_args $case) --format csv) ;;
+                aov1) r=$(once $AOV report "$FILE" $(aov_args $case) --format csv --threads 1) ;;
+                duckdb) r=$(once "$VENV/bin/duckdb" -csv -c "$(duck_sql $case)") ;;
+                polars) r=$(once "$VENV/bin/python" "$DATA/polars_aov.py" "$FILE" $case) ;;
+            esac
+            read -r t m <<< "$r"
+            TS[$tool]+="$t "; MS[$tool]+="$m "
+        done
+    done
     declare -A T M
-    read -r T[aov] M[aov] < <(measure $AOV report "$FILE" $(aov_args $case) --format csv)
-    read -r T[aov1] M[aov1] < <(measure $AOV report "$FILE" $(aov_args $case) --format csv --threads 1)
-    read -r T[duckdb] M[duckdb] < <(measure "$VENV/bin/duckdb" -csv -c "$(duck_sql $case)")
-    read -r T[polars] M[polars] < <(measure "$VENV/bin/python" "$DATA/polars_aov.py" "$FILE" $case)
-    for tool in aov aov1 duckdb polars; do
+    for tool in $TOOLS; do
+        T[$tool]=$(median ${TS[$tool]})
+        M[$tool]=$(( $(most ${MS[$tool]}) / 1024 ))
+    done
+    for tool in $TOOLS; do
         name=$tool
         [ $tool = aov1 ] && name="aov --threads 1"
         [ $tool = duckdb ] && name="duckdb CLI (DECIMAL)"
