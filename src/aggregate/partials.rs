@@ -8,12 +8,15 @@
 //! pass over all rows. Memory grows with the number of groups times periods,
 //! never with the number of rows.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::period::{Period, PeriodKey};
+
+/// foldhash, not the standard SipHash: these maps are keyed by our own
+/// group keys and ids, and hashing was a good part of the time spent after
+/// reading a file with many customers.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Separates the parts of an interned group key. Loaders turn control
 /// characters in names into spaces, so it never occurs inside a value.
@@ -99,9 +102,9 @@ impl Partials {
         Partials {
             period,
             width,
-            index: HashMap::new(),
+            index: HashMap::default(),
             keys: Vec::new(),
-            cells: HashMap::new(),
+            cells: HashMap::default(),
             amounts: None,
             scratch: String::new(),
         }
@@ -110,7 +113,7 @@ impl Partials {
     /// Partials that also keep every amount: memory then grows with the
     /// number of deals, so only statistics that need them ask for it.
     pub fn with_amounts(period: Period, width: usize) -> Partials {
-        Partials { amounts: Some(HashMap::new()), ..Partials::new(period, width) }
+        Partials { amounts: Some(HashMap::default()), ..Partials::new(period, width) }
     }
 
     /// An empty set of partials of the same shape.
@@ -312,7 +315,7 @@ impl Partials {
             One(&'a str, u64),
             Many(HashMap<&'a str, u64>),
         }
-        let mut spellings: Vec<HashMap<String, Spellings<'_>>> = (0..self.width).map(|_| HashMap::new()).collect();
+        let mut spellings: Vec<HashMap<String, Spellings<'_>>> = (0..self.width).map(|_| HashMap::default()).collect();
         for (id, key) in self.keys.iter().enumerate() {
             let (parts, _) = split_key(key);
             for (i, v) in parts.iter().enumerate() {
@@ -324,7 +327,7 @@ impl Partials {
                     std::collections::hash_map::Entry::Occupied(mut e) => match e.get_mut() {
                         Spellings::One(first, m) if first == v => *m += n,
                         Spellings::One(first, m) => {
-                            let many = HashMap::from([(*first, *m), (*v, n)]);
+                            let many = [(*first, *m), (*v, n)].into_iter().collect();
                             *e.get_mut() = Spellings::Many(many);
                         }
                         Spellings::Many(many) => *many.entry(v).or_default() += n,

@@ -263,9 +263,12 @@ fn dense_at<'a>(first: &mut i64, accs: &'a mut Vec<Acc>, key: i64) -> &'a mut Ac
 /// A tidy name from a field's raw bytes (unescaping doubled quotes once).
 fn tidy(raw: &[u8], escaped: bool) -> String {
     let text = std::str::from_utf8(raw).unwrap_or("");
-    let text = if escaped { text.replace("\"\"", "\"") } else { text.to_string() };
     let mut name = String::new();
-    clean_name(&text, &mut name);
+    if escaped {
+        clean_name(&text.replace("\"\"", "\""), &mut name);
+    } else {
+        clean_name(text, &mut name);
+    }
     name
 }
 

@@ -18,8 +18,22 @@ pub fn stream(
 ) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(out);
     w.write_record(columns)?;
+    // Numbers are written through one reused buffer, text as it is: no
+    // allocation per field (a report over many customers has many).
+    let mut buf = String::new();
     for row in rows {
-        w.write_record(row.iter().map(|v| v.plain()))?;
+        for v in &row {
+            match v {
+                Value::Text(s) => w.write_field(s)?,
+                Value::Empty => w.write_field("")?,
+                _ => {
+                    buf.clear();
+                    v.plain_into(&mut buf);
+                    w.write_field(&buf)?;
+                }
+            }
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.flush()
 }

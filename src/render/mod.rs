@@ -74,11 +74,21 @@ pub enum Value {
 impl Value {
     /// Plain text for machine formats: dot decimal, no grouping.
     pub fn plain(&self) -> String {
+        let mut s = String::new();
+        self.plain_into(&mut s);
+        s
+    }
+
+    /// `plain`, appended to `out`.
+    pub fn plain_into(&self, out: &mut String) {
+        use std::fmt::Write as _;
         match self {
-            Value::Text(s) => s.clone(),
-            Value::Count(n) => n.to_string(),
-            Value::Money(f) | Value::Pct(f) | Value::Change(f) | Value::ChangePct(f) | Value::Gap(f) => f.to_string(),
-            Value::Empty => String::new(),
+            Value::Text(s) => out.push_str(s),
+            Value::Count(n) => write!(out, "{n}").expect("writing to a String"),
+            Value::Money(f) | Value::Pct(f) | Value::Change(f) | Value::ChangePct(f) | Value::Gap(f) => {
+                write!(out, "{f}").expect("writing to a String")
+            }
+            Value::Empty => {}
         }
     }
 
