@@ -149,29 +149,39 @@ pub fn build_lazy<'a>(
         }
         order.push((i, sum));
     }
-    // Unstable is enough: no two groups tie (their names differ), and it
-    // needs no buffer.
-    // Totals compare as integers in millionths when they all have at most
-    // six decimals (always for amounts read from files): comparing
-    // decimals of different scales was most of the sorting time.
-    let currency = |a: usize, b: usize| groups[a].0.1.cmp(groups[b].0.1);
-    let names = |a: usize, b: usize| groups[a].0.0.cmp(&groups[b].0.0);
-    if order.iter().all(|(_, p)| p.total.scale() <= 6) {
-        let millionths = |d: &Decimal| d.mantissa() * 10i128.pow(6 - d.scale());
-        order.sort_unstable_by(|(a, sa), (b, sb)| {
-            currency(*a, *b).then(millionths(&sb.total).cmp(&millionths(&sa.total))).then_with(|| names(*a, *b))
-        });
-    } else {
-        order.sort_unstable_by(|(a, sa), (b, sb)| {
-            currency(*a, *b).then(sb.total.cmp(&sa.total)).then_with(|| names(*a, *b))
-        });
-    }
-
     let mut totals: HashMap<&str, Partial> = HashMap::new();
     for (i, sum) in &order {
         let ((_, currency), _) = &groups[*i];
         totals.entry(currency).or_default().merge(sum).ok_or_else(|| overflow(&[], "all periods"))?;
     }
+
+    // Unstable sorts are enough: no two groups tie (their names differ),
+    // and they need no buffer. When every total has at most six decimals
+    // (always for amounts read from files), each group gets an integer key
+    // (currency rank, total in millionths) so that comparing is cheap:
+    // comparing decimals of different scales, and currency strings, was
+    // most of the time of sorting many groups.
+    let names = |a: usize, b: usize| groups[a].0.0.cmp(&groups[b].0.0);
+    let order: Vec<usize> = if order.iter().all(|(_, p)| p.total.scale() <= 6) {
+        let rank: HashMap<&str, u32> = currencies.iter().enumerate().map(|(r, c)| (*c, r as u32)).collect();
+        let mut keyed: Vec<(u32, i128, u32)> = order
+            .into_iter()
+            .map(|(i, p)| {
+                let millionths = p.total.mantissa() * 10i128.pow(6 - p.total.scale());
+                (rank[groups[i].0.1], -millionths, i as u32)
+            })
+            .collect();
+        keyed.sort_unstable_by(|(ca, ta, a), (cb, tb, b)| {
+            ca.cmp(cb).then(ta.cmp(tb)).then_with(|| names(*a as usize, *b as usize))
+        });
+        keyed.into_iter().map(|(_, _, i)| i as usize).collect()
+    } else {
+        order.sort_unstable_by(|(a, sa), (b, sb)| {
+            let currency = groups[*a].0.1.cmp(groups[*b].0.1);
+            currency.then(sb.total.cmp(&sa.total)).then_with(|| names(*a, *b))
+        });
+        order.into_iter().map(|(i, _)| i).collect()
+    };
 
     let totals = currencies
         .iter()
@@ -190,7 +200,6 @@ pub fn build_lazy<'a>(
 
     let show_currency = currencies.len() > 1;
     let report = Report { period, by: by.to_vec(), show_currency, rows: Vec::new(), totals, with_stats, target };
-    let order = order.into_iter().map(|(i, _)| i).collect();
     let flat_len = flat.len();
     let rows = LazyRows {
         period,
