@@ -309,12 +309,13 @@ impl Default for Interner {
 }
 
 impl Interner {
-    /// The id of a field's raw bytes; `escaped` when it was quoted with
-    /// doubled quotes inside (then the name is unescaped once).
+    /// The id of the field `b[start..end]`; `escaped` when it was quoted
+    /// with doubled quotes inside (then the name is unescaped once).
     #[inline]
-    fn id(&mut self, raw: &[u8], escaped: bool) -> u32 {
+    fn id(&mut self, b: &[u8], (start, end, escaped): (usize, usize, bool)) -> u32 {
+        let raw = &b[start..end];
         if !escaped {
-            if let Some(k) = Short::new(raw) {
+            if let Some(k) = Short::from_field(b, start, end) {
                 if let Some(&id) = self.short.get(&k) {
                     return id;
                 }
@@ -673,9 +674,9 @@ impl<'p> Worker<'p> {
     fn add(&mut self, b: &[u8], sum: i128, y: i32, m: u32, d: u32) {
         let plan = self.plan;
         let f = self.filter;
-        let raw = |i: Option<usize>| {
-            i.map_or((&b[0..0], false), |i| (&b[self.fields[i].0..self.fields[i].1], self.fields[i].2))
-        };
+        // (start, end, escaped) of a column's field; an empty field for a
+        // column the input does not have.
+        let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
         let fold = |s: &str| fold_name(s, f.case_sensitive);
         let mut keep =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
@@ -687,8 +688,8 @@ impl<'p> Worker<'p> {
             }
             self.accounting.used += 1;
             let column = if self.by[0] == Dimension::Customer { plan.customer } else { plan.seller };
-            let (name, escaped) = raw(column);
-            match Short::new(name).filter(|_| !escaped) {
+            let (start, end, escaped) = raw(column);
+            match Short::from_field(b, start, end).filter(|_| !escaped) {
                 Some(k) => {
                     batch.push(k);
                     amounts.push(sum);
@@ -698,16 +699,13 @@ impl<'p> Worker<'p> {
                         amounts.clear();
                     }
                 }
-                None => long.entry(long_key(name, escaped).into_boxed_slice()).or_default().add(sum),
+                None => long.entry(long_key(&b[start..end], escaped).into_boxed_slice()).or_default().add(sum),
             }
             return;
         }
-        let (c, ce) = raw(plan.customer);
-        let customer = if self.need_customer { self.customers.id(c, ce) } else { 0 };
-        let (s, se) = raw(plan.seller);
-        let seller = if self.need_seller { self.sellers.id(s, se) } else { 0 };
-        let (st, ste) = raw(plan.status);
-        let status = if self.need_status { self.statuses.id(st, ste) } else { 0 };
+        let customer = if self.need_customer { self.customers.id(b, raw(plan.customer)) } else { 0 };
+        let seller = if self.need_seller { self.sellers.id(b, raw(plan.seller)) } else { 0 };
+        let status = if self.need_status { self.statuses.id(b, raw(plan.status)) } else { 0 };
         if keep && !f.customers.is_empty() {
             keep &= Self::keep(&mut self.keep_customer, &self.customers, customer, &f.customers, fold);
         }
@@ -724,10 +722,7 @@ impl<'p> Worker<'p> {
         self.accounting.used += 1;
         let currency = match plan.currency {
             None => 0,
-            Some(_) => {
-                let (cu, cue) = raw(plan.currency);
-                self.currencies.id(cu, cue)
-            }
+            Some(_) => self.currencies.id(b, raw(plan.currency)),
         };
         let pick = |dim: Option<&Dimension>| match dim {
             Some(Dimension::Customer) => customer,

@@ -12,23 +12,57 @@
 use std::hash::BuildHasher;
 
 /// A name of up to 31 bytes, stored in the table itself: looking it up
-/// compares bytes in place instead of following a pointer.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Short {
-    len: u8,
-    bytes: [u8; 31],
-}
+/// compares bytes in place instead of following a pointer. Bytes 0..31
+/// hold the name padded with zeros, byte 31 its length.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Short([u8; 32]);
 
 impl Short {
     #[inline]
     pub fn new(raw: &[u8]) -> Option<Short> {
-        let mut bytes = [0u8; 31];
-        bytes.get_mut(..raw.len())?.copy_from_slice(raw);
-        Some(Short { len: raw.len() as u8, bytes })
+        let mut bytes = [0u8; 32];
+        bytes.get_mut(..raw.len()).filter(|_| raw.len() < 32)?.copy_from_slice(raw);
+        bytes[31] = raw.len() as u8;
+        Some(Short(bytes))
+    }
+
+    /// `new(&b[start..end])`, reading the 32 bytes at `start` as four
+    /// whole words when the block has them: copying the name byte by byte
+    /// and then loading words for the hash stalled the processor (a third
+    /// of a report per seller).
+    #[inline]
+    pub fn from_field(b: &[u8], start: usize, end: usize) -> Option<Short> {
+        let len = end - start;
+        if len > 31 {
+            return None;
+        }
+        let Some(window) = b.get(start..start + 32) else { return Short::new(&b[start..end]) };
+        let mut out = [0u8; 32];
+        for (i, (to, from)) in out.chunks_exact_mut(8).zip(window.chunks_exact(8)).enumerate() {
+            let word = u64::from_le_bytes(from.try_into().expect("8 bytes"));
+            let valid = len.saturating_sub(i * 8).min(8);
+            let mask = if valid == 8 { u64::MAX } else { (1u64 << (valid * 8)) - 1 };
+            to.copy_from_slice(&(word & mask).to_le_bytes());
+        }
+        out[31] = len as u8;
+        Some(Short(out))
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len as usize]
+        &self.0[..usize::from(self.0[31])]
+    }
+}
+
+/// Hashes the four words of the name (length included) in a few
+/// instructions: hashing the bytes one slice at a time was a third of the
+/// time of a report per seller. The hasher mixes the result further.
+impl std::hash::Hash for Short {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let w = |i: usize| u64::from_le_bytes(self.0[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+        let a = (w(0) ^ w(2).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let b = (w(1) ^ w(3).rotate_left(31)).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+        state.write_u64(a ^ b.rotate_left(32));
     }
 }
 
@@ -89,7 +123,7 @@ impl Default for NameTable {
 impl NameTable {
     #[inline]
     fn hash(&self, name: &Short) -> u64 {
-        self.hasher.hash_one(name.as_bytes())
+        self.hasher.hash_one(name)
     }
 
     /// Add one amount per name, the names and amounts in batches of at most
@@ -107,7 +141,7 @@ impl NameTable {
         for h in &hashes[..names.len()] {
             let (_, at) = self.slots[*h as usize & mask];
             if at != 0 {
-                touched ^= self.entries[at as usize - 1].name.len;
+                touched ^= self.entries[at as usize - 1].name.0[31];
             }
         }
         std::hint::black_box(touched);
@@ -145,7 +179,7 @@ impl NameTable {
         let mask = slots.len() - 1;
         self.slots = slots;
         for (n, e) in self.entries.iter().enumerate() {
-            let hash = self.hasher.hash_one(e.name.as_bytes());
+            let hash = self.hasher.hash_one(e.name);
             let mut i = hash as usize & mask;
             while self.slots[i].1 != 0 {
                 i = (i + 1) & mask;
@@ -227,6 +261,23 @@ mod tests {
         neg.add(-big);
         neg.add(-big);
         assert_eq!(neg.sum(), -2 * big);
+    }
+
+    #[test]
+    fn a_name_read_from_its_block_is_the_same_name() {
+        let block = b"Eva,Per Eriksson,x,Malmkonsult Aktiebolag AB,A name of exactly thirty-one b,\n";
+        let mut start = 0;
+        for (i, &c) in block.iter().enumerate() {
+            if c == b',' || c == b'\n' {
+                let raw = &block[start..i];
+                assert_eq!(Short::from_field(block, start, i), Short::new(raw), "{}", String::from_utf8_lossy(raw));
+                if let Some(s) = Short::from_field(block, start, i) {
+                    assert_eq!(s.as_bytes(), raw);
+                }
+                start = i + 1;
+            }
+        }
+        assert!(Short::from_field(block, 0, 32).is_none());
     }
 
     #[test]
