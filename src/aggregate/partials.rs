@@ -76,6 +76,17 @@ impl<'a> CellRef<'a> {
 }
 
 /// The `--by` values and the currency of an interned group key.
+/// The currency of a group key (what `split_key` gives second).
+pub fn key_currency(key: &str) -> &str {
+    key.rsplit_once(SEP).map_or(key, |(_, currency)| currency)
+}
+
+/// The group values of a key, in order, without collecting them; for
+/// comparing keys (a key without values gives one empty value).
+pub fn key_values(key: &str) -> std::str::Split<'_, char> {
+    key.rsplit_once(SEP).map_or("", |(values, _)| values).split(SEP)
+}
+
 pub fn split_key(key: &str) -> (Vec<&str>, &str) {
     let mut parts: Vec<&str> = key.split(SEP).collect();
     let currency = parts.pop().unwrap_or("");

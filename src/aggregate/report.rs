@@ -103,10 +103,12 @@ pub fn build_lazy<'a>(
 
     // Each group's cells, chronological; amounts alongside when kept.
     let (group_list, mut flat) = partials.by_group();
-    /// (group values, currency) and the range of its cells.
-    type Group<'a> = ((Vec<&'a str>, &'a str), std::ops::Range<usize>);
+    /// (group key, currency) and the range of its cells. The key's values
+    /// are split out only when needed: a vector per group was megabytes
+    /// for a report over many customers.
+    type Group<'a> = ((&'a str, &'a str), std::ops::Range<usize>);
     let mut groups: Vec<Group<'_>> =
-        group_list.into_iter().map(|(key, range)| (super::partials::split_key(key), range)).collect();
+        group_list.into_iter().map(|(key, range)| ((key, super::partials::key_currency(key)), range)).collect();
     let currencies: BTreeSet<&str> = groups.iter().map(|((_, c), _)| *c).collect();
     let mut all_amounts: HashMap<&str, Vec<Decimal>> = HashMap::new();
     if with_stats {
@@ -142,10 +144,10 @@ pub fn build_lazy<'a>(
 
     // Currencies apart; within one, the biggest group first; ties by name.
     let mut order: Vec<(usize, Partial)> = Vec::with_capacity(groups.len());
-    for (i, ((group, _), range)) in groups.iter().enumerate() {
+    for (i, ((key, _), range)) in groups.iter().enumerate() {
         let mut sum = Partial::default();
         for (_, part, _) in &flat[range.clone()] {
-            sum.merge(part).ok_or_else(|| overflow(group, "all periods"))?;
+            sum.merge(part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
         }
         order.push((i, sum));
     }
@@ -161,7 +163,8 @@ pub fn build_lazy<'a>(
     // (currency rank, total in millionths) so that comparing is cheap:
     // comparing decimals of different scales, and currency strings, was
     // most of the time of sorting many groups.
-    let names = |a: usize, b: usize| groups[a].0.0.cmp(&groups[b].0.0);
+    let names =
+        |a: usize, b: usize| super::partials::key_values(groups[a].0.0).cmp(super::partials::key_values(groups[b].0.0));
     let order: Vec<usize> = if order.iter().all(|(_, p)| p.total.scale() <= 6) {
         let rank: HashMap<&str, u32> = currencies.iter().enumerate().map(|(r, c)| (*c, r as u32)).collect();
         let mut keyed: Vec<(u32, i128, u32)> = order
@@ -224,8 +227,8 @@ pub struct LazyRows<'a> {
     target: Option<Ratio>,
     /// Every group's cells, chronological within the group.
     flat: Vec<(PeriodKey, Partial, Option<&'a [Decimal]>)>,
-    /// (group values, currency, its cells in `flat`).
-    groups: Vec<(Vec<&'a str>, &'a str, std::ops::Range<usize>)>,
+    /// (group key, currency, its cells in `flat`).
+    groups: Vec<(&'a str, &'a str, std::ops::Range<usize>)>,
     /// The groups in report order.
     order: Vec<usize>,
     next_group: usize,
@@ -247,9 +250,9 @@ impl Iterator for LazyRows<'_> {
             if let Some(c) = self.cells.next() {
                 break c;
             }
-            let (group, currency, range) = &self.groups[*self.order.get(self.next_group)?];
+            let (key, currency, range) = &self.groups[*self.order.get(self.next_group)?];
             self.next_group += 1;
-            self.group = group.iter().map(|s| s.to_string()).collect();
+            self.group = super::partials::split_key(key).0.iter().map(|s| s.to_string()).collect();
             self.currency = currency.to_string();
             self.cells = range.clone();
             self.prev = None;
