@@ -150,9 +150,19 @@ pub fn load_view(
     if !by.is_empty() {
         let case_sensitive = common.filter.case_sensitive;
         let partials = std::mem::replace(&mut loaded.partials, Partials::new(period, 0));
-        loaded.partials = partials.fold_groups(|s| fold_name(s, case_sensitive))?;
+        loaded.partials = fold_groups(partials, case_sensitive)?;
     }
     Ok(loaded)
+}
+
+/// Spellings of a name that differ only in case are one name (unless
+/// `--case-sensitive`), shown in the most frequent spelling. Folding is
+/// skipped when a cheap check shows no two spellings fold together.
+fn fold_groups(partials: Partials, case_sensitive: bool) -> Result<Partials, crate::aggregate::Overflow> {
+    if case_sensitive || !partials.may_fold_together() {
+        return Ok(partials);
+    }
+    partials.fold_groups(|s| fold_name(s, case_sensitive))
 }
 
 /// Say on stderr what happened to the rows that were not used.
@@ -534,7 +544,7 @@ fn finish_partials(s: &ReportSettings, partials: Partials, accounting: RowAccoun
     if !s.by.is_empty() {
         let case_sensitive = s.common.filter.case_sensitive;
         let p = std::mem::replace(&mut loaded.partials, Partials::new(s.period, 0));
-        loaded.partials = p.fold_groups(|n| fold_name(n, case_sensitive))?;
+        loaded.partials = fold_groups(p, case_sensitive)?;
     }
     Ok(loaded)
 }
