@@ -349,6 +349,20 @@ impl fmt::Display for Fixed {
 
 /// Round an exact decimal to `dp` decimals, half away from zero.
 pub fn round_decimal(d: Decimal, dp: u32) -> Fixed {
+    // A decimal is mantissa / 10^scale: rounding it is an integer division
+    // by a power of ten, no fraction to reduce first.
+    let (m, scale) = (d.mantissa(), d.scale());
+    if scale <= dp {
+        if let Some(v) = POW10.get((dp - scale) as usize).and_then(|p| m.checked_mul(*p)) {
+            return Fixed { value: FixedRepr::Small(v), dp };
+        }
+    }
+    if scale > dp {
+        let div = POW10[(scale - dp) as usize];
+        let (q, r) = (m.abs() / div, m.abs() % div);
+        let q = if r >= div - r { q + 1 } else { q };
+        return Fixed { value: FixedRepr::Small(if m < 0 { -q } else { q }), dp };
+    }
     Ratio::from_decimal(d).round(dp)
 }
 
@@ -389,6 +403,25 @@ mod tests {
         assert_eq!(round_decimal(dec("0.05"), 2).to_string(), "0.05");
         assert_eq!(round_decimal(dec("-0.5"), 1).to_string(), "-0.5");
         assert_eq!(round_decimal(dec("7"), 2).to_string(), "7.00");
+    }
+
+    #[test]
+    fn rounding_a_decimal_agrees_with_rounding_its_ratio() {
+        let mut x: u64 = 0x853c_49e6_748f_ea9b;
+        for i in 0..20_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let m = i128::from(x >> (i % 40)) * if i % 2 == 0 { 1 } else { -1 };
+            let d = Decimal::from_i128_with_scale(m, i % 13);
+            for dp in [0, 1, 2, 6, 30] {
+                let exact = Ratio::from_decimal(d).round(dp);
+                assert_eq!(round_decimal(d, dp).to_string(), exact.to_string(), "{d} to {dp}");
+            }
+        }
+        assert_eq!(round_decimal(dec("2.345"), 2).to_string(), "2.35");
+        assert_eq!(round_decimal(dec("-2.345"), 2).to_string(), "-2.35");
+        assert_eq!(round_decimal(dec("-0.004"), 2).to_string(), "0.00");
     }
 
     #[test]

@@ -766,6 +766,11 @@ impl<'p> Worker<'p> {
     /// This worker's accumulations as partials with tidy names.
     fn into_partials(self) -> Result<Partials, Error> {
         let mut p = Partials::new(self.period, self.by.len());
+        p.reserve(match &self.cells {
+            Cells::Periods { accs, .. } => accs.len(),
+            Cells::Names { short, long, batch, .. } => short.len() + long.len() + batch.len(),
+            Cells::General(cells) => cells.len(),
+        });
         let period = self.period;
         let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
             let total =
