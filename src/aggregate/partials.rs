@@ -98,8 +98,10 @@ pub fn split_key(key: &str) -> (Vec<&str>, &str) {
 pub struct Partials {
     period: Period,
     width: usize,
-    index: HashMap<Box<str>, u32>,
-    keys: Vec<Box<str>>,
+    /// Key -> id; the same shared string as `keys[id]` (one allocation
+    /// per group, not two).
+    index: HashMap<std::sync::Arc<str>, u32>,
+    keys: Vec<std::sync::Arc<str>>,
     cells: HashMap<(u32, PeriodKey), Partial>,
     /// Every amount per cell, only when asked for (medians, percentiles).
     amounts: Option<HashMap<(u32, PeriodKey), Vec<Decimal>>>,
@@ -178,7 +180,7 @@ impl Partials {
             return id;
         }
         let id = self.keys.len() as u32;
-        let key: Box<str> = self.scratch.as_str().into();
+        let key: std::sync::Arc<str> = self.scratch.as_str().into();
         self.keys.push(key.clone());
         self.index.insert(key, id);
         id

@@ -262,14 +262,19 @@ fn dense_at<'a>(first: &mut i64, accs: &'a mut Vec<Acc>, key: i64) -> &'a mut Ac
 
 /// A tidy name from a field's raw bytes (unescaping doubled quotes once).
 fn tidy(raw: &[u8], escaped: bool) -> String {
-    let text = std::str::from_utf8(raw).unwrap_or("");
     let mut name = String::new();
-    if escaped {
-        clean_name(&text.replace("\"\"", "\""), &mut name);
-    } else {
-        clean_name(text, &mut name);
-    }
+    tidy_into(raw, escaped, &mut name);
     name
+}
+
+/// `tidy` into a buffer the caller reuses.
+fn tidy_into(raw: &[u8], escaped: bool, name: &mut String) {
+    let text = std::str::from_utf8(raw).unwrap_or("");
+    if escaped {
+        clean_name(&text.replace("\"\"", "\""), name);
+    } else {
+        clean_name(text, name);
+    }
 }
 
 /// The key of a raw name in the tables of longer names: names quoted with
@@ -789,8 +794,10 @@ impl<'p> Worker<'p> {
             Cells::Names { mut short, long, batch, amounts } => {
                 short.add_batch(&batch, &amounts);
                 let key = period.key_ymd(2000, 1, 1).0;
+                let mut name = String::new();
                 for (raw, acc) in short.iter() {
-                    add(&[&tidy(raw, false)], "", key, acc)?;
+                    tidy_into(raw, false, &mut name);
+                    add(&[&name], "", key, acc)?;
                 }
                 for (k, acc) in &long {
                     let (raw, escaped) = match k.strip_suffix(&[0]) {
