@@ -6,13 +6,12 @@ unchanged on a cluster), save its partials as CSV, and check that
 
     python3 tests/differential/spark_check.py AOV_BINARY GENERATED_CSV
 """
-import csv, os, subprocess, sys, tempfile
+import csv, os, sys, tempfile
 
+import engines
 from pyspark.sql import SparkSession
 
 aov, generated = sys.argv[1], sys.argv[2]
-here = os.path.dirname(os.path.abspath(__file__))
-fixtures = os.path.join(here, "..", "..", "fixtures", "edge")
 work = tempfile.mkdtemp()
 
 spark = (
@@ -24,20 +23,10 @@ spark = (
 spark.sparkContext.setLogLevel("ERROR")
 
 passed = failed = 0
-cases = [
-    (generated, [], ["--period", "month"]),
-    (generated, ["customer"], ["--period", "quarter"]),
-    (generated, ["seller"], ["--period", "week"]),
-    (os.path.join(fixtures, "weeks.csv"), [], ["--period", "week"]),
-    (os.path.join(fixtures, "small.csv"), ["customer"], ["--period", "month"]),
-    (os.path.join(fixtures, "midpoints.csv"), ["customer"], ["--period", "all"]),
-]
-for data, groups, args in cases:
+for data, groups, args in engines.cases(generated):
     # Every column as text, as the query casts date and amount itself.
     spark.read.option("header", True).csv(data).createOrReplaceTempView("deals")
-    by = ["--by", ",".join(groups)] if groups else []
-    sql = subprocess.run([aov, "sql", "--dialect", "spark", "--table", "deals", *by], check=True, capture_output=True, text=True).stdout
-    body = "\n".join(l for l in sql.splitlines() if not l.startswith("--"))
+    body = engines.query(aov, "spark", "deals", groups)
     rows = spark.sql(body).collect()
     out = os.path.join(work, "partials.csv")
     with open(out, "w", newline="") as f:
@@ -45,14 +34,11 @@ for data, groups, args in cases:
         w.writerow(["day", *groups, "deals", "total"])
         for r in rows:
             w.writerow([r["day"], *[r[g] for g in groups], r["deals"], str(r["total"])])
-    for fmt in ["csv", "table", "json", "markdown"]:
-        raw = subprocess.run([aov, "report", data, *by, *args, "--format", fmt], capture_output=True, text=True)
-        part = subprocess.run([aov, "report", "--partials", out, *by, *args, "--format", fmt], capture_output=True, text=True)
-        if raw.stdout == part.stdout and raw.returncode == part.returncode == 0:
-            passed += 1
-        else:
-            failed += 1
-            print(f"differs: {data} {groups} {args} {fmt}", file=sys.stderr)
+    ok, failures = engines.compare(aov, data, groups, args, out)
+    passed += ok
+    failed += len(failures)
+    for f in failures:
+        print(f, file=sys.stderr)
 spark.stop()
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
