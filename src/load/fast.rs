@@ -699,9 +699,7 @@ impl<'p> Worker<'p> {
                     batch.push(k);
                     amounts.push(sum);
                     if batch.len() == BATCH {
-                        short.add_batch(batch, amounts);
-                        batch.clear();
-                        amounts.clear();
+                        short.flush(batch, amounts);
                     }
                 }
                 None => long.entry(long_key(&b[start..end], escaped).into_boxed_slice()).or_default().add(sum),
@@ -752,12 +750,8 @@ impl<'p> Worker<'p> {
                 Cells::Names { short, long, batch, amounts },
                 Cells::Names { short: short2, long: long2, batch: batch2, amounts: amounts2 },
             ) => {
-                short.add_batch(batch, amounts);
-                short2.add_batch(batch2, amounts2);
-                batch.clear();
-                amounts.clear();
-                batch2.clear();
-                amounts2.clear();
+                short.flush(batch, amounts);
+                short2.flush(batch2, amounts2);
                 short.merge(std::mem::take(short2));
                 for (k, acc) in long2.drain() {
                     long.entry(k).or_default().merge(&acc);

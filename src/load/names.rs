@@ -126,6 +126,13 @@ impl NameTable {
         self.hasher.hash_one(name)
     }
 
+    /// `add_batch`, then empty the batch for the next rows.
+    pub fn flush(&mut self, names: &mut Vec<Short>, amounts: &mut Vec<i128>) {
+        self.add_batch(names, amounts);
+        names.clear();
+        amounts.clear();
+    }
+
     /// Add one amount per name, the names and amounts in batches of at most
     /// [`BATCH`].
     pub fn add_batch(&mut self, names: &[Short], amounts: &[i128]) {
