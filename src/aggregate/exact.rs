@@ -130,7 +130,10 @@ impl Ratio {
     pub fn mean(total: Decimal, count: u64) -> Option<Ratio> {
         let den = POW10[total.scale() as usize].checked_mul(i128::from(count));
         match den {
-            Some(den) => Ratio::small(total.mantissa(), den),
+            // Left unreduced: a mean is mostly only rounded for printing,
+            // and reducing costs a GCD per row; arithmetic on it reduces.
+            Some(den) if den > 0 => Some(Ratio(Repr::Small(total.mantissa(), den))),
+            Some(_) => None,
             None => Ratio::new(BigInt::from(total.mantissa()), BigInt::from(POW10[total.scale() as usize]) * count),
         }
     }
