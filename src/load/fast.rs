@@ -772,10 +772,10 @@ impl<'p> Worker<'p> {
         });
         let period = self.period;
         let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
-            let total =
-                rust_decimal::Decimal::try_from_i128_with_scale(acc.sum(), SCALE).map(|d| d.normalize()).map_err(
-                    |_| crate::aggregate::Overflow { group: group.join(" / "), period: period.label(PeriodKey(key)) },
-                )?;
+            let total = normalized_decimal(acc.sum(), SCALE).ok_or_else(|| crate::aggregate::Overflow {
+                group: group.join(" / "),
+                period: period.label(PeriodKey(key)),
+            })?;
             p.add_cell(group, currency, PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
             Ok(())
         };
@@ -817,6 +817,28 @@ impl<'p> Worker<'p> {
         }
         Ok(p)
     }
+}
+
+/// `value / 10^scale` as a decimal without trailing zeros (what
+/// `Decimal::normalize` gives), or `None` when it does not fit. The zeros
+/// are stripped from the integer first, in 64 bits when it fits: a
+/// decimal's own `normalize` divides 96-bit numbers by ten, one digit at a
+/// time, for every group of a report.
+fn normalized_decimal(value: i128, scale: u32) -> Option<rust_decimal::Decimal> {
+    let (mut value, mut scale) = (value, scale);
+    if let Ok(mut v) = i64::try_from(value) {
+        while scale > 0 && v % 10 == 0 {
+            v /= 10;
+            scale -= 1;
+        }
+        value = i128::from(v);
+    } else {
+        while scale > 0 && value % 10 == 0 {
+            value /= 10;
+            scale -= 1;
+        }
+    }
+    rust_decimal::Decimal::try_from_i128_with_scale(value, scale).ok()
 }
 
 fn from_ymd(d: chrono::NaiveDate) -> (i32, u32, u32) {
@@ -1130,6 +1152,26 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalized_decimals_match_rust_decimal_normalize() {
+        let max96 = (1i128 << 96) - 1;
+        let values = [0, 1, -1, 10, 1_000_000, -12_340_000, 10i128.pow(20), 10i128.pow(25) + 7, max96, -max96];
+        for v in values.into_iter().chain((1..40).map(|k| 7i128 * 10i128.pow(k / 2) + k as i128 * 1000)) {
+            for scale in [0, 2, 6] {
+                let want = rust_decimal::Decimal::try_from_i128_with_scale(v, scale).map(|d| d.normalize()).ok();
+                let got = normalized_decimal(v, scale);
+                assert_eq!(got, want, "{v} / 10^{scale}");
+                if let (Some(g), Some(w)) = (got, want) {
+                    assert_eq!((g.mantissa(), g.scale()), (w.mantissa(), w.scale()), "{v} / 10^{scale}");
+                }
+            }
+        }
+        // Too wide at scale 6, but not once its zeros are stripped: still exact.
+        let wide = 10i128.pow(27) * 1_000_000;
+        assert_eq!(normalized_decimal(wide, 6), Some(rust_decimal::Decimal::from_i128_with_scale(10i128.pow(27), 0)));
+        assert_eq!(normalized_decimal(max96 * 10 + 1, 6), None);
+    }
 
     /// A file whose records are 32 bytes long, one with a quoted line
     /// break; chunked in 64-byte chunks.
