@@ -338,7 +338,8 @@ impl Partials {
             return false;
         }
         let state = foldhash::fast::FixedState::default();
-        let mut seen: Vec<HashMap<u64, &str>> = (0..self.width).map(|_| HashMap::default()).collect();
+        let mut seen: Vec<HashMap<u64, &str>> =
+            (0..self.width).map(|_| HashMap::with_capacity_and_hasher(self.keys.len(), Default::default())).collect();
         let mut lower = Vec::new();
         for key in &self.keys {
             for (i, value) in key_values(key).enumerate() {

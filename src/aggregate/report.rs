@@ -143,18 +143,24 @@ pub fn build_lazy<'a>(
     }
 
     // Currencies apart; within one, the biggest group first; ties by name.
+    // Currencies by rank (their order), looked up only when there are several.
+    let rank: HashMap<&str, usize> = currencies.iter().enumerate().map(|(r, c)| (*c, r)).collect();
+    let rank_of = |c: &str| if currencies.len() == 1 { 0 } else { rank[c] };
     let mut order: Vec<(usize, Partial)> = Vec::with_capacity(groups.len());
-    for (i, ((key, _), range)) in groups.iter().enumerate() {
-        let mut sum = Partial::default();
-        for (_, part, _) in &flat[range.clone()] {
-            sum.merge(part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
-        }
+    let mut totals = vec![Partial::default(); currencies.len()];
+    for (i, ((key, currency), range)) in groups.iter().enumerate() {
+        let sum = match &flat[range.clone()] {
+            [(_, part, _)] => *part,
+            cells => {
+                let mut sum = Partial::default();
+                for (_, part, _) in cells {
+                    sum.merge(part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
+                }
+                sum
+            }
+        };
+        totals[rank_of(currency)].merge(&sum).ok_or_else(|| overflow(&[], "all periods"))?;
         order.push((i, sum));
-    }
-    let mut totals: HashMap<&str, Partial> = HashMap::new();
-    for (i, sum) in &order {
-        let ((_, currency), _) = &groups[*i];
-        totals.entry(currency).or_default().merge(sum).ok_or_else(|| overflow(&[], "all periods"))?;
     }
 
     // Unstable sorts are enough: no two groups tie (their names differ),
@@ -166,12 +172,11 @@ pub fn build_lazy<'a>(
     let names =
         |a: usize, b: usize| super::partials::key_values(groups[a].0.0).cmp(super::partials::key_values(groups[b].0.0));
     let order: Vec<usize> = if order.iter().all(|(_, p)| p.total.scale() <= 6) {
-        let rank: HashMap<&str, u32> = currencies.iter().enumerate().map(|(r, c)| (*c, r as u32)).collect();
         let mut keyed: Vec<(u32, i128, u32)> = order
             .into_iter()
             .map(|(i, p)| {
                 let millionths = p.total.mantissa() * 10i128.pow(6 - p.total.scale());
-                (rank[groups[i].0.1], -millionths, i as u32)
+                (rank_of(groups[i].0.1) as u32, -millionths, i as u32)
             })
             .collect();
         keyed.sort_unstable_by(|(ca, ta, a), (cb, tb, b)| {
@@ -188,8 +193,9 @@ pub fn build_lazy<'a>(
 
     let totals = currencies
         .iter()
-        .map(|c| {
-            let t = totals.get(c).copied().unwrap_or_default();
+        .enumerate()
+        .map(|(r, c)| {
+            let t = totals[r];
             let st = all_amounts.get(c).and_then(|a| stats(a, t.total));
             TotalRow {
                 currency: c.to_string(),
