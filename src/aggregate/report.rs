@@ -213,6 +213,7 @@ pub fn build_lazy<'a>(
     let rows = LazyRows {
         period,
         target: target_r,
+        width: by.len(),
         flat,
         groups: groups.into_iter().map(|((group, currency), range)| (group, currency, range)).collect(),
         order,
@@ -231,6 +232,8 @@ pub fn build_lazy<'a>(
 pub struct LazyRows<'a> {
     period: Period,
     target: Option<Ratio>,
+    /// How many values a group has (`--by` dimensions).
+    width: usize,
     /// Every group's cells, chronological within the group.
     flat: Vec<(PeriodKey, Partial, Option<&'a [Decimal]>)>,
     /// (group key, currency, its cells in `flat`).
@@ -258,8 +261,21 @@ impl Iterator for LazyRows<'_> {
             }
             let (key, currency, range) = &self.groups[*self.order.get(self.next_group)?];
             self.next_group += 1;
-            self.group = super::partials::split_key(key).0.iter().map(|s| s.to_string()).collect();
-            self.currency = currency.to_string();
+            // Rows written and dropped before the next group leave the
+            // shared values with no other owner: overwritten in place, a
+            // report over many groups allocates nothing per group.
+            let values = super::partials::key_values(key);
+            match std::sync::Arc::get_mut(&mut self.group) {
+                Some(group) if group.len() == self.width => {
+                    for (slot, v) in group.iter_mut().zip(values) {
+                        slot.clear();
+                        slot.push_str(v);
+                    }
+                }
+                _ => self.group = values.take(self.width).map(str::to_string).collect(),
+            }
+            self.currency.clear();
+            self.currency.push_str(currency);
             self.cells = range.clone();
             self.prev = None;
         };

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Number, Value as Json};
 
-use crate::render::{Grid, Value};
+use crate::render::{Grid, GridRows, Rows, Value};
 
 pub fn to_json(v: &Value) -> Json {
     match v {
@@ -26,30 +26,25 @@ pub fn objects(grid: &Grid) -> Vec<Map<String, Json>> {
 }
 
 pub fn render(grid: &Grid, lines: bool, out: &mut dyn Write) -> io::Result<()> {
-    stream(&grid.columns, grid.rows.iter().cloned(), lines, out)
+    stream(&grid.columns, GridRows(grid.rows.iter()), lines, out)
 }
 
 /// Write rows as they come: one object a line, or one pretty array whose
 /// objects are written one at a time.
-pub fn stream(
-    columns: &[String],
-    rows: impl Iterator<Item = Vec<Value>>,
-    lines: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn stream(columns: &[String], mut rows: impl Rows, lines: bool, out: &mut dyn Write) -> io::Result<()> {
     if lines {
-        for row in rows {
-            serde_json::to_writer(&mut *out, &object(columns, &row))?;
+        while let Some(row) = rows.next_row() {
+            serde_json::to_writer(&mut *out, &object(columns, row))?;
             out.write_all(b"\n")?;
         }
         return Ok(());
     }
     let mut first = true;
     out.write_all(b"[")?;
-    for row in rows {
+    while let Some(row) = rows.next_row() {
         out.write_all(if first { b"\n  " } else { b",\n  " })?;
         first = false;
-        let text = serde_json::to_string_pretty(&object(columns, &row))?;
+        let text = serde_json::to_string_pretty(&object(columns, row))?;
         out.write_all(text.replace('\n', "\n  ").as_bytes())?;
     }
     out.write_all(if first { b"]\n" } else { b"\n]\n" })?;

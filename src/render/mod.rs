@@ -179,28 +179,95 @@ pub fn columns(report: &Report) -> Vec<&'static str> {
 
 /// The cells of one report row, matching `columns`.
 pub fn report_row(report: &Report, r: &crate::aggregate::ReportRow) -> Vec<Value> {
-    {
-        {
-            let mut v: Vec<Value> = r.group.iter().map(|g| text(g.clone())).collect();
-            if report.show_currency {
-                v.push(text(r.currency.clone()));
-            }
-            if let Some(p) = &r.period {
-                v.push(text(p.clone()));
-            }
-            v.push(Value::Count(r.deals));
-            v.push(money(r.total));
-            v.push(money_r(&r.aov));
-            if report.with_stats {
-                stats_cells(&r.stats.as_deref().cloned(), &mut v);
-            }
-            v.push(opt(&r.change, MONEY_DECIMALS, Value::Change));
-            v.push(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
-            if report.target.is_some() {
-                v.push(opt(&r.target_gap, MONEY_DECIMALS, Value::Gap));
-            }
-            v
+    let mut v = Vec::new();
+    report_row_into(report, r, &mut v);
+    v
+}
+
+/// `report_row` into `cells`, reusing its text buffers: the rows of one
+/// report all have the same layout, so a buffer reused from row to row
+/// allocates nothing once it has held the longest name.
+pub fn report_row_into(report: &Report, r: &crate::aggregate::ReportRow, cells: &mut Vec<Value>) {
+    let mut fill = Fill { cells, at: 0 };
+    for g in r.group.iter() {
+        fill.text(g);
+    }
+    if report.show_currency {
+        fill.text(&r.currency);
+    }
+    if let Some(p) = &r.period {
+        fill.text(p);
+    }
+    fill.put(Value::Count(r.deals));
+    fill.put(money(r.total));
+    fill.put(money_r(&r.aov));
+    if report.with_stats {
+        let mut stats = Vec::new();
+        stats_cells(&r.stats.as_deref().cloned(), &mut stats);
+        stats.into_iter().for_each(|v| fill.put(v));
+    }
+    fill.put(opt(&r.change, MONEY_DECIMALS, Value::Change));
+    fill.put(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
+    if report.target.is_some() {
+        fill.put(opt(&r.target_gap, MONEY_DECIMALS, Value::Gap));
+    }
+    let at = fill.at;
+    cells.truncate(at);
+}
+
+/// Writes cells over a row buffer from the left.
+struct Fill<'a> {
+    cells: &'a mut Vec<Value>,
+    at: usize,
+}
+
+impl Fill<'_> {
+    fn put(&mut self, v: Value) {
+        match self.cells.get_mut(self.at) {
+            Some(slot) => *slot = v,
+            None => self.cells.push(v),
         }
+        self.at += 1;
+    }
+
+    fn text(&mut self, s: &str) {
+        match self.cells.get_mut(self.at) {
+            Some(Value::Text(t)) => {
+                t.clear();
+                t.push_str(s);
+                self.at += 1;
+            }
+            _ => self.put(text(s)),
+        }
+    }
+}
+
+/// Rows for a streaming renderer, lent one at a time (see [`ReportRows`]).
+pub trait Rows {
+    fn next_row(&mut self) -> Option<&[Value]>;
+}
+
+/// The rows of a grid.
+pub struct GridRows<'a>(pub std::slice::Iter<'a, Vec<Value>>);
+
+impl Rows for GridRows<'_> {
+    fn next_row(&mut self) -> Option<&[Value]> {
+        self.0.next().map(Vec::as_slice)
+    }
+}
+
+/// A report's rows made into cells in one reused buffer: writing a report
+/// over many groups allocates nothing per row.
+pub struct ReportRows<'a, I> {
+    report: &'a Report,
+    rows: I,
+    cells: Vec<Value>,
+}
+
+impl<R: std::borrow::Borrow<crate::aggregate::ReportRow>, I: Iterator<Item = R>> Rows for ReportRows<'_, I> {
+    fn next_row(&mut self) -> Option<&[Value]> {
+        report_row_into(self.report, self.rows.next()?.borrow(), &mut self.cells);
+        Some(&self.cells)
     }
 }
 
@@ -338,7 +405,7 @@ pub fn render_stream<R: std::borrow::Borrow<crate::aggregate::ReportRow>>(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
-    let rows = rows.map(|r| report_row(report, r.borrow()));
+    let rows = ReportRows { report, rows, cells: Vec::new() };
     match format {
         Format::Csv if options.excel_sv => delimited::stream_excel_sv(&columns, rows, out),
         Format::Csv => delimited::stream(&columns, rows, b',', out),

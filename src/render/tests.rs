@@ -111,3 +111,19 @@ fn table_with_stats_and_target() {
          2013-Q2,2,1050.00,525.00,525.00,287.50,762.50,905.00,50.00,1000.00,95.2,325.00,162.5,275.00\n"
     );
 }
+
+#[test]
+fn a_reused_row_buffer_holds_exactly_each_row() {
+    use crate::render::{Value, report_row_into};
+    let report = shared_report();
+    let mut cells = vec![Value::Text("left over from a longer row".into()); 12];
+    for r in &report.rows {
+        report_row_into(&report, r, &mut cells);
+        let mut want: Vec<Value> = r.group.iter().map(|g| Value::Text(g.clone())).collect();
+        want.push(Value::Text(r.currency.clone()));
+        want.push(Value::Text(r.period.clone().unwrap()));
+        assert_eq!(cells[..want.len()], want[..]);
+        assert_eq!(cells[want.len()], Value::Count(r.deals));
+        assert_eq!(cells.len(), want.len() + 5, "deals, total, aov, aov_change, aov_change_pct");
+    }
+}
