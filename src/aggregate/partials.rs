@@ -234,9 +234,16 @@ impl Partials {
         part: &Partial,
         amounts: Option<&[Decimal]>,
     ) -> Result<(), Overflow> {
-        let cell = self.cells.entry((id, key)).or_default();
-        if cell.merge(part).is_none() {
-            return Err(Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) });
+        match self.cells.entry((id, key)) {
+            // A new cell is the part itself: no decimal add into zero.
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(*part);
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                if e.get_mut().merge(part).is_none() {
+                    return Err(Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) });
+                }
+            }
         }
         if let (Some(all), Some(new)) = (self.amounts.as_mut(), amounts) {
             all.entry((id, key)).or_default().extend_from_slice(new);
@@ -282,17 +289,28 @@ impl Partials {
     /// range of its cells in one flat list.
     #[allow(clippy::type_complexity)]
     pub fn by_group(&self) -> (Vec<(&str, std::ops::Range<usize>)>, Vec<(PeriodKey, Partial, Option<&[Decimal]>)>) {
-        let mut all: Vec<(u32, PeriodKey, Partial)> = self.cells.iter().map(|((id, k), p)| (*id, *k, *p)).collect();
-        all.sort_unstable_by_key(|(id, k, _)| (*id, *k));
+        // Placed by counting the cells per group (ids are dense), then each
+        // group's few cells sorted by period: no comparison sort of all cells.
+        let mut ends = vec![0usize; self.keys.len() + 1];
+        for (id, _) in self.cells.keys() {
+            ends[*id as usize + 1] += 1;
+        }
+        for i in 1..ends.len() {
+            ends[i] += ends[i - 1];
+        }
+        let mut next = ends.clone();
+        let mut cells = vec![(PeriodKey(0), Partial::default(), None); self.cells.len()];
+        for ((id, k), p) in &self.cells {
+            let amounts = self.amounts.as_ref().map(|a| a.get(&(*id, *k)).map_or(&[][..], |v| v.as_slice()));
+            cells[next[*id as usize]] = (*k, *p, amounts);
+            next[*id as usize] += 1;
+        }
         let mut groups: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
-        let mut cells = Vec::with_capacity(all.len());
-        for (i, (id, k, p)) in all.into_iter().enumerate() {
-            match groups.last_mut() {
-                Some((key, range)) if std::ptr::eq(*key, &*self.keys[id as usize]) => range.end = i + 1,
-                _ => groups.push((&self.keys[id as usize], i..i + 1)),
+        for (key, w) in self.keys.iter().zip(ends.windows(2)) {
+            if w[0] < w[1] {
+                cells[w[0]..w[1]].sort_unstable_by_key(|(k, _, _)| *k);
+                groups.push((key, w[0]..w[1]));
             }
-            let amounts = self.amounts.as_ref().map(|a| a.get(&(id, k)).map_or(&[][..], |v| v.as_slice()));
-            cells.push((k, p, amounts));
         }
         (groups, cells)
     }
@@ -522,6 +540,44 @@ mod tests {
             exact_add(Decimal::MAX, dec("-1")).map(|d| d.to_string()),
             Some("79228162514264337593543950334".into())
         );
+    }
+
+    #[test]
+    fn by_group_lists_each_group_once_with_its_cells_in_time_order() {
+        let mut p = Partials::new(Period::Month, 1);
+        for (name, day, amount) in [
+            ("Bolt", "2013-03-05", "3"),
+            ("Acme", "2013-02-01", "2"),
+            ("Bolt", "2013-01-09", "1"),
+            ("Gone", "2012-12-31", "9"),
+            ("Acme", "2013-02-20", "5"),
+            ("Bolt", "2013-02-11", "4"),
+        ] {
+            p.add(&[name], "", d(day), dec(amount)).unwrap();
+        }
+        // "Gone" keeps its key but loses its only cell.
+        p.retain_periods(|k| k >= Period::Month.key(d("2013-01-01")));
+        let (groups, cells) = p.by_group();
+        let got: Vec<(String, Vec<(String, u64, String)>)> = groups
+            .iter()
+            .map(|(key, range)| {
+                let cells = cells[range.clone()]
+                    .iter()
+                    .map(|(k, part, _)| (Period::Month.label(*k), part.deals, part.total.to_string()))
+                    .collect();
+                (split_key(key).0.join("|"), cells)
+            })
+            .collect();
+        let cell = |m: &str, n: u64, t: &str| (m.to_string(), n, t.to_string());
+        assert_eq!(
+            got,
+            vec![
+                // In the order the groups were first seen.
+                ("Bolt".into(), vec![cell("2013-01", 1, "1"), cell("2013-02", 1, "4"), cell("2013-03", 1, "3")]),
+                ("Acme".into(), vec![cell("2013-02", 2, "7")]),
+            ]
+        );
+        assert_eq!(cells.len(), 4);
     }
 
     #[test]
