@@ -215,9 +215,15 @@ pub fn build_lazy<'a>(
         target: target_r,
         width: by.len(),
         flat,
-        groups: groups.into_iter().map(|((group, currency), range)| (group, currency, range)).collect(),
-        order,
-        next_group: 0,
+        // In report order, so that rows are made reading it front to back.
+        groups: order
+            .into_iter()
+            .map(|i| {
+                let ((group, currency), range) = &groups[i];
+                (*group, *currency, range.clone())
+            })
+            .collect::<Vec<_>>()
+            .into_iter(),
         left: flat_len,
         cells: 0..0,
         group: std::sync::Arc::new([]),
@@ -236,11 +242,8 @@ pub struct LazyRows<'a> {
     width: usize,
     /// Every group's cells, chronological within the group.
     flat: Vec<(PeriodKey, Partial, Option<&'a [Decimal]>)>,
-    /// (group key, currency, its cells in `flat`).
-    groups: Vec<(&'a str, &'a str, std::ops::Range<usize>)>,
-    /// The groups in report order.
-    order: Vec<usize>,
-    next_group: usize,
+    /// (group key, currency, its cells in `flat`), in report order.
+    groups: std::vec::IntoIter<(&'a str, &'a str, std::ops::Range<usize>)>,
     /// Rows still to come (every cell is one row).
     left: usize,
     /// The current group's cells not yet made into rows, and what they share.
@@ -259,8 +262,7 @@ impl Iterator for LazyRows<'_> {
             if let Some(c) = self.cells.next() {
                 break c;
             }
-            let (key, currency, range) = &self.groups[*self.order.get(self.next_group)?];
-            self.next_group += 1;
+            let (key, currency, range) = self.groups.next()?;
             // Rows written and dropped before the next group leave the
             // shared values with no other owner: overwritten in place, a
             // report over many groups allocates nothing per group.
