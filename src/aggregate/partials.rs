@@ -558,7 +558,8 @@ mod tests {
         // "Gone" keeps its key but loses its only cell.
         p.retain_periods(|k| k >= Period::Month.key(d("2013-01-01")));
         let (groups, cells) = p.by_group();
-        let got: Vec<(String, Vec<(String, u64, String)>)> = groups
+        type Cell = (String, u64, String);
+        let got: Vec<(String, Vec<Cell>)> = groups
             .iter()
             .map(|(key, range)| {
                 let cells = cells[range.clone()]
