@@ -294,11 +294,11 @@ impl RowParser {
 /// into spaces.
 pub fn clean_name(raw: &str, out: &mut String) {
     out.clear();
-    let t = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
-    if t.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ') && !t.contains("  ") {
-        out.push_str(t); // the common case: nothing to tidy
+    if is_tidy(raw) {
+        out.push_str(raw); // the common case: nothing to tidy
         return;
     }
+    let t = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     let mut gap = false;
     let t: std::borrow::Cow<'_, str> =
         if unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes {
@@ -323,6 +323,36 @@ pub fn clean_name(raw: &str, out: &mut String) {
     }
 }
 
+/// Whether `clean_name` would leave `s` as it is: single spaces only
+/// between words, no other white space, no control or invisible
+/// characters, and NFC. One pass over the bytes decides plain ASCII names;
+/// the characters are looked at only when there are others (Swedish names).
+fn is_tidy(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let (mut space, mut ascii) = (false, true);
+    for &c in b {
+        if c == b' ' {
+            if space {
+                return false;
+            }
+            space = true;
+            continue;
+        }
+        space = false;
+        if c >= 0x80 {
+            ascii = false;
+        } else if c < 0x21 || c == 0x7f {
+            return false;
+        }
+    }
+    ascii
+        || (s.chars().all(|c| c.is_ascii() || !(c.is_whitespace() || c.is_control() || is_invisible(c)))
+            && unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes)
+}
+
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}')
 }
@@ -330,6 +360,31 @@ fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ordinary_names_are_seen_to_be_tidy() {
+        for s in ["Acme AB", "Malmö Åkeri AB", "", "Ω"] {
+            assert!(is_tidy(s), "{s:?}");
+        }
+        for s in [" Acme", "Acme ", "Acme  AB", "Acme\tAB", "Acme\u{a0}AB", "Acme\u{200b}", "Malmo\u{308}"] {
+            assert!(!is_tidy(s), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_name_said_to_be_tidy_is_left_as_it_is(s in "[a-zA-Z åäöÅÄÖ\t\u{a0}\u{200b}\u{308}\u{1}\u{7f}-]{0,8}") {
+            let mut out = String::new();
+            clean_name(&s, &mut out);
+            if is_tidy(&s) {
+                proptest::prop_assert_eq!(&out, &s);
+            }
+            // Tidying twice changes nothing more.
+            let mut again = String::new();
+            clean_name(&out, &mut again);
+            proptest::prop_assert_eq!(&again, &out);
+        }
+    }
 
     #[test]
     fn names_are_tidied() {
