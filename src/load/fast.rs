@@ -1101,7 +1101,8 @@ fn run_chunks<'p>(
             let first = start + i as u64 * block;
             let end = (first + block).min(size);
             let from = if i == 0 { first } else { first - 1 };
-            buf.clear();
+            // Not cleared first: the read overwrites it all, and resizing a
+            // buffer of the same length writes no zeros.
             buf.resize(((end - from) as usize + SLACK).min((size - from) as usize), 0);
             file.read_exact_at(&mut buf, from)?;
             let lo = boundary(&mut buf, from, first)?;
