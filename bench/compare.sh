@@ -10,9 +10,10 @@
 # from PyPI into a virtual environment under target/bench if missing, reads
 # the file once so it is in the page cache, then runs every tool RUNS times
 # per case, round-robin (one run of each tool per round), and prints the
-# median wall time, peak memory (max RSS), MB/s and the ratio of each
-# tool's time to aov's.
+# median wall time, peak memory (max RSS, from one more run of each), MB/s
+# and the ratio of each tool's time to aov's.
 set -euo pipefail
+export LC_ALL=C # a decimal point in $EPOCHREALTIME and for bc
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-10000000}
 RUNS=${RUNS:-5}
@@ -67,45 +68,60 @@ aov_args() {
     esac
 }
 
-# One timed run of a command: "seconds KiB" (wall time, peak RSS).
-once() {
-    /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$@" > /dev/null
+# Wall time of one run in seconds, from bash's microsecond clock (so it
+# includes starting the process, the same for every tool).
+wall() {
+    local start=$EPOCHREALTIME
+    "$@" > /dev/null
+    local end=$EPOCHREALTIME
+    echo "$end - $start" | bc -l
+}
+# Peak memory (max RSS, KiB) of one run, in a run of its own: wrapping the
+# timed runs in /usr/bin/time would add its start to their times.
+peak() {
+    /usr/bin/time -f "%M" -o "$DATA/time.txt" "$@" > /dev/null
     cat "$DATA/time.txt"
 }
+# The command line of a tool for a case, in CMD.
+command_of() {
+    case $1 in
+        aov) CMD=($AOV report "$FILE" $(aov_args $2) --format csv) ;;
+        aov1) CMD=($AOV report "$FILE" $(aov_args $2) --format csv --threads 1) ;;
+        duckdb) CMD=("$VENV/bin/duckdb" -csv -c "$(duck_sql $2)") ;;
+        polars) CMD=("$VENV/bin/python" "$DATA/polars_aov.py" "$FILE" $2) ;;
+    esac
+}
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-most() { printf '%s\n' "$@" | sort -g | tail -1; }
 
-echo "# $ROWS rows, $((SIZE / 1000000)) MB, $RUNS runs each, $(nproc) cores; median wall time, peak RSS"
+echo "# $ROWS rows, $((SIZE / 1000000)) MB, $RUNS runs each, $(nproc) cores; median wall time, peak RSS of one more run"
 printf '%-10s %-26s %9s %9s %9s %9s\n' case tool "time s" "peak MiB" "MB/s" "ratio"
 TOOLS="aov aov1 duckdb polars"
 for case in month customer seller; do
     declare -A TS MS
-    for tool in $TOOLS; do TS[$tool]=""; MS[$tool]=""; done
+    for tool in $TOOLS; do
+        command_of $tool $case
+        TS[$tool]=""
+        MS[$tool]=$(peak "${CMD[@]}")
+    done
     # Round-robin: each round runs every tool once, so a noisy moment on
     # a shared machine hits all of them alike.
     for _ in $(seq "$RUNS"); do
         for tool in $TOOLS; do
-            case $tool in
-                aov) r=$(once $AOV report "$FILE" $(aov_args $case) --format csv) ;;
-                aov1) r=$(once $AOV report "$FILE" $(aov_args $case) --format csv --threads 1) ;;
-                duckdb) r=$(once "$VENV/bin/duckdb" -csv -c "$(duck_sql $case)") ;;
-                polars) r=$(once "$VENV/bin/python" "$DATA/polars_aov.py" "$FILE" $case) ;;
-            esac
-            read -r t m <<< "$r"
-            TS[$tool]+="$t "; MS[$tool]+="$m "
+            command_of $tool $case
+            TS[$tool]+="$(wall "${CMD[@]}") "
         done
     done
     declare -A T M
     for tool in $TOOLS; do
         T[$tool]=$(median ${TS[$tool]})
-        M[$tool]=$(( $(most ${MS[$tool]}) / 1024 ))
+        M[$tool]=$(( ${MS[$tool]} / 1024 ))
     done
     for tool in $TOOLS; do
         name=$tool
         [ $tool = aov1 ] && name="aov --threads 1"
         [ $tool = duckdb ] && name="duckdb CLI (DECIMAL)"
         [ $tool = polars ] && name="polars (float)"
-        printf '%-10s %-26s %9s %9s %9.0f %9.2f\n' $case "$name" "${T[$tool]}" "${M[$tool]}" \
+        printf '%-10s %-26s %9.3f %9s %9.0f %9.2f\n' $case "$name" "${T[$tool]}" "${M[$tool]}" \
             "$(echo "$SIZE / ${T[$tool]} / 1000000" | bc -l)" "$(echo "${T[$tool]} / ${T[aov]}" | bc -l)"
     done
 done
