@@ -300,13 +300,6 @@ pub fn clean_name(raw: &str, out: &mut String) {
     }
     let t = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     let mut gap = false;
-    let t: std::borrow::Cow<'_, str> =
-        if unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes {
-            std::borrow::Cow::Borrowed(t)
-        } else {
-            // "Malmö" typed with a combining diaeresis is the same name.
-            std::borrow::Cow::Owned(unicode_normalization::UnicodeNormalization::nfc(t).collect())
-        };
     for c in t.chars() {
         if is_invisible(c) {
             continue;
@@ -320,6 +313,12 @@ pub fn clean_name(raw: &str, out: &mut String) {
         }
         gap = false;
         out.push(c);
+    }
+    // Normalised last, once invisible characters are gone: a zero-width
+    // space between a letter and its combining mark kept them apart.
+    if unicode_normalization::is_nfc_quick(out.chars()) != unicode_normalization::IsNormalized::Yes {
+        // "Malmö" typed with a combining diaeresis is the same name.
+        *out = unicode_normalization::UnicodeNormalization::nfc(out.as_str()).collect();
     }
 }
 
@@ -396,6 +395,9 @@ mod tests {
         clean_name("Plain Name", &mut s);
         assert_eq!(s, "Plain Name");
         clean_name("Malmo\u{308}", &mut s);
+        assert_eq!(s, "Malmö");
+        // A zero-width space between a letter and its mark: the same name.
+        clean_name("Malmo\u{200b}\u{308}", &mut s);
         assert_eq!(s, "Malmö");
     }
 }
