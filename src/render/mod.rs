@@ -143,17 +143,19 @@ impl Grid {
 /// The columns `--stats` adds after `aov`.
 pub const STATS_COLUMNS: [&str; 7] = ["median", "p25", "p75", "p90", "min", "max", "top_deal_pct"];
 
-fn stats_cells(s: &Option<Stats>, v: &mut Vec<Value>) {
+/// The cells of `STATS_COLUMNS` (empty without statistics).
+fn stats_cells(s: Option<&Stats>) -> [Value; STATS_COLUMNS.len()] {
     match s {
-        Some(s) => {
-            for r in [&s.median, &s.p25, &s.p75, &s.p90] {
-                v.push(Value::Money(r.round(MONEY_DECIMALS)));
-            }
-            v.push(money(s.min));
-            v.push(money(s.max));
-            v.push(pct_r(&s.top_deal_pct));
-        }
-        None => v.extend(std::iter::repeat_n(Value::Empty, STATS_COLUMNS.len())),
+        Some(s) => [
+            Value::Money(s.median.round(MONEY_DECIMALS)),
+            Value::Money(s.p25.round(MONEY_DECIMALS)),
+            Value::Money(s.p75.round(MONEY_DECIMALS)),
+            Value::Money(s.p90.round(MONEY_DECIMALS)),
+            money(s.min),
+            money(s.max),
+            pct_r(&s.top_deal_pct),
+        ],
+        None => std::array::from_fn(|_| Value::Empty),
     }
 }
 
@@ -202,9 +204,7 @@ pub fn report_row_into(report: &Report, r: &crate::aggregate::ReportRow, cells: 
     fill.put(money(r.total));
     fill.put(money_r(&r.aov));
     if report.with_stats {
-        let mut stats = Vec::new();
-        stats_cells(&r.stats.as_deref().cloned(), &mut stats);
-        stats.into_iter().for_each(|v| fill.put(v));
+        stats_cells(r.stats.as_deref()).into_iter().for_each(|v| fill.put(v));
     }
     fill.put(opt(&r.change, MONEY_DECIMALS, Value::Change));
     fill.put(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
@@ -322,7 +322,7 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 v.push(money(t.total));
                 v.push(money_r(&t.aov));
                 if report.with_stats {
-                    stats_cells(&t.stats, &mut v);
+                    v.extend(stats_cells(t.stats.as_ref()));
                 }
                 v.push(Value::Empty);
                 v.push(Value::Empty);
