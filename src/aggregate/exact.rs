@@ -280,14 +280,6 @@ pub struct Fixed {
 }
 
 impl Fixed {
-    /// |value| when it is small (u128::MAX for a big one).
-    fn value_abs_small(&self) -> u128 {
-        match &self.value {
-            FixedRepr::Small(v) => v.unsigned_abs(),
-            FixedRepr::Big(_) => u128::MAX,
-        }
-    }
-
     pub fn is_negative(&self) -> bool {
         match &self.value {
             FixedRepr::Small(v) => *v < 0,
@@ -318,7 +310,9 @@ impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Digits written backwards into a buffer on the stack (no
         // allocation: a report writes three numbers per row).
-        if let (FixedRepr::Small(v), Ok(mut n)) = (&self.value, u64::try_from(self.value_abs_small())) {
+        if let FixedRepr::Small(v) = &self.value
+            && let Ok(mut n) = u64::try_from(v.unsigned_abs())
+        {
             let dp = self.dp as usize;
             let mut buf = [0u8; 64];
             let mut i = buf.len();

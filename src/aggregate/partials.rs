@@ -349,9 +349,9 @@ impl Partials {
     /// lower-case name. One pass hashes each value lower-cased (ASCII
     /// values byte by byte, others character by character; the two Greek
     /// small sigmas hash alike: the only letter `str::to_lowercase` treats
-    /// by context), so equal lower-case names always hash alike. `false` means that
-    /// `fold_groups` with lower-casing would change nothing; with tens of
-    /// thousands of customers it costs a tenth of folding them.
+    /// by context), so equal lower-case names always hash alike. `false`
+    /// means that `fold_groups` with lower-casing would change nothing; with
+    /// tens of thousands of customers it costs a tenth of folding them.
     pub fn may_fold_together(&self) -> bool {
         use std::collections::hash_map::Entry;
         use std::hash::BuildHasher;

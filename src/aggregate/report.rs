@@ -142,7 +142,6 @@ pub fn build_lazy<'a>(
         }
     }
 
-    // Currencies apart; within one, the biggest group first; ties by name.
     // Currencies by rank (their order), looked up only when there are several.
     let rank: HashMap<&str, usize> = currencies.iter().enumerate().map(|(r, c)| (*c, r)).collect();
     let rank_of = |c: &str| if currencies.len() == 1 { 0 } else { rank[c] };
@@ -163,6 +162,7 @@ pub fn build_lazy<'a>(
         order.push((i, sum));
     }
 
+    // Currencies apart; within one, the biggest group first; ties by name.
     // Unstable sorts are enough: no two groups tie (their names differ),
     // and they need no buffer. When every total has at most six decimals
     // (always for amounts read from files), each group gets an integer key

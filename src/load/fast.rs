@@ -504,11 +504,12 @@ impl<'p> Worker<'p> {
                             at.next_pos();
                             return Some((after + 2, lines + 1));
                         }
-                        Some(&c) if c == b'\n' || c == self.plan.delimiter => {
+                        Some(b'\n') => {
                             at.next_pos();
-                            if c == b'\n' {
-                                return Some((after + 1, lines + 1));
-                            }
+                            return Some((after + 1, lines + 1));
+                        }
+                        Some(&c) if c == self.plan.delimiter => {
+                            at.next_pos();
                             start = after + 1;
                         }
                         Some(_) => return None,
