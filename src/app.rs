@@ -146,23 +146,21 @@ pub fn load_view(
     period: Period,
 ) -> Result<Loaded, Error> {
     let mut loaded = load_partials(common, partials, by)?;
-    apply_window(&mut loaded.partials, period, &common.window, &mut loaded.accounting);
-    if !by.is_empty() {
-        let case_sensitive = common.filter.case_sensitive;
-        let partials = std::mem::replace(&mut loaded.partials, Partials::new(period, 0));
-        loaded.partials = fold_groups(partials, case_sensitive)?;
-    }
+    window_and_fold(&mut loaded, common, period)?;
     Ok(loaded)
 }
 
-/// Spellings of a name that differ only in case are one name (unless
-/// `--case-sensitive`), shown in the most frequent spelling. Folding is
-/// skipped when a cheap check shows no two spellings fold together.
-fn fold_groups(partials: Partials, case_sensitive: bool) -> Result<Partials, crate::aggregate::Overflow> {
-    if case_sensitive || !partials.may_fold_together() {
-        return Ok(partials);
+/// Apply the period window (counted in `period`), then make spellings of a
+/// name that differ only in case one name (unless `--case-sensitive`),
+/// shown in the most frequent spelling. Folding is skipped when a cheap
+/// check shows no two spellings fold together (always so without `--by`).
+fn window_and_fold(loaded: &mut Loaded, common: &CommonSettings, period: Period) -> Result<(), Error> {
+    apply_window(&mut loaded.partials, period, &common.window, &mut loaded.accounting);
+    if !common.filter.case_sensitive && loaded.partials.may_fold_together() {
+        let partials = std::mem::replace(&mut loaded.partials, Partials::new(period, 0));
+        loaded.partials = partials.fold_groups(|s| fold_name(s, false))?;
     }
-    partials.fold_groups(|s| fold_name(s, case_sensitive))
+    Ok(())
 }
 
 /// Say on stderr what happened to the rows that were not used.
@@ -540,12 +538,7 @@ fn finish_partials(s: &ReportSettings, partials: Partials, accounting: RowAccoun
         duplicates: 0,
         warnings: Vec::new(),
     };
-    apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
-    if !s.by.is_empty() {
-        let case_sensitive = s.common.filter.case_sensitive;
-        let p = std::mem::replace(&mut loaded.partials, Partials::new(s.period, 0));
-        loaded.partials = fold_groups(p, case_sensitive)?;
-    }
+    window_and_fold(&mut loaded, &s.common, s.period)?;
     Ok(loaded)
 }
 

@@ -644,6 +644,11 @@ mod tests {
         assert!(!two.may_fold_together());
         two.add(&["acme", "Per"], "", d("2013-01-01"), dec("1")).unwrap();
         assert!(two.may_fold_together());
+        // Without `--by` there are no names to fold.
+        let mut none = Partials::new(Period::All, 0);
+        none.add(&[], "SEK", d("2013-01-01"), dec("1")).unwrap();
+        none.add(&[], "sek", d("2013-01-01"), dec("1")).unwrap();
+        assert!(!none.may_fold_together());
     }
 
     proptest::proptest! {
