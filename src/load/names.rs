@@ -191,7 +191,7 @@ impl NameTable {
         let mask = slots.len() - 1;
         self.slots = slots;
         for (n, e) in self.entries.iter().enumerate() {
-            let hash = self.hasher.hash_one(e.name);
+            let hash = self.hash(&e.name);
             let mut i = hash as usize & mask;
             while self.slots[i].1 != 0 {
                 i = (i + 1) & mask;
