@@ -17,3 +17,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod sql;
+pub mod status;
