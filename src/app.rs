@@ -15,9 +15,10 @@ use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
-use crate::model::{Dimension, RowAccounting};
-use crate::pipeline::{Collector, apply_window, fold_name};
+use crate::model::{Dimension, RowAccounting, Tally};
+use crate::pipeline::{Collector, Filter, apply_window, fold_name};
 use crate::render::{self, Grid, RenderOptions, views};
+use crate::status::StatusRule;
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
@@ -38,8 +39,8 @@ pub struct Loaded {
     pub skipped: BTreeMap<String, u64>,
     /// Inputs that had a header but no rows.
     pub empty_inputs: Vec<String>,
-    /// Inputs with a status column.
-    pub with_status: Vec<String>,
+    /// What was counted, and why the rest was left out.
+    pub tally: Tally,
     /// Identical rows dropped, and warnings for stderr.
     pub duplicates: u64,
     pub warnings: Vec<String>,
@@ -55,7 +56,7 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     if by.contains(&Dimension::Seller) || !common.filter.sellers.is_empty() {
         required.push(Field::Seller);
     }
-    if !common.filter.statuses.is_empty() {
+    if matches!(common.filter.status, StatusRule::Chosen(_)) {
         required.push(Field::Status);
     }
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
@@ -83,7 +84,7 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                 match load::fast::run(&plan, &opts)? {
                     load::fast::Outcome::Done(out) => {
                         collector.set_file(&plan.name);
-                        let flow = collector.absorb(out.partials, out.accounting, out.errors);
+                        let flow = collector.absorb(out.partials, out.accounting, &out.tally, out.errors);
                         if collector.accounting.read == before {
                             empty_inputs.push(plan.name.clone());
                         }
@@ -130,11 +131,10 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             break;
         }
     }
-    let with_status = std::mem::take(&mut collector.with_status);
     let warnings = std::mem::take(&mut collector.warnings);
     let duplicates = collector.duplicates;
-    let (partials, accounting, skipped) = collector.finish()?;
-    Ok(Loaded { partials, accounting, skipped, empty_inputs, with_status, duplicates, warnings })
+    let (partials, accounting, skipped, tally) = collector.finish()?;
+    Ok(Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings })
 }
 
 /// Load, then apply the period window (counted in `period`) and merge names
@@ -155,7 +155,9 @@ pub fn load_view(
 /// shown in the most frequent spelling. Folding is skipped when a cheap
 /// check shows no two spellings fold together (always so without `--by`).
 fn window_and_fold(loaded: &mut Loaded, common: &CommonSettings, period: Period) -> Result<(), Error> {
+    let before = loaded.accounting.filtered;
     apply_window(&mut loaded.partials, period, &common.window, &mut loaded.accounting);
+    loaded.tally.by_window += loaded.accounting.filtered - before;
     if !common.filter.case_sensitive && loaded.partials.may_fold_together() {
         let partials = std::mem::replace(&mut loaded.partials, Partials::new(period, 0));
         loaded.partials = partials.fold_groups(|s| fold_name(s, false))?;
@@ -168,10 +170,11 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     for name in &loaded.empty_inputs {
         writeln!(err, "aov: note: {name} has no rows")?;
     }
-    if common.filter.statuses.is_empty() {
-        for file in &loaded.with_status {
-            writeln!(err, "aov: note: {file}; deals of every status are counted (choose with --status)")?;
-        }
+    if !common.quiet && (common.verbose || loaded.tally.says_something()) {
+        writeln!(err, "aov: {}", counted_line(&loaded.tally, &common.filter))?;
+    }
+    if let Some(w) = unknown_statuses(&loaded.tally) {
+        writeln!(err, "aov: warning: {w}")?;
     }
     for w in &loaded.warnings {
         writeln!(err, "aov: warning: {w}")?;
@@ -203,16 +206,125 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
 
 /// The footer line that states what the AOV is made of.
 pub fn definition(common: &CommonSettings) -> String {
-    let statuses = if common.filter.statuses.is_empty() {
-        "every status".to_string()
-    } else {
-        format!("status {}", common.filter.statuses.join(" or "))
+    let statuses = match &common.filter.status {
+        StatusRule::Won => "closed sales (won statuses)".to_string(),
+        StatusRule::All => "every status".to_string(),
+        StatusRule::Chosen(_) => {
+            let shown: Vec<String> = common.filter_status_values.iter().map(|v| v.trim().to_string()).collect();
+            format!("status {}", shown.join(" or "))
+        }
     };
     let credits =
-        if common.filter.exclude_credits { "credit notes left out" } else { "credit notes (negative amounts) counted" };
+        if common.filter.include_credits { "credit notes (negative amounts) counted" } else { "credit notes left out" };
     format!(
         "AOV = total of the counted deals / their number; counted: {statuses}, {credits}; rounded half away from zero."
     )
+}
+
+/// `12 deals` or `1 deal`.
+fn count(n: u64, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The one line every view prints on stderr: what was counted, what was
+/// left out and why, and the flag that changes it.
+pub fn counted_line(t: &Tally, filter: &Filter) -> String {
+    let mut parts = Vec::new();
+    let by_count = |a: &&crate::model::StatusCount, b: &&crate::model::StatusCount| {
+        b.counted.cmp(&a.counted).then(b.left_out.cmp(&a.left_out)).then(a.shown.cmp(&b.shown))
+    };
+    let shown =
+        |s: &crate::model::StatusCount| if s.shown.is_empty() { "(empty)".to_string() } else { s.shown.clone() };
+    if t.status_column {
+        let mut counted: Vec<&crate::model::StatusCount> = t.statuses.values().filter(|s| s.counted > 0).collect();
+        counted.sort_by(by_count);
+        let mut head = format!("counted {}", count(t.counted, "deal"));
+        match counted.as_slice() {
+            [] => {}
+            [one] => head.push_str(&format!(" with status \"{}\"", shown(one))),
+            many => {
+                let list: Vec<String> = many.iter().map(|s| format!("\"{}\" {}", shown(s), s.counted)).collect();
+                head.push_str(&format!(" with status {}", list.join(", ")));
+            }
+        }
+        parts.push(head);
+        let mut out: Vec<&crate::model::StatusCount> = t.statuses.values().filter(|s| s.left_out > 0).collect();
+        out.sort_by(|a, b| b.left_out.cmp(&a.left_out).then(a.shown.cmp(&b.shown)));
+        let left: u64 = out.iter().map(|s| s.left_out).sum();
+        if left > 0 {
+            let mut list: Vec<String> = out.iter().take(6).map(|s| format!("{} {}", shown(s), s.left_out)).collect();
+            if out.len() > 6 {
+                list.push(format!("{} more", out.len() - 6));
+            }
+            parts.push(format!("left out {left} ({})", list.join(", ")));
+        }
+        match filter.status {
+            StatusRule::All => parts.push("every status counted (--status all)".into()),
+            _ => parts.push("--status all counts every status".into()),
+        }
+    } else {
+        parts.push(format!("counted {}", count(t.counted, "deal")));
+    }
+    if t.credits > 0 {
+        let sums: Vec<String> = t
+            .credit_sums
+            .iter()
+            .map(|(c, s)| {
+                let v = crate::aggregate::exact::round_decimal(*s, 2);
+                if c.is_empty() { v.to_string() } else { format!("{v} {c}") }
+            })
+            .collect();
+        parts.push(format!(
+            "left out {} totalling {} (--include-credits counts them)",
+            count(t.credits, "credit note"),
+            sums.join(" + ")
+        ));
+    } else if t.credits_counted > 0 {
+        parts.push(format!("{} counted (--include-credits)", count(t.credits_counted, "credit note")));
+    }
+    let mut filters = Vec::new();
+    for (n, what) in [
+        (t.by_date, "by --from/--to"),
+        (t.by_customer, "by --customer"),
+        (t.by_seller, "by --seller"),
+        (t.by_window, "outside --last/--complete-only"),
+    ] {
+        if n > 0 {
+            filters.push(format!("{n} {what}"));
+        }
+    }
+    if !filters.is_empty() {
+        parts.push(format!("left out {}", filters.join(", ")));
+    }
+    parts.join("; ")
+}
+
+/// The warning for status values the vocabulary does not know: left out
+/// when the column has known words too, counted when it has none.
+pub fn unknown_statuses(t: &Tally) -> Option<String> {
+    let amount = |s: &crate::model::StatusCount| s.counted + s.left_out;
+    let mut unknown: Vec<&crate::model::StatusCount> =
+        t.statuses.values().filter(|s| s.unknown && amount(s) > 0).collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    unknown.sort_by(|a, b| amount(b).cmp(&amount(a)).then(a.shown.cmp(&b.shown)));
+    let list: Vec<String> = unknown
+        .iter()
+        .take(8)
+        .map(|s| format!("\"{}\" {}", if s.shown.is_empty() { "(empty)" } else { &s.shown }, amount(s)))
+        .collect();
+    let more = if unknown.len() > 8 { format!(" and {} more", unknown.len() - 8) } else { String::new() };
+    let values = format!("{}{more}", list.join(", "));
+    Some(if t.unknown_left_out {
+        format!(
+            "left out status values that are not known as won, lost, open or void: {values}; count them with --status VALUE (or --status all), or add them to [status] won in aov.toml"
+        )
+    } else {
+        format!(
+            "no status value is known as won, lost, open or void, so every deal counts: {values}; choose with --status VALUE, or name the classes in [status] in aov.toml"
+        )
+    })
 }
 
 /// The file names, for titles.
@@ -364,11 +476,7 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     }
     let ranges = [args.base_from, args.base_to, args.current_from, args.current_to];
     let by: Vec<Dimension> = if subject.is_some() { vec![dim, Dimension::Seller] } else { vec![dim] };
-    let mut loaded = load_view(&common, Partials::new(Period::Day, by.len()), &by, period)?;
-    if dim == Dimension::Segment {
-        // The segment column is a user's column: keep its header as written.
-        loaded.with_status.clear();
-    }
+    let loaded = load_view(&common, Partials::new(Period::Day, by.len()), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
 
     // Which days belong to which side.
@@ -521,20 +629,25 @@ fn check_pushdown(s: &ReportSettings) -> Result<(), Error> {
             "--stats needs every amount (for medians and percentiles), which partials do not hold; run it on the deals themselves".into(),
         ));
     }
-    if !f.customers.is_empty() || !f.sellers.is_empty() || !f.statuses.is_empty() || f.exclude_credits {
+    if !f.customers.is_empty() || !f.sellers.is_empty() || matches!(f.status, StatusRule::Chosen(_)) {
         return Err(Error::Usage("with --partials or --source, filter in the query instead (a WHERE clause)".into()));
     }
     Ok(())
 }
 
 /// Window and name folding on partials from an engine.
-fn finish_partials(s: &ReportSettings, partials: Partials, accounting: RowAccounting) -> Result<Loaded, Error> {
+fn finish_partials(
+    s: &ReportSettings,
+    partials: Partials,
+    accounting: RowAccounting,
+    tally: Tally,
+) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         partials,
         accounting,
         skipped: BTreeMap::new(),
         empty_inputs: Vec::new(),
-        with_status: Vec::new(),
+        tally,
         duplicates: 0,
         warnings: Vec::new(),
     };
@@ -553,6 +666,7 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
     let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(db_err)?;
     let mut partials = Partials::new(s.period, s.by.len());
     let mut accounting = RowAccounting::default();
+    let mut tally = Tally::default();
     for table in &s.common.files {
         let q = crate::sql::Query {
             table: table.clone(),
@@ -566,6 +680,8 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
             from: s.common.filter.from,
             to: s.common.filter.to,
             timezone: tz.clone(),
+            include_credits: s.common.filter.include_credits,
+            status: None,
         };
         let sql = crate::sql::partials_query(crate::sql::Dialect::Postgres, &q);
         let rows = client
@@ -590,13 +706,27 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
                 crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), &mut currency);
             }
             let deals = deals as u64;
+            if !q.include_credits {
+                let credits: i64 = row.try_get("credits").map_err(bad)?;
+                let credit_total: rust_decimal::Decimal = row.try_get("credit_total").map_err(bad)?;
+                let credits = credits as u64;
+                accounting.read += credits;
+                accounting.filtered += credits;
+                tally.credits += credits;
+                let sum = tally.credit_sums.entry(currency.clone()).or_default();
+                *sum = sum.checked_add(credit_total).unwrap_or(*sum);
+            }
+            if deals == 0 {
+                continue; // a day and group with credit notes only
+            }
             accounting.read += deals;
             accounting.used += deals;
+            tally.counted += deals;
             let group: Vec<&str> = names.iter().map(String::as_str).collect();
             partials.add_bucket(&group, &currency, day, &crate::aggregate::Partial { deals, total, rows: deals })?;
         }
     }
-    finish_partials(s, partials, accounting)
+    finish_partials(s, partials, accounting, tally)
 }
 
 /// The report's partials from files an engine computed.
@@ -605,10 +735,11 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     let f = &s.common.filter;
     let mut partials = Partials::new(s.period, s.by.len());
     let mut accounting = RowAccounting::default();
+    let mut tally = Tally::default();
     for path in &s.common.files {
-        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting)?;
+        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting, &mut tally)?;
     }
-    finish_partials(s, partials, accounting)
+    finish_partials(s, partials, accounting, tally)
 }
 
 /// The title of a chart: what is shown, from which files, over which periods.
@@ -676,6 +807,15 @@ fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
         from: args.from,
         to: args.to,
         timezone: args.timezone.clone(),
+        include_credits: args.include_credits,
+        status: args.status_col.as_ref().and_then(|col| {
+            let words = match StatusRule::from_values(&args.status) {
+                StatusRule::All => return None,
+                StatusRule::Chosen(words) => words,
+                StatusRule::Won => crate::status::Vocabulary::builtin().words_of(crate::status::StatusClass::Won),
+            };
+            Some((col.clone(), words))
+        }),
     };
     if let Some(tz) = &q.timezone {
         tz.parse::<chrono_tz::Tz>().map_err(|_| {

@@ -126,12 +126,16 @@ pub struct FilterArgs {
     #[arg(long, value_name = "NAME")]
     pub seller: Vec<String>,
 
-    /// Only deals with this status, e.g. won (repeatable; needs a status column).
+    /// Only deals with this status, exactly (repeatable; needs a status column); `all` counts every status. Default: closed sales (won, paid, completed...) by the built-in vocabulary.
     #[arg(long, value_name = "VALUE")]
     pub status: Vec<String>,
 
-    /// Leave out credit notes (negative amounts).
-    #[arg(long)]
+    /// Count credit notes (deals below zero) too; by default they are left out and counted on stderr.
+    #[arg(long, conflicts_with = "exclude_credits")]
+    pub include_credits: bool,
+
+    /// Leave out credit notes (the default; kept so that scripts using it still run).
+    #[arg(long, hide_short_help = true)]
     pub exclude_credits: bool,
 
     /// Keep only the last N periods (of --period), ending with the latest period that has deals.
@@ -316,6 +320,15 @@ pub struct SqlArgs {
     /// The column holding an order id: lines sharing one are summed to one deal first.
     #[arg(long, value_name = "COLUMN")]
     pub order_col: Option<String>,
+    /// The column holding the deal status: only closed sales (the built-in won words) count, or those named with --status.
+    #[arg(long, value_name = "COLUMN")]
+    pub status_col: Option<String>,
+    /// Only deals with this status (repeatable; needs --status-col); `all` counts every status.
+    #[arg(long, value_name = "VALUE", requires = "status_col")]
+    pub status: Vec<String>,
+    /// Count credit notes (deals below zero, after summing an order's lines); by default the query leaves them out.
+    #[arg(long)]
+    pub include_credits: bool,
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,40 @@ pub struct FileConfig {
     pub columns: ColumnsConfig,
     #[serde(default)]
     pub report: ReportDefaults,
+    #[serde(default)]
+    pub status: StatusWords,
+}
+
+/// `[status]`: words of the user's own for each status class, added to the
+/// built-in vocabulary (`won = ["Levererad"]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusWords {
+    #[serde(default)]
+    pub won: Vec<String>,
+    #[serde(default)]
+    pub lost: Vec<String>,
+    #[serde(default)]
+    pub open: Vec<String>,
+    #[serde(default)]
+    pub void: Vec<String>,
+}
+
+impl StatusWords {
+    /// The built-in vocabulary with these words added.
+    pub fn vocabulary(&self) -> crate::status::Vocabulary {
+        use crate::status::StatusClass;
+        let mut v = crate::status::Vocabulary::builtin();
+        for (class, words) in [
+            (StatusClass::Won, &self.won),
+            (StatusClass::Lost, &self.lost),
+            (StatusClass::Open, &self.open),
+            (StatusClass::Void, &self.void),
+        ] {
+            v.extend(class, words.iter().map(String::as_str));
+        }
+        v
+    }
 }
 
 /// `[columns]`: headers of the columns, as `--amount-col` and friends.
@@ -116,6 +150,8 @@ pub struct InputSettings {
 pub struct CommonSettings {
     pub files: Vec<String>,
     pub filter: Filter,
+    /// The `--status` values as given, for the footer.
+    pub filter_status_values: Vec<String>,
     pub window: Window,
     pub format: Format,
     pub excel_sv: bool,
@@ -179,8 +215,9 @@ impl CommonSettings {
             to: f.to,
             customers: clean(&f.customer),
             sellers: clean(&f.seller),
-            statuses: f.status.iter().map(|s| s.trim().to_lowercase()).collect(),
-            exclude_credits: f.exclude_credits,
+            status: crate::status::StatusRule::from_values(&f.status),
+            vocabulary: file.status.vocabulary(),
+            include_credits: f.include_credits,
             case_sensitive: f.case_sensitive,
         };
         let window = Window {
@@ -190,6 +227,7 @@ impl CommonSettings {
         Ok(CommonSettings {
             files: args.files.clone(),
             filter,
+            filter_status_values: f.status.clone(),
             window,
             format,
             excel_sv: args.excel_sv,

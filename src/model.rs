@@ -82,3 +82,91 @@ impl RowAccounting {
         self.read == self.used + self.filtered + self.rejected
     }
 }
+
+/// How many deals (or rows) one status value had: counted, or left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusCount {
+    /// The value as first written.
+    pub shown: String,
+    pub counted: u64,
+    pub left_out: u64,
+    /// The vocabulary does not know the word (counted, and said so).
+    pub unknown: bool,
+}
+
+/// What a view counted and why the rest was left out: the statuses, the
+/// credit notes and the filters, for the one stderr line every view prints.
+/// Every reader fills one and they merge, so the rules are said the same
+/// way whichever reader read the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Per status value (normalised: `crate::status::normalize`).
+    pub statuses: std::collections::BTreeMap<String, StatusCount>,
+    /// Whether any input had a status column.
+    pub status_column: bool,
+    /// Credit notes (deals below zero) left out, and their sum per currency.
+    pub credits: u64,
+    pub credit_sums: std::collections::BTreeMap<String, Decimal>,
+    /// Credit notes counted (with --include-credits).
+    pub credits_counted: u64,
+    /// Rows left out by --from/--to, --customer, --seller, and the period
+    /// window (--last, --complete-only).
+    pub by_date: u64,
+    pub by_customer: u64,
+    pub by_seller: u64,
+    pub by_window: u64,
+    /// Deals counted.
+    pub counted: u64,
+    /// Status values the vocabulary does not know were left out (because
+    /// other values of the column are known words), not counted.
+    pub unknown_left_out: bool,
+}
+
+impl Tally {
+    pub fn merge(&mut self, other: &Tally) {
+        for (k, v) in &other.statuses {
+            match self.statuses.get_mut(k) {
+                Some(e) => {
+                    e.counted += v.counted;
+                    e.left_out += v.left_out;
+                }
+                None => {
+                    self.statuses.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        self.status_column |= other.status_column;
+        self.credits += other.credits;
+        for (c, sum) in &other.credit_sums {
+            let e = self.credit_sums.entry(c.clone()).or_default();
+            *e = e.checked_add(*sum).unwrap_or(*e);
+        }
+        self.credits_counted += other.credits_counted;
+        self.by_date += other.by_date;
+        self.by_customer += other.by_customer;
+        self.by_seller += other.by_seller;
+        self.by_window += other.by_window;
+        self.counted += other.counted;
+        self.unknown_left_out |= other.unknown_left_out;
+    }
+
+    /// Whether there is more to say than "every deal was counted": a status
+    /// column, credit notes, or rows a filter left out.
+    pub fn says_something(&self) -> bool {
+        self.status_column
+            || self.credits + self.credits_counted + self.by_date + self.by_customer + self.by_seller + self.by_window
+                > 0
+    }
+
+    /// Count a status value's verdict: `counted` deals or `left_out` rows.
+    pub fn status(&mut self, value: &str, unknown: bool, counted: u64, left_out: u64) {
+        let key = crate::status::normalize(value);
+        let e = self.statuses.entry(key).or_insert_with(|| StatusCount {
+            shown: value.trim().to_string(),
+            unknown,
+            ..StatusCount::default()
+        });
+        e.counted += counted;
+        e.left_out += left_out;
+    }
+}

@@ -16,8 +16,9 @@ use rust_decimal::Decimal;
 use crate::aggregate::partials::exact_add;
 use crate::aggregate::{Overflow, Partials, Period, PeriodKey};
 use crate::error::{Error, RowError};
-use crate::load::rows::Sink;
-use crate::model::{Deal, Dimension, RowAccounting};
+use crate::load::rows::{Head, Sink};
+use crate::model::{Deal, Dimension, RowAccounting, Tally};
+use crate::status::{StatusRule, Verdict, Vocabulary};
 
 /// How many bad rows are shown before a run stops.
 pub const SHOWN_BAD_ROWS: usize = 5;
@@ -31,9 +32,12 @@ pub struct Filter {
     pub customers: Vec<String>,
     /// Sellers to keep, folded (empty: all).
     pub sellers: Vec<String>,
-    /// Statuses to keep, lower-cased (empty: all).
-    pub statuses: Vec<String>,
-    pub exclude_credits: bool,
+    /// Which statuses count (default: closed sales).
+    pub status: StatusRule,
+    /// The words statuses are classed by.
+    pub vocabulary: Vocabulary,
+    /// Count credit notes (deals below zero) too.
+    pub include_credits: bool,
     pub case_sensitive: bool,
 }
 
@@ -43,14 +47,52 @@ pub fn fold_name(name: &str, case_sensitive: bool) -> String {
     if case_sensitive { name.to_string() } else { name.to_lowercase() }
 }
 
+/// Why a filter left a row or a deal out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeftOut {
+    Status,
+    Customer,
+    Seller,
+    Date,
+    Credit,
+}
+
 impl Filter {
-    pub fn keeps(&self, deal: &Deal<'_>) -> bool {
-        self.from.is_none_or(|f| deal.date >= f)
-            && self.to.is_none_or(|t| deal.date <= t)
-            && !(self.exclude_credits && deal.amount.is_sign_negative() && !deal.amount.is_zero())
-            && (self.customers.is_empty() || self.customers.contains(&fold_name(deal.customer, self.case_sensitive)))
-            && (self.sellers.is_empty() || self.sellers.contains(&fold_name(deal.seller, self.case_sensitive)))
-            && (self.statuses.is_empty() || self.statuses.contains(&deal.status.to_lowercase()))
+    /// Whether the date range keeps `date`.
+    pub fn keeps_date(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| date >= f) && self.to.is_none_or(|t| date <= t)
+    }
+
+    /// Whether a deal of `amount` is a credit note left out.
+    pub fn leaves_out_credit(&self, amount: Decimal) -> bool {
+        !self.include_credits && amount.is_sign_negative() && !amount.is_zero()
+    }
+
+    /// Whether the customer filter keeps a (tidied) name.
+    pub fn keeps_customer(&self, name: &str) -> bool {
+        self.customers.is_empty() || self.customers.contains(&fold_name(name, self.case_sensitive))
+    }
+
+    /// Whether the seller filter keeps a (tidied) name.
+    pub fn keeps_seller(&self, name: &str) -> bool {
+        self.sellers.is_empty() || self.sellers.contains(&fold_name(name, self.case_sensitive))
+    }
+
+    /// What the status rule says of a status value.
+    pub fn status_verdict(&self, value: &str) -> Verdict {
+        self.status.verdict(&self.vocabulary, value)
+    }
+
+    /// The filters a whole deal passes through once its lines are added up:
+    /// the date range and credit notes.
+    pub fn deal_left_out(&self, deal: &Deal<'_>) -> Option<LeftOut> {
+        if !self.keeps_date(deal.date) {
+            Some(LeftOut::Date)
+        } else if self.leaves_out_credit(deal.amount) {
+            Some(LeftOut::Credit)
+        } else {
+            None
+        }
     }
 }
 
@@ -93,6 +135,8 @@ struct Order {
     status: String,
     segment: String,
     lines: u64,
+    /// Its file has a status column.
+    has_status: bool,
 }
 
 /// Collects deals into partials.
@@ -109,8 +153,17 @@ pub struct Collector<'w> {
     orders: HashMap<String, Order>,
     overflow: Option<Overflow>,
     file: String,
-    /// Inputs that have a status column.
-    pub with_status: Vec<String>,
+    /// What was counted and why the rest was left out.
+    pub tally: Tally,
+    /// The file being read has a status column.
+    status_column: bool,
+    /// Scratch space for tidying names the filters look at.
+    scratch: String,
+    /// Deals whose status the vocabulary does not know, kept apart until
+    /// all inputs are read: they count only when no value of the status
+    /// column is a known word (then the column is not one the vocabulary
+    /// speaks), and are left out otherwise. With their rows.
+    unknown: Option<(Partials, u64)>,
     /// The first error writing the rejects file.
     rejects_error: Option<std::io::Error>,
     /// Identical rows dropped (--drop-duplicate-rows).
@@ -133,7 +186,10 @@ impl<'w> Collector<'w> {
             orders: HashMap::new(),
             overflow: None,
             file: String::new(),
-            with_status: Vec::new(),
+            tally: Tally::default(),
+            status_column: false,
+            scratch: String::new(),
+            unknown: None,
             rejects_error: None,
             duplicates: 0,
             warnings: Vec::new(),
@@ -161,18 +217,67 @@ impl<'w> Collector<'w> {
         self.file = name.to_string();
     }
 
-    fn add(&mut self, deal: &Deal<'_>, rows: u64) {
-        if !self.filter.keeps(deal) {
-            self.accounting.filtered += rows;
-            return;
+    fn add(&mut self, deal: &Deal<'_>, rows: u64, has_status: bool) {
+        match self.filter.deal_left_out(deal) {
+            Some(LeftOut::Credit) => {
+                self.tally.credits += 1;
+                let sum = self.tally.credit_sums.entry(deal.currency.to_string()).or_default();
+                *sum = sum.checked_add(deal.amount).unwrap_or(*sum);
+                self.accounting.filtered += rows;
+                return;
+            }
+            Some(_) => {
+                self.tally.by_date += rows;
+                self.accounting.filtered += rows;
+                return;
+            }
+            None => {}
         }
-        self.accounting.used += rows;
+        if deal.amount.is_sign_negative() && !deal.amount.is_zero() {
+            self.tally.credits_counted += 1;
+        }
+        let mut unknown = false;
+        if has_status {
+            unknown = self.filter.status_verdict(deal.status) == Verdict::CountedUnknown;
+            self.tally.status(deal.status, unknown, 1, 0);
+        }
         let mut group: Vec<&str> = Vec::with_capacity(self.by.len());
         for d in &self.by {
             group.push(deal.get(*d));
         }
-        if let Err(e) = self.partials.add_deal(&group, deal.currency, deal.date, deal.amount, rows) {
+        let partials = if unknown {
+            let (side, side_rows) = self.unknown.get_or_insert_with(|| (self.partials.empty_like(), 0));
+            *side_rows += rows;
+            side
+        } else {
+            self.tally.counted += 1;
+            self.accounting.used += rows;
+            &mut self.partials
+        };
+        if let Err(e) = partials.add_deal(&group, deal.currency, deal.date, deal.amount, rows) {
             self.overflow.get_or_insert(e);
+        }
+    }
+
+    /// Count the deals of unknown statuses when no status value was a
+    /// known word; leave them out otherwise.
+    fn settle_unknown_statuses(&mut self) {
+        let Some((side, rows)) = self.unknown.take() else { return };
+        let known = self.tally.statuses.values().any(|s| !s.unknown);
+        let deals: u64 = self.tally.statuses.values().filter(|s| s.unknown).map(|s| s.counted).sum();
+        if known {
+            self.tally.unknown_left_out = true;
+            for s in self.tally.statuses.values_mut().filter(|s| s.unknown) {
+                s.left_out += s.counted;
+                s.counted = 0;
+            }
+            self.accounting.filtered += rows;
+        } else {
+            self.tally.counted += deals;
+            self.accounting.used += rows;
+            if let Err(e) = self.partials.merge(side) {
+                self.overflow.get_or_insert(e);
+            }
         }
     }
 
@@ -182,8 +287,10 @@ impl<'w> Collector<'w> {
         &mut self,
         partials: Partials,
         accounting: RowAccounting,
+        tally: &Tally,
         errors: Vec<(RowError, Vec<String>)>,
     ) -> ControlFlow<()> {
+        self.tally.merge(tally);
         if let Err(e) = self.partials.merge(partials) {
             self.overflow.get_or_insert(e);
         }
@@ -201,7 +308,7 @@ impl<'w> Collector<'w> {
     }
 
     /// Finish: add assembled orders, and report bad rows or an overflow.
-    pub fn finish(mut self) -> Result<(Partials, RowAccounting, BTreeMap<String, u64>), Error> {
+    pub fn finish(mut self) -> Result<(Partials, RowAccounting, BTreeMap<String, u64>, Tally), Error> {
         let orders = std::mem::take(&mut self.orders);
         for order in orders.into_values() {
             let deal = Deal {
@@ -214,8 +321,9 @@ impl<'w> Collector<'w> {
                 status: &order.status,
                 segment: &order.segment,
             };
-            self.add(&deal, order.lines);
+            self.add(&deal, order.lines, order.has_status);
         }
+        self.settle_unknown_statuses();
         if let Some(w) = self.rejects.as_mut() {
             if let Err(e) = w.flush() {
                 self.rejects_error.get_or_insert(e);
@@ -233,7 +341,7 @@ impl<'w> Collector<'w> {
             return Err(o.into());
         }
         debug_assert!(self.accounting.balances());
-        Ok((self.partials, self.accounting, self.reasons))
+        Ok((self.partials, self.accounting, self.reasons, self.tally))
     }
 }
 
@@ -263,7 +371,7 @@ impl Sink for Collector<'_> {
     fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()> {
         self.accounting.read += 1;
         if deal.order.is_empty() {
-            self.add(deal, 1);
+            self.add(deal, 1, self.status_column);
             return ControlFlow::Continue(());
         }
         // A line of an order: add it to its order.
@@ -280,6 +388,7 @@ impl Sink for Collector<'_> {
                         status: deal.status.to_string(),
                         segment: deal.segment.to_string(),
                         lines: 1,
+                        has_status: self.status_column,
                     },
                 );
                 None
@@ -348,10 +457,50 @@ impl Sink for Collector<'_> {
         self.warnings.push(message);
     }
 
-    fn columns(&mut self, file: &str, map: &crate::load::columns::ColumnMap) {
-        if map.get(crate::load::Field::Status).is_some() {
-            self.with_status
-                .push(format!("{file} has a status column (\"{}\")", map.header(crate::load::Field::Status)));
+    fn columns(&mut self, _file: &str, map: &crate::load::columns::ColumnMap) {
+        self.status_column = map.get(crate::load::Field::Status).is_some();
+        self.tally.status_column |= self.status_column;
+    }
+
+    fn screen(&mut self, head: &Head<'_>) -> bool {
+        let out = if let Some(status) = head.status.filter(|_| self.status_column) {
+            match self.filter.status_verdict(status) {
+                Verdict::LeftOut => {
+                    self.tally.status(status, false, 0, 1);
+                    Some(())
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let out = out.is_some()
+            || (!self.filter.customers.is_empty() && {
+                crate::load::rows::clean_name(head.customer, &mut self.scratch);
+                let left = !self.filter.keeps_customer(&self.scratch);
+                self.tally.by_customer += u64::from(left);
+                left
+            })
+            || (!self.filter.sellers.is_empty() && {
+                crate::load::rows::clean_name(head.seller, &mut self.scratch);
+                let left = !self.filter.keeps_seller(&self.scratch);
+                self.tally.by_seller += u64::from(left);
+                left
+            });
+        if out {
+            self.accounting.read += 1;
+            self.accounting.filtered += 1;
         }
+        !out
+    }
+
+    fn screen_date(&mut self, date: NaiveDate) -> bool {
+        let keep = self.filter.keeps_date(date);
+        if !keep {
+            self.accounting.read += 1;
+            self.accounting.filtered += 1;
+            self.tally.by_date += 1;
+        }
+        keep
     }
 }

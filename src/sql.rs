@@ -43,6 +43,11 @@ pub struct Query {
     pub to: Option<NaiveDate>,
     /// Convert timestamps to this zone's calendar date.
     pub timezone: Option<String>,
+    /// Count credit notes (deals below zero, after summing an order's lines).
+    pub include_credits: bool,
+    /// The status column and the statuses that count (normalised words, as
+    /// `crate::status::normalize` makes them); `None` counts every row.
+    pub status: Option<(String, Vec<String>)>,
 }
 
 impl Dialect {
@@ -132,13 +137,24 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
     }
 
     // The deal rows: either the table's rows, or its order lines summed.
+    // Statuses are compared as aov compares them: lower case, without
+    // spaces and the usual punctuation, in plain SQL every dialect has.
+    let mut inner_where = String::new();
+    if let Some((col, words)) = &q.status {
+        let mut e = format!("LOWER(TRIM({}))", id(col));
+        for c in [" ", "_", "-", "/", "."] {
+            e = format!("REPLACE({e}, '{c}', '')");
+        }
+        let list: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', "''"))).collect();
+        let _ = write!(inner_where, "\n  WHERE {e} IN ({})", list.join(", "));
+    }
     let mut inner = String::new();
     let key_cols: String = keys.iter().map(|(e, n)| format!(",\n    {e} AS {}", id(n))).collect();
     match &q.order {
         None => {
             let _ = write!(
                 inner,
-                "SELECT\n    {day} AS day{key_cols},\n    {amount} AS amount\n  FROM {}",
+                "SELECT\n    {day} AS day{key_cols},\n    {amount} AS amount\n  FROM {}{inner_where}",
                 d.table(&q.table)
             );
         }
@@ -146,23 +162,33 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
             let group: String = keys.iter().map(|(e, _)| format!(", {e}")).collect();
             let _ = write!(
                 inner,
-                "SELECT\n    MIN({day}) AS day{key_cols},\n    SUM({amount}) AS amount\n  FROM {}\n  GROUP BY {}{group}",
+                "SELECT\n    MIN({day}) AS day{key_cols},\n    SUM({amount}) AS amount\n  FROM {}{inner_where}\n  GROUP BY {}{group}",
                 d.table(&q.table),
                 id(order)
             );
         }
     }
     let outer_keys: String = keys.iter().map(|(_, n)| format!(", {}", id(n))).collect();
-    let where_clause = if filters.is_empty() {
-        String::new()
+    let outer: Vec<String> = filters.iter().map(|f| f.replace(&day, "day")).collect();
+    let where_clause = if outer.is_empty() { String::new() } else { format!("\nWHERE {}", outer.join(" AND ")) };
+    // Credit notes (deals below zero, after an order's lines are summed) are
+    // left out of deals and total, and counted apart so that the report
+    // says what it left out, as it does from the deals themselves.
+    let zero = format!("CAST(0 AS {})", d.decimal());
+    let sums = if q.include_credits {
+        "COUNT(*) AS deals, SUM(amount) AS total".to_string()
     } else {
-        let f: Vec<String> = filters.iter().map(|f| f.replace(&day, "day")).collect();
-        format!("\nWHERE {}", f.join(" AND "))
+        format!(
+            "SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS deals, \
+             SUM(CASE WHEN amount >= 0 THEN amount ELSE {zero} END) AS total, \
+             SUM(CASE WHEN amount < 0 THEN 1 ELSE 0 END) AS credits, \
+             SUM(CASE WHEN amount < 0 THEN amount ELSE {zero} END) AS credit_total"
+        )
     };
     format!(
         "-- aov partials: per calendar day and group, the count and the exact sum.\n\
          -- Export the result as CSV and run: aov report --partials FILE ...\n\
-         SELECT day{outer_keys}, COUNT(*) AS deals, SUM(amount) AS total\n\
+         SELECT day{outer_keys}, {sums}\n\
          FROM (\n  {inner}\n) deals{where_clause}\n\
          GROUP BY day{outer_keys}\n\
          ORDER BY day{outer_keys}\n"
@@ -186,6 +212,8 @@ mod tests {
             from: NaiveDate::from_ymd_opt(2013, 1, 1),
             to: None,
             timezone: None,
+            include_credits: false,
+            status: None,
         }
     }
 
@@ -193,12 +221,31 @@ mod tests {
     fn postgres_query_reads_as_written() {
         let sql = partials_query(Dialect::Postgres, &query());
         assert!(
-            sql.contains("SELECT day, \"customer\", \"currency\", COUNT(*) AS deals, SUM(amount) AS total"),
+            sql.contains(
+                "SELECT day, \"customer\", \"currency\", SUM(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS deals"
+            ),
             "{sql}"
         );
         assert!(sql.contains("CAST(\"amount\" AS DECIMAL(38, 6)) AS amount"), "{sql}");
         assert!(sql.contains("FROM \"sales\".\"deals\""), "{sql}");
-        assert!(sql.contains("WHERE day >= DATE '2013-01-01'"), "{sql}");
+        assert!(sql.contains("WHERE day >= DATE '2013-01-01'\n"), "{sql}");
+        assert!(sql.contains("SUM(CASE WHEN amount < 0 THEN 1 ELSE 0 END) AS credits"), "{sql}");
+    }
+
+    #[test]
+    fn statuses_and_credit_notes_are_pushed_down() {
+        let mut q = query();
+        q.from = None;
+        q.include_credits = true;
+        assert!(!partials_query(Dialect::Duckdb, &q).contains("WHERE"));
+        q.status = Some(("Stage".into(), vec!["closedwon".into(), "o'k".into()]));
+        let sql = partials_query(Dialect::Duckdb, &q);
+        assert!(
+            sql.contains(
+                "WHERE REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(LOWER(TRIM(\"Stage\")), ' ', ''), '_', ''), '-', ''), '/', ''), '.', '') IN ('closedwon', 'o''k')"
+            ),
+            "{sql}"
+        );
     }
 
     #[test]

@@ -189,6 +189,14 @@ const OPEN: &[&str] = &[
     "negotiation",
     "negotiation review",
     "negotiation/review",
+    "discovery",
+    "proposal/quote",
+    "proposal quote",
+    "demo",
+    "evaluation",
+    "solution",
+    "closing",
+    "forecast",
     "in progress",
     "pending",
     "draft",
@@ -324,6 +332,13 @@ impl Vocabulary {
                 self.words.insert(key, class);
             }
         }
+    }
+
+    /// The (normalised) words of a class, sorted.
+    pub fn words_of(&self, class: StatusClass) -> Vec<String> {
+        let mut w: Vec<String> = self.words.iter().filter(|(_, c)| **c == class).map(|(w, _)| w.clone()).collect();
+        w.sort();
+        w
     }
 
     /// The class of a status value, or `None` when the word is not known.

@@ -211,7 +211,8 @@ fn repeated_ids_are_warned_about_and_identical_rows_dropped_only_on_request() {
     assert_eq!(
         run.stderr,
         format!(
-            "aov: warning: {f}: 2 rows repeat an id of column \"id\" (first: \"A1\", \"A3\"); if they are lines of one order, say so with --order-col \"id\"\n\
+            "aov: counted 5 deals\n\
+             aov: warning: {f}: 2 rows repeat an id of column \"id\" (first: \"A1\", \"A3\"); if they are lines of one order, say so with --order-col \"id\"\n\
              aov: rows: 5 read, 5 used, 0 filtered out, 0 rejected\n"
         )
     );

@@ -11,7 +11,12 @@ fn report(file: &str, extra: &[&str]) -> String {
     let mut args = vec!["report", path.as_str(), "--by", "customer", "--period", "month", "--format", "csv"];
     args.extend_from_slice(extra);
     let run = aov(&args);
-    assert_eq!(run.stderr, "", "{run:?}");
+    // clean.csv has 3 amounts below zero, -2573.95 in all (by Python's decimal).
+    assert_eq!(
+        run.stderr,
+        "aov: counted 397 deals; left out 3 credit notes totalling -2573.95 (--include-credits counts them)\n",
+        "{run:?}"
+    );
     run.ok().to_string()
 }
 
@@ -90,9 +95,17 @@ fn standard_input_is_read_with_its_format_detected() {
 
 #[test]
 fn every_way_of_writing_a_negative_amount() {
-    let run = aov(&["report", &fixture("edge/negatives.csv"), "--period", "all", "--format", "csv"]);
+    let run =
+        aov(&["report", &fixture("edge/negatives.csv"), "--period", "all", "--format", "csv", "--include-credits"]);
     // 4 x -1234.50 + 5000 = 62.00 over 5 deals.
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n5,62.00,12.40,,\n");
+    // By default the four credit notes are left out, and said so.
+    let run = aov(&["report", &fixture("edge/negatives.csv"), "--period", "all", "--format", "csv"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n1,5000.00,5000.00,,\n");
+    assert_eq!(
+        run.stderr,
+        "aov: counted 1 deal; left out 4 credit notes totalling -4938.00 (--include-credits counts them)\n"
+    );
 }
 
 #[test]
@@ -158,7 +171,8 @@ fn skipped_rows_are_counted_by_reason_and_written_to_rejects() {
     assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2013-01,2,15.00,7.50,,\n");
     assert_eq!(
         run.stderr,
-        "aov: warning: skipped 2 bad rows:\n\
+        "aov: counted 2 deals\n\
+         aov: warning: skipped 2 bad rows:\n\
          aov:   1 x column \"amount\": cannot read \"…\" as an amount\n\
          aov:   1 x column \"date\": \"…\" is not a day of the calendar\n\
          aov: rows: 4 read, 2 used, 0 filtered out, 2 rejected\n"
@@ -309,11 +323,10 @@ fn csv_for_swedish_excel() {
     ]);
     assert_eq!(
         run.ok(),
-        "\u{feff}seller;deals;total;aov;aov_change;aov_change_pct\nAnna;5;1623.52;324.70;;\nBjörn;2;20.00;10.00;;\n"
+        "\u{feff}seller;deals;total;aov;aov_change;aov_change_pct\nAnna;5;1623.52;324.70;;\nBjörn;1;50.00;50.00;;\n"
             .replace("1623.52", "1623,52")
             .replace("324.70", "324,70")
-            .replace("20.00", "20,00")
-            .replace("10.00", "10,00")
+            .replace("50.00", "50,00")
     );
     let run = aov(&["report", &fixture("edge/small.csv"), "--excel-sv"]);
     assert!(run.fails(2).contains("use it with --format csv"));

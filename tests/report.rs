@@ -7,7 +7,7 @@ use common::{aov, fixture};
 
 #[test]
 fn month_report_lists_every_month_with_exact_rounding() {
-    let out = aov(&["report", &fixture("edge/small.csv"), "--format", "csv"]);
+    let out = aov(&["report", &fixture("edge/small.csv"), "--format", "csv", "--include-credits"]);
     // Mar: -30 + 1000.50 + 0.005 = 970.505 -> 970.51; AOV 323.50166.. -> 323.50.
     // Apr: 323 - 323.50166.. = -0.50166.. -> -0.50; / 323.50166.. = -0.155.. % -> -0.2.
     assert_eq!(
@@ -26,7 +26,7 @@ fn by_customer_for_the_whole_selection_biggest_first() {
     // Bolt: 50 + 1000.50 + 0.005 = 1050.505; Acme: 100 + 200.01 - 30 + 323 = 593.01.
     assert_eq!(
         out.ok(),
-        "customer,deals,total,aov,aov_change,aov_change_pct\nBolt HB,3,1050.51,350.17,,\nAcme AB,4,593.01,148.25,,\n"
+        "customer,deals,total,aov,aov_change,aov_change_pct\nBolt HB,3,1050.51,350.17,,\nAcme AB,3,623.01,207.67,,\n"
     );
 }
 
@@ -39,15 +39,23 @@ fn by_customer_and_seller_keeps_the_order_given() {
         "seller\tcustomer\tdeals\ttotal\taov\taov_change\taov_change_pct\n\
          Anna\tBolt HB\t2\t1000.51\t500.25\t\t\n\
          Anna\tAcme AB\t3\t623.01\t207.67\t\t\n\
-         Björn\tBolt HB\t1\t50.00\t50.00\t\t\n\
-         Björn\tAcme AB\t1\t-30.00\t-30.00\t\t\n"
+         Björn\tBolt HB\t1\t50.00\t50.00\t\t\n"
     );
 }
 
 #[test]
 fn midpoints_round_half_away_from_zero_in_both_directions() {
-    let out =
-        aov(&["report", &fixture("edge/midpoints.csv"), "--by", "customer", "--period", "all", "--format", "csv"]);
+    let out = aov(&[
+        "report",
+        &fixture("edge/midpoints.csv"),
+        "--by",
+        "customer",
+        "--period",
+        "all",
+        "--format",
+        "csv",
+        "--include-credits",
+    ]);
     // Plus: 20.01 / 2 = 10.005 -> 10.01; Minus: -10.005 -> -10.01; Third: 0.04 / 3 -> 0.01.
     assert_eq!(
         out.ok(),
@@ -106,9 +114,11 @@ fn json_keeps_exact_digits_and_nulls() {
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[1]["period"], "2013-02");
     assert_eq!(rows[1]["aov"], serde_json::Value::Null);
-    assert_eq!(rows[2]["total"].to_string(), "970.51");
-    assert_eq!(rows[3]["aov_change"].to_string(), "-0.50");
-    assert_eq!(rows[3]["aov_change_pct"].to_string(), "-0.2");
+    // Credit notes left out: March is 1000.50 + 0.005 over 2 deals (500.2525);
+    // April's 323 is 177.2525 (35.43 %) below it.
+    assert_eq!(rows[2]["total"].to_string(), "1000.51");
+    assert_eq!(rows[3]["aov_change"].to_string(), "-177.25");
+    assert_eq!(rows[3]["aov_change_pct"].to_string(), "-35.4");
     assert_eq!(rows[0]["deals"].to_string(), "3");
     assert!(out.stdout.contains("\"total\": 350.01,"), "numbers are not strings: {out:?}");
 }
@@ -119,7 +129,7 @@ fn jsonl_is_one_object_a_line() {
     assert_eq!(
         out.ok(),
         "{\"customer\":\"Bolt HB\",\"deals\":3,\"total\":1050.51,\"aov\":350.17,\"aov_change\":null,\"aov_change_pct\":null}\n\
-         {\"customer\":\"Acme AB\",\"deals\":4,\"total\":593.01,\"aov\":148.25,\"aov_change\":null,\"aov_change_pct\":null}\n"
+         {\"customer\":\"Acme AB\",\"deals\":3,\"total\":623.01,\"aov\":207.67,\"aov_change\":null,\"aov_change_pct\":null}\n"
     );
 }
 
@@ -130,9 +140,9 @@ fn markdown_table() {
         out.ok(),
         "| period | deals | total | aov | aov_change | aov_change_pct |\n\
          | --- | ---: | ---: | ---: | ---: | ---: |\n\
-         | 2013-Q1 | 6 | 1320.52 | 220.09 |  |  |\n\
-         | 2013-Q2 | 1 | 323.00 | 323.00 | 102.91 | 46.8 |\n\
-         | **Total** | **7** | **1643.52** | **234.79** |  |  |\n"
+         | 2013-Q1 | 5 | 1350.52 | 270.10 |  |  |\n\
+         | 2013-Q2 | 1 | 323.00 | 323.00 | 52.90 | 19.6 |\n\
+         | **Total** | **6** | **1673.52** | **278.92** |  |  |\n"
     );
 }
 
@@ -140,11 +150,12 @@ fn markdown_table() {
 fn table_has_grouping_markers_totals_and_accounting() {
     let out = aov(&["report", &fixture("deals.csv"), "--period", "year"]);
     let text = out.ok();
-    // Yearly figures from Python's decimal module over the same file.
-    assert!(text.contains(" 2012     1 036    4 720 284.97   4 556.26\n"), "{text}");
-    assert!(text.contains(" 2013       953    4 894 022.91   5 135.39    +579.13 ▲          +12.7 %"), "{text}");
-    assert!(text.contains(" 2014     1 011    4 561 396.53   4 511.77    -623.62 ▼          -12.1 %"), "{text}");
-    assert!(text.contains("Rows: 3 000 read, 3 000 used, 0 filtered out, 0 rejected."), "{text}");
+    // Yearly figures from Python's fractions over the same file, its 23
+    // credit notes (amounts below zero) left out.
+    assert!(text.contains(" 2012     1 027    4 808 697.05   4 682.28\n"), "{text}");
+    assert!(text.contains(" 2013       948    4 920 346.91   5 190.24    +507.96 ▲          +10.8 %"), "{text}");
+    assert!(text.contains(" 2014     1 002    4 579 103.67   4 569.96    -620.28 ▼          -12.0 %"), "{text}");
+    assert!(text.contains("Rows: 3 000 read, 2 977 used, 23 filtered out, 0 rejected."), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
     let forced = aov(&["report", &fixture("deals.csv"), "--period", "year", "--color", "always"]);
     assert!(forced.ok().contains('\u{1b}'), "--color always colours");
@@ -163,8 +174,12 @@ fn from_and_to_filter_and_are_accounted_for() {
         "csv",
         "--verbose",
     ]);
-    assert_eq!(out.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2013-03,3,970.51,323.50,,\n");
-    assert_eq!(out.stderr, "aov: rows: 7 read, 3 used, 4 filtered out, 0 rejected\n");
+    assert_eq!(out.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2013-03,2,1000.51,500.25,,\n");
+    assert_eq!(
+        out.stderr,
+        "aov: counted 2 deals; left out 1 credit note totalling -30.00 (--include-credits counts them); left out 4 by --from/--to\n\
+         aov: rows: 7 read, 2 used, 5 filtered out, 0 rejected\n"
+    );
 }
 
 #[test]
@@ -174,7 +189,7 @@ fn several_files_are_one_data_set() {
         aov(&["report", &fixture("edge/small.csv"), &fixture("edge/small.csv"), "--format", "csv", "--period", "all"]);
     assert!(one.ok().contains("2013-04,1,323.00"));
     // Doubling every deal doubles deals and totals; the AOV stays.
-    assert_eq!(two.ok(), "deals,total,aov,aov_change,aov_change_pct\n14,3287.03,234.79,,\n");
+    assert_eq!(two.ok(), "deals,total,aov,aov_change,aov_change_pct\n12,3347.03,278.92,,\n");
 }
 
 #[test]
@@ -243,7 +258,7 @@ fn output_file_is_written_whole() {
     let path = dir.path().join("aov.csv");
     let out = aov(&["report", &fixture("edge/small.csv"), "--format", "csv", "-o", path.to_str().unwrap()]);
     assert_eq!(out.ok(), "");
-    assert!(std::fs::read_to_string(&path).unwrap().ends_with("2013-04,1,323.00,323.00,-0.50,-0.2\n"));
+    assert!(std::fs::read_to_string(&path).unwrap().ends_with("2013-04,1,323.00,323.00,-177.25,-35.4\n"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
 }
 
@@ -274,7 +289,11 @@ fn a_closed_pipe_ends_quietly_with_status_0() {
     drop(stdout); // like `aov ... | head -c 64`
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // 23 of fixtures/deals.csv's 3 000 amounts are below zero, -132 443.22 in all.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "aov: counted 2977 deals; left out 23 credit notes totalling -132443.22 (--include-credits counts them)\n"
+    );
     assert!(head.starts_with(b"customer,seller,period,deals"));
 }
 
@@ -299,6 +318,6 @@ fn output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe() {
         fifo.to_str().unwrap(),
     ]);
     assert_eq!(out.ok(), "");
-    assert_eq!(reader.join().unwrap(), "deals,total,aov,aov_change,aov_change_pct\n7,1643.52,234.79,,\n");
+    assert_eq!(reader.join().unwrap(), "deals,total,aov,aov_change,aov_change_pct\n6,1673.52,278.92,,\n");
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe was replaced by a file");
 }

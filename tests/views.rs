@@ -3,6 +3,8 @@
 //! cron exit status. fixtures/edge/crm.csv has eight deals whose names are
 //! spelled several ways (letter case, a double space, NFD, a zero-width
 //! space, a no-break space); every figure below was worked out by hand.
+//! Most tests count every status and the credit note (`ALL`), so that
+//! every deal plays a part; `closed_sales_only_by_default` shows the default.
 
 mod common;
 use common::{aov, fixture};
@@ -11,12 +13,52 @@ fn crm() -> String {
     fixture("edge/crm.csv")
 }
 
-const STATUS_NOTE: &str =
-    "has a status column (\"status\"); deals of every status are counted (choose with --status)\n";
+/// Every status and the credit note count.
+const ALL: [&str; 3] = ["--status", "all", "--include-credits"];
+
+/// What was counted with `ALL`: 6 won (the credit note among them), 1 lost, 1 open.
+const ALL_NOTE: &str = "aov: counted 8 deals with status \"won\" 6, \"lost\" 1, \"open\" 1; every status counted (--status all); 1 credit note counted (--include-credits)\n";
+
+/// `args` with `ALL` after them.
+fn all(args: &[&'static str]) -> Vec<&'static str> {
+    args.iter().chain(ALL.iter()).copied().collect()
+}
+
+#[test]
+fn closed_sales_only_by_default() {
+    // Won and not below zero: 1000, 500 and 200 (Acme AB), 200 (Malmö Fisk),
+    // 100 (Zeta HB): 2000 over 5 deals. Left out: the lost 300, the open
+    // 400 and the won credit note of -50.
+    let run = aov(&["report", &crm(), "--period", "all", "--format", "csv"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n5,2000.00,400.00,,\n");
+    let line = "aov: counted 5 deals with status \"won\"; left out 2 (lost 1, open 1); --status all counts every status; left out 1 credit note totalling -50.00 (--include-credits counts them)\n";
+    assert_eq!(run.stderr, line);
+    // Every view says the same.
+    for view in [&["customers"][..], &["sellers"], &["chart", "-o", "/dev/null"], &["explain", "--by", "customer"]] {
+        let mut args = view.to_vec();
+        args.insert(1, crm_static());
+        let run = aov(&args);
+        assert!(run.stderr.starts_with(line), "{view:?}: {run:?}");
+    }
+    // Customers: Acme AB 1700 of 2000 (85 %, A), Malmö Fisk 200 (85 % before it: B), Zeta HB 100 (95 % before: C).
+    let run = aov(&["customers", &crm(), "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal\n\
+         1,Acme AB,3,1700.00,566.67,500.00,85.0,85.0,A,2013-01-05,2013-01-20\n\
+         2,Malmö Fisk,1,200.00,200.00,200.00,10.0,95.0,B,2013-02-01,2013-02-01\n\
+         3,Zeta HB,1,100.00,100.00,100.00,5.0,100.0,C,2013-02-03,2013-02-03\n"
+    );
+}
+
+/// The fixture's path, for argument lists of `&'static str`.
+fn crm_static() -> &'static str {
+    Box::leak(crm().into_boxed_str())
+}
 
 #[test]
 fn customers_are_ranked_with_shares_and_abc_classes() {
-    let run = aov(&["customers", &crm(), "--format", "csv"]);
+    let run = aov(&all(&["customers", crm_static(), "--format", "csv"]));
     // Acme AB: 1000 + 500 + 300 + 200 = 2000 of 2650 (75.47 %), median of 200 300 500 1000 = 400.
     // Zeta HB: 100 + 400 = 500 (18.87 %), 75.47 % before it: A. Malmö Fisk: 200 - 50: 94.34 % before: B.
     assert_eq!(
@@ -26,8 +68,8 @@ fn customers_are_ranked_with_shares_and_abc_classes() {
          2,Zeta HB,2,500.00,250.00,250.00,18.9,94.3,A,2013-02-03,2013-03-01\n\
          3,Malmö Fisk,2,150.00,75.00,75.00,5.7,100.0,B,2013-02-01,2013-02-02\n"
     );
-    assert!(run.stderr.ends_with(STATUS_NOTE), "{run:?}");
-    let run = aov(&["customers", &crm(), "--top", "1"]);
+    assert_eq!(run.stderr, ALL_NOTE, "{run:?}");
+    let run = aov(&all(&["customers", crm_static(), "--top", "1"]));
     let text = run.ok();
     assert!(text.starts_with("Class A: 2 of 3 customers bring 94.3 % of revenue.\n"), "{text}");
     assert!(text.contains("Acme AB") && !text.contains("Zeta"), "{text}");
@@ -35,7 +77,7 @@ fn customers_are_ranked_with_shares_and_abc_classes() {
 
 #[test]
 fn sellers_show_their_customer_mix_and_distance_to_the_team() {
-    let run = aov(&["sellers", &crm(), "--format", "csv"]);
+    let run = aov(&all(&["sellers", crm_static(), "--format", "csv"]));
     // Team: 2650 / 8 = 331.25. Eva: 2000 / 4 = 500, all with A customers.
     // Olle: 650 / 4 = 162.50, two deals with Acme (A), two with Malmö Fisk (B).
     assert_eq!(
@@ -48,7 +90,17 @@ fn sellers_show_their_customer_mix_and_distance_to_the_team() {
 
 #[test]
 fn names_fold_unless_case_sensitive() {
-    let run = aov(&["report", &crm(), "--by", "customer", "--period", "all", "--format", "csv", "--case-sensitive"]);
+    let run = aov(&all(&[
+        "report",
+        crm_static(),
+        "--by",
+        "customer",
+        "--period",
+        "all",
+        "--format",
+        "csv",
+        "--case-sensitive",
+    ]));
     assert_eq!(
         run.ok(),
         "customer,deals,total,aov,aov_change,aov_change_pct\n\
@@ -59,7 +111,7 @@ fn names_fold_unless_case_sensitive() {
 
 #[test]
 fn stats_add_the_distribution_columns() {
-    let run = aov(&["report", &crm(), "--period", "all", "--stats", "--format", "csv"]);
+    let run = aov(&all(&["report", crm_static(), "--period", "all", "--stats", "--format", "csv"]));
     // Sorted: -50 100 200 200 300 400 500 1000. Median h=3.5 -> 250; p25 h=1.75 -> 100 + 0.75*100 = 175;
     // p75 h=5.25 -> 400 + 0.25*100 = 425; p90 h=6.3 -> 500 + 0.3*500 = 650; top 1000 / 2650 = 37.7 %.
     assert_eq!(
@@ -79,12 +131,24 @@ fn filters_are_counted_as_filtered() {
         assert_eq!(run.ok(), format!("deals,total,aov,aov_change,aov_change_pct\n{want}\n"), "{run:?}");
         assert!(run.stderr.ends_with(&format!("aov: rows: {rows}\n")), "{run:?}");
     };
-    check(&["--status", "won"], "6,1950.00,325.00,,", "8 read, 6 used, 2 filtered out, 0 rejected");
-    check(&["--status", "WON", "--status", "open"], "7,2350.00,335.71,,", "8 read, 7 used, 1 filtered out, 0 rejected");
-    check(&["--exclude-credits"], "7,2700.00,385.71,,", "8 read, 7 used, 1 filtered out, 0 rejected");
-    check(&["--customer", "ACME ab"], "4,2000.00,500.00,,", "8 read, 4 used, 4 filtered out, 0 rejected");
+    // Won and not below zero: 1000, 500, 200, 200, 100.
+    check(&[], "5,2000.00,400.00,,", "8 read, 5 used, 3 filtered out, 0 rejected");
+    check(&["--status", "won"], "5,2000.00,400.00,,", "8 read, 5 used, 3 filtered out, 0 rejected");
     check(
-        &["--seller", "eva", "--customer", "zeta hb"],
+        &["--status", "won", "--include-credits"],
+        "6,1950.00,325.00,,",
+        "8 read, 6 used, 2 filtered out, 0 rejected",
+    );
+    // ... and the open 400.
+    check(&["--status", "WON", "--status", "open"], "6,2400.00,400.00,,", "8 read, 6 used, 2 filtered out, 0 rejected");
+    check(
+        &["--status", "all", "--exclude-credits"],
+        "7,2700.00,385.71,,",
+        "8 read, 7 used, 1 filtered out, 0 rejected",
+    );
+    check(&all(&["--customer", "ACME ab"]), "4,2000.00,500.00,,", "8 read, 4 used, 4 filtered out, 0 rejected");
+    check(
+        &all(&["--seller", "eva", "--customer", "zeta hb"]),
         "2,500.00,250.00,,",
         "8 read, 2 used, 6 filtered out, 0 rejected",
     );
@@ -92,18 +156,28 @@ fn filters_are_counted_as_filtered() {
 
 #[test]
 fn last_and_complete_only_keep_a_window_of_periods() {
-    let run = aov(&["report", &crm(), "--format", "csv", "--last", "2", "-v"]);
+    let run = aov(&all(&["report", crm_static(), "--format", "csv", "--last", "2", "-v"]));
     assert_eq!(
         run.ok(),
         "period,deals,total,aov,aov_change,aov_change_pct\n2013-02,3,250.00,83.33,,\n2013-03,1,400.00,400.00,316.67,380.0\n"
     );
     assert!(run.stderr.ends_with("aov: rows: 8 read, 4 used, 4 filtered out, 0 rejected\n"), "{run:?}");
-    let run = aov(&["report", &crm(), "--format", "csv", "--complete-only", "--as-of", "2013-03-15"]);
+    let run = aov(&all(&["report", crm_static(), "--format", "csv", "--complete-only", "--as-of", "2013-03-15"]));
     assert_eq!(
         run.ok(),
         "period,deals,total,aov,aov_change,aov_change_pct\n2013-01,4,2000.00,500.00,,\n2013-02,3,250.00,83.33,-416.67,-83.3\n"
     );
-    let run = aov(&["report", &crm(), "--format", "csv", "--last", "1", "--complete-only", "--as-of", "2013-03-15"]);
+    let run = aov(&all(&[
+        "report",
+        crm_static(),
+        "--format",
+        "csv",
+        "--last",
+        "1",
+        "--complete-only",
+        "--as-of",
+        "2013-03-15",
+    ]));
     assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2013-02,3,250.00,83.33,,\n");
     let run = aov(&["report", &crm(), "--period", "all", "--last", "1"]);
     assert!(run.fails(2).contains("use them with a --period other than all"), "{run:?}");
@@ -111,13 +185,13 @@ fn last_and_complete_only_keep_a_window_of_periods() {
 
 #[test]
 fn target_gap_and_fail_below_for_cron() {
-    let run = aov(&["report", &crm(), "--format", "csv", "--target", "300"]);
+    let run = aov(&all(&["report", crm_static(), "--format", "csv", "--target", "300"]));
     assert_eq!(
         run.ok(),
         "period,deals,total,aov,aov_change,aov_change_pct,target_gap\n\
          2013-01,4,2000.00,500.00,,,200.00\n2013-02,3,250.00,83.33,-416.67,-83.3,-216.67\n2013-03,1,400.00,400.00,316.67,380.0,100.00\n"
     );
-    let run = aov(&["report", &crm(), "--format", "csv", "--fail-below", "500"]);
+    let run = aov(&all(&["report", crm_static(), "--format", "csv", "--fail-below", "500"]));
     assert_eq!(run.status, 3, "{run:?}");
     assert!(run.stdout.ends_with("2013-03,1,400.00,400.00,316.67,380.0\n"), "the report is still printed: {run:?}");
     assert!(
@@ -125,10 +199,10 @@ fn target_gap_and_fail_below_for_cron() {
             .ends_with("aov: the AOV of the last period is below 500.00:\naov:   all deals, 2013-03: AOV 400.00\n"),
         "{run:?}"
     );
-    let run = aov(&["report", &crm(), "--format", "csv", "--fail-below", "400"]);
+    let run = aov(&all(&["report", crm_static(), "--format", "csv", "--fail-below", "400"]));
     assert_eq!(run.status, 0, "400 is not below 400: {run:?}");
     // With --by, any group's last period: Olle's last month (Feb) is 150 / 2 = 75.
-    let run = aov(&["report", &crm(), "--by", "seller", "--format", "csv", "--fail-below", "100"]);
+    let run = aov(&all(&["report", crm_static(), "--by", "seller", "--format", "csv", "--fail-below", "100"]));
     assert_eq!(run.status, 3, "{run:?}");
     assert!(
         run.stderr.ends_with("aov: the AOV of the last period is below 100.00:\naov:   Olle, 2013-02: AOV 75.00\n"),

@@ -34,6 +34,7 @@ use crate::load::names::{Acc, BATCH, NameTable, Short};
 use crate::load::rows::clean_name;
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
+use crate::model::Tally;
 use crate::model::{Dimension, RowAccounting};
 use crate::pipeline::{Filter, fold_name};
 
@@ -58,7 +59,6 @@ pub struct Plan {
     customer: Option<usize>,
     seller: Option<usize>,
     currency: Option<usize>,
-    status: Option<usize>,
     /// The column's decimal style and the value and line that settled it.
     decimal: Option<(DecimalStyle, Option<(String, u64)>)>,
     date_order: Option<DateOrder>,
@@ -90,6 +90,8 @@ pub struct Output {
     pub errors: Vec<(RowError, Vec<String>)>,
     /// True when reading stopped early at bad rows.
     pub stopped: bool,
+    /// What was counted and left out.
+    pub tally: Tally,
 }
 
 /// Decide whether `path` can take the fast path, and how.
@@ -142,7 +144,13 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
         .map_err(|message| Error::File { path: name.clone(), message })?;
     // Order lines, explain's segments and id columns (whose duplicates are
     // counted) take the general reader.
-    if map.get(Field::Order).is_some() || map.get(Field::Segment).is_some() || map.get(Field::Id).is_some() {
+    // Statuses are classed by the general reader, so that one place decides
+    // which statuses count.
+    if map.get(Field::Order).is_some()
+        || map.get(Field::Segment).is_some()
+        || map.get(Field::Id).is_some()
+        || map.get(Field::Status).is_some()
+    {
         return Ok(None);
     }
     let header_lines = sample[..data_start as usize].iter().filter(|b| **b == b'\n').count() as u64;
@@ -182,7 +190,6 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
         customer: map.get(Field::Customer),
         seller: map.get(Field::Seller),
         currency: map.get(Field::Currency),
-        status: map.get(Field::Status),
         map,
         decimal,
         date_order,
@@ -223,7 +230,7 @@ enum Cells {
 
 impl Cells {
     fn new(period: Period, by: &[Dimension], plan: &Plan, filter: &Filter) -> Cells {
-        let no_name_filter = filter.customers.is_empty() && filter.sellers.is_empty() && filter.statuses.is_empty();
+        let no_name_filter = filter.customers.is_empty() && filter.sellers.is_empty();
         match by {
             [] if plan.currency.is_none() => Cells::Periods { first: 0, accs: Vec::new() },
             [Dimension::Customer | Dimension::Seller]
@@ -353,17 +360,17 @@ struct Worker<'p> {
     customers: Interner,
     sellers: Interner,
     currencies: Interner,
-    statuses: Interner,
     /// Per interned id: does the filter keep it?
     keep_customer: Vec<bool>,
     keep_seller: Vec<bool>,
-    keep_status: Vec<bool>,
     cells: Cells,
     accounting: RowAccounting,
+    tally: Tally,
+    /// Credit notes left out: their sum in millionths, per currency id.
+    credit_sums: Vec<i128>,
     /// Which names this run looks at (the others are not even interned).
     need_customer: bool,
     need_seller: bool,
-    need_status: bool,
     fields: Vec<(usize, usize, bool)>,
 }
 
@@ -445,15 +452,14 @@ impl<'p> Worker<'p> {
             customers: Interner::default(),
             sellers: Interner::default(),
             currencies: Interner::default(),
-            statuses: Interner::default(),
             keep_customer: Vec::new(),
             keep_seller: Vec::new(),
-            keep_status: Vec::new(),
             cells: Cells::new(period, by, plan, filter),
             accounting: RowAccounting::default(),
+            tally: Tally::default(),
+            credit_sums: Vec::new(),
             need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
             need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
-            need_status: !filter.statuses.is_empty(),
             fields: Vec::with_capacity(16),
         }
     }
@@ -686,6 +692,7 @@ impl<'p> Worker<'p> {
                         done.abandon = Some(why);
                         return done;
                     }
+                    Ok(Parsed::Bad(_, _)) if self.screened_out(b) => None,
                     Ok(Parsed::Bad(field, reason)) => Some((Some(field), reason)),
                     Ok(Parsed::Ok { sum, y, m, d }) => {
                         self.add(b, sum, y, m, d);
@@ -715,21 +722,93 @@ impl<'p> Worker<'p> {
         done
     }
 
+    /// Whether the customer and seller filters keep these interned names;
+    /// a row they leave out is counted as filtered out.
+    fn names_kept(&mut self, customer: u32, seller: u32) -> bool {
+        let f = self.filter;
+        let fold = |s: &str| fold_name(s, f.case_sensitive);
+        if !f.customers.is_empty()
+            && !Self::keep(&mut self.keep_customer, &self.customers, customer, &f.customers, fold)
+        {
+            self.tally.by_customer += 1;
+            self.accounting.filtered += 1;
+            return false;
+        }
+        if !f.sellers.is_empty() && !Self::keep(&mut self.keep_seller, &self.sellers, seller, &f.sellers, fold) {
+            self.tally.by_seller += 1;
+            self.accounting.filtered += 1;
+            return false;
+        }
+        true
+    }
+
+    /// A row whose amount or date cannot be read: whether a filter leaves
+    /// it out anyway (by its names, or by a date that can be read), as the
+    /// general reader decides. Counted as filtered out when so.
+    fn screened_out(&mut self, b: &[u8]) -> bool {
+        let plan = self.plan;
+        let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
+        let customer = if self.need_customer { self.customers.id(b, raw(plan.customer)) } else { 0 };
+        let seller = if self.need_seller { self.sellers.id(b, raw(plan.seller)) } else { 0 };
+        if !self.names_kept(customer, seller) {
+            return true;
+        }
+        let f = self.filter;
+        if f.from.is_none() && f.to.is_none() {
+            return false;
+        }
+        let raw_date = &b[self.fields[plan.date].0..self.fields[plan.date].1];
+        let day = match fast_date(raw_date) {
+            Some((y, m, d)) => chrono::NaiveDate::from_ymd_opt(y, m, d),
+            None => date::parse_date(&Self::field(b, self.fields[plan.date]), plan.date_order).ok(),
+        };
+        if day.is_some_and(|day| !f.keeps_date(day)) {
+            self.tally.by_date += 1;
+            self.accounting.filtered += 1;
+            return true;
+        }
+        false
+    }
+
     fn add(&mut self, b: &[u8], sum: i128, y: i32, m: u32, d: u32) {
         let plan = self.plan;
         let f = self.filter;
         // (start, end, escaped) of a column's field; an empty field for a
         // column the input does not have.
         let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
-        let fold = |s: &str| fold_name(s, f.case_sensitive);
-        let mut keep =
+        let names = !matches!(self.cells, Cells::Names { .. });
+        let (raw_customer, raw_seller) = (raw(plan.customer), raw(plan.seller));
+        let customer = if names && self.need_customer { self.customers.id(b, raw_customer) } else { 0 };
+        let seller = if names && self.need_seller { self.sellers.id(b, raw_seller) } else { 0 };
+        if names && !self.names_kept(customer, seller) {
+            return;
+        }
+        let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
+        let in_range =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
-        keep &= !(f.exclude_credits && sum < 0);
-        if let Cells::Names { short, long, batch, amounts } = &mut self.cells {
-            if !keep {
+        if !in_range {
+            self.tally.by_date += 1;
+            self.accounting.filtered += 1;
+            return;
+        }
+        if sum < 0 {
+            if !f.include_credits {
+                let currency = match plan.currency {
+                    None => 0,
+                    Some(_) => self.currencies.id(b, raw(plan.currency)) as usize,
+                };
+                if self.credit_sums.len() <= currency {
+                    self.credit_sums.resize(currency + 1, 0);
+                }
+                self.credit_sums[currency] += sum;
+                self.tally.credits += 1;
                 self.accounting.filtered += 1;
                 return;
             }
+            self.tally.credits_counted += 1;
+        }
+        if let Cells::Names { short, long, batch, amounts } = &mut self.cells {
+            self.tally.counted += 1;
             self.accounting.used += 1;
             let column = if self.by[0] == Dimension::Customer { plan.customer } else { plan.seller };
             let (start, end, escaped) = raw(column);
@@ -745,22 +824,7 @@ impl<'p> Worker<'p> {
             }
             return;
         }
-        let customer = if self.need_customer { self.customers.id(b, raw(plan.customer)) } else { 0 };
-        let seller = if self.need_seller { self.sellers.id(b, raw(plan.seller)) } else { 0 };
-        let status = if self.need_status { self.statuses.id(b, raw(plan.status)) } else { 0 };
-        if keep && !f.customers.is_empty() {
-            keep &= Self::keep(&mut self.keep_customer, &self.customers, customer, &f.customers, fold);
-        }
-        if keep && !f.sellers.is_empty() {
-            keep &= Self::keep(&mut self.keep_seller, &self.sellers, seller, &f.sellers, fold);
-        }
-        if keep && !f.statuses.is_empty() {
-            keep &= Self::keep(&mut self.keep_status, &self.statuses, status, &f.statuses, |s: &str| s.to_lowercase());
-        }
-        if !keep {
-            self.accounting.filtered += 1;
-            return;
-        }
+        self.tally.counted += 1;
         self.accounting.used += 1;
         let currency = match plan.currency {
             None => 0,
@@ -1173,6 +1237,17 @@ fn finish(
     let mut partials = Partials::new(opts.period, opts.by.len());
     // Per-name tables are merged as they are (small, and each name is
     // tidied once); the others as partials.
+    let mut tally = Tally::default();
+    for w in &workers_out {
+        tally.merge(&w.tally);
+        for (id, sum) in w.credit_sums.iter().enumerate().filter(|(_, s)| **s != 0) {
+            let mut currency = w.currencies.names[id].clone();
+            currency.make_ascii_uppercase();
+            let total = tally.credit_sums.entry(currency).or_default();
+            let sum = normalized_decimal(*sum, SCALE).unwrap_or_default();
+            *total = total.checked_add(sum).unwrap_or(*total);
+        }
+    }
     let mut workers = workers_out.into_iter();
     let mut first = workers.next();
     for mut w in workers {
@@ -1186,7 +1261,7 @@ fn finish(
         accounting.merge(&w.accounting);
         partials.merge(w.into_partials()?)?;
     }
-    Ok(Outcome::Done(Box::new(Output { partials, accounting, errors, stopped })))
+    Ok(Outcome::Done(Box::new(Output { partials, accounting, errors, stopped, tally })))
 }
 
 #[cfg(test)]

@@ -15,8 +15,28 @@ use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder};
 use crate::model::Deal;
 
+/// What the filters look at before a row's amount and date are read: its
+/// status (when the input has a status column) and its names, as written.
+#[derive(Clone, Copy, Debug)]
+pub struct Head<'a> {
+    pub status: Option<&'a str>,
+    pub customer: &'a str,
+    pub seller: &'a str,
+}
+
 /// Where deals and rejected rows go.
 pub trait Sink {
+    /// Whether the filters keep a row with this status and these names. A
+    /// row they leave out is counted as filtered out by the sink, whatever
+    /// else it holds: an open quote without a value is not a bad row.
+    fn screen(&mut self, _head: &Head<'_>) -> bool {
+        true
+    }
+    /// A row whose amount cannot be read but whose date can: whether the
+    /// date range keeps it (when not, the sink counts it as filtered out).
+    fn screen_date(&mut self, _date: chrono::NaiveDate) -> bool {
+        true
+    }
     /// A deal read from `line`. `Break` stops reading.
     fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()>;
     /// A row that cannot be used. `Break` stops reading.
@@ -166,6 +186,14 @@ impl RowParser {
                 }
             }
         }
+        let head = Head {
+            status: self.status.map(|i| fields[i].trim()),
+            customer: self.customer.map_or("", |i| fields[i]),
+            seller: self.seller.map_or("", |i| fields[i]),
+        };
+        if !sink.screen(&head) {
+            return ControlFlow::Continue(());
+        }
         let raw_amount = fields[self.amount];
         let raw_date = fields[self.date];
 
@@ -246,35 +274,41 @@ impl RowParser {
     fn parse(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
         let raw_amount = fields[self.amount];
         let style = self.decimal.get().unwrap_or(self.default_decimal);
+        let mut amount = amount::parse_amount(raw_amount, style);
         if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, amount::evidence(raw_amount)) {
             if seen != *decided {
-                let e = AmountError::Mixed {
+                amount = Err(AmountError::Mixed {
                     value: raw_amount.trim().to_string(),
                     style: *decided,
                     decided_by: by.clone(),
                     line: *by_line,
-                };
-                let err = self.error(line, Some(Field::Amount), e.to_string());
-                return sink.reject(err, fields);
+                });
             }
         }
-        let amount = match amount::parse_amount(raw_amount, style) {
+        let zoned = self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz));
+        let date = match zoned.or_else(|| date::parse_iso_fast(fields[self.date].as_bytes())) {
+            Some(d) => Ok(d),
+            None => date::parse_date(fields[self.date], self.dates.get()),
+        };
+        let amount = match amount {
             Ok(a) => a,
             Err(e) => {
+                // A row the date range leaves out is not a bad row.
+                if let Ok(d) = date {
+                    if !sink.screen_date(d) {
+                        return ControlFlow::Continue(());
+                    }
+                }
                 let err = self.error(line, Some(Field::Amount), e.to_string());
                 return sink.reject(err, fields);
             }
         };
-        let zoned = self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz));
-        let date = match zoned.or_else(|| date::parse_iso_fast(fields[self.date].as_bytes())) {
-            Some(d) => d,
-            None => match date::parse_date(fields[self.date], self.dates.get()) {
-                Ok(d) => d,
-                Err(e) => {
-                    let err = self.error(line, Some(Field::Date), e.to_string());
-                    return sink.reject(err, fields);
-                }
-            },
+        let date = match date {
+            Ok(d) => d,
+            Err(e) => {
+                let err = self.error(line, Some(Field::Date), e.to_string());
+                return sink.reject(err, fields);
+            }
         };
         let [customer, seller, currency, segment] = &mut self.scratch;
         clean_name(self.segment.map_or("", |i| fields[i]), segment);

@@ -50,7 +50,8 @@ for name, (args, period_sql, groups) in CASES.items():
         got[key] = row
     cols = ", ".join(groups + ([f"{period_sql} AS period"] if period_sql else []))
     by = ", ".join(str(i + 1) for i in range(len(groups) + (1 if period_sql else 0)))
-    sql = f"SELECT {cols}, count(*) AS deals, sum(amount) AS total FROM deals GROUP BY {by}" if by else "SELECT count(*), sum(amount) FROM deals"
+    # Credit notes (amounts below zero) are left out, as aov does by default.
+    sql = f"SELECT {cols}, count(*) AS deals, sum(amount) AS total FROM deals WHERE amount >= 0 GROUP BY {by}" if by else "SELECT count(*), sum(amount) FROM deals WHERE amount >= 0"
     rows = con.execute(sql).fetchall()
     want = {}
     for r in rows:
