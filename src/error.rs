@@ -57,6 +57,9 @@ pub enum Error {
     /// Bad rows stopped the report; the first few are kept.
     #[error("{}", bad_rows_message(.shown, *.total))]
     BadRows { shown: Vec<RowError>, total: u64 },
+    /// `--skip-bad-rows` skipped every row: there is nothing to report.
+    #[error("{}", all_bad_message(.shown, *.total))]
+    AllRowsBad { shown: Vec<RowError>, total: u64 },
     /// A sum grew past what can be held exactly.
     #[error("{0}")]
     Overflow(#[from] crate::aggregate::Overflow),
@@ -77,12 +80,29 @@ fn bad_rows_message(shown: &[RowError], total: u64) -> String {
     s
 }
 
+fn all_bad_message(shown: &[RowError], total: u64) -> String {
+    let mut s = String::new();
+    for e in shown {
+        s.push_str(&e.to_string());
+        s.push('\n');
+    }
+    s.push_str(&format!(
+        "every one of the {total} row{} is bad, so there is no report (--skip-bad-rows skips bad rows, but here nothing is left)",
+        if total == 1 { "" } else { "s" }
+    ));
+    s
+}
+
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => exit::USAGE,
             Error::Open { .. } => exit::NO_INPUT,
-            Error::File { .. } | Error::Row(_) | Error::BadRows { .. } | Error::Overflow(_) => exit::DATA,
+            Error::File { .. }
+            | Error::Row(_)
+            | Error::BadRows { .. }
+            | Error::AllRowsBad { .. }
+            | Error::Overflow(_) => exit::DATA,
         }
     }
 }

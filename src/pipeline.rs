@@ -332,10 +332,16 @@ impl<'w> Collector<'w> {
         if let Some(source) = self.rejects_error {
             return Err(Error::Open { path: "the --rejects file".into(), source });
         }
-        if !self.shown.is_empty() && !self.skip_bad_rows {
+        let all_bad = self.accounting.rejected > 0 && self.accounting.rejected == self.accounting.read;
+        if !self.shown.is_empty() && (!self.skip_bad_rows || all_bad) {
             let mut shown = self.shown;
             shown.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-            return Err(Error::BadRows { shown, total: self.accounting.rejected });
+            let total = self.accounting.rejected;
+            return Err(if self.skip_bad_rows {
+                Error::AllRowsBad { shown, total }
+            } else {
+                Error::BadRows { shown, total }
+            });
         }
         if let Some(o) = self.overflow {
             return Err(o.into());
@@ -438,11 +444,11 @@ impl Sink for Collector<'_> {
                 self.rejects_error.get_or_insert(e.into());
             }
         }
-        if self.skip_bad_rows {
-            return ControlFlow::Continue(());
-        }
         if self.shown.len() < SHOWN_BAD_ROWS {
             self.shown.push(error);
+        }
+        if self.skip_bad_rows {
+            return ControlFlow::Continue(());
         }
         if self.shown.len() >= SHOWN_BAD_ROWS { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     }
