@@ -131,9 +131,8 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             break;
         }
     }
-    let warnings = std::mem::take(&mut collector.warnings);
-    let duplicates = collector.duplicates;
-    let (partials, accounting, skipped, tally) = collector.finish()?;
+    let crate::pipeline::Collected { partials, accounting, skipped, tally, duplicates, warnings } =
+        collector.finish()?;
     Ok(Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings })
 }
 

@@ -139,6 +139,19 @@ struct Order {
     has_status: bool,
 }
 
+/// What the collector made of every input.
+pub struct Collected {
+    pub partials: Partials,
+    pub accounting: RowAccounting,
+    /// Skipped rows per reason.
+    pub skipped: BTreeMap<String, u64>,
+    pub tally: Tally,
+    /// Identical rows dropped (--drop-duplicate-rows).
+    pub duplicates: u64,
+    /// Warnings for stderr.
+    pub warnings: Vec<String>,
+}
+
 /// Collects deals into partials.
 pub struct Collector<'w> {
     by: Vec<Dimension>,
@@ -151,6 +164,11 @@ pub struct Collector<'w> {
     pub reasons: BTreeMap<String, u64>,
     rejects: Option<csv::Writer<Box<dyn Write + 'w>>>,
     orders: HashMap<String, Order>,
+    /// In a view by seller: each order's first seller, and whether another
+    /// seller has lines in it (then each seller's lines are that seller's
+    /// deal, never the whole order the first line's seller's).
+    order_sellers: Option<HashMap<String, (String, bool)>>,
+    key: String,
     overflow: Option<Overflow>,
     file: String,
     /// What was counted and why the rest was left out.
@@ -184,6 +202,8 @@ impl<'w> Collector<'w> {
             reasons: BTreeMap::new(),
             rejects: None,
             orders: HashMap::new(),
+            order_sellers: by.contains(&Dimension::Seller).then(HashMap::new),
+            key: String::new(),
             overflow: None,
             file: String::new(),
             tally: Tally::default(),
@@ -308,7 +328,16 @@ impl<'w> Collector<'w> {
     }
 
     /// Finish: add assembled orders, and report bad rows or an overflow.
-    pub fn finish(mut self) -> Result<(Partials, RowAccounting, BTreeMap<String, u64>, Tally), Error> {
+    pub fn finish(mut self) -> Result<Collected, Error> {
+        if let Some(sellers) = self.order_sellers.take() {
+            let shared = sellers.values().filter(|(_, shared)| *shared).count();
+            if shared > 0 {
+                self.warnings.push(format!(
+                    "{shared} order{} lines of several sellers; each seller's lines count as one deal of that seller",
+                    if shared == 1 { " has" } else { "s have" }
+                ));
+            }
+        }
         let orders = std::mem::take(&mut self.orders);
         for order in orders.into_values() {
             let deal = Deal {
@@ -347,7 +376,14 @@ impl<'w> Collector<'w> {
             return Err(o.into());
         }
         debug_assert!(self.accounting.balances());
-        Ok((self.partials, self.accounting, self.reasons, self.tally))
+        Ok(Collected {
+            partials: self.partials,
+            accounting: self.accounting,
+            skipped: self.reasons,
+            tally: self.tally,
+            duplicates: self.duplicates,
+            warnings: self.warnings,
+        })
     }
 }
 
@@ -380,11 +416,25 @@ impl Sink for Collector<'_> {
             self.add(deal, 1, self.status_column);
             return ControlFlow::Continue(());
         }
-        // A line of an order: add it to its order.
-        let clash = match self.orders.get_mut(deal.order) {
+        // A line of an order: add it to its order (by seller, in a view
+        // by seller).
+        self.key.clear();
+        self.key.push_str(deal.order);
+        if let Some(sellers) = self.order_sellers.as_mut() {
+            let seller = fold_name(deal.seller, self.filter.case_sensitive);
+            match sellers.get_mut(deal.order) {
+                None => {
+                    sellers.insert(deal.order.to_string(), (seller.clone(), false));
+                }
+                Some((first, shared)) => *shared |= *first != seller,
+            }
+            self.key.push('\x1f');
+            self.key.push_str(&seller);
+        }
+        let clash = match self.orders.get_mut(self.key.as_str()) {
             None => {
                 self.orders.insert(
-                    deal.order.to_string(),
+                    self.key.clone(),
                     Order {
                         amount: deal.amount,
                         date: deal.date,

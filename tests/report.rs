@@ -321,3 +321,22 @@ fn output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe() {
     assert_eq!(reader.join().unwrap(), "deals,total,aov,aov_change,aov_change_pct\n6,1673.52,278.92,,\n");
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe was replaced by a file");
 }
+
+#[test]
+fn an_order_shared_by_sellers_is_one_deal_per_seller_in_a_seller_view() {
+    // O1: Eva 100 and Olle 300; O2: two lines of Eva (spelled eva once), 100.
+    let f = fixture("edge/shared_orders.csv");
+    let run = aov(&["report", &f, "--order-col", "order", "--by", "seller", "--period", "all", "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "seller,deals,total,aov,aov_change,aov_change_pct\nOlle,1,300.00,300.00,,\nEva,2,200.00,100.00,,\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "aov: warning: 1 order has lines of several sellers; each seller's lines count as one deal of that seller\n"
+    );
+    // Without sellers an order is one deal: 400 and 100.
+    let run = aov(&["report", &f, "--order-col", "order", "--period", "all", "--format", "csv"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,500.00,250.00,,\n");
+    assert_eq!(run.stderr, "");
+}
