@@ -340,3 +340,26 @@ fn an_order_shared_by_sellers_is_one_deal_per_seller_in_a_seller_view() {
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,500.00,250.00,,\n");
     assert_eq!(run.stderr, "");
 }
+
+#[test]
+fn each_currency_runs_over_its_own_periods_and_totals_name_it() {
+    // EUR has deals in January and May, SEK in January and March.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.csv");
+    std::fs::write(
+        &path,
+        "date,amount,currency\n2013-01-10,100,EUR\n2013-01-11,1000,SEK\n2013-03-11,500,SEK\n2013-05-11,50,EUR\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let run = aov(&["report", p, "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "currency,period,deals,total,aov,aov_change,aov_change_pct\n\
+         EUR,2013-01,1,100.00,100.00,,\nEUR,2013-02,0,0.00,,,\nEUR,2013-03,0,0.00,,,\nEUR,2013-04,0,0.00,,,\nEUR,2013-05,1,50.00,50.00,,\n\
+         SEK,2013-01,1,1000.00,1000.00,,\nSEK,2013-02,0,0.00,,,\nSEK,2013-03,1,500.00,500.00,,\n"
+    );
+    let table = aov(&["report", p]).ok().to_string();
+    assert!(table.contains(" Total EUR                2      150.00      75.00\n"), "{table}");
+    assert!(table.contains(" Total SEK                2    1 500.00     750.00\n"), "{table}");
+}

@@ -120,26 +120,25 @@ pub fn build_lazy<'a>(
     }
 
     // Without --by the time axis has no holes: every period from the first
-    // to the last with deals, per currency, on one shared axis.
-    if by.is_empty() && period != Period::All {
-        let first = groups.iter().map(|(_, r)| flat[r.start].0).min();
-        let last = groups.iter().map(|(_, r)| flat[r.end - 1].0).max();
-        if let (Some(first), Some(last)) = (first, last) {
-            let mut filled = Vec::new();
-            for (_, range) in groups.iter_mut() {
-                let have: BTreeMap<PeriodKey, (Partial, Option<&[Decimal]>)> =
-                    flat[range.clone()].iter().map(|(k, p, a)| (*k, (*p, *a))).collect();
-                let start = filled.len();
-                let mut k = first;
-                while k <= last {
-                    let (p, a) = have.get(&k).copied().unwrap_or_default();
-                    filled.push((k, p, a));
-                    k = k.next();
-                }
-                *range = start..filled.len();
+    // to the last with deals, each currency from its own first to its own
+    // last period (a currency used for two months of three years has no
+    // rows of zeros around them).
+    if by.is_empty() && period != Period::All && !groups.is_empty() {
+        let mut filled = Vec::new();
+        for (_, range) in groups.iter_mut() {
+            let (first, last) = (flat[range.start].0, flat[range.end - 1].0);
+            let have: BTreeMap<PeriodKey, (Partial, Option<&[Decimal]>)> =
+                flat[range.clone()].iter().map(|(k, p, a)| (*k, (*p, *a))).collect();
+            let start = filled.len();
+            let mut k = first;
+            while k <= last {
+                let (p, a) = have.get(&k).copied().unwrap_or_default();
+                filled.push((k, p, a));
+                k = k.next();
             }
-            flat = filled;
+            *range = start..filled.len();
         }
+        flat = filled;
     }
 
     // Currencies by rank (their order), looked up only when there are several.
@@ -482,8 +481,8 @@ mod tests {
         assert!(r.show_currency);
         assert_eq!(
             lines(&r),
+            // EUR starts in its own first month, not in SEK's.
             vec![
-                "|EUR|2013-01|0|0.00|||",
                 "|EUR|2013-02|1|100.00|100.00||",
                 "|SEK|2013-01|1|1000.00|1000.00||",
                 "|SEK|2013-02|1|500.00|500.00|-500.00|-50.0",

@@ -317,7 +317,13 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 if report.show_currency {
                     v[report.by.len()] = text(t.currency.clone());
                 }
-                v[0] = text("Total");
+                // The totals name their currency, also when it has no
+                // column of its own to stand in.
+                v[0] = if report.show_currency && report.by.is_empty() {
+                    text(format!("Total {}", t.currency))
+                } else {
+                    text("Total")
+                };
                 v.push(Value::Count(t.deals));
                 v.push(money(t.total));
                 v.push(money_r(&t.aov));
