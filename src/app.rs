@@ -208,7 +208,8 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
             writeln!(err, "aov:   {n} x {reason}")?;
         }
     }
-    if common.verbose && common.format != render::Format::Table {
+    // The table prints the accounting in its footer; anything else here.
+    if common.verbose && (common.chart || common.format != render::Format::Table) {
         writeln!(
             err,
             "aov: rows: {} read, {} used, {} filtered out, {} rejected",

@@ -122,6 +122,8 @@ pub struct CommonSettings {
     pub excel_sv: bool,
     /// The file to write; `None` is standard output (also for `-o -`).
     pub output: Option<PathBuf>,
+    /// `aov chart`: a picture, which has no footer for the row accounting.
+    pub chart: bool,
     /// `aov chart`: a PNG picture (for `-o FILE.png`) rather than SVG.
     pub png: bool,
     pub color: bool,
@@ -266,6 +268,7 @@ impl CommonSettings {
             format,
             excel_sv,
             output,
+            chart: args.is_chart(),
             png,
             color,
             width: (format == Format::Table && to_terminal)

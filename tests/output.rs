@@ -458,3 +458,48 @@ fn a_table_to_a_pipe_is_never_cut() {
     assert!(text.lines().next().unwrap().ends_with("aov_change_pct   trend"), "{text}");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("wider than the terminal"));
 }
+
+#[test]
+fn chart_format_follows_the_extension_and_dash_is_standard_output() {
+    let (dir, _) = workdir();
+    run(dir.path(), &["chart", "deals.csv", "-o", "aov.png"]).ok();
+    let png = fs::read(dir.path().join("aov.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    run(dir.path(), &["chart", "deals.csv", "-o", "aov.svg"]).ok();
+    let svg = fs::read_to_string(dir.path().join("aov.svg")).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(100)]);
+    let out = run(dir.path(), &["chart", "deals.csv", "-o", "-", "-v"]);
+    assert!(out.ok().starts_with("<svg"));
+    // A picture has no footer: -v prints the accounting on stderr.
+    assert!(out.stderr.contains("aov: rows: 3 read, 3 used, 0 filtered out, 0 rejected"), "{out:?}");
+    assert_eq!(names(dir.path()), ["aov.png", "aov.svg", "deals.csv"]);
+}
+
+/// On a terminal (a pseudo-terminal of `script`, 60 columns wide) a wide
+/// table leaves out the trend, shortens names and says so.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_table_wider_than_the_terminal_is_made_to_fit_and_says_so() {
+    let (dir, _) = workdir();
+    let long = "date,customer,seller,amount\n\
+                2013-01-05,Åkerlunds Bygg och Måleri Aktiebolag i Norrland,Eva,100\n\
+                2013-02-05,Åkerlunds Bygg och Måleri Aktiebolag i Norrland,Eva,300\n";
+    fs::write(dir.path().join("long.csv"), long).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("aov");
+    let inner = format!("stty rows 40 cols 60; exec {} report long.csv --by customer --color never", bin.display());
+    let out = std::process::Command::new("script")
+        .current_dir(dir.path())
+        .args(["-qec", &inner, "/dev/null"])
+        .output()
+        .expect("script (util-linux) runs");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("aov: note: the table is wider than the terminal (60 columns): left out trend"), "{text}");
+    let table: Vec<&str> = text.lines().filter(|l| !l.starts_with("aov: ") && l.contains(" 2013-0")).collect();
+    assert_eq!(table.len(), 2, "{text}");
+    for line in text.lines().filter(|l| !l.starts_with("aov: ") && !l.starts_with("AOV = ")) {
+        assert!(line.chars().count() <= 60, "{} columns: {line}", line.chars().count());
+    }
+    assert!(table[0].contains("Åkerlunds Bygg"), "{text}");
+    assert!(table[0].contains('…'), "{text}");
+}

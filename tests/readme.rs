@@ -59,7 +59,10 @@ fn the_examples_are_found() {
     let text = "```sh\naov report a.csv   # status 3: why\ncargo run\naov x \\\n    --y\n```\n```shell\naov no\n```\n";
     let found = examples(text);
     assert_eq!(found.len(), 2, "{found:?}");
-    assert_eq!((found[0].line, found[0].command.as_str(), found[0].status), (2, "aov report a.csv   # status 3: why", 3));
+    assert_eq!(
+        (found[0].line, found[0].command.as_str(), found[0].status),
+        (2, "aov report a.csv   # status 3: why", 3)
+    );
     assert_eq!((found[1].line, found[1].command.as_str(), found[1].status), (4, "aov x --y", 0));
 }
 
