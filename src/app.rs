@@ -156,7 +156,39 @@ pub fn load_view(
 ) -> Result<Loaded, Error> {
     let mut loaded = load_partials(common, partials, by)?;
     window_and_fold(&mut loaded, common, period)?;
+    let unmatched = unmatched_names(&loaded, common, by);
+    loaded.warnings.extend(unmatched);
     Ok(loaded)
+}
+
+/// A `--customer` or `--seller` name that no deal in the selection has,
+/// for the dimensions the partials are grouped by (most often a typo).
+/// When no deal at all is left, `tell` says so for every name instead.
+fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -> Vec<String> {
+    let mut out = Vec::new();
+    if loaded.accounting.used == 0 {
+        return out;
+    }
+    for (i, dim) in by.iter().enumerate() {
+        let (flag, wanted, given) = match dim {
+            Dimension::Customer => ("--customer", &common.filter.customers, &common.names_given[0]),
+            Dimension::Seller => ("--seller", &common.filter.sellers, &common.names_given[1]),
+            Dimension::Segment => continue,
+        };
+        // (folded, as written)
+        let mut missing: Vec<(&String, &String)> = wanted.iter().zip(given).collect();
+        for cell in loaded.partials.cells() {
+            if missing.is_empty() {
+                break;
+            }
+            if let Some(name) = cell.split().0.get(i) {
+                let name = fold_name(name, common.filter.case_sensitive);
+                missing.retain(|(n, _)| **n != name);
+            }
+        }
+        out.extend(missing.into_iter().map(|(_, n)| format!("no deal in the selection matches {flag} \"{n}\"")));
+    }
+    out
 }
 
 /// Apply the period window (counted in `period`), then make spellings of a
@@ -186,7 +218,7 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         writeln!(err, "aov: warning: {w}")?;
     }
     if loaded.accounting.used == 0 && loaded.accounting.read > 0 {
-        for (flag, names) in [("--customer", &common.filter.customers), ("--seller", &common.filter.sellers)] {
+        for (flag, names) in [("--customer", &common.names_given[0]), ("--seller", &common.names_given[1])] {
             if !names.is_empty() {
                 let names: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
                 writeln!(err, "aov: warning: no deal in the selection matches {flag} {}", names.join(" or "))?;
@@ -285,9 +317,6 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let range = [sorted.first().cloned().unwrap_or_default(), sorted.last().cloned().unwrap_or_default()];
     let opts = options(&s.common, &loaded, chart_title(&report, &s.common.files, &range));
     write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
-    if s.common.verbose || s.fail_below.is_some() {
-        warn_unmatched_names(&report, &s.common, &loaded)?;
-    }
     if let Some(limit) = s.fail_below {
         let checked = checked_period(&s);
         let below = below_target(&report, limit, checked.as_deref());
@@ -310,28 +339,6 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
 pub fn checked_period(s: &ReportSettings) -> Option<String> {
     let day = s.common.window.complete_before?;
     (s.period != Period::All).then(|| s.period.label(s.period.key(day).prev()))
-}
-
-/// A `--customer` or `--seller` name that none of the report's groups
-/// has (the report groups by that name's dimension): most often a typo.
-fn warn_unmatched_names(report: &Report, common: &CommonSettings, loaded: &Loaded) -> io::Result<()> {
-    if loaded.accounting.used == 0 {
-        return Ok(()); // `tell` has said so already.
-    }
-    let mut err = io::stderr().lock();
-    for (i, dim) in report.by.iter().enumerate() {
-        let (flag, wanted) = match dim {
-            Dimension::Customer => ("--customer", &common.filter.customers),
-            Dimension::Seller => ("--seller", &common.filter.sellers),
-            Dimension::Segment => continue,
-        };
-        let seen: std::collections::HashSet<String> =
-            report.rows.iter().map(|r| fold_name(&r.group[i], common.filter.case_sensitive)).collect();
-        for name in wanted.iter().filter(|n| !seen.contains(*n)) {
-            writeln!(err, "aov: warning: no deal in the selection matches {flag} \"{name}\"")?;
-        }
-    }
-    Ok(())
 }
 
 /// The groups whose checked period has an AOV below `limit` or no deals:

@@ -117,6 +117,9 @@ pub struct InputSettings {
 pub struct CommonSettings {
     pub files: Vec<String>,
     pub filter: Filter,
+    /// `--customer` and `--seller` names as written, in the order of
+    /// `filter.customers` and `filter.sellers` (for messages).
+    pub names_given: [Vec<String>; 2],
     pub window: Window,
     pub format: Format,
     pub excel_sv: bool,
@@ -264,6 +267,10 @@ impl CommonSettings {
         Ok(CommonSettings {
             files: args.files().to_vec(),
             filter,
+            names_given: [
+                f.customer.iter().map(|n| n.trim().to_string()).collect(),
+                f.seller.iter().map(|n| n.trim().to_string()).collect(),
+            ],
             window,
             format,
             excel_sv,
@@ -596,6 +603,63 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decide(
+        out: Option<&str>,
+        flag: Option<FormatArg>,
+        file: Option<FormatArg>,
+        sv: bool,
+    ) -> Result<FormatArg, String> {
+        decide_format(out.map(Path::new), flag, file, sv).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_format_comes_from_the_flag_the_extension_excel_sv_the_file_then_table() {
+        use FormatArg::*;
+        assert_eq!(decide(None, None, None, false), Ok(Table));
+        assert_eq!(decide(None, None, Some(Json), false), Ok(Json));
+        assert_eq!(decide(Some("a.CSV"), None, Some(Json), false), Ok(Csv));
+        assert_eq!(decide(Some("r/a.ndjson"), None, None, false), Ok(Jsonl));
+        assert_eq!(decide(Some("a.htm"), None, None, false), Ok(Html));
+        assert_eq!(decide(Some("a.md"), None, None, false), Ok(Markdown));
+        assert_eq!(decide(Some("a.tsv"), Some(Tsv), None, false), Ok(Tsv));
+        assert_eq!(decide(Some("a.txt"), None, None, false), Ok(Table));
+        assert_eq!(decide(Some("a.txt"), Some(Csv), None, false), Ok(Csv));
+        assert_eq!(decide(Some("report"), None, Some(Markdown), false), Ok(Markdown));
+        assert_eq!(decide(None, None, Some(Json), true), Ok(Csv));
+        assert_eq!(decide(Some("a.csv"), None, None, true), Ok(Csv));
+    }
+
+    #[test]
+    fn disagreements_are_usage_errors_naming_both() {
+        use FormatArg::*;
+        assert_eq!(
+            decide(Some("a.csv"), Some(Json), None, false),
+            Err("--format json disagrees with -o a.csv, which is written as csv; leave out one of them".into())
+        );
+        assert_eq!(
+            decide(Some("a.json"), None, None, true),
+            Err("--excel-sv writes CSV, but -o a.json asks for json".into())
+        );
+        assert_eq!(
+            decide(None, Some(Tsv), None, true),
+            Err("--excel-sv writes CSV, but --format tsv asks for tsv".into())
+        );
+        assert!(decide(Some("a.png"), None, None, false).unwrap_err().contains("aov chart"));
+    }
+
+    #[test]
+    fn an_output_path_that_does_not_exist_yet_is_compared_by_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("r.csv");
+        let b = dir.path().join(".").join("r.csv");
+        assert!(same_file(&a, &b));
+        assert!(!same_file(&a, &dir.path().join("s.csv")));
+        std::fs::write(&a, "x").unwrap();
+        // One exists, the other not: different files.
+        assert!(!same_file(&a, &dir.path().join("s.csv")));
+        assert!(same_file(&a, &b));
+    }
 
     #[test]
     fn unknown_keys_are_named() {

@@ -178,15 +178,20 @@ fn fail_below_fails_when_the_filter_matches_nothing_and_says_which_name() {
     let (dir, _) = workdir();
     let out = run(dir.path(), &["report", "deals.csv", "--customer", "Nobody AB", "--fail-below", "1"]);
     assert_eq!(out.status, 3, "{out:?}");
-    assert!(out.stderr.contains("no deal in the selection matches --customer \"nobody ab\""), "{out:?}");
+    assert!(out.stderr.contains("no deal in the selection matches --customer \"Nobody AB\""), "{out:?}");
     // One name of two matches nothing: said, and the other still counts.
     let out = run(
         dir.path(),
         &["report", "deals.csv", "--by", "seller", "--seller", "eva", "--seller", "Evaa", "--fail-below", "1"],
     );
     assert_eq!(out.status, 0, "{out:?}");
-    assert!(out.stderr.contains("matches --seller \"evaa\""), "{out:?}");
+    assert!(out.stderr.contains("matches --seller \"Evaa\""), "{out:?}");
     assert!(!out.stderr.contains("\"eva\""), "{out:?}");
+    // Also in the other views, and for machine formats.
+    let out =
+        run(dir.path(), &["customers", "deals.csv", "--customer", "acme ab", "--customer", "Acme A", "-f", "csv"]);
+    assert_eq!(out.status, 0, "{out:?}");
+    assert_eq!(out.stderr, "aov: warning: no deal in the selection matches --customer \"Acme A\"\n");
 }
 
 #[test]

@@ -126,7 +126,10 @@ pub fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> i
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder.tempfile_in(dir).map_err(bare).with_context(context)?;
+    let tmp = builder.tempfile_in(dir).map_err(bare).with_context(|| {
+        // The file is replaced whole, so its folder must take a new file.
+        format!("cannot write {shown}: no new file can be made in its folder {}", dir.display())
+    })?;
     register(tmp.path());
     let result = fill(tmp.as_file(), existing.as_ref(), write);
     let result = result.and_then(|()| tmp.as_file().sync_all());
