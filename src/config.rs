@@ -232,6 +232,15 @@ impl CommonSettings {
             }
             None => (Format::Table, false, ColorArg::Never),
         };
+        if let Some(p) = output.as_deref().filter(|_| args.is_chart()) {
+            if let Some(f) = format_of_extension(p) {
+                return Err(Error::Usage(format!(
+                    "-o {} asks for {}, but a chart is a picture: name an .svg or .png file",
+                    p.display(),
+                    format_name(f)
+                )));
+            }
+        }
         let png = args.is_chart() && output.as_deref().is_some_and(|p| extension(p).as_deref() == Some("png"));
         let to_terminal = output.is_none() && std::io::stdout().is_terminal();
         let color = format == Format::Table

@@ -284,7 +284,7 @@ fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
     refused(d, &["report", "deals.csv", "-o", "./deals.csv"], &["-o ./deals.csv", "deals.csv"]);
     refused(d, &["report", "deals.csv", "--rejects", "deals.csv"], &["--rejects deals.csv", "the input deals.csv"]);
     refused(d, &["customers", "deals.csv", "--rejects", "deals.csv"], &["--rejects deals.csv"]);
-    refused(d, &["chart", "deals.csv", "-o", "deals.csv"], &["-o deals.csv"]);
+    refused(d, &["chart", "deals.csv", "-o", "deals.csv"], &["-o deals.csv", "the input"]);
     refused(d, &["report", "deals.csv", "-o", "r.csv", "--rejects", "r.csv"], &["-o r.csv", "--rejects r.csv"]);
     assert_eq!(names(d), ["deals.csv"]);
 }
@@ -478,6 +478,8 @@ fn chart_format_follows_the_extension_and_dash_is_standard_output() {
     // A picture has no footer: -v prints the accounting on stderr.
     assert!(out.stderr.contains("aov: rows: 3 read, 3 used, 0 filtered out, 0 rejected"), "{out:?}");
     assert_eq!(names(dir.path()), ["aov.png", "aov.svg", "deals.csv"]);
+    let err = run(dir.path(), &["chart", "deals.csv", "-o", "aov.csv"]).fails(2).to_string();
+    assert!(err.contains("-o aov.csv asks for csv, but a chart is a picture"), "{err}");
 }
 
 /// On a terminal (a pseudo-terminal of `script`, 60 columns wide) a wide
