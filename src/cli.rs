@@ -115,7 +115,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub excel_sv: bool,
 
-    /// When to colour the table.
+    /// When to colour the table: auto (on a terminal, unless NO_COLOR or TERM=dumb), always, never.
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorArg>,
 
