@@ -51,6 +51,38 @@ const FIRST: [&str; 12] =
     ["Anna", "Erik", "Maja", "Björn", "Lena", "Johan", "Karin", "Per", "Åsa", "Oskar", "Elin", "Göran"];
 const LAST: [&str; 8] = ["Berg", "Karlsson", "Lindström", "Holm", "Nilsson", "Öberg", "Svensson", "Eriksson"];
 
+const USAGE: &str = "\
+Write deterministic, realistic deals as CSV (date,customer,seller,amount) on standard output.
+
+Usage: cargo run --release --example gen_deals -- [OPTIONS] > deals.csv
+
+Options:
+  --rows N       deals to write (default: 10000)
+  --seed N       seed of the generator; the same --rows and --seed give the same bytes (default: 1)
+  --customers N  distinct customers (default: rows / 50, between 10 and 50000)
+  --sellers N    distinct sellers (default: 20)
+  -h, --help     print this help";
+
+const OPTIONS: [&str; 4] = ["--rows", "--seed", "--customers", "--sellers"];
+
+/// Check the command line: `--help` prints the usage; an unknown option or
+/// a value that is not a whole number is an error (exit status 2).
+fn check(args: &[String]) {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        std::process::exit(0);
+    }
+    let mut i = 1;
+    while i < args.len() {
+        let ok = OPTIONS.contains(&args[i].as_str()) && args.get(i + 1).is_some_and(|v| v.parse::<u64>().is_ok());
+        if !ok {
+            eprintln!("gen_deals: cannot use {:?} here; see --help", args[i]);
+            std::process::exit(2);
+        }
+        i += 2;
+    }
+}
+
 fn arg(args: &[String], name: &str, default: u64) -> u64 {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -71,6 +103,7 @@ fn date(days: u64) -> (i64, u64, u64) {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    check(&args);
     let rows = arg(&args, "--rows", 10_000);
     let mut rng = Rng(arg(&args, "--seed", 1));
     let customers = arg(&args, "--customers", (rows / 50).clamp(10, 50_000));

@@ -5,9 +5,6 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
-
-use anyhow::Context;
 
 use crate::aggregate::customers::{customers, sellers};
 use crate::aggregate::{Partials, Period, Report, build_lazy, build_with};
@@ -17,6 +14,7 @@ use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
 use crate::model::{Dimension, RowAccounting, Tally};
 use crate::pipeline::{Collector, Filter, apply_window, fold_name};
+use crate::render::output::write_output;
 use crate::render::{self, Grid, RenderOptions, views};
 use crate::status::StatusRule;
 
@@ -28,6 +26,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Explain(args) => explain_cmd(&args),
         Command::Sql(args) => sql_cmd(&args),
         Command::Chart(args) => chart_cmd(&args),
+        Command::Completions(args) => completions_cmd(args.shell),
+        Command::Man => man_cmd(),
     }
 }
 
@@ -48,6 +48,7 @@ pub struct Loaded {
 
 /// Read every input into `partials`, grouped by `by`.
 pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimension]) -> Result<Loaded, Error> {
+    say_settings_file(common);
     let input = &common.input;
     let mut required = vec![Field::Amount, Field::Date];
     if by.contains(&Dimension::Customer) || !common.filter.customers.is_empty() {
@@ -136,6 +137,14 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     Ok(Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings })
 }
 
+/// Say which settings file was read: with `-v` always, and without it
+/// when `./aov.toml` was applied without being named.
+fn say_settings_file(common: &CommonSettings) {
+    if let Some(line) = common.settings_file_note() {
+        eprintln!("{line}");
+    }
+}
+
 /// Load, then apply the period window (counted in `period`) and merge names
 /// that differ only in letter case.
 pub fn load_view(
@@ -146,7 +155,39 @@ pub fn load_view(
 ) -> Result<Loaded, Error> {
     let mut loaded = load_partials(common, partials, by)?;
     window_and_fold(&mut loaded, common, period)?;
+    let unmatched = unmatched_names(&loaded, common, by);
+    loaded.warnings.extend(unmatched);
     Ok(loaded)
+}
+
+/// A `--customer` or `--seller` name that no deal in the selection has,
+/// for the dimensions the partials are grouped by (most often a typo).
+/// When no deal at all is left, `tell` says so for every name instead.
+fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -> Vec<String> {
+    let mut out = Vec::new();
+    if loaded.accounting.used == 0 {
+        return out;
+    }
+    for (i, dim) in by.iter().enumerate() {
+        let (flag, wanted, given) = match dim {
+            Dimension::Customer => ("--customer", &common.filter.customers, &common.names_given[0]),
+            Dimension::Seller => ("--seller", &common.filter.sellers, &common.names_given[1]),
+            Dimension::Segment => continue,
+        };
+        // (folded, as written)
+        let mut missing: Vec<(&String, &String)> = wanted.iter().zip(given).collect();
+        for cell in loaded.partials.cells() {
+            if missing.is_empty() {
+                break;
+            }
+            if let Some(name) = cell.split().0.get(i) {
+                let name = fold_name(name, common.filter.case_sensitive);
+                missing.retain(|(n, _)| **n != name);
+            }
+        }
+        out.extend(missing.into_iter().map(|(_, n)| format!("no deal in the selection matches {flag} \"{n}\"")));
+    }
+    out
 }
 
 /// Apply the period window (counted in `period`), then make spellings of a
@@ -178,6 +219,14 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     for w in &loaded.warnings {
         writeln!(err, "aov: warning: {w}")?;
     }
+    if loaded.accounting.used == 0 && loaded.accounting.read > 0 {
+        for (flag, names) in [("--customer", &common.names_given[0]), ("--seller", &common.names_given[1])] {
+            if !names.is_empty() {
+                let names: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+                writeln!(err, "aov: warning: no deal in the selection matches {flag} {}", names.join(" or "))?;
+            }
+        }
+    }
     if loaded.duplicates > 0 {
         let n = loaded.duplicates;
         writeln!(
@@ -193,7 +242,8 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
             writeln!(err, "aov:   {n} x {reason}")?;
         }
     }
-    if common.verbose && common.format != render::Format::Table {
+    // The table prints the accounting in its footer; anything else here.
+    if common.verbose && (common.chart || common.format != render::Format::Table) {
         writeln!(
             err,
             "aov: rows: {} read, {} used, {} filtered out, {} rejected",
@@ -342,6 +392,7 @@ fn options(common: &CommonSettings, loaded: &Loaded, title: String) -> RenderOpt
         accounting: Some(loaded.accounting),
         excel_sv: common.excel_sv,
         notes: vec![definition(common)],
+        width: common.width,
     }
 }
 
@@ -378,14 +429,12 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let opts = options(&s.common, &loaded, chart_title(&report, &s.common.files, &range));
     write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
-        let below = below_target(&report, limit);
+        let checked = checked_period(&s);
+        let below = below_target(&report, limit, checked.as_deref());
         if !below.is_empty() {
             let mut err = io::stderr().lock();
-            writeln!(
-                err,
-                "aov: the AOV of the last period is below {}:",
-                crate::aggregate::exact::round_decimal(limit, 2)
-            )?;
+            let which = checked.map_or("the last period".to_string(), |p| format!("the last complete period ({p})"));
+            writeln!(err, "aov: the AOV of {which} is below {}:", crate::aggregate::exact::round_decimal(limit, 2))?;
             for line in &below {
                 writeln!(err, "aov:   {line}")?;
             }
@@ -395,8 +444,21 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-/// The groups whose last period has an AOV below `limit` (or no deals).
-pub fn below_target(report: &Report, limit: rust_decimal::Decimal) -> Vec<String> {
+/// With `--complete-only`, the period `--fail-below` checks: the last
+/// complete one before `--as-of`, whether or not it has deals (so a stale
+/// export fails). Without it, each group's last period with deals.
+pub fn checked_period(s: &ReportSettings) -> Option<String> {
+    let day = s.common.window.complete_before?;
+    (s.period != Period::All).then(|| s.period.label(s.period.key(day).prev()))
+}
+
+/// The groups whose checked period has an AOV below `limit` or no deals:
+/// each group's last period, or `checked` (a period label) when given. A
+/// report without any deal is below whatever the limit.
+pub fn below_target(report: &Report, limit: rust_decimal::Decimal, checked: Option<&str>) -> Vec<String> {
+    if report.rows.is_empty() {
+        return vec![format!("all deals, {}: no deals", checked.unwrap_or("the selection"))];
+    }
     let limit = crate::aggregate::Ratio::from_decimal(limit);
     let mut last: BTreeMap<(Vec<String>, String), &crate::aggregate::ReportRow> = BTreeMap::new();
     for row in &report.rows {
@@ -404,15 +466,19 @@ pub fn below_target(report: &Report, limit: rust_decimal::Decimal) -> Vec<String
     }
     let mut out = Vec::new();
     for row in report.rows.iter().filter(|r| std::ptr::eq(*r, last[&(r.group.to_vec(), r.currency.clone())])) {
-        let below = row.aov.as_ref().is_none_or(|a| *a < limit);
-        if below {
-            let mut who: Vec<String> = row.group.to_vec();
-            if report.show_currency {
-                who.push(row.currency.clone());
-            }
-            let name = if who.is_empty() { "all deals".to_string() } else { who.join(" / ") };
+        let mut who: Vec<String> = row.group.to_vec();
+        if report.show_currency {
+            who.push(row.currency.clone());
+        }
+        let name = if who.is_empty() { "all deals".to_string() } else { who.join(" / ") };
+        let period = row.period.as_deref().unwrap_or("all");
+        if let Some(p) = checked.filter(|p| *p != period) {
+            out.push(format!("{name}, {p}: no deals (the last are from {period})"));
+            continue;
+        }
+        if row.aov.as_ref().is_none_or(|a| *a < limit) {
             let aov = row.aov.as_ref().map_or("no deals".to_string(), |a| format!("AOV {}", a.round(2)));
-            out.push(format!("{name}, {}: {aov}", row.period.as_deref().unwrap_or("all")));
+            out.push(format!("{name}, {period}: {aov}"));
         }
     }
     out
@@ -658,6 +724,7 @@ fn finish_partials(
 /// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
 fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
     check_pushdown(s)?;
+    say_settings_file(&s.common);
     let input = &s.common.input;
     let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
     let tz = input.read.timezone.map(|t| t.name().to_string());
@@ -731,6 +798,7 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
 /// The report's partials from files an engine computed.
 fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     check_pushdown(s)?;
+    say_settings_file(&s.common);
     let f = &s.common.filter;
     let mut partials = Partials::new(s.period, s.by.len());
     let mut accounting = RowAccounting::default();
@@ -784,9 +852,11 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         width: args.size.0,
         height: args.size.1,
     };
-    let png = common.output.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")));
-    let bytes =
-        if png { render::chart::png(&data, &spec) } else { render::chart::svg(&data, &spec).map(String::into_bytes) };
+    let bytes = if common.png {
+        render::chart::png(&data, &spec)
+    } else {
+        render::chart::svg(&data, &spec).map(String::into_bytes)
+    };
     let bytes = bytes.map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
     write_output(common.output.as_deref(), |out| out.write_all(&bytes))?;
     Ok(exit::OK)
@@ -826,40 +896,28 @@ fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-/// Write to stdout, or to `path` atomically: into a temporary file in the
-/// same folder, renamed over `path` only once complete (but for a device or
-/// a pipe, which is written in place).
-pub fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
-    match path {
-        None => {
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            write(&mut out)?;
-            out.flush()?;
-        }
-        // A device or a pipe (`-o /dev/stdout`, a FIFO) is written in place:
-        // renaming a finished file over it would replace it.
-        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
-            let shown = path.display().to_string();
-            let file =
-                std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("cannot write {shown}"))?;
-            let mut out = BufWriter::new(file);
-            write(&mut out).with_context(|| format!("cannot write {shown}"))?;
-            out.flush().with_context(|| format!("cannot write {shown}"))?;
-        }
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            let shown = path.display().to_string();
-            let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write {shown}"))?;
-            let mut out = BufWriter::new(tmp);
-            write(&mut out).with_context(|| format!("cannot write {shown}"))?;
-            let tmp = out.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {shown}"))?;
-            tmp.as_file().sync_all().with_context(|| format!("cannot write {shown}"))?;
-            tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {shown}"))?;
-        }
-    }
-    Ok(())
+/// `aov completions SHELL`: the completion script, on standard output.
+fn completions_cmd(shell: crate::cli::ShellArg) -> anyhow::Result<i32> {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let shell = match shell {
+        crate::cli::ShellArg::Bash => Shell::Bash,
+        crate::cli::ShellArg::Zsh => Shell::Zsh,
+        crate::cli::ShellArg::Fish => Shell::Fish,
+        crate::cli::ShellArg::Powershell => Shell::PowerShell,
+        crate::cli::ShellArg::Elvish => Shell::Elvish,
+    };
+    let mut cmd = Cli::command();
+    write_output(None, |out| {
+        clap_complete::generate(shell, &mut cmd, "aov", out);
+        Ok(())
+    })?;
+    Ok(exit::OK)
+}
+
+/// `aov man`: one roff page for aov and every subcommand.
+fn man_cmd() -> anyhow::Result<i32> {
+    let page = crate::manual::page()?;
+    write_output(None, |out| out.write_all(&page))?;
+    Ok(exit::OK)
 }

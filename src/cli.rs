@@ -16,7 +16,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 number, per period, per customer and per seller, with the change from the period before.\n\n\
 Amounts are exact decimals from input to output and are rounded only when printed, half away \
 from zero, like a spreadsheet's ROUND.",
-    after_help = "Exit status: 0 success, 2 usage error, 65 bad data, 66 an input cannot be opened, 1 anything else."
+    after_help = "Exit status: 0 success, 2 usage error, 3 below --fail-below, 65 bad data, 66 an input cannot be opened, 1 anything else.",
+    max_term_width = 100
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -55,60 +56,118 @@ pub enum Command {
         after_help = "Examples:\n  aov chart deals.csv -o aov.svg\n  aov chart deals.csv --by seller --top 5 --target 4000 -o sellers.png"
     )]
     Chart(ChartArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output.
+    #[command(
+        after_help = "Examples:\n  aov completions bash > ~/.local/share/bash-completion/completions/aov\n  aov completions zsh > ~/.zfunc/_aov\n  aov completions fish > ~/.config/fish/completions/aov.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) of aov and every subcommand on standard output.
+    #[command(after_help = "Example:\n  aov man > ~/.local/share/man/man1/aov.1 && man aov")]
+    Man,
 }
 
-/// Options every command takes: inputs, filters and output.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+/// What every view takes: inputs, which deals, how to read, where to write.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Input files (CSV, JSON, Excel; `-` reads standard input). Several files are read as one data set.
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required = true, help_heading = None)]
     pub files: Vec<String>,
 
-    /// Output format (default: table).
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<FormatArg>,
-
-    /// CSV that Swedish Excel opens right by double-click: `;` between fields, decimal comma, UTF-8 with a BOM.
-    #[arg(long)]
-    pub excel_sv: bool,
-
-    /// Write the result to FILE (atomically: a cron job never sees half a report) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// When to colour the table.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
-
-    /// Print row accounting (read, used, filtered, rejected) on stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
-
-    /// Threads that parse big CSV files (default: all cores).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub threads: Option<u32>,
-
-    /// Print no progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-
-    /// Bytes per block of the parallel reader (for tests).
-    #[arg(long, hide = true, default_value_t = 1 << 20)]
-    pub block_size: usize,
-
-    /// Read every file with the general reader (for tests and comparisons).
-    #[arg(long, hide = true)]
-    pub no_fast_path: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
 
     #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where and how a view is written (the tables and machine formats).
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Write to FILE instead of standard output (`-`), atomically: a cron job never sees half a report. The format follows the extension (.csv .tsv .json .jsonl .ndjson .md .html).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Output format (default: from the -o extension, else table).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<FormatArg>,
+
+    /// CSV that Swedish Excel opens right by double-click: `;` between fields, decimal comma, UTF-8 with a BOM (implies --format csv).
+    #[arg(long)]
+    pub excel_sv: bool,
+
+    /// When to colour the table: auto (on a terminal, unless NO_COLOR or TERM=dumb), always, never.
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+
+    #[command(flatten)]
+    pub talk: TalkArgs,
+}
+
+/// What a run says on stderr.
+#[derive(Debug, Args, Default)]
+pub struct TalkArgs {
+    /// Print row accounting (read, used, filtered, rejected) and the settings file read on stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Print no progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The shared options of `aov chart`: a picture has no format, colour or
+/// CSV dialect to choose.
+#[derive(Debug, Args)]
+pub struct ChartCommonArgs {
+    /// Input files (CSV, JSON, Excel; `-` reads standard input). Several files are read as one data set.
+    #[arg(value_name = "FILE", required = true, help_heading = None)]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
     pub filter: FilterArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub output: ChartOutputArgs,
+}
+
+/// Where a chart is written.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Output")]
+pub struct ChartOutputArgs {
+    /// Write the chart to FILE (atomically): PNG for FILE.png, else SVG. Default: SVG on standard output (`-`).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub talk: TalkArgs,
 }
 
 /// Which deals count.
 #[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Which deals")]
 pub struct FilterArgs {
     /// First day to include (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
@@ -156,10 +215,8 @@ pub struct FilterArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "What to report")]
 pub struct ReportArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-
     /// Length of a period (default: month); `all` makes one bucket of the whole selection.
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
@@ -176,7 +233,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub target: Option<rust_decimal::Decimal>,
 
-    /// Exit with status 3 when the AOV of the last period (of any group with --by) is below AMOUNT.
+    /// Exit with status 3 when the AOV of the last period (of any group with --by) is below AMOUNT or it has no deals; with --complete-only that is the last complete period before --as-of.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub fail_below: Option<rust_decimal::Decimal>,
 
@@ -187,13 +244,14 @@ pub struct ReportArgs {
     /// Run the partials query on this PostgreSQL database (postgresql://...); the FILEs are then table names.
     #[arg(long, value_name = "URL", conflicts_with = "partials")]
     pub source: Option<String>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "What to report")]
 pub struct CustomersArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-
     /// Keep the first N customers (shares stay relative to all customers).
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
@@ -201,13 +259,14 @@ pub struct CustomersArgs {
     /// The period --last and --complete-only count in (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "What to report")]
 pub struct ExplainArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-
     /// The segment: customer, seller, or any column of the input by its header (product, region...).
     #[arg(long, value_name = "COLUMN", required = true)]
     pub by: String,
@@ -240,13 +299,14 @@ pub struct ExplainArgs {
     /// Show the N largest segments and fold the rest into one `other` row.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub top: Option<u32>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "What to report")]
 pub struct ChartArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-
     /// Length of a period (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
@@ -266,6 +326,9 @@ pub struct ChartArgs {
     /// Picture size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1000x560", value_parser = parse_size)]
     pub size: (u32, u32),
+
+    #[command(flatten)]
+    pub common: ChartCommonArgs,
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -332,17 +395,19 @@ pub struct SqlArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "What to report")]
 pub struct SellersArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-
     /// The period --last and --complete-only count in (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// How inputs are read.
 #[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// Read settings from FILE (TOML) instead of ./aov.toml; flags override it.
     #[arg(long, value_name = "FILE")]
@@ -409,6 +474,18 @@ pub struct InputArgs {
     /// The column holding the deal status (won, lost...).
     #[arg(long, value_name = "HEADER")]
     pub status_col: Option<String>,
+
+    /// Threads that parse big CSV files (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+
+    /// Bytes per block of the parallel reader (for tests; default 1 MiB).
+    #[arg(long, hide = true)]
+    pub block_size: Option<usize>,
+
+    /// Read every file with the general reader (for tests and comparisons).
+    #[arg(long, hide = true)]
+    pub no_fast_path: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -503,7 +580,7 @@ mod tests {
         let Command::Report(args) = cli.command else { panic!("report") };
         assert_eq!(args.by, vec![ByArg::Customer, ByArg::Seller]);
         assert_eq!(args.period, None);
-        assert_eq!(args.common.format, None);
+        assert_eq!(args.common.output.format, None);
     }
 
     #[test]

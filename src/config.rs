@@ -16,7 +16,8 @@ use crate::aggregate::Period;
 use rust_decimal::Decimal;
 
 use crate::cli::{
-    ByArg, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FormatArg, InputArgs, PeriodArg, ReportArgs,
+    ByArg, ChartCommonArgs, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FilterArgs, FormatArg, InputArgs,
+    OutputArgs, PeriodArg, ReportArgs, TalkArgs,
 };
 use crate::error::Error;
 use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
@@ -152,11 +153,22 @@ pub struct CommonSettings {
     pub filter: Filter,
     /// The `--status` values as given, for the footer.
     pub filter_status_values: Vec<String>,
+    /// `--customer` and `--seller` names as written, in the order of
+    /// `filter.customers` and `filter.sellers` (for messages).
+    pub names_given: [Vec<String>; 2],
     pub window: Window,
     pub format: Format,
     pub excel_sv: bool,
+    /// The file to write; `None` is standard output (also for `-o -`).
     pub output: Option<PathBuf>,
+    /// `aov chart`: a picture, which has no footer for the row accounting.
+    pub chart: bool,
+    /// `aov chart`: a PNG picture (for `-o FILE.png`) rather than SVG.
+    pub png: bool,
     pub color: bool,
+    /// The terminal's width when the table is printed on one (a wider
+    /// table is made to fit); `None` for files and pipes.
+    pub width: Option<usize>,
     pub verbose: bool,
     pub quiet: bool,
     pub threads: usize,
@@ -166,12 +178,71 @@ pub struct CommonSettings {
     /// The settings file, its path when one was read.
     pub file: FileConfig,
     pub file_path: Option<PathBuf>,
+    /// True when the settings file was named with `--config` (not found
+    /// in the current folder).
+    pub file_named: bool,
+}
+
+/// The shared flags of a view, whichever struct of `cli` holds them.
+pub trait SharedArgs {
+    fn files(&self) -> &[String];
+    fn filter(&self) -> &FilterArgs;
+    fn input(&self) -> &InputArgs;
+    fn talk(&self) -> &TalkArgs;
+    /// The output flags; `None` for a chart, which has only `-o`.
+    fn output(&self) -> Option<&OutputArgs>;
+    fn output_path(&self) -> Option<&Path>;
+    fn is_chart(&self) -> bool {
+        self.output().is_none()
+    }
+}
+
+impl SharedArgs for CommonArgs {
+    fn files(&self) -> &[String] {
+        &self.files
+    }
+    fn filter(&self) -> &FilterArgs {
+        &self.filter
+    }
+    fn input(&self) -> &InputArgs {
+        &self.input
+    }
+    fn talk(&self) -> &TalkArgs {
+        &self.output.talk
+    }
+    fn output(&self) -> Option<&OutputArgs> {
+        Some(&self.output)
+    }
+    fn output_path(&self) -> Option<&Path> {
+        self.output.output.as_deref()
+    }
+}
+
+impl SharedArgs for ChartCommonArgs {
+    fn files(&self) -> &[String] {
+        &self.files
+    }
+    fn filter(&self) -> &FilterArgs {
+        &self.filter
+    }
+    fn input(&self) -> &InputArgs {
+        &self.input
+    }
+    fn talk(&self) -> &TalkArgs {
+        &self.output.talk
+    }
+    fn output(&self) -> Option<&OutputArgs> {
+        None
+    }
+    fn output_path(&self) -> Option<&Path> {
+        self.output.output.as_deref()
+    }
 }
 
 impl CommonSettings {
-    pub fn from_args(args: &CommonArgs) -> Result<CommonSettings, Error> {
-        let (file, file_path) = FileConfig::load(args.input.config.as_deref())?;
-        let f = &args.filter;
+    pub fn from_args(args: &impl SharedArgs) -> Result<CommonSettings, Error> {
+        let (file, file_path) = FileConfig::load(args.input().config.as_deref())?;
+        let f = args.filter();
         if let (Some(from), Some(to)) = (f.from, f.to) {
             if from > to {
                 return Err(Error::Usage(format!("--from {from} is after --to {to}; the range would be empty")));
@@ -180,22 +251,36 @@ impl CommonSettings {
         if f.as_of.is_some() && !f.complete_only {
             return Err(Error::Usage("--as-of only matters with --complete-only".into()));
         }
-        let stdin_count = args.files.iter().filter(|f| *f == "-").count();
+        let stdin_count = args.files().iter().filter(|f| *f == "-").count();
         if stdin_count > 1 {
             return Err(Error::Usage("standard input (-) can be read only once".into()));
         }
-        let format_arg = match (args.format, &file.report.format) {
-            (Some(f), _) => f,
-            (None, Some(f)) => setting(&file_path, "format", f)?,
-            (None, None) => FormatArg::Table,
+        // `-o -` is standard output.
+        let output = args.output_path().filter(|p| *p != Path::new("-")).map(Path::to_path_buf);
+        let rejects = args.input().rejects.as_deref();
+        check_outputs(args.files(), output.as_deref(), rejects)?;
+        let (format, excel_sv, color_arg) = match args.output() {
+            Some(o) => {
+                let from_file =
+                    file.report.format.as_ref().map(|f| setting::<FormatArg>(&file_path, "format", f)).transpose()?;
+                let format = format(decide_format(output.as_deref(), o.format, from_file, o.excel_sv)?);
+                (format, o.excel_sv, o.color.unwrap_or(ColorArg::Auto))
+            }
+            None => (Format::Table, false, ColorArg::Never),
         };
-        let format = format(format_arg);
-        if args.excel_sv && format != Format::Csv {
-            return Err(Error::Usage("--excel-sv shapes CSV output; use it with --format csv".into()));
+        if let Some(p) = output.as_deref().filter(|_| args.is_chart()) {
+            if let Some(f) = format_of_extension(p) {
+                return Err(Error::Usage(format!(
+                    "-o {} asks for {}, but a chart is a picture: name an .svg or .png file",
+                    p.display(),
+                    format_name(f)
+                )));
+            }
         }
-        let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+        let png = args.is_chart() && output.as_deref().is_some_and(|p| extension(p).as_deref() == Some("png"));
+        let to_terminal = output.is_none() && std::io::stdout().is_terminal();
         let color = format == Format::Table
-            && match args.color {
+            && match color_arg {
                 ColorArg::Always => true,
                 ColorArg::Never => false,
                 ColorArg::Auto => to_terminal && colour_allowed_by_env(),
@@ -224,26 +309,50 @@ impl CommonSettings {
             last: f.last,
             complete_before: f.complete_only.then(|| f.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())),
         };
+        let input = args.input();
         Ok(CommonSettings {
-            files: args.files.clone(),
+            files: args.files().to_vec(),
             filter,
             filter_status_values: f.status.clone(),
+            names_given: [
+                f.customer.iter().map(|n| n.trim().to_string()).collect(),
+                f.seller.iter().map(|n| n.trim().to_string()).collect(),
+            ],
             window,
             format,
-            excel_sv: args.excel_sv,
-            output: args.output.clone(),
+            excel_sv,
+            output,
+            chart: args.is_chart(),
+            png,
             color,
-            verbose: args.verbose,
-            quiet: args.quiet,
-            threads: args
+            width: (format == Format::Table && to_terminal)
+                .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+                .flatten(),
+            verbose: args.talk().verbose,
+            quiet: args.talk().quiet,
+            threads: input
                 .threads
                 .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
-            block_size: args.block_size.max(16),
-            fast_path: !args.no_fast_path,
-            input: input_settings(&args.input, &file, &file_path)?,
+            block_size: input.block_size.unwrap_or(1 << 20).max(16),
+            fast_path: !input.no_fast_path,
+            input: input_settings(input, &file, &file_path)?,
             file,
+            file_named: input.config.is_some(),
             file_path,
         })
+    }
+
+    /// The line `-v` prints about the settings file (or the note printed
+    /// without `-v` when `./aov.toml` was applied without being named).
+    pub fn settings_file_note(&self) -> Option<String> {
+        match (&self.file_path, self.file_named, self.verbose) {
+            (Some(p), true, true) => Some(format!("aov: settings read from {} (--config)", p.display())),
+            (Some(p), false, _) => Some(format!(
+                "aov: note: settings read from ./{} in the current folder (--config FILE names another)",
+                p.display()
+            )),
+            _ => None,
+        }
     }
 
     /// The period a command counts in: the flag, the file, or month.
@@ -287,6 +396,127 @@ impl ReportSettings {
         let period = common.period(args.period)?;
         Ok(ReportSettings { period, by, stats: args.stats, target: args.target, fail_below: args.fail_below, common })
     }
+}
+
+/// The extension of `path`, lower-cased.
+fn extension(path: &Path) -> Option<String> {
+    path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+/// The format a file's extension asks for, if it names one.
+pub fn format_of_extension(path: &Path) -> Option<FormatArg> {
+    Some(match extension(path)?.as_str() {
+        "csv" => FormatArg::Csv,
+        "tsv" | "tab" => FormatArg::Tsv,
+        "json" => FormatArg::Json,
+        "jsonl" | "ndjson" => FormatArg::Jsonl,
+        "md" | "markdown" => FormatArg::Markdown,
+        "html" | "htm" => FormatArg::Html,
+        _ => return None,
+    })
+}
+
+fn format_name(f: FormatArg) -> String {
+    f.to_possible_value().map_or_else(|| format!("{f:?}"), |v| v.get_name().to_string())
+}
+
+/// The output format: `--format`, else the extension of `-o FILE`, else
+/// CSV for `--excel-sv`, else the settings file, else the table. A
+/// `--format` (or `--excel-sv`) that disagrees with the extension is a
+/// usage error naming both.
+pub fn decide_format(
+    output: Option<&Path>,
+    flag: Option<FormatArg>,
+    from_file: Option<FormatArg>,
+    excel_sv: bool,
+) -> Result<FormatArg, Error> {
+    if let Some(path) = output {
+        if matches!(extension(path).as_deref(), Some("svg" | "png")) {
+            return Err(Error::Usage(format!(
+                "-o {} asks for a picture; draw one with `aov chart ... -o {}`",
+                path.display(),
+                path.display()
+            )));
+        }
+    }
+    let by_extension = output.and_then(|p| format_of_extension(p).map(|f| (p, f)));
+    if let (Some(flag), Some((path, ext))) = (flag, by_extension) {
+        if flag != ext {
+            return Err(Error::Usage(format!(
+                "--format {} disagrees with -o {}, which is written as {}; leave out one of them",
+                format_name(flag),
+                path.display(),
+                format_name(ext)
+            )));
+        }
+    }
+    let chosen = flag.or(by_extension.map(|(_, f)| f)).or(excel_sv.then_some(FormatArg::Csv)).or(from_file);
+    let chosen = chosen.unwrap_or(FormatArg::Table);
+    if excel_sv && chosen != FormatArg::Csv {
+        let why = match (flag, by_extension) {
+            (Some(f), _) => format!("--format {}", format_name(f)),
+            (None, Some((p, _))) => format!("-o {}", p.display()),
+            (None, None) => format!("format = \"{}\" in the settings file", format_name(chosen)),
+        };
+        return Err(Error::Usage(format!("--excel-sv writes CSV, but {why} asks for {}", format_name(chosen))));
+    }
+    Ok(chosen)
+}
+
+/// Whether two paths name one file: the same device and inode when both
+/// exist (so also through symbolic and hard links), else the same place.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            x.dev() == y.dev() && x.ino() == y.ino()
+        }
+        (Err(_), Err(_)) => place(a) == place(b),
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => place(a) == place(b),
+        _ => false,
+    }
+}
+
+/// Where a path that may not exist yet would be: its folder resolved.
+fn place(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.join(p.file_name().unwrap_or(p.as_os_str()))
+}
+
+/// No output may destroy an input: refuse `-o` or `--rejects` naming one of
+/// the inputs (also through a link), and `-o` naming the rejects file.
+/// Checked before anything is read or created.
+pub fn check_outputs(files: &[String], output: Option<&Path>, rejects: Option<&Path>) -> Result<(), Error> {
+    for (flag, out) in [("-o", output), ("--rejects", rejects)] {
+        let Some(out) = out else { continue };
+        for input in files.iter().filter(|f| *f != "-") {
+            if same_file(out, Path::new(input)) {
+                return Err(Error::Usage(format!(
+                    "{flag} {} is the input {input}: writing it would destroy the input; choose another file",
+                    out.display()
+                )));
+            }
+        }
+    }
+    if let (Some(o), Some(r)) = (output, rejects) {
+        if same_file(o, r) {
+            return Err(Error::Usage(format!(
+                "-o {} and --rejects {} are the same file; give them different names",
+                o.display(),
+                r.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn dimensions(by: &[ByArg]) -> Result<Vec<Dimension>, Error> {
@@ -420,6 +650,63 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decide(
+        out: Option<&str>,
+        flag: Option<FormatArg>,
+        file: Option<FormatArg>,
+        sv: bool,
+    ) -> Result<FormatArg, String> {
+        decide_format(out.map(Path::new), flag, file, sv).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_format_comes_from_the_flag_the_extension_excel_sv_the_file_then_table() {
+        use FormatArg::*;
+        assert_eq!(decide(None, None, None, false), Ok(Table));
+        assert_eq!(decide(None, None, Some(Json), false), Ok(Json));
+        assert_eq!(decide(Some("a.CSV"), None, Some(Json), false), Ok(Csv));
+        assert_eq!(decide(Some("r/a.ndjson"), None, None, false), Ok(Jsonl));
+        assert_eq!(decide(Some("a.htm"), None, None, false), Ok(Html));
+        assert_eq!(decide(Some("a.md"), None, None, false), Ok(Markdown));
+        assert_eq!(decide(Some("a.tsv"), Some(Tsv), None, false), Ok(Tsv));
+        assert_eq!(decide(Some("a.txt"), None, None, false), Ok(Table));
+        assert_eq!(decide(Some("a.txt"), Some(Csv), None, false), Ok(Csv));
+        assert_eq!(decide(Some("report"), None, Some(Markdown), false), Ok(Markdown));
+        assert_eq!(decide(None, None, Some(Json), true), Ok(Csv));
+        assert_eq!(decide(Some("a.csv"), None, None, true), Ok(Csv));
+    }
+
+    #[test]
+    fn disagreements_are_usage_errors_naming_both() {
+        use FormatArg::*;
+        assert_eq!(
+            decide(Some("a.csv"), Some(Json), None, false),
+            Err("--format json disagrees with -o a.csv, which is written as csv; leave out one of them".into())
+        );
+        assert_eq!(
+            decide(Some("a.json"), None, None, true),
+            Err("--excel-sv writes CSV, but -o a.json asks for json".into())
+        );
+        assert_eq!(
+            decide(None, Some(Tsv), None, true),
+            Err("--excel-sv writes CSV, but --format tsv asks for tsv".into())
+        );
+        assert!(decide(Some("a.png"), None, None, false).unwrap_err().contains("aov chart"));
+    }
+
+    #[test]
+    fn an_output_path_that_does_not_exist_yet_is_compared_by_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("r.csv");
+        let b = dir.path().join(".").join("r.csv");
+        assert!(same_file(&a, &b));
+        assert!(!same_file(&a, &dir.path().join("s.csv")));
+        std::fs::write(&a, "x").unwrap();
+        // One exists, the other not: different files.
+        assert!(!same_file(&a, &dir.path().join("s.csv")));
+        assert!(same_file(&a, &b));
+    }
 
     #[test]
     fn unknown_keys_are_named() {

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod load;
+pub mod manual;
 pub mod model;
 pub mod pipeline;
 pub mod progress;

@@ -12,6 +12,7 @@ pub mod explain;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod output;
 pub mod spark;
 pub mod table;
 pub mod views;
@@ -54,6 +55,9 @@ pub struct RenderOptions {
     pub notes: Vec<String>,
     /// The page title for `--format html`.
     pub title: String,
+    /// The terminal's width, when the table goes to one: a wider table is
+    /// made to fit. `None` (a file, a pipe): never cut.
+    pub width: Option<usize>,
 }
 
 /// One cell, before formatting.

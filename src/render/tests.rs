@@ -32,7 +32,7 @@ fn text(format: Format, accounting: Option<RowAccounting>) -> String {
     render(
         &shared_report(),
         format,
-        &RenderOptions { color: false, accounting, excel_sv: false, notes: vec![], title: String::new() },
+        &RenderOptions { color: false, accounting, excel_sv: false, notes: vec![], title: String::new(), width: None },
         &mut out,
     )
     .unwrap();
@@ -76,7 +76,14 @@ fn colour_only_when_asked() {
     render(
         &shared_report(),
         Format::Table,
-        &RenderOptions { color: true, accounting: None, excel_sv: false, notes: vec![], title: String::new() },
+        &RenderOptions {
+            color: true,
+            accounting: None,
+            excel_sv: false,
+            notes: vec![],
+            title: String::new(),
+            width: None,
+        },
         &mut out,
     )
     .unwrap();
