@@ -43,6 +43,10 @@ pub struct Loaded {
     /// Identical rows dropped, and warnings for stderr.
     pub duplicates: u64,
     pub warnings: Vec<String>,
+    /// How files were read (layouts, amounts made from columns...).
+    pub notes: Vec<String>,
+    /// Rows left out as not sales by a layout's rules, per reason.
+    pub not_sales: BTreeMap<String, u64>,
 }
 
 /// Read every input into `partials`, grouped by `by`.
@@ -133,8 +137,10 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     let with_status = std::mem::take(&mut collector.with_status);
     let warnings = std::mem::take(&mut collector.warnings);
     let duplicates = collector.duplicates;
+    let notes = std::mem::take(&mut collector.notes);
+    let not_sales = std::mem::take(&mut collector.not_sales);
     let (partials, accounting, skipped) = collector.finish()?;
-    Ok(Loaded { partials, accounting, skipped, empty_inputs, with_status, duplicates, warnings })
+    Ok(Loaded { partials, accounting, skipped, empty_inputs, with_status, duplicates, warnings, notes, not_sales })
 }
 
 /// Load, then apply the period window (counted in `period`) and merge names
@@ -167,6 +173,20 @@ fn window_and_fold(loaded: &mut Loaded, common: &CommonSettings, period: Period)
 pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io::Result<()> {
     for name in &loaded.empty_inputs {
         writeln!(err, "aov: note: {name} has no rows")?;
+    }
+    for note in &loaded.notes {
+        writeln!(err, "aov: {note}")?;
+    }
+    if !loaded.not_sales.is_empty() {
+        let n: u64 = loaded.not_sales.values().sum();
+        let parts: Vec<String> = loaded.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
+        writeln!(
+            err,
+            "aov: left out {n} row{} that {} not sales: {} (--layout none reads every row)",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+            parts.join("; ")
+        )?;
     }
     if common.filter.statuses.is_empty() {
         for file in &loaded.with_status {
@@ -537,6 +557,8 @@ fn finish_partials(s: &ReportSettings, partials: Partials, accounting: RowAccoun
         with_status: Vec::new(),
         duplicates: 0,
         warnings: Vec::new(),
+        notes: Vec::new(),
+        not_sales: BTreeMap::new(),
     };
     window_and_fold(&mut loaded, &s.common, s.period)?;
     Ok(loaded)

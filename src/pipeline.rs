@@ -117,6 +117,10 @@ pub struct Collector<'w> {
     pub duplicates: u64,
     /// Warnings for stderr.
     pub warnings: Vec<String>,
+    /// How files were read, for stderr (each said once).
+    pub notes: Vec<String>,
+    /// Rows a layout's rule says are not sales, per reason.
+    pub not_sales: BTreeMap<String, u64>,
 }
 
 impl<'w> Collector<'w> {
@@ -137,6 +141,8 @@ impl<'w> Collector<'w> {
             rejects_error: None,
             duplicates: 0,
             warnings: Vec::new(),
+            notes: Vec::new(),
+            not_sales: BTreeMap::new(),
         }
     }
 
@@ -346,6 +352,18 @@ impl Sink for Collector<'_> {
 
     fn warn(&mut self, message: String) {
         self.warnings.push(message);
+    }
+
+    fn filtered(&mut self, reason: &str) {
+        self.accounting.read += 1;
+        self.accounting.filtered += 1;
+        *self.not_sales.entry(reason.to_string()).or_default() += 1;
+    }
+
+    fn note(&mut self, message: String) {
+        if !self.notes.contains(&message) {
+            self.notes.push(message);
+        }
     }
 
     fn columns(&mut self, file: &str, map: &crate::load::columns::ColumnMap) {

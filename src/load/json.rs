@@ -15,7 +15,7 @@ use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, RowError};
-use crate::load::columns::{Field, map_columns};
+use crate::load::columns::Field;
 use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::source::Opened;
 
@@ -53,10 +53,18 @@ impl Reader<'_> {
         };
         if self.parser.is_none() {
             self.keys = map.keys().cloned().collect();
-            let column_map = map_columns(&self.keys, self.named, self.required)
-                .map_err(|message| Error::File { path: self.name.clone(), message })?;
-            let parser = RowParser::new(&self.name, column_map, self.options);
-            sink.columns(&self.name, parser.columns());
+            // The first object is the sample recognition looks at.
+            let first: Vec<String> =
+                self.keys.iter().map(|k| map.get(k).and_then(field_text).unwrap_or_default()).collect();
+            let parser = crate::load::recognize::start(
+                &self.name,
+                &self.keys,
+                &[first],
+                self.named,
+                self.required,
+                self.options,
+                sink,
+            )?;
             self.parser = Some(parser);
         }
         Ok(self.row(number, &map, sink))

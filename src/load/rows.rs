@@ -13,6 +13,7 @@ use crate::error::{Error, RowError};
 use crate::load::amount::{self, AmountError, DecimalStyle};
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder};
+use crate::load::recognize::Recipe;
 use crate::model::Deal;
 
 /// Where deals and rejected rows go.
@@ -28,6 +29,12 @@ pub trait Sink {
     fn duplicate(&mut self) {}
     /// Something the user should hear about (on stderr).
     fn warn(&mut self, _message: String) {}
+    /// A row that is not a sale by a rule of the file's layout (a refund, a
+    /// fee, a later line of an order): counted as filtered out, by reason.
+    fn filtered(&mut self, _reason: &str) {}
+    /// How a file is read (a layout, an amount made from columns, a
+    /// column found by its values), for stderr without a warning's tone.
+    fn note(&mut self, _message: String) {}
 }
 
 /// A per-column decision and what settled it.
@@ -60,6 +67,13 @@ pub struct ReadOptions {
     pub timezone: Option<chrono_tz::Tz>,
     /// Drop rows identical in every field to an earlier row (counted).
     pub drop_duplicate_rows: bool,
+    /// Whether known export layouts are recognised (`--layout`).
+    pub layout: crate::load::recognize::LayoutChoice,
+    /// The amount as an expression of columns (`--amount`).
+    pub amount_expr: Option<String>,
+    /// The status words a status column is recognised by (built-in when
+    /// `None`).
+    pub vocabulary: Option<std::sync::Arc<crate::status::Vocabulary>>,
 }
 
 /// How many duplicate ids a warning names.
@@ -87,6 +101,12 @@ pub struct RowParser {
     /// An id column that is not an order column: ids seen, and duplicates.
     ids: Option<(usize, std::collections::HashSet<String>, u64, Vec<String>)>,
     scratch: [String; 4],
+    /// What recognition decided beyond the columns.
+    recipe: Recipe,
+    /// The order whose first line was last read (for later lines).
+    last_order: Option<String>,
+    /// Whether a two-digit year was said on stderr.
+    told_two_digit_year: bool,
 }
 
 impl RowParser {
@@ -116,6 +136,45 @@ impl RowParser {
             },
             scratch: Default::default(),
             map,
+            recipe: Recipe::default(),
+            last_order: None,
+            told_two_digit_year: false,
+        }
+    }
+
+    /// Read rows as `recipe` says (an amount made from columns, rows that
+    /// are not sales).
+    pub fn with_recipe(mut self, recipe: Recipe) -> RowParser {
+        self.recipe = recipe;
+        self
+    }
+
+    /// Whether the row is not a sale by the recipe: later lines of an
+    /// order, then the layout's rules. Said to the sink as filtered out.
+    fn not_a_sale(&mut self, fields: &[&str], sink: &mut dyn Sink) -> bool {
+        if let Some((order, blank)) = self.recipe.later_lines {
+            let key = fields[order].trim();
+            let later = self.last_order.as_deref() == Some(key)
+                && !key.is_empty()
+                && blank.is_none_or(|b| fields[b].trim().is_empty());
+            if later {
+                sink.filtered("a later line of an order (the order's values are on its first line)");
+                return true;
+            }
+            if blank.is_none_or(|b| !fields[b].trim().is_empty()) {
+                self.last_order = Some(key.to_string());
+            }
+        }
+        if self.recipe.rules.is_empty() {
+            return false;
+        }
+        let style = self.decimal.get().unwrap_or(self.default_decimal);
+        match self.recipe.check(fields, style) {
+            Ok(()) => false,
+            Err(reason) => {
+                sink.filtered(reason);
+                true
+            }
         }
     }
 
@@ -141,6 +200,9 @@ impl RowParser {
         if n != self.width {
             let e = self.error(line, None, format!("the row has {n} fields but the header has {}", self.width));
             return sink.reject(e, fields);
+        }
+        if self.not_a_sale(fields, sink) {
+            return ControlFlow::Continue(());
         }
         if let Some(seen) = self.seen_rows.as_mut() {
             // Two independent 64-bit hashes of every field: a false match
@@ -228,6 +290,23 @@ impl RowParser {
         if self.decimal.get().is_none() {
             self.decimal = Decision::Given(self.default_decimal);
         }
+        if self.dates.get().is_none() && self.pending.iter().any(|(_, f)| date::is_ambiguous(&f[self.date])) {
+            // No date shows its order: a decimal comma, or headers in a
+            // language that writes the day first, settle it.
+            let hint = if self.decimal.get() == Some(DecimalStyle::Comma) {
+                Some("the amounts use a decimal comma".to_string())
+            } else {
+                self.recipe.day_first_hint.clone()
+            };
+            if let Some(why) = hint {
+                sink.note(format!(
+                    "{}: column \"{}\": no date shows whether the day or the month comes first; read day first, as {why} (--date-format mdy says otherwise)",
+                    self.file,
+                    self.map.header(Field::Date)
+                ));
+                self.dates = Decision::Given(DateOrder::DayFirst);
+            }
+        }
         if self.dates.get().is_none() {
             if let Some((line, fields)) = self.pending.iter().find(|(_, f)| date::is_ambiguous(&f[self.date])) {
                 return Err(Error::File {
@@ -258,13 +337,39 @@ impl RowParser {
                 return sink.reject(err, fields);
             }
         }
-        let amount = match amount::parse_amount(raw_amount, style) {
-            Ok(a) => a,
-            Err(e) => {
-                let err = self.error(line, Some(Field::Amount), e.to_string());
-                return sink.reject(err, fields);
-            }
+        let amount = match &self.recipe.amount {
+            None => match amount::parse_amount(raw_amount, style) {
+                Ok(a) => a,
+                Err(e) => {
+                    let err = self.error(line, Some(Field::Amount), e.to_string());
+                    return sink.reject(err, fields);
+                }
+            },
+            Some(expr) => match expr.eval(&mut |i| amount::parse_amount(fields[i], style)) {
+                Ok(a) => a,
+                Err(e) => {
+                    let (column, reason) = match e {
+                        crate::load::expr::EvalError::Column(i, e) => {
+                            (Some(self.map.headers[i].trim().to_string()), e.to_string())
+                        }
+                        crate::load::expr::EvalError::Overflow => {
+                            (None, "the amount's value is too large to hold exactly".to_string())
+                        }
+                    };
+                    let err = RowError { file: self.file.clone(), line, column, reason };
+                    return sink.reject(err, fields);
+                }
+            },
         };
+        if !self.told_two_digit_year && date::has_two_digit_year(fields[self.date]) {
+            self.told_two_digit_year = true;
+            sink.note(format!(
+                "{}: column \"{}\": two-digit years read as Excel reads them, 00-29 as 2000-2029 and 30-99 as 1930-1999 (line {line}: \"{}\")",
+                self.file,
+                self.map.header(Field::Date),
+                fields[self.date].trim()
+            ));
+        }
         let zoned = self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz));
         let date = match zoned.or_else(|| date::parse_iso_fast(fields[self.date].as_bytes())) {
             Some(d) => d,
