@@ -182,9 +182,8 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         let parts: Vec<String> = loaded.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
         writeln!(
             err,
-            "aov: left out {n} row{} that {} not sales: {} (--layout none reads every row)",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "is" } else { "are" },
+            "aov: left out {n} {}: {} (--layout none reads every row)",
+            if n == 1 { "row that is not a sale" } else { "rows that are not sales" },
             parts.join("; ")
         )?;
     }

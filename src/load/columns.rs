@@ -563,19 +563,19 @@ impl ColumnMap {
     pub fn check_required(&self, required: &[Field]) -> Result<(), String> {
         let (headers, found) = (&self.headers, &self.found);
         let missing: Vec<Field> = required.iter().copied().filter(|f| !found.contains_key(f)).collect();
-    if let Some(first) = missing.first() {
-        let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
-        return Err(format!(
-            "no {} column found; the headers are: {}; name the column with {}{}",
-            names.join(" or "),
-            list(headers),
-            first.flag(),
-            if missing.len() > 1 {
-                format!(" (and {})", missing[1..].iter().map(|f| f.flag()).collect::<Vec<_>>().join(", "))
-            } else {
-                String::new()
-            }
-        ));
+        if let Some(first) = missing.first() {
+            let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
+            return Err(format!(
+                "no {} column found; the headers are: {}; name the column with {}{}",
+                names.join(" or "),
+                list(headers),
+                first.flag(),
+                if missing.len() > 1 {
+                    format!(" (and {})", missing[1..].iter().map(|f| f.flag()).collect::<Vec<_>>().join(", "))
+                } else {
+                    String::new()
+                }
+            ));
         }
         Ok(())
     }
@@ -624,6 +624,74 @@ mod tests {
             (m.get(Field::Date), m.get(Field::Amount), m.get(Field::Seller), m.get(Field::Customer)),
             (Some(0), Some(1), Some(2), Some(3))
         );
+    }
+
+    #[test]
+    fn headers_as_people_write_them() {
+        let cases: &[(&str, Option<Field>)] = &[
+            // camelCase and run-together words
+            ("InvoiceDate", Some(Field::Date)),
+            ("CloseDate", Some(Field::Date)),
+            ("CustomerID", Some(Field::Customer)),
+            ("OwnerId", Some(Field::Seller)),
+            ("StageName", Some(Field::Status)),
+            ("InvoiceNo", Some(Field::Id)),
+            ("OrderID", Some(Field::Order)),
+            // units and zones in parentheses
+            ("Created date (UTC)", Some(Field::Date)),
+            ("Amount (SEK)", Some(Field::Amount)),
+            ("Belopp (kr)", Some(Field::Amount)),
+            ("Deal - Value", Some(Field::Amount)),
+            // the languages
+            ("Beløp", Some(Field::Amount)),
+            ("Beløb", Some(Field::Amount)),
+            ("Summa yhteensä", Some(Field::Amount)),
+            ("Päivämäärä", Some(Field::Date)),
+            ("Asiakas", Some(Field::Customer)),
+            ("Gesamtbetrag", Some(Field::Amount)),
+            ("Rechnungsdatum", Some(Field::Date)),
+            ("Verkäufer", Some(Field::Seller)),
+            ("Montant TTC", Some(Field::Amount)),
+            ("Date de commande", Some(Field::Date)),
+            ("Importe", Some(Field::Amount)),
+            ("Fecha", Some(Field::Date)),
+            ("Cliente", Some(Field::Customer)),
+            ("Bedrag", Some(Field::Amount)),
+            ("Factuurdatum", Some(Field::Date)),
+            ("Klant", Some(Field::Customer)),
+            ("Importo", Some(Field::Amount)),
+            ("Data ordine", Some(Field::Date)),
+            ("Venditore", Some(Field::Seller)),
+            ("Valuta", Some(Field::Currency)),
+            ("Financial Status", Some(Field::Status)),
+            ("Payment Status", Some(Field::Status)),
+            ("close_value", Some(Field::Amount)),
+            ("sales_agent", Some(Field::Seller)),
+            ("Unit price", None),
+            ("Description", None),
+        ];
+        for (header, want) in cases {
+            let m = map_headers(&h(&[header]), &HashMap::new()).unwrap();
+            assert_eq!(m.get_index_field(0), *want, "{header:?} -> {}", normalize(header));
+        }
+        assert_eq!(normalize("InvoiceDate"), "invoice_date");
+        assert_eq!(normalize("CustomerID"), "customer_id");
+        assert_eq!(normalize("IDNumber"), "id_number");
+        assert_eq!(normalize("ORDERVÄRDE"), "ordervärde");
+        assert_eq!(normalize("Est. Revenue"), "est_revenue");
+        assert_eq!(base("Gross Credit (GC)"), "gross_credit");
+        assert_eq!(base("Created date (UTC)"), "created_date");
+        assert_eq!(base("(x)"), "(x)");
+    }
+
+    #[test]
+    fn a_unit_in_parentheses_tells_two_columns_apart_when_named() {
+        let named = HashMap::from([(Field::Amount, "Amount (EUR)".to_string())]);
+        let m = map_columns(&h(&["date", "Amount (SEK)", "Amount (EUR)"]), &named, &[Field::Amount]).unwrap();
+        assert_eq!(m.get(Field::Amount), Some(2));
+        // Two columns that differ only by their unit are ambiguous unnamed.
+        let err = map_columns(&h(&["date", "Amount (SEK)", "Amount (EUR)"]), &HashMap::new(), &[Field::Amount]);
+        assert!(err.unwrap_err().contains("appears 2 times"));
     }
 
     #[test]

@@ -114,10 +114,8 @@ pub fn read(
         }
         sampled += 1;
     }
-    let sample: Vec<Vec<String>> = head[..sampled]
-        .iter()
-        .map(|r| r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect())
-        .collect();
+    let sample: Vec<Vec<String>> =
+        head[..sampled].iter().map(|r| r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect()).collect();
     let sample = &sample[..];
     let mut parser = crate::load::recognize::start(&name, &headers, sample, named, required, &options, sink)?;
     let mut head = head.into_iter();

@@ -3,9 +3,11 @@
 //! ISO dates and timestamps are read as written (the calendar date before
 //! any time or zone). `15.03.2013` is day first; `03/04/2013` could be
 //! either, so the order is decided once per column from the values (a first
-//! number above 12 settles it) or by `--date-format`. Years must have four
-//! digits in a sane range, so `24-02-05` or an Excel serial number never
-//! turns into a date by accident.
+//! number above 12 settles it) or by `--date-format`. Years have four
+//! digits in a sane range, or two in `6/1/11` and `02.03.24` (as Excel
+//! writes dates in a CSV, read with Excel's window: 00-29 are 2000-2029,
+//! 30-99 are 1930-1999); `24-02-05` or an Excel serial number never turns
+//! into a date by accident.
 
 use chrono::NaiveDate;
 
@@ -31,7 +33,9 @@ pub enum DateError {
     NoSuchDay(String),
     #[error("{0:?} has a year outside 1900-2199")]
     Year(String),
-    #[error("{0:?} has a two-digit year that cannot be read here (write the year with four digits, or as D/M/YY or D.M.YY)")]
+    #[error(
+        "{0:?} has a two-digit year that cannot be read here (write the year with four digits, or as D/M/YY or D.M.YY)"
+    )]
     TwoDigitYear(String),
     #[error("{0:?} looks like an Excel serial number, not a date; export the column as dates")]
     Serial(String),
@@ -103,7 +107,7 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
         (Some(yy), '/' | '.') => excel_year(yy),
         (Some(_), _) => return Err(DateError::TwoDigitYear(t.to_string())),
         (None, _) => digits(parts[2], 4, 4)
-            .ok_or_else(|| if parts[2].len() < 4 { DateError::TwoDigitYear(t.to_string()) } else { invalid() })?
+            .ok_or_else(|| if parts[2].len() < 4 { DateError::Year(t.to_string()) } else { invalid() })?
             as i32,
     };
     Ok(match sep {
@@ -258,7 +262,7 @@ mod tests {
         assert!(matches!(parse_date("2013-02-29", None), Err(DateError::NoSuchDay(_))));
         assert!(matches!(parse_date("24-02-05", None), Err(DateError::TwoDigitYear(_))));
         assert!(matches!(parse_date("05-02-24", None), Err(DateError::TwoDigitYear(_))));
-        assert!(matches!(parse_date("05/02/024", None), Err(DateError::Invalid(_))));
+        assert!(matches!(parse_date("05/02/024", None), Err(DateError::Year(_))));
         assert!(matches!(parse_date("0024-02-05", None), Err(DateError::Year(_))));
         assert!(matches!(parse_date("2300-02-05", None), Err(DateError::Year(_))));
         assert!(matches!(parse_date("05/02/24", None), Err(DateError::Ambiguous(_))));

@@ -217,7 +217,8 @@ fn choose_sheet<RS: std::io::Read + std::io::Seek>(
     }
     if order.len() == 1 {
         // One sheet: its own error says what is missing.
-        let range = book.worksheet_range(&first).map_err(|e| file_err(format!("cannot read sheet \"{first}\": {e}")))?;
+        let range =
+            book.worksheet_range(&first).map_err(|e| file_err(format!("cannot read sheet \"{first}\": {e}")))?;
         return Ok((first, range));
     }
     let fields: Vec<&str> = required.iter().map(|f| f.name()).collect();
@@ -225,10 +226,9 @@ fn choose_sheet<RS: std::io::Read + std::io::Seek>(
         .iter()
         .map(|(n, h)| match h {
             None => format!("\"{n}\" (empty)"),
-            Some(h) => format!(
-                "\"{n}\" ({})",
-                h.iter().map(|x| format!("\"{}\"", x.trim())).collect::<Vec<_>>().join(", ")
-            ),
+            Some(h) => {
+                format!("\"{n}\" ({})", h.iter().map(|x| format!("\"{}\"", x.trim())).collect::<Vec<_>>().join(", "))
+            }
         })
         .collect();
     Err(file_err(format!(

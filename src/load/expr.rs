@@ -36,7 +36,9 @@ impl Expr {
     pub fn parse(text: &str, headers: &[String]) -> Result<Expr, String> {
         let tokens = tokens(text)?;
         if tokens.is_empty() {
-            return Err("--amount is empty; give columns and constants joined by + - *, e.g. 'Quantity*UnitPrice'".into());
+            return Err(
+                "--amount is empty; give columns and constants joined by + - *, e.g. 'Quantity*UnitPrice'".into()
+            );
         }
         let mut p = Parser { tokens, at: 0, headers };
         let e = p.sum()?;
@@ -258,13 +260,13 @@ mod tests {
 
     #[test]
     fn products_sums_and_differences_are_exact() {
-        let hs = ["Quantity", "UnitPrice", "price", "freight_value", "Unit Price"];
+        let hs = ["Quantity", "UnitPrice", "price", "freight_value", "Unit Cost"];
         let row = ["3", "0.1", "19.99", "0.01", "2.5"];
         assert_eq!(value("Quantity*UnitPrice", &hs, &row).to_string(), "0.3");
         assert_eq!(value("price+freight_value", &hs, &row).to_string(), "20.00");
         assert_eq!(value("price - freight_value*2", &hs, &row).to_string(), "19.97");
         assert_eq!(value("(price - freight_value)*Quantity", &hs, &row).to_string(), "59.94");
-        assert_eq!(value("\"Unit Price\" * quantity * 1.25", &hs, &row).to_string(), "9.375");
+        assert_eq!(value("\"Unit Cost\" * quantity * 1.25", &hs, &row).to_string(), "9.375");
         assert_eq!(value("-price", &hs, &row).to_string(), "-19.99");
         // Headers compare as the column finder compares them.
         assert_eq!(value("quantity*unit_price", &hs, &row).to_string(), "0.3");

@@ -117,7 +117,11 @@ pub const LAYOUTS: &[Layout] = &[
             (Field::Customer, &["customer_email", "customer_id", "customer_description"]),
             (Field::Currency, &["currency"]),
         ],
-        rules: &[Rule { column: "status", test: Test::OneOf(&["paid"]), reason: "charge not paid (failed or refunded)" }],
+        rules: &[Rule {
+            column: "status",
+            test: Test::OneOf(&["paid"]),
+            reason: "charge not paid (failed or refunded)",
+        }],
         later_lines: None,
         summary: "one deal per charge, valued at \"Amount\", dated by \"Created date (UTC)\", only Paid charges",
     },
@@ -153,14 +157,25 @@ pub const LAYOUTS: &[Layout] = &[
     Layout {
         key: "adyen",
         title: "an Adyen settlement details report",
-        signatures: &[&["psp_reference", "merchant_reference", "creation_date", "type", "gross_currency", "gross_credit"]],
+        signatures: &[&[
+            "psp_reference",
+            "merchant_reference",
+            "creation_date",
+            "type",
+            "gross_currency",
+            "gross_credit",
+        ]],
         roles: &[
             (Field::Amount, &["gross_credit"]),
             (Field::Date, &["creation_date"]),
             (Field::Currency, &["gross_currency"]),
             (Field::Customer, &["shopper_reference", "shopper_email"]),
         ],
-        rules: &[Rule { column: "type", test: Test::OneOf(&["settled"]), reason: "not a settled payment (refund, fee, payout...)" }],
+        rules: &[Rule {
+            column: "type",
+            test: Test::OneOf(&["settled"]),
+            reason: "not a settled payment (refund, fee, payout...)",
+        }],
         later_lines: None,
         summary: "one deal per Settled payment, valued at \"Gross Credit (GC)\", dated by \"Creation Date\"; refunds, fees and payouts left out",
     },
@@ -205,7 +220,10 @@ pub const LAYOUTS: &[Layout] = &[
         signatures: &[&["deal_title", "deal_value", "deal_status"], &["title", "value", "status", "won_time"]],
         roles: &[
             (Field::Amount, &["deal_value", "value"]),
-            (Field::Date, &["deal_won_time", "won_time", "deal_deal_closed_on", "deal_closed_on", "deal_expected_close_date"]),
+            (
+                Field::Date,
+                &["deal_won_time", "won_time", "deal_deal_closed_on", "deal_closed_on", "deal_expected_close_date"],
+            ),
             (Field::Customer, &["deal_organization", "organization", "deal_contact_person"]),
             (Field::Seller, &["deal_owner", "owner"]),
             (Field::Status, &["deal_status", "status"]),
@@ -218,7 +236,10 @@ pub const LAYOUTS: &[Layout] = &[
     Layout {
         key: "dynamics",
         title: "a Microsoft Dynamics 365 opportunities export",
-        signatures: &[&["topic", "potential_customer", "est_revenue"], &["estimatedvalue", "statecode", "estimatedclosedate"]],
+        signatures: &[
+            &["topic", "potential_customer", "est_revenue"],
+            &["estimatedvalue", "statecode", "estimatedclosedate"],
+        ],
         roles: &[
             (Field::Amount, &["actual_revenue", "actualvalue", "est_revenue", "estimatedvalue"]),
             (Field::Date, &["actual_close_date", "actualclosedate", "est_close_date", "estimatedclosedate"]),
@@ -227,7 +248,11 @@ pub const LAYOUTS: &[Layout] = &[
             (Field::Status, &["status"]),
             (Field::Currency, &["currency", "transactioncurrencyid"]),
         ],
-        rules: &[Rule { column: "statecode", test: Test::OneOf(&["1", "won"]), reason: "opportunity not won (statecode)" }],
+        rules: &[Rule {
+            column: "statecode",
+            test: Test::OneOf(&["1", "won"]),
+            reason: "opportunity not won (statecode)",
+        }],
         later_lines: None,
         summary: "one deal per opportunity, valued at its actual revenue, dated by its actual close date, counted by its status (Won)",
     },
@@ -241,7 +266,11 @@ pub const LAYOUTS: &[Layout] = &[
             (Field::Customer, &["customer_name", "customer_number"]),
             (Field::Currency, &["currency"]),
         ],
-        rules: &[Rule { column: "cancelled", test: Test::NoneOf(&["true", "1", "yes", "ja"]), reason: "cancelled invoice" }],
+        rules: &[Rule {
+            column: "cancelled",
+            test: Test::NoneOf(&["true", "1", "yes", "ja"]),
+            reason: "cancelled invoice",
+        }],
         later_lines: None,
         summary: "one deal per invoice (\"DocumentNumber\"), valued at \"Total\", dated by \"InvoiceDate\", cancelled invoices left out",
     },
@@ -321,9 +350,18 @@ mod tests {
             ("Id,AccountId,Name,StageName,Amount,Probability,CloseDate,IsClosed,IsWon,OwnerId", "salesforce"),
             ("Opportunity Name,Account Name,Stage,Amount,Close Date,Opportunity Owner", "salesforce"),
             ("Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline", "hubspot"),
-            ("Deal - ID,Deal - Title,Deal - Value,Deal - Currency,Deal - Status,Deal - Won time,Deal - Owner", "pipedrive"),
-            ("Topic,Potential Customer,Status,Status Reason,Est. Close Date,Est. Revenue,Actual Revenue,Owner", "dynamics"),
-            ("DocumentNumber,CustomerNumber,CustomerName,InvoiceDate,DueDate,Total,Currency,Cancelled,Booked", "fortnox"),
+            (
+                "Deal - ID,Deal - Title,Deal - Value,Deal - Currency,Deal - Status,Deal - Won time,Deal - Owner",
+                "pipedrive",
+            ),
+            (
+                "Topic,Potential Customer,Status,Status Reason,Est. Close Date,Est. Revenue,Actual Revenue,Owner",
+                "dynamics",
+            ),
+            (
+                "DocumentNumber,CustomerNumber,CustomerName,InvoiceDate,DueDate,Total,Currency,Cancelled,Booked",
+                "fortnox",
+            ),
             ("InvoiceNumber,InvoiceDate,InvoiceCustomerName,TotalAmount,CurrencyCode", "visma"),
         ];
         for (headers, key) in cases {

@@ -156,9 +156,35 @@ const MONEY: &[&str] = &[
 /// day first (every one but English): a date column with no day above 12
 /// is then read day first.
 const DAY_FIRST_WORDS: &[&str] = &[
-    "datum", "belopp", "kund", "säljare", "summa", "dato", "beløp", "beløb", "kunde", "päivämäärä", "asiakas",
-    "summa", "betrag", "rechnungsdatum", "bestelldatum", "montant", "client", "fecha", "importe", "cliente",
-    "bedrag", "klant", "data_ordine", "importo", "totale", "fakturadatum", "orderdatum", "antal", "menge",
+    "datum",
+    "belopp",
+    "kund",
+    "säljare",
+    "summa",
+    "dato",
+    "beløp",
+    "beløb",
+    "kunde",
+    "päivämäärä",
+    "asiakas",
+    "summa",
+    "betrag",
+    "rechnungsdatum",
+    "bestelldatum",
+    "montant",
+    "client",
+    "fecha",
+    "importe",
+    "cliente",
+    "bedrag",
+    "klant",
+    "data_ordine",
+    "importo",
+    "totale",
+    "fakturadatum",
+    "orderdatum",
+    "antal",
+    "menge",
 ];
 
 fn header_index(bases: &[String], norms: &[String], names: &[&str], taken: &[usize]) -> Option<usize> {
@@ -195,13 +221,15 @@ pub fn recognize(
     let layout = match &options.layout {
         LayoutChoice::Off => None,
         LayoutChoice::Auto => layout::recognise(&bases),
-        LayoutChoice::Named(key) => Some(layout::by_key(key).ok_or_else(|| {
-            format!("--layout {key}: no such layout; the layouts are: {}", layout::keys())
-        })?),
+        LayoutChoice::Named(key) => Some(
+            layout::by_key(key)
+                .ok_or_else(|| format!("--layout {key}: no such layout; the layouts are: {}", layout::keys()))?,
+        ),
     };
     if let Some(l) = layout {
         let forced = matches!(options.layout, LayoutChoice::Named(_));
-        for field in [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order, Field::Status]
+        for field in
+            [Field::Amount, Field::Date, Field::Customer, Field::Seller, Field::Currency, Field::Order, Field::Status]
         {
             if named.contains_key(&field) {
                 continue;
@@ -300,9 +328,7 @@ pub fn recognize(
         } else {
             let candidates: Vec<usize> = (0..headers.len())
                 .filter(|i| !taken.contains(i))
-                .filter(|&i| {
-                    bases[i].split('_').any(|w| MONEY.iter().any(|m| w.starts_with(m) || w.ends_with(m)))
-                })
+                .filter(|&i| bases[i].split('_').any(|w| MONEY.iter().any(|m| w.starts_with(m) || w.ends_with(m))))
                 .filter(|&i| {
                     let mut n = 0;
                     let all = values(i).all(|v| {
@@ -477,7 +503,19 @@ mod tests {
     #[test]
     fn a_layout_sets_the_columns_and_the_rules() {
         let r = run(
-            &["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee", "Net", "Transaction ID"],
+            &[
+                "Date",
+                "Time",
+                "TimeZone",
+                "Name",
+                "Type",
+                "Status",
+                "Currency",
+                "Gross",
+                "Fee",
+                "Net",
+                "Transaction ID",
+            ],
             &[],
         );
         assert_eq!(r.layout.map(|l| l.key), Some("paypal"));
