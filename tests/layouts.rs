@@ -244,3 +244,16 @@ fn a_workbook_is_read_from_the_sheet_that_has_the_columns() {
     let err = aov(&["report", &path]).fails(65).to_string();
     assert!(err.contains("no sheet has the amount and date columns needed; the sheets are: \"sales_teams\" (\"sales_agent\", \"manager\", \"regional_office\"); \"products\" (\"product\", \"series\", \"sales_price\"); choose one with --sheet"), "{err}");
 }
+
+#[test]
+fn repeated_invoice_numbers_are_warned_about_when_they_are_not_the_order_column() {
+    // An amount column, so the rows are not taken for invoice lines: the
+    // repeated InvoiceNo (an id column) is warned about.
+    let run = aov_in(
+        &root(),
+        &["report", "-", "--format", "csv", "--period", "all"],
+        Some(b"InvoiceNo,InvoiceDate,Amount\n10,2024-01-02,5\n10,2024-01-02,7\n11,2024-01-03,1\n"),
+    );
+    assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\nall,3,13.00,4.33,,\n");
+    assert!(run.stderr.contains("1 row repeats an id of column \"InvoiceNo\" (first: \"10\")"), "{run:?}");
+}

@@ -140,14 +140,18 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     let data_start = reader.position().byte();
     // The first rows, as the general reader's recognition sees them.
     let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
-    while head.len() < crate::load::recognize::SAMPLE_ROWS {
+    loop {
         let pos = reader.position().byte();
         match reader.read_record(&mut record) {
             Ok(true) => head.push((lines.line_of_record(pos), record.clone())),
             _ => break,
         }
     }
-    let head_rows: Vec<Vec<String>> = head.iter().map(|(_, r)| r.iter().map(String::from).collect()).collect();
+    let head_rows: Vec<Vec<String>> = head
+        .iter()
+        .take(crate::load::recognize::SAMPLE_ROWS)
+        .map(|(_, r)| r.iter().map(String::from).collect())
+        .collect();
     let recognized = crate::load::recognize::recognize(&headers, &head_rows, &input.columns, required, &input.read)
         .map_err(|message| Error::File { path: name.clone(), message })?;
     // A layout, an amount made from columns, or anything to say about how
