@@ -74,8 +74,13 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
     let d = date_part(t);
     if d.len() < t.len() {
         let rest = &t[d.len() + 1..];
-        // A time must follow: HH:MM with an optional rest (seconds, zone).
-        let ok = rest.len() >= 5 && rest.as_bytes()[2] == b':' && digits(&rest[..2], 2, 2).is_some();
+        // A time must follow: HH:MM (or H:MM, as Excel writes `8:26`) with
+        // an optional rest (seconds, zone).
+        let colon = rest.find(':').unwrap_or(0);
+        let ok = (1..=2).contains(&colon)
+            && digits(&rest[..colon], 1, 2).is_some()
+            && rest.len() >= colon + 3
+            && digits(&rest[colon + 1..colon + 3], 2, 2).is_some();
         if !ok {
             return Err(invalid());
         }
@@ -287,6 +292,7 @@ mod tests {
             ("31/12/99", None, "1999-12-31"),
             ("1/1/00", None, "2000-01-01"),
             ("15.03.13", None, "2013-03-15"),
+            ("12/13/2010 8:26", None, "2010-12-13"),
         ];
         for (raw, order, want) in cases {
             assert_eq!(ok(raw, *order), *want, "{raw:?}");

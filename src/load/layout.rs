@@ -110,10 +110,13 @@ pub const LAYOUTS: &[Layout] = &[
     Layout {
         key: "stripe",
         title: "a Stripe payments export",
-        signatures: &[&["created_date", "amount", "amount_refunded", "currency", "status", "captured"]],
+        signatures: &[
+            &["created_date", "amount", "amount_refunded", "currency", "status", "captured"],
+            &["created", "amount", "amount_refunded", "currency", "status", "captured"],
+        ],
         roles: &[
             (Field::Amount, &["amount"]),
-            (Field::Date, &["created_date"]),
+            (Field::Date, &["created_date", "created"]),
             (Field::Customer, &["customer_email", "customer_id", "customer_description"]),
             (Field::Currency, &["currency"]),
         ],
@@ -145,6 +148,15 @@ pub const LAYOUTS: &[Layout] = &[
                     "mobile payment",
                     "subscription payment",
                     "shopping cart payment",
+                    "donation payment",
+                    // older downloads name incoming payments "... Received"
+                    "payment received",
+                    "web accept payment received",
+                    "shopping cart payment received",
+                    "express checkout payment received",
+                    "subscription payment received",
+                    "recurring payment received",
+                    "mobile payment received",
                 ]),
                 reason: "not a customer payment (conversion, withdrawal, hold, fee...)",
             },

@@ -337,6 +337,11 @@ pub fn recognize(
                     all && n > 0
                 })
                 .collect();
+            // Columns of whole numbers under a money-like name (a payment's
+            // sequence number, its instalments) give way to one with cents.
+            let with_cents: Vec<usize> =
+                candidates.iter().copied().filter(|&i| values(i).any(|v| v.contains(['.', ',']))).collect();
+            let candidates = if candidates.len() > 1 && with_cents.len() == 1 { with_cents } else { candidates };
             if let [i] = candidates.as_slice() {
                 notes.push(format!(
                     "no amount header: {} is the only column of money under a money-like name, so it is read as the amount (--amount-col names another)",
@@ -458,6 +463,12 @@ mod tests {
         assert_eq!(r.map.get(Field::Amount), Some(2));
         assert_eq!(r.map.get(Field::Date), Some(0));
         assert_eq!(r.notes.len(), 2);
+        // Whole numbers give way to the one column with cents.
+        let r = run(
+            &["order_id", "payment_sequential", "payment_installments", "payment_value", "when"],
+            &[&["a", "1", "3", "99.33", "2017-10-02 10:56:33"], &["b", "2", "1", "24.39", "2017-10-03 10:00:00"]],
+        );
+        assert_eq!(r.map.get(Field::Amount), Some(3));
         // Two money columns: no guess, the error stays.
         let err = recognize(
             &h(&["date", "Gross", "Net"]),
