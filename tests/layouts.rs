@@ -257,3 +257,16 @@ fn repeated_invoice_numbers_are_warned_about_when_they_are_not_the_order_column(
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,13.00,4.33,,\n");
     assert!(run.stderr.contains("1 row repeats an id of column \"InvoiceNo\" (first: \"10\")"), "{run:?}");
 }
+
+#[test]
+fn json_inputs_are_recognised_from_their_first_objects_too() {
+    // Only the second object shows that "Type" holds statuses.
+    let input = b"{\"date\":\"2024-01-02\",\"Type\":\"\",\"amount\":10}\n{\"date\":\"2024-01-03\",\"Type\":\"Refunded\",\"amount\":4}\n";
+    let run = aov_in(&root(), &["report", "-", "--format", "csv", "--period", "all"], Some(input));
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,14.00,7.00,,\n");
+    assert!(run.stderr.contains("has a status column (\"Type\")"), "{run:?}");
+    // Quantity x unit price from JSON numbers, exact.
+    let input = b"[{\"InvoiceDate\":\"2024-01-02\",\"Quantity\":3,\"UnitPrice\":0.1}]";
+    let run = aov_in(&root(), &["report", "-", "--format", "csv", "--period", "all"], Some(input));
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n1,0.30,0.30,,\n");
+}

@@ -1,5 +1,6 @@
 //! Reading spreadsheets (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) with
-//! calamine: the first sheet, or the one `--sheet` names.
+//! calamine: the sheet `--sheet` names, or else the first visible sheet that
+//! has the columns the run needs.
 //!
 //! A cell becomes the text a person sees, then goes through the same row
 //! parser as CSV. A number cell becomes its shortest round-trip text, so
