@@ -149,6 +149,19 @@ impl RowParser {
         self
     }
 
+    /// The amount text that shows the row's decimal style: the amount
+    /// column's, or with an amount made from columns, the first of them
+    /// whose value shows the style (or else leaves it open).
+    fn amount_raw<'a>(&self, fields: &[&'a str]) -> &'a str {
+        let Some(expr) = &self.recipe.amount else { return fields[self.amount] };
+        let cols = expr.columns();
+        cols.iter()
+            .map(|&i| fields[i])
+            .find(|v| amount::evidence(v).is_some())
+            .or_else(|| cols.iter().map(|&i| fields[i]).find(|v| amount::is_ambiguous(v)))
+            .unwrap_or(fields[self.amount])
+    }
+
     /// Whether the row is not a sale by the recipe: later lines of an
     /// order, then the layout's rules. Said to the sink as filtered out.
     fn not_a_sale(&mut self, fields: &[&str], sink: &mut dyn Sink) -> bool {
@@ -228,7 +241,7 @@ impl RowParser {
                 }
             }
         }
-        let raw_amount = fields[self.amount];
+        let raw_amount = self.amount_raw(fields);
         let raw_date = fields[self.date];
 
         // Decide the column styles from this row if it shows them.
@@ -257,7 +270,7 @@ impl RowParser {
         let pending = std::mem::take(&mut self.pending);
         for (line, fields) in pending {
             let refs: Vec<&str> = fields.iter().map(|s| s.as_str()).collect();
-            let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(refs[self.amount]);
+            let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(self.amount_raw(&refs));
             let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
             if wait_amount || wait_date {
                 self.pending.push((line, fields));
@@ -287,13 +300,16 @@ impl RowParser {
         if self.pending.is_empty() {
             return Ok(ControlFlow::Continue(()));
         }
+        // A decimal comma shown by the amounts or given by a flag (not one
+        // merely assumed for want of evidence).
+        let comma = self.decimal.get() == Some(DecimalStyle::Comma);
         if self.decimal.get().is_none() {
             self.decimal = Decision::Given(self.default_decimal);
         }
         if self.dates.get().is_none() && self.pending.iter().any(|(_, f)| date::is_ambiguous(&f[self.date])) {
             // No date shows its order: a decimal comma, or headers in a
             // language that writes the day first, settle it.
-            let hint = if self.decimal.get() == Some(DecimalStyle::Comma) {
+            let hint = if comma {
                 Some("the amounts use a decimal comma".to_string())
             } else {
                 self.recipe.day_first_hint.clone()
