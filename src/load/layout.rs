@@ -123,7 +123,7 @@ pub const LAYOUTS: &[Layout] = &[
         rules: &[Rule {
             column: "status",
             test: Test::OneOf(&["paid"]),
-            reason: "charge not paid (failed or refunded)",
+            reason: "charge not Paid (failed, refunded...)",
         }],
         later_lines: None,
         summary: "one deal per charge, valued at \"Amount\", dated by \"Created date (UTC)\", only Paid charges",
