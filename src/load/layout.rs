@@ -194,10 +194,7 @@ pub const LAYOUTS: &[Layout] = &[
     Layout {
         key: "salesforce",
         title: "a Salesforce opportunities export",
-        signatures: &[
-            &["stage_name", "close_date", "amount", "is_won"],
-            &["opportunity_name", "stage", "close_date", "amount"],
-        ],
+        signatures: &[&["stage_name", "close_date", "amount"], &["opportunity_name", "stage", "close_date", "amount"]],
         roles: &[
             (Field::Amount, &["amount"]),
             (Field::Date, &["close_date"]),

@@ -213,6 +213,8 @@ pub fn recognize(
     let bases: Vec<String> = headers.iter().map(|h| base(h)).collect();
     let mut recipe = Recipe::default();
     let mut notes = Vec::new();
+    // Columns of money when none can be chosen alone (for the error).
+    let mut money: Vec<usize> = Vec::new();
     let values = |i: usize| sample.iter().filter_map(move |r| r.get(i)).map(|v| v.trim()).filter(|v| !v.is_empty());
 
     // A known layout.
@@ -342,6 +344,9 @@ pub fn recognize(
             let with_cents: Vec<usize> =
                 candidates.iter().copied().filter(|&i| values(i).any(|v| v.contains(['.', ',']))).collect();
             let candidates = if candidates.len() > 1 && with_cents.len() == 1 { with_cents } else { candidates };
+            if candidates.len() > 1 {
+                money = candidates.clone();
+            }
             if let [i] = candidates.as_slice() {
                 notes.push(format!(
                     "no amount header: {} is the only column of money under a money-like name, so it is read as the amount (--amount-col names another)",
@@ -383,7 +388,19 @@ pub fn recognize(
         .find(|(b, _)| DAY_FIRST_WORDS.contains(&b.as_str()))
         .map(|(_, h)| format!("the headers are not in English (\"{}\")", h.trim()));
 
-    map.check_required(required)?;
+    map.check_required(required).map_err(|e| {
+        if map.get(Field::Amount).is_none() && money.len() > 1 {
+            let names: Vec<String> = money.iter().map(|&i| quoted(&map, i)).collect();
+            let plain: Vec<&str> = money.iter().map(|&i| map.headers[i].trim()).collect();
+            format!(
+                "{e}; the columns of money are {}: name one with --amount-col, or add them up with --amount (e.g. --amount '{}')",
+                names.join(", "),
+                plain.join("+")
+            )
+        } else {
+            e
+        }
+    })?;
     Ok(Recognized { map, recipe, notes, layout })
 }
 
@@ -479,6 +496,10 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.starts_with("no amount column found"), "{err}");
+        assert!(
+            err.ends_with("; the columns of money are \"Gross\", \"Net\": name one with --amount-col, or add them up with --amount (e.g. --amount 'Gross+Net')"),
+            "{err}"
+        );
         // A money-like name over text is not money.
         let err = recognize(
             &h(&["date", "Price list"]),
