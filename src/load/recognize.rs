@@ -470,8 +470,25 @@ mod tests {
         assert!(r.notes[0].starts_with("no amount column: a line's amount is \"Quantity\" x \"UnitPrice\""));
         let r = run(&["Datum", "Antal", "À-pris"], &[&["2011-01-01", "2", "3"]]);
         assert_eq!(r.recipe.amount, Some(Expr::Mul(Box::new(Expr::Column(1)), Box::new(Expr::Column(2)))));
-        let r = run(&["Datum", "Menge", "Einzelpreis"], &[&["2011-01-01", "2", "3"]]);
-        assert!(r.recipe.amount.is_some());
+        for (q, p) in [
+            ("Menge", "Einzelpreis"),
+            ("Antall", "Enhetspris"),
+            ("Antal", "Enhedspris"),
+            ("Määrä", "Yksikköhinta"),
+            ("Quantité", "Prix unitaire"),
+            ("Cantidad", "Precio unitario"),
+            ("Aantal", "Stukprijs"),
+            ("Quantità", "Prezzo unitario"),
+            ("Qty", "Unit Price"),
+            ("Lineitem quantity", "Lineitem price"),
+        ] {
+            let r = run(&["Datum", q, p], &[&["2011-01-01", "2", "3"]]);
+            assert_eq!(
+                r.recipe.amount,
+                Some(Expr::Mul(Box::new(Expr::Column(1)), Box::new(Expr::Column(2)))),
+                "{q} x {p}"
+            );
+        }
     }
 
     #[test]
