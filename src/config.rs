@@ -40,6 +40,8 @@ pub struct FileConfig {
     pub timezone: Option<String>,
     pub sheet: Option<String>,
     pub skip_bad_rows: Option<bool>,
+    /// A known export layout, or `none` (as `--layout`).
+    pub layout: Option<String>,
     #[serde(default)]
     pub columns: ColumnsConfig,
     #[serde(default)]
@@ -370,7 +372,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             date_order,
             timezone,
             drop_duplicate_rows: a.drop_duplicate_rows,
-            layout: match a.layout.as_deref().map(str::trim) {
+            layout: match a.layout.as_deref().or(file.layout.as_deref()).map(str::trim) {
                 None => crate::load::recognize::LayoutChoice::Auto,
                 Some(n) if n.eq_ignore_ascii_case("none") => crate::load::recognize::LayoutChoice::Off,
                 Some(n) if crate::load::layout::by_key(n).is_some() => {

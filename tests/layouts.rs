@@ -270,3 +270,17 @@ fn json_inputs_are_recognised_from_their_first_objects_too() {
     let run = aov_in(&root(), &["report", "-", "--format", "csv", "--period", "all"], Some(input));
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n1,0.30,0.30,,\n");
 }
+
+#[test]
+fn the_settings_file_can_turn_recognition_off() {
+    let dir = std::env::temp_dir().join(format!("aov-layout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("aov.toml"), "layout = \"none\"\n").unwrap();
+    let path = fixture("layouts/shopify_orders.csv");
+    let run = aov_in(&dir, &["report", &path], None);
+    assert!(run.fails(65).contains("column \"Total\": the amount is empty"), "{run:?}");
+    // The flag wins over the file.
+    let run = aov_in(&dir, &["report", &path, "--layout", "shopify", "--format", "csv", "--period", "all"], None);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,1934.50,644.83,,\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
