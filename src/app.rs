@@ -44,6 +44,8 @@ pub struct Loaded {
     /// Identical rows dropped, and warnings for stderr.
     pub duplicates: u64,
     pub warnings: Vec<String>,
+    /// How files were read (layouts, amounts made from columns...).
+    pub notes: Vec<String>,
 }
 
 /// Read every input into `partials`, grouped by `by`.
@@ -132,9 +134,9 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             break;
         }
     }
-    let crate::pipeline::Collected { partials, accounting, skipped, tally, duplicates, warnings } =
+    let crate::pipeline::Collected { partials, accounting, skipped, tally, duplicates, warnings, notes } =
         collector.finish()?;
-    Ok(Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings })
+    Ok(Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings, notes })
 }
 
 /// Say which settings file was read: with `-v` always, and without it
@@ -209,6 +211,9 @@ fn window_and_fold(loaded: &mut Loaded, common: &CommonSettings, period: Period)
 pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io::Result<()> {
     for name in &loaded.empty_inputs {
         writeln!(err, "aov: note: {name} has no rows")?;
+    }
+    for note in &loaded.notes {
+        writeln!(err, "aov: {note}")?;
     }
     if !common.quiet && (common.verbose || loaded.tally.says_something()) {
         writeln!(err, "aov: {}", counted_line(&loaded.tally, &common.filter))?;
@@ -330,6 +335,15 @@ pub fn counted_line(t: &Tally, filter: &Filter) -> String {
         ));
     } else if t.credits_counted > 0 {
         parts.push(format!("{} counted (--include-credits)", count(t.credits_counted, "credit note")));
+    }
+    if !t.not_sales.is_empty() {
+        let n: u64 = t.not_sales.values().sum();
+        let list: Vec<String> = t.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
+        parts.push(format!(
+            "left out {n} {}: {} (--layout none reads every row)",
+            if n == 1 { "row that is not a sale" } else { "rows that are not sales" },
+            list.join("; ")
+        ));
     }
     let mut filters = Vec::new();
     for (n, what) in [
@@ -715,6 +729,7 @@ fn finish_partials(
         tally,
         duplicates: 0,
         warnings: Vec::new(),
+        notes: Vec::new(),
     };
     window_and_fold(&mut loaded, &s.common, s.period)?;
     Ok(loaded)

@@ -486,6 +486,13 @@ pub struct InputArgs {
     /// Read every file with the general reader (for tests and comparisons).
     #[arg(long, hide = true)]
     pub no_fast_path: bool,
+
+    /// Read files as this known export layout (shopify, woocommerce, stripe, paypal, adyen, salesforce, hubspot, pipedrive, dynamics, fortnox, visma), or `none` to read every file as a plain table; recognised by the headers by default.
+    #[arg(long, value_name = "NAME")]
+    pub layout: Option<String>,
+    /// The amount as sums, differences and products of columns and decimal constants, computed exactly, e.g. 'Quantity*UnitPrice' or 'price+freight_value' (quote headers with spaces: '"Unit Price"*Qty').
+    #[arg(long, value_name = "EXPR", conflicts_with = "amount_col")]
+    pub amount: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

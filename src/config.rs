@@ -41,6 +41,8 @@ pub struct FileConfig {
     pub timezone: Option<String>,
     pub sheet: Option<String>,
     pub skip_bad_rows: Option<bool>,
+    /// A known export layout, or `none` (as `--layout`).
+    pub layout: Option<String>,
     #[serde(default)]
     pub columns: ColumnsConfig,
     #[serde(default)]
@@ -638,6 +640,21 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             date_order,
             timezone,
             drop_duplicate_rows: a.drop_duplicate_rows,
+            layout: match a.layout.as_deref().or(file.layout.as_deref()).map(str::trim) {
+                None => crate::load::recognize::LayoutChoice::Auto,
+                Some(n) if n.eq_ignore_ascii_case("none") => crate::load::recognize::LayoutChoice::Off,
+                Some(n) if crate::load::layout::by_key(n).is_some() => {
+                    crate::load::recognize::LayoutChoice::Named(n.to_string())
+                }
+                Some(n) => {
+                    return Err(Error::Usage(format!(
+                        "--layout {n}: no such layout; the layouts are: {}",
+                        crate::load::layout::keys()
+                    )));
+                }
+            },
+            amount_expr: a.amount.clone(),
+            vocabulary: Some(std::sync::Arc::new(file.status.vocabulary())),
         },
         columns,
         // Asking for a rejects file means the run goes on past bad rows.

@@ -115,6 +115,8 @@ pub struct Tally {
     pub by_customer: u64,
     pub by_seller: u64,
     pub by_window: u64,
+    /// Rows a known export layout says are not sales, per reason.
+    pub not_sales: std::collections::BTreeMap<String, u64>,
     /// Deals counted.
     pub counted: u64,
     /// Status values the vocabulary does not know were left out (because
@@ -147,6 +149,9 @@ impl Tally {
         self.by_seller += other.by_seller;
         self.by_window += other.by_window;
         self.counted += other.counted;
+        for (why, n) in &other.not_sales {
+            *self.not_sales.entry(why.clone()).or_default() += n;
+        }
         self.unknown_left_out |= other.unknown_left_out;
     }
 
@@ -154,6 +159,7 @@ impl Tally {
     /// column, credit notes, or rows a filter left out.
     pub fn says_something(&self) -> bool {
         self.status_column
+            || !self.not_sales.is_empty()
             || self.credits + self.credits_counted + self.by_date + self.by_customer + self.by_seller + self.by_window
                 > 0
     }

@@ -150,6 +150,8 @@ pub struct Collected {
     pub duplicates: u64,
     /// Warnings for stderr.
     pub warnings: Vec<String>,
+    /// How files were read (layouts, sheets, columns found by their values).
+    pub notes: Vec<String>,
 }
 
 /// Collects deals into partials.
@@ -188,6 +190,8 @@ pub struct Collector<'w> {
     pub duplicates: u64,
     /// Warnings for stderr.
     pub warnings: Vec<String>,
+    /// How files were read, for stderr (each said once).
+    pub notes: Vec<String>,
 }
 
 impl<'w> Collector<'w> {
@@ -213,6 +217,7 @@ impl<'w> Collector<'w> {
             rejects_error: None,
             duplicates: 0,
             warnings: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -383,6 +388,7 @@ impl<'w> Collector<'w> {
             tally: self.tally,
             duplicates: self.duplicates,
             warnings: self.warnings,
+            notes: self.notes,
         })
     }
 }
@@ -511,6 +517,18 @@ impl Sink for Collector<'_> {
 
     fn warn(&mut self, message: String) {
         self.warnings.push(message);
+    }
+
+    fn filtered(&mut self, reason: &str) {
+        self.accounting.read += 1;
+        self.accounting.filtered += 1;
+        *self.tally.not_sales.entry(reason.to_string()).or_default() += 1;
+    }
+
+    fn note(&mut self, message: String) {
+        if !self.notes.contains(&message) {
+            self.notes.push(message);
+        }
     }
 
     fn columns(&mut self, _file: &str, map: &crate::load::columns::ColumnMap) {

@@ -64,7 +64,9 @@ impl Field {
         }
     }
 
-    /// Header names recognised for this field, most specific first.
+    /// Header names recognised for this field, most specific first, as
+    /// `normalize` writes them. English, Swedish, Norwegian, Danish,
+    /// Finnish, German, French, Spanish, Dutch and Italian.
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Amount => &[
@@ -86,19 +88,72 @@ impl Field {
                 "total_price",
                 "revenue",
                 "sales",
+                "close_value",
+                "closed_value",
+                "won_amount",
+                "sale_amount",
+                "sales_amount",
+                "invoice_amount",
+                "invoice_total",
+                "amount_total",
+                "total_incl_vat",
+                "total_inc_vat",
                 "ordersumma",
                 "totalbelopp",
+                "totalt",
+                "totalt_belopp",
                 "nettobelopp",
                 "affärsvärde",
                 "värde",
                 "försäljning",
+                "fakturabelopp",
                 "amount_(sek)",
                 "belopp_(kr)",
                 "belopp_kr",
                 "summa_kr",
+                // Norwegian, Danish
+                "beløp",
+                "totalbeløp",
+                "beløb",
+                "totalbeløb",
+                "omsætning",
+                "omsetning",
+                // Finnish
+                "summa_yhteensä",
+                "yhteensä",
+                "kokonaissumma",
+                "loppusumma",
+                "myynti",
+                // German
                 "betrag",
+                "gesamtbetrag",
+                "summe",
+                "gesamtsumme",
                 "umsatz",
+                "auftragswert",
+                "rechnungsbetrag",
+                // French
                 "montant",
+                "montant_total",
+                "montant_ttc",
+                "total_ttc",
+                "chiffre_d'affaires",
+                // Spanish
+                "importe",
+                "importe_total",
+                "monto",
+                "total_venta",
+                "ventas",
+                // Dutch
+                "bedrag",
+                "totaalbedrag",
+                "totaal",
+                "omzet",
+                // Italian
+                "importo",
+                "importo_totale",
+                "totale",
+                "fatturato",
             ],
             Field::Date => &[
                 "date",
@@ -111,10 +166,18 @@ impl Field {
                 "closed_at",
                 "created_at",
                 "created",
+                "created_date",
+                "creation_date",
+                "date_created",
+                "create_date",
                 "deal_date",
                 "won_date",
+                "won_time",
                 "date_closed",
                 "invoice_date",
+                "payment_date",
+                "sale_date",
+                "sales_date",
                 "fakturadatum",
                 "affärsdatum",
                 "stängningsdatum",
@@ -123,9 +186,36 @@ impl Field {
                 "order_created",
                 "purchase_date",
                 "transaction_date",
+                // Norwegian, Danish
+                "dato",
+                "ordredato",
+                "fakturadato",
+                "salgsdato",
+                // Finnish
+                "päivämäärä",
+                "pvm",
+                "tilauspäivä",
+                "laskun_päivämäärä",
+                // German
                 "bestelldatum",
                 "rechnungsdatum",
-                "dato",
+                "auftragsdatum",
+                "belegdatum",
+                // French
+                "date_de_commande",
+                "date_de_facture",
+                "date_facture",
+                // Spanish
+                "fecha",
+                "fecha_de_pedido",
+                "fecha_pedido",
+                "fecha_factura",
+                // Dutch
+                "factuurdatum",
+                "besteldatum",
+                // Italian
+                "data_ordine",
+                "data_fattura",
             ],
             Field::Customer => &[
                 "customer",
@@ -137,7 +227,12 @@ impl Field {
                 "client_name",
                 "company",
                 "company_name",
+                "customer_id",
+                "account_id",
+                "client_id",
                 "kundnamn",
+                "kundnr",
+                "kundnummer",
                 "företag",
                 "företagsnamn",
                 "organisation",
@@ -146,7 +241,27 @@ impl Field {
                 "billing_name",
                 "kund_namn",
                 "klient",
+                // Norwegian, Danish
                 "kunde",
+                "kundenavn",
+                "kundenummer",
+                // Finnish
+                "asiakas",
+                "asiakkaan_nimi",
+                "asiakasnumero",
+                // German
+                "kundenname",
+                "kundennummer",
+                "firma",
+                // French, Spanish, Dutch, Italian
+                "nom_du_client",
+                "nom_client",
+                "cliente",
+                "nombre_cliente",
+                "nombre_del_cliente",
+                "klant",
+                "klantnaam",
+                "nome_cliente",
             ],
             Field::Seller => &[
                 "seller",
@@ -156,6 +271,13 @@ impl Field {
                 "säljare",
                 "deal_owner",
                 "account_owner",
+                "opportunity_owner",
+                "owner_name",
+                "owner_id",
+                "seller_id",
+                "salesperson_id",
+                "sales_rep_id",
+                "sales_agent",
                 "rep",
                 "sales_person",
                 "salesman",
@@ -166,11 +288,30 @@ impl Field {
                 "handläggare",
                 "assigned_to",
                 "agent",
-                "verkäufer",
                 "selger",
                 "sælger",
+                "myyjä",
+                "verkäufer",
+                "vertriebsmitarbeiter",
+                "vendeur",
+                "commercial",
+                "vendedor",
+                "comercial",
+                "verkoper",
+                "venditore",
             ],
-            Field::Currency => &["currency", "valuta", "currency_code", "valutakod", "curr", "währung"],
+            Field::Currency => &[
+                "currency",
+                "valuta",
+                "currency_code",
+                "valutakod",
+                "curr",
+                "währung",
+                "valuutta",
+                "devise",
+                "moneda",
+                "divisa",
+            ],
             Field::Order => &[
                 "order_id",
                 "deal_id",
@@ -183,42 +324,123 @@ impl Field {
                 "affärsnummer",
                 "deal_number",
                 "order_nr",
+                "ordrenummer",
+                "ordrenr",
+                "tilausnumero",
+                "bestellnummer",
+                "auftragsnummer",
+                "numéro_de_commande",
+                "número_de_pedido",
+                "bestelnummer",
+                "numero_ordine",
             ],
-            Field::Status => {
-                &["status", "stage", "state", "deal_stage", "deal_status", "order_status", "affärsstatus", "fas"]
-            }
+            Field::Status => &[
+                "status",
+                "stage",
+                "state",
+                "deal_stage",
+                "stage_name",
+                "deal_status",
+                "order_status",
+                "financial_status",
+                "payment_status",
+                "opportunity_stage",
+                "sales_stage",
+                "pipeline_stage",
+                "status_reason",
+                "type",
+                "affärsstatus",
+                "orderstatus",
+                "betalstatus",
+                "betalningsstatus",
+                "fas",
+                "säljfas",
+                "tila",
+                "vaihe",
+                "zahlungsstatus",
+                "phase",
+                "statut",
+                "étape",
+                "estado",
+                "etapa",
+                "fase",
+                "stato",
+            ],
             Field::Segment => &[],
             Field::Id => &[
                 "id",
                 "invoice_id",
                 "invoice_number",
                 "invoice_no",
+                "invoice",
                 "transaction_id",
+                "receipt_number",
                 "fakturanr",
                 "fakturanummer",
                 "verifikationsnummer",
+                "laskunumero",
+                "rechnungsnummer",
+                "numéro_de_facture",
+                "número_de_factura",
+                "factuurnummer",
+                "numero_fattura",
             ],
         }
     }
 }
 
-/// Compare headers the way people mean them.
+/// Compare headers the way people mean them: trimmed, lower case, with
+/// spaces, hyphens and underscores alike, and camelCase or run-together
+/// capitals split into words (`InvoiceDate` and `invoice date`,
+/// `CustomerID` and `customer_id` are one header).
 pub fn normalize(header: &str) -> String {
     let t = header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    let mut out = String::with_capacity(t.len());
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = String::with_capacity(t.len() + 4);
     let mut gap = false;
-    for c in t.chars() {
-        if c.is_whitespace() || c == '-' || c == '_' {
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() || c == '-' || c == '_' || c == '.' {
             gap = true;
-        } else {
-            if gap && !out.is_empty() {
-                out.push('_');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
+            continue;
         }
+        // A capital starts a word after a small letter (`invoiceDate`), or
+        // before a small letter after capitals (`IDNumber`).
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        if c.is_uppercase()
+            && prev.is_some_and(|p| p.is_lowercase() || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase())))
+        {
+            gap = true;
+        }
+        if gap && !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+        gap = false;
+        out.extend(c.to_lowercase());
     }
     out
+}
+
+/// A normalised header without what it says in parentheses or brackets (a
+/// unit, a currency or a time zone): `Amount (SEK)` is `amount`,
+/// `Created date (UTC)` is `created_date`.
+pub fn base(header: &str) -> String {
+    let mut kept = String::with_capacity(header.len());
+    let mut depth = 0usize;
+    for c in header.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth = depth.saturating_sub(1);
+                kept.push(' ');
+            }
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    let n = normalize(&kept);
+    let n = n.trim_end_matches(['.', ':']).to_string();
+    if n.is_empty() { normalize(header) } else { n }
 }
 
 /// Where each field is, by column index.
@@ -247,7 +469,23 @@ impl ColumnMap {
     /// on a column of the user's choice).
     pub fn find(&self, name: &str) -> Option<usize> {
         let want = normalize(name);
-        self.headers.iter().position(|h| normalize(h) == want)
+        self.headers
+            .iter()
+            .position(|h| normalize(h) == want)
+            .or_else(|| self.headers.iter().position(|h| base(h) == want))
+    }
+
+    /// Put `field` at column `index` (or take it away with `None`).
+    pub fn set(&mut self, field: Field, index: Option<usize>) {
+        match index {
+            Some(i) => {
+                self.found.retain(|f, at| *f == field || *at != i);
+                self.found.insert(field, i);
+            }
+            None => {
+                self.found.remove(&field);
+            }
+        }
     }
 }
 
@@ -258,12 +496,26 @@ pub fn map_columns(
     named: &HashMap<Field, String>,
     required: &[Field],
 ) -> Result<ColumnMap, String> {
+    let map = map_headers(headers, named)?;
+    map.check_required(required)?;
+    Ok(map)
+}
+
+/// Map headers to fields, by flags first and then by aliases, without
+/// asking for any field.
+pub fn map_headers(headers: &[String], named: &HashMap<Field, String>) -> Result<ColumnMap, String> {
     let norm: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
+    let bases: Vec<String> = headers.iter().map(|h| base(h)).collect();
     let mut found: HashMap<Field, usize> = HashMap::new();
     // Columns named by flags first; then aliases, among the columns left.
+    // A header is compared as written first, then without its unit in
+    // parentheses.
     for (field, name) in named {
         let want = normalize(name);
-        let hits: Vec<usize> = (0..norm.len()).filter(|&i| norm[i] == want).collect();
+        let mut hits: Vec<usize> = (0..norm.len()).filter(|&i| norm[i] == want).collect();
+        if hits.is_empty() {
+            hits = (0..norm.len()).filter(|&i| bases[i] == want).collect();
+        }
         match hits.as_slice() {
             [i] => {
                 found.insert(*field, *i);
@@ -283,8 +535,11 @@ pub fn map_columns(
             continue;
         }
         for alias in field.aliases() {
-            let hits: Vec<usize> =
-                (0..norm.len()).filter(|&i| norm[i] == *alias && !found.values().any(|&t| t == i)).collect();
+            let free = |i: &usize| !found.values().any(|&t| t == *i);
+            let mut hits: Vec<usize> = (0..norm.len()).filter(|&i| norm[i] == *alias && free(&i)).collect();
+            if hits.is_empty() {
+                hits = (0..norm.len()).filter(|&i| bases[i] == *alias && free(&i)).collect();
+            }
             match hits.as_slice() {
                 [] => continue,
                 [i] => {
@@ -303,22 +558,30 @@ pub fn map_columns(
             }
         }
     }
-    let missing: Vec<Field> = required.iter().copied().filter(|f| !found.contains_key(f)).collect();
-    if let Some(first) = missing.first() {
-        let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
-        return Err(format!(
-            "no {} column found; the headers are: {}; name the column with {}{}",
-            names.join(" or "),
-            list(headers),
-            first.flag(),
-            if missing.len() > 1 {
-                format!(" (and {})", missing[1..].iter().map(|f| f.flag()).collect::<Vec<_>>().join(", "))
-            } else {
-                String::new()
-            }
-        ));
-    }
     Ok(ColumnMap { headers: headers.to_vec(), found })
+}
+
+impl ColumnMap {
+    /// An error naming the fields of `required` that no column holds.
+    pub fn check_required(&self, required: &[Field]) -> Result<(), String> {
+        let (headers, found) = (&self.headers, &self.found);
+        let missing: Vec<Field> = required.iter().copied().filter(|f| !found.contains_key(f)).collect();
+        if let Some(first) = missing.first() {
+            let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
+            return Err(format!(
+                "no {} column found; the headers are: {}; name the column with {}{}",
+                names.join(" or "),
+                list(headers),
+                first.flag(),
+                if missing.len() > 1 {
+                    format!(" (and {})", missing[1..].iter().map(|f| f.flag()).collect::<Vec<_>>().join(", "))
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn list(headers: &[String]) -> String {
@@ -364,6 +627,74 @@ mod tests {
             (m.get(Field::Date), m.get(Field::Amount), m.get(Field::Seller), m.get(Field::Customer)),
             (Some(0), Some(1), Some(2), Some(3))
         );
+    }
+
+    #[test]
+    fn headers_as_people_write_them() {
+        let cases: &[(&str, Option<Field>)] = &[
+            // camelCase and run-together words
+            ("InvoiceDate", Some(Field::Date)),
+            ("CloseDate", Some(Field::Date)),
+            ("CustomerID", Some(Field::Customer)),
+            ("OwnerId", Some(Field::Seller)),
+            ("StageName", Some(Field::Status)),
+            ("InvoiceNo", Some(Field::Id)),
+            ("OrderID", Some(Field::Order)),
+            // units and zones in parentheses
+            ("Created date (UTC)", Some(Field::Date)),
+            ("Amount (SEK)", Some(Field::Amount)),
+            ("Belopp (kr)", Some(Field::Amount)),
+            ("Deal - Value", Some(Field::Amount)),
+            // the languages
+            ("Beløp", Some(Field::Amount)),
+            ("Beløb", Some(Field::Amount)),
+            ("Summa yhteensä", Some(Field::Amount)),
+            ("Päivämäärä", Some(Field::Date)),
+            ("Asiakas", Some(Field::Customer)),
+            ("Gesamtbetrag", Some(Field::Amount)),
+            ("Rechnungsdatum", Some(Field::Date)),
+            ("Verkäufer", Some(Field::Seller)),
+            ("Montant TTC", Some(Field::Amount)),
+            ("Date de commande", Some(Field::Date)),
+            ("Importe", Some(Field::Amount)),
+            ("Fecha", Some(Field::Date)),
+            ("Cliente", Some(Field::Customer)),
+            ("Bedrag", Some(Field::Amount)),
+            ("Factuurdatum", Some(Field::Date)),
+            ("Klant", Some(Field::Customer)),
+            ("Importo", Some(Field::Amount)),
+            ("Data ordine", Some(Field::Date)),
+            ("Venditore", Some(Field::Seller)),
+            ("Valuta", Some(Field::Currency)),
+            ("Financial Status", Some(Field::Status)),
+            ("Payment Status", Some(Field::Status)),
+            ("close_value", Some(Field::Amount)),
+            ("sales_agent", Some(Field::Seller)),
+            ("Unit price", None),
+            ("Description", None),
+        ];
+        for (header, want) in cases {
+            let m = map_headers(&h(&[header]), &HashMap::new()).unwrap();
+            assert_eq!(m.get_index_field(0), *want, "{header:?} -> {}", normalize(header));
+        }
+        assert_eq!(normalize("InvoiceDate"), "invoice_date");
+        assert_eq!(normalize("CustomerID"), "customer_id");
+        assert_eq!(normalize("IDNumber"), "id_number");
+        assert_eq!(normalize("ORDERVÄRDE"), "ordervärde");
+        assert_eq!(normalize("Est. Revenue"), "est_revenue");
+        assert_eq!(base("Gross Credit (GC)"), "gross_credit");
+        assert_eq!(base("Created date (UTC)"), "created_date");
+        assert_eq!(base("(x)"), "(x)");
+    }
+
+    #[test]
+    fn a_unit_in_parentheses_tells_two_columns_apart_when_named() {
+        let named = HashMap::from([(Field::Amount, "Amount (EUR)".to_string())]);
+        let m = map_columns(&h(&["date", "Amount (SEK)", "Amount (EUR)"]), &named, &[Field::Amount]).unwrap();
+        assert_eq!(m.get(Field::Amount), Some(2));
+        // Two columns that differ only by their unit are ambiguous unnamed.
+        let err = map_columns(&h(&["date", "Amount (SEK)", "Amount (EUR)"]), &HashMap::new(), &[Field::Amount]);
+        assert!(err.unwrap_err().contains("appears 2 times"));
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::ops::ControlFlow;
 
 use crate::error::{Error, RowError};
 use crate::load::amount::DecimalStyle;
-use crate::load::columns::{Field, map_columns};
-use crate::load::rows::{ReadOptions, RowParser, Sink};
+use crate::load::columns::Field;
+use crate::load::rows::{ReadOptions, Sink};
 use crate::load::source::Opened;
 
 /// The delimiters tried, in order of preference on a tie.
@@ -94,15 +94,35 @@ pub fn read(
         }
         break headers;
     };
-    let map = map_columns(&headers, named, required).map_err(|message| Error::File { path: name.clone(), message })?;
     let mut options = options.clone();
     if options.default_decimal.is_none() {
         options.default_decimal = Some(if delimiter == b';' { DecimalStyle::Comma } else { DecimalStyle::Point });
     }
-    let mut parser = RowParser::new(&name, map, &options);
-    sink.columns(&name, parser.columns());
-    loop {
+    // The first rows, for recognition (`recognize::SAMPLE_ROWS`, within the
+    // bytes the fast path's plan sees), are read before the parser is made.
+    let mut head: Vec<csv::ByteRecord> = Vec::new();
+    let (mut ended, mut sampled) = (false, 0);
+    while sampled < crate::load::recognize::SAMPLE_ROWS {
         if !reader.read_byte_record(&mut record).map_err(read_err)? {
+            ended = true;
+            break;
+        }
+        let past = record.position().is_some_and(|p| p.byte() > crate::load::source::SNIFF_BYTES as u64);
+        head.push(record.clone());
+        if past {
+            break; // read, but not looked at
+        }
+        sampled += 1;
+    }
+    let sample: Vec<Vec<String>> =
+        head[..sampled].iter().map(|r| r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect()).collect();
+    let sample = &sample[..];
+    let mut parser = crate::load::recognize::start(&name, &headers, sample, named, required, &options, sink)?;
+    let mut head = head.into_iter();
+    loop {
+        if let Some(r) = head.next() {
+            record = r;
+        } else if ended || !reader.read_byte_record(&mut record).map_err(read_err)? {
             break;
         }
         let line = line_of(&record);

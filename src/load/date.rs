@@ -3,9 +3,11 @@
 //! ISO dates and timestamps are read as written (the calendar date before
 //! any time or zone). `15.03.2013` is day first; `03/04/2013` could be
 //! either, so the order is decided once per column from the values (a first
-//! number above 12 settles it) or by `--date-format`. Years must have four
-//! digits in a sane range, so `24-02-05` or an Excel serial number never
-//! turns into a date by accident.
+//! number above 12 settles it) or by `--date-format`. Years have four
+//! digits in a sane range, or two in `6/1/11` and `02.03.24` (as Excel
+//! writes dates in a CSV, read with Excel's window: 00-29 are 2000-2029,
+//! 30-99 are 1930-1999); `24-02-05` or an Excel serial number never turns
+//! into a date by accident.
 
 use chrono::NaiveDate;
 
@@ -31,6 +33,10 @@ pub enum DateError {
     NoSuchDay(String),
     #[error("{0:?} has a year outside 1900-2199")]
     Year(String),
+    #[error(
+        "{0:?} has a two-digit year that cannot be read here (write the year with four digits, or as D/M/YY or D.M.YY)"
+    )]
+    TwoDigitYear(String),
     #[error("{0:?} looks like an Excel serial number, not a date; export the column as dates")]
     Serial(String),
     #[error("{0:?} could be day first or month first; say which with --date-format dmy or --date-format mdy")]
@@ -68,8 +74,13 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
     let d = date_part(t);
     if d.len() < t.len() {
         let rest = &t[d.len() + 1..];
-        // A time must follow: HH:MM with an optional rest (seconds, zone).
-        let ok = rest.len() >= 5 && rest.as_bytes()[2] == b':' && digits(&rest[..2], 2, 2).is_some();
+        // A time must follow: HH:MM (or H:MM, as Excel writes `8:26`) with
+        // an optional rest (seconds, zone).
+        let colon = rest.find(':').unwrap_or(0);
+        let ok = (1..=2).contains(&colon)
+            && digits(&rest[..colon], 1, 2).is_some()
+            && rest.len() >= colon + 3
+            && digits(&rest[colon + 1..colon + 3], 2, 2).is_some();
         if !ok {
             return Err(invalid());
         }
@@ -95,12 +106,37 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
     }
     let a = digits(parts[0], 1, 2).ok_or_else(invalid)?;
     let b = digits(parts[1], 1, 2).ok_or_else(invalid)?;
-    let y = digits(parts[2], 4, 4)
-        .ok_or_else(|| if parts[2].len() < 4 { DateError::Year(t.to_string()) } else { invalid() })? as i32;
+    let y = match (digits(parts[2], 2, 2), sep) {
+        // `6/1/11` and `02.03.24`, as Excel writes dates in a CSV: its
+        // window puts 00-29 in 2000-2029 and 30-99 in 1930-1999.
+        (Some(yy), '/' | '.') => excel_year(yy),
+        (Some(_), _) => return Err(DateError::TwoDigitYear(t.to_string())),
+        (None, _) => digits(parts[2], 4, 4)
+            .ok_or_else(|| if parts[2].len() < 4 { DateError::Year(t.to_string()) } else { invalid() })?
+            as i32,
+    };
     Ok(match sep {
         '.' => Shape::Dmy(y, b, a),
         _ => Shape::Slashed(a, b, y),
     })
+}
+
+/// The year Excel reads for a two-digit year.
+fn excel_year(yy: u32) -> i32 {
+    if yy < 30 { 2000 + yy as i32 } else { 1900 + yy as i32 }
+}
+
+/// Whether the value is a date with a two-digit year (`6/1/11 12:05`).
+pub fn has_two_digit_year(raw: &str) -> bool {
+    let t = raw.trim();
+    let d = date_part(t);
+    match d.bytes().find(|b| matches!(b, b'/' | b'.')) {
+        Some(sep) => {
+            let parts: Vec<&str> = d.split(sep as char).collect();
+            parts.len() == 3 && parts[0].len() <= 2 && digits(parts[2], 2, 2).is_some()
+        }
+        None => false,
+    }
 }
 
 fn make(raw: &str, y: i32, m: u32, d: u32) -> Result<NaiveDate, DateError> {
@@ -229,10 +265,12 @@ mod tests {
         assert_eq!(parse_date("", None), Err(DateError::Empty));
         assert!(matches!(parse_date("2013-02-30", None), Err(DateError::NoSuchDay(_))));
         assert!(matches!(parse_date("2013-02-29", None), Err(DateError::NoSuchDay(_))));
-        assert!(matches!(parse_date("24-02-05", None), Err(DateError::Year(_))));
+        assert!(matches!(parse_date("24-02-05", None), Err(DateError::TwoDigitYear(_))));
+        assert!(matches!(parse_date("05-02-24", None), Err(DateError::TwoDigitYear(_))));
+        assert!(matches!(parse_date("05/02/024", None), Err(DateError::Year(_))));
         assert!(matches!(parse_date("0024-02-05", None), Err(DateError::Year(_))));
         assert!(matches!(parse_date("2300-02-05", None), Err(DateError::Year(_))));
-        assert!(matches!(parse_date("05/02/24", None), Err(DateError::Year(_))));
+        assert!(matches!(parse_date("05/02/24", None), Err(DateError::Ambiguous(_))));
         assert!(matches!(parse_date("41348", None), Err(DateError::Serial(_))));
         assert!(matches!(parse_date("41348.5", None), Err(DateError::Serial(_))));
         assert!(matches!(parse_date("03/04/2013", None), Err(DateError::Ambiguous(_))));
@@ -241,6 +279,33 @@ mod tests {
         assert!(matches!(parse_date("2013-03-15X", None), Err(DateError::Invalid(_))));
         assert!(matches!(parse_date("2013-03-15 noon", None), Err(DateError::Invalid(_))));
         assert!(matches!(parse_date("2013-03", None), Err(DateError::Invalid(_))));
+    }
+
+    #[test]
+    fn two_digit_years_follow_excels_window() {
+        let cases: &[(&str, Option<DateOrder>, &str)] = &[
+            ("6/1/11 12:05", Some(MonthFirst), "2011-06-01"),
+            ("6/1/11 12:05", Some(DayFirst), "2011-01-06"),
+            ("02/03/24", Some(DayFirst), "2024-03-02"),
+            ("12/31/29", None, "2029-12-31"),
+            ("12/31/30", None, "1930-12-31"),
+            ("31/12/99", None, "1999-12-31"),
+            ("1/1/00", None, "2000-01-01"),
+            ("15.03.13", None, "2013-03-15"),
+            ("12/13/2010 8:26", None, "2010-12-13"),
+        ];
+        for (raw, order, want) in cases {
+            assert_eq!(ok(raw, *order), *want, "{raw:?}");
+        }
+        assert_eq!(evidence("13/1/11"), Some(DayFirst));
+        assert_eq!(evidence("1/13/11 09:00"), Some(MonthFirst));
+        assert!(is_ambiguous("6/1/11 12:05"));
+        assert!(has_two_digit_year("6/1/11 12:05"));
+        assert!(has_two_digit_year("15.03.13"));
+        assert!(!has_two_digit_year("15.03.2013"));
+        assert!(!has_two_digit_year("2013-03-15"));
+        let e = parse_date("24-02-05", None).unwrap_err().to_string();
+        assert!(e.contains("two-digit year"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Reading spreadsheets (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) with
-//! calamine: the first sheet, or the one `--sheet` names.
+//! calamine: the sheet `--sheet` names, or else the first visible sheet that
+//! has the columns the run needs.
 //!
 //! A cell becomes the text a person sees, then goes through the same row
 //! parser as CSV. A number cell becomes its shortest round-trip text, so
@@ -14,8 +15,8 @@ use std::ops::ControlFlow;
 use calamine::{Data, Reader, open_workbook_auto};
 
 use crate::error::{Error, RowError};
-use crate::load::columns::{Field, map_columns};
-use crate::load::rows::{ReadOptions, RowParser, Sink};
+use crate::load::columns::Field;
+use crate::load::rows::{ReadOptions, Sink};
 
 /// The column letters of a 0-based index: 0 -> A, 27 -> AB.
 pub fn column_letters(mut i: u32) -> String {
@@ -62,17 +63,21 @@ pub fn read(
     let file_err = |message: String| Error::File { path: path.to_string(), message };
     let mut book = open_workbook_auto(path).map_err(|e| file_err(format!("cannot read the workbook: {e}")))?;
     let names = book.sheet_names();
-    let sheet_name = match sheet {
-        Some(s) => names.iter().find(|n| n.as_str() == s || n.eq_ignore_ascii_case(s)).cloned().ok_or_else(|| {
-            file_err(format!(
-                "no sheet named \"{s}\"; the sheets are: {}",
-                names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
-            ))
-        })?,
-        None => names.first().cloned().ok_or_else(|| file_err("the workbook has no sheets".into()))?,
+    let (sheet_name, range) = match sheet {
+        Some(s) => {
+            let name =
+                names.iter().find(|n| n.as_str() == s || n.eq_ignore_ascii_case(s)).cloned().ok_or_else(|| {
+                    file_err(format!(
+                        "no sheet named \"{s}\"; the sheets are: {}",
+                        names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                    ))
+                })?;
+            let range =
+                book.worksheet_range(&name).map_err(|e| file_err(format!("cannot read sheet \"{name}\": {e}")))?;
+            (name, range)
+        }
+        None => choose_sheet(&mut book, path, named, required, options, sink)?,
     };
-    let range =
-        book.worksheet_range(&sheet_name).map_err(|e| file_err(format!("cannot read sheet \"{sheet_name}\": {e}")))?;
     let (row0, col0) = range.start().unwrap_or((0, 0));
     // Formulas, to tell an empty cell from a formula that was never
     // calculated (a workbook written by a program, not saved by Excel).
@@ -97,11 +102,10 @@ pub fn read(
     // Trailing empty header cells are not columns.
     let width = headers.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
     let headers = headers[..width].to_vec();
-    let map = map_columns(&headers, named, required).map_err(file_err)?;
     let mut options = options.clone();
     options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
-    let mut parser = RowParser::new(&display, map, &options);
-    sink.columns(&display, parser.columns());
+    let sample = sample_rows(rows.clone());
+    let mut parser = crate::load::recognize::start(&display, &headers, &sample, named, required, &options, sink)?;
     for (i, row) in rows {
         let line = u64::from(row0) + i as u64 + 1;
         let mut texts = Vec::with_capacity(width);
@@ -147,6 +151,92 @@ pub fn read(
         }
     }
     parser.finish(sink)
+}
+
+/// The header of a sheet (its first row with text, trailing empty cells
+/// cut) and the rows after it, or `None` when the sheet is empty.
+fn head_of(range: &calamine::Range<Data>) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+    let mut rows = range.rows();
+    let headers: Vec<String> = loop {
+        let row = rows.next()?;
+        let texts: Vec<String> = row.iter().map(|c| cell_text(c).unwrap_or_default()).collect();
+        if texts.iter().any(|t| !t.trim().is_empty()) {
+            break texts;
+        }
+    };
+    let width = headers.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
+    Some((headers[..width].to_vec(), sample_rows(rows.enumerate())))
+}
+
+/// The first rows' texts, for recognition.
+fn sample_rows<'a>(rows: impl Iterator<Item = (usize, &'a [Data])>) -> Vec<Vec<String>> {
+    rows.take(crate::load::recognize::SAMPLE_ROWS)
+        .map(|(_, row)| row.iter().map(|c| cell_text(c).unwrap_or_default()).collect())
+        .collect()
+}
+
+/// With no `--sheet`: the first visible sheet that has the columns this run
+/// needs (a hidden sheet is never read unasked). Says on stderr when that
+/// is not the first sheet; when no sheet has them, the error lists every
+/// sheet with its headers.
+fn choose_sheet<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Sheets<RS>,
+    path: &str,
+    named: &HashMap<Field, String>,
+    required: &[Field],
+    options: &ReadOptions,
+    sink: &mut dyn Sink,
+) -> Result<(String, calamine::Range<Data>), Error> {
+    let file_err = |message: String| Error::File { path: path.to_string(), message };
+    let all = book.sheet_names();
+    let visible: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible == calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    let order = if visible.is_empty() { all.clone() } else { visible };
+    let first = order.first().cloned().ok_or_else(|| file_err("the workbook has no sheets".into()))?;
+    let mut tried: Vec<(String, Option<Vec<String>>)> = Vec::new();
+    for name in &order {
+        let range = book.worksheet_range(name).map_err(|e| file_err(format!("cannot read sheet \"{name}\": {e}")))?;
+        let Some((headers, sample)) = head_of(&range) else {
+            tried.push((name.clone(), None));
+            continue;
+        };
+        if crate::load::recognize::recognize(&headers, &sample, named, required, options).is_ok() {
+            if *name != first {
+                sink.note(format!(
+                    "{path}: read sheet \"{name}\", the first with the columns needed ({} before it {} not); --sheet names another",
+                    tried.iter().map(|(n, _)| format!("\"{n}\"")).collect::<Vec<_>>().join(", "),
+                    if tried.len() == 1 { "has" } else { "have" }
+                ));
+            }
+            return Ok((name.clone(), range));
+        }
+        tried.push((name.clone(), Some(headers)));
+    }
+    if order.len() == 1 {
+        // One sheet: its own error says what is missing.
+        let range =
+            book.worksheet_range(&first).map_err(|e| file_err(format!("cannot read sheet \"{first}\": {e}")))?;
+        return Ok((first, range));
+    }
+    let fields: Vec<&str> = required.iter().map(|f| f.name()).collect();
+    let sheets: Vec<String> = tried
+        .iter()
+        .map(|(n, h)| match h {
+            None => format!("\"{n}\" (empty)"),
+            Some(h) => {
+                format!("\"{n}\" ({})", h.iter().map(|x| format!("\"{}\"", x.trim())).collect::<Vec<_>>().join(", "))
+            }
+        })
+        .collect();
+    Err(file_err(format!(
+        "no sheet has the {} columns needed; the sheets are: {}; choose one with --sheet and name its columns with --amount-col and --date-col",
+        fields.join(" and "),
+        sheets.join("; ")
+    )))
 }
 
 #[cfg(test)]

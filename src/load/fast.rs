@@ -28,7 +28,7 @@ use crate::aggregate::{Partial, Partials, Period, PeriodKey};
 use crate::config::InputSettings;
 use crate::error::{Error, RowError};
 use crate::load::amount::{self, AmountError, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
-use crate::load::columns::{ColumnMap, Field, map_columns};
+use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder, YEARS};
 use crate::load::names::{Acc, BATCH, NameTable, Short};
 use crate::load::rows::clean_name;
@@ -140,8 +140,28 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
         }
     };
     let data_start = reader.position().byte();
-    let map = map_columns(&headers, &input.columns, required)
+    // The first rows, as the general reader's recognition sees them.
+    let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
+    loop {
+        let pos = reader.position().byte();
+        match reader.read_record(&mut record) {
+            Ok(true) => head.push((lines.line_of_record(pos), record.clone())),
+            _ => break,
+        }
+    }
+    let head_rows: Vec<Vec<String>> = head
+        .iter()
+        .take(crate::load::recognize::SAMPLE_ROWS)
+        .map(|(_, r)| r.iter().map(String::from).collect())
+        .collect();
+    let recognized = crate::load::recognize::recognize(&headers, &head_rows, &input.columns, required, &input.read)
         .map_err(|message| Error::File { path: name.clone(), message })?;
+    // A layout, an amount made from columns, or anything to say about how
+    // the file is read: the general reader does it.
+    if !recognized.recipe.is_plain() || !recognized.notes.is_empty() {
+        return Ok(None);
+    }
+    let map = recognized.map;
     // Order lines, explain's segments and id columns (whose duplicates are
     // counted) take the general reader.
     // Statuses are classed by the general reader, so that one place decides
@@ -159,14 +179,16 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     // Settle the column styles from the sample, as the general reader would.
     let mut decimal = input.read.decimal.map(|d| (d, None));
     let mut date_order = input.read.date_order;
-    while decimal.is_none() || date_order.is_none() {
-        let pos = reader.position().byte();
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            _ => break,
-        }
-        let line = lines.line_of_record(pos);
+    for (line, record) in &head {
+        let line = *line;
         if record.len() <= amount_i.max(date_i) {
+            continue;
+        }
+        // Two-digit years are said on stderr by the general reader.
+        if date::has_two_digit_year(&record[date_i]) {
+            return Ok(None);
+        }
+        if decimal.is_some() && date_order.is_some() {
             continue;
         }
         if decimal.is_none() {

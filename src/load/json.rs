@@ -15,7 +15,7 @@ use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, RowError};
-use crate::load::columns::{Field, map_columns};
+use crate::load::columns::Field;
 use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::source::Opened;
 
@@ -38,6 +38,8 @@ struct Reader<'a> {
     options: &'a ReadOptions,
     parser: Option<RowParser>,
     keys: Vec<String>,
+    /// The first objects, held until recognition has looked at them.
+    head: Vec<(u64, Map<String, Value>)>,
 }
 
 impl Reader<'_> {
@@ -52,14 +54,43 @@ impl Reader<'_> {
             return Ok(sink.reject(e, &[]));
         };
         if self.parser.is_none() {
-            self.keys = map.keys().cloned().collect();
-            let column_map = map_columns(&self.keys, self.named, self.required)
-                .map_err(|message| Error::File { path: self.name.clone(), message })?;
-            let parser = RowParser::new(&self.name, column_map, self.options);
-            sink.columns(&self.name, parser.columns());
-            self.parser = Some(parser);
+            if self.keys.is_empty() {
+                self.keys = map.keys().cloned().collect();
+            }
+            // The first objects are the sample recognition looks at.
+            self.head.push((number, map));
+            if self.head.len() < crate::load::recognize::SAMPLE_ROWS {
+                return Ok(ControlFlow::Continue(()));
+            }
+            return self.start(sink);
         }
         Ok(self.row(number, &map, sink))
+    }
+
+    /// Recognise the columns from the objects held, make the parser and
+    /// read those objects.
+    fn start(&mut self, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
+        let sample: Vec<Vec<String>> = self
+            .head
+            .iter()
+            .map(|(_, m)| self.keys.iter().map(|k| m.get(k).and_then(field_text).unwrap_or_default()).collect())
+            .collect();
+        let parser = crate::load::recognize::start(
+            &self.name,
+            &self.keys,
+            &sample,
+            self.named,
+            self.required,
+            self.options,
+            sink,
+        )?;
+        self.parser = Some(parser);
+        for (number, map) in std::mem::take(&mut self.head) {
+            if self.row(number, &map, sink).is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
     }
 
     fn row(&mut self, number: u64, map: &Map<String, Value>, sink: &mut dyn Sink) -> ControlFlow<()> {
@@ -96,11 +127,21 @@ pub fn read(
     let is_array = opened.head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let mut options = options.clone();
     options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
-    let mut reader =
-        Reader { name: opened.name.clone(), named, required, options: &options, parser: None, keys: Vec::new() };
+    let mut reader = Reader {
+        name: opened.name.clone(),
+        named,
+        required,
+        options: &options,
+        parser: None,
+        keys: Vec::new(),
+        head: Vec::new(),
+    };
     let flow = if is_array { read_array(opened, &mut reader, sink)? } else { read_lines(opened, &mut reader, sink)? };
     if flow.is_break() {
         return Ok(flow);
+    }
+    if reader.parser.is_none() && !reader.head.is_empty() && reader.start(sink)?.is_break() {
+        return Ok(ControlFlow::Break(()));
     }
     match reader.parser.as_mut() {
         Some(p) => p.finish(sink),

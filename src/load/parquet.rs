@@ -24,8 +24,8 @@ use chrono::{DateTime, NaiveDate};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::error::Error;
-use crate::load::columns::{Field, map_columns};
-use crate::load::rows::{ReadOptions, RowParser, Sink};
+use crate::load::columns::Field;
+use crate::load::rows::{ReadOptions, Sink};
 
 /// The text of one cell; `None` for a type the tool does not read.
 fn cell(col: &ArrayRef, row: usize) -> Option<String> {
@@ -93,11 +93,10 @@ pub fn read(
         ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
     let schema = builder.schema().clone();
     let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let map = map_columns(&headers, named, required).map_err(file_err)?;
+
     let mut options = options.clone();
     options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
-    let mut parser = RowParser::new(path, map, &options);
-    sink.columns(path, parser.columns());
+    let mut parser = crate::load::recognize::start(path, &headers, &[], named, required, &options, sink)?;
     let reader = builder.with_batch_size(8192).build().map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
     let mut row_number = 0u64;
     for batch in reader {

@@ -13,6 +13,7 @@ use crate::error::{Error, RowError};
 use crate::load::amount::{self, AmountError, DecimalStyle};
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder};
+use crate::load::recognize::Recipe;
 use crate::model::Deal;
 
 /// What the filters look at before a row's amount and date are read: its
@@ -48,6 +49,12 @@ pub trait Sink {
     fn duplicate(&mut self) {}
     /// Something the user should hear about (on stderr).
     fn warn(&mut self, _message: String) {}
+    /// A row that is not a sale by a rule of the file's layout (a refund, a
+    /// fee, a later line of an order): counted as filtered out, by reason.
+    fn filtered(&mut self, _reason: &str) {}
+    /// How a file is read (a layout, an amount made from columns, a
+    /// column found by its values), for stderr without a warning's tone.
+    fn note(&mut self, _message: String) {}
 }
 
 /// A per-column decision and what settled it.
@@ -80,6 +87,13 @@ pub struct ReadOptions {
     pub timezone: Option<chrono_tz::Tz>,
     /// Drop rows identical in every field to an earlier row (counted).
     pub drop_duplicate_rows: bool,
+    /// Whether known export layouts are recognised (`--layout`).
+    pub layout: crate::load::recognize::LayoutChoice,
+    /// The amount as an expression of columns (`--amount`).
+    pub amount_expr: Option<String>,
+    /// The status words a status column is recognised by (built-in when
+    /// `None`).
+    pub vocabulary: Option<std::sync::Arc<crate::status::Vocabulary>>,
 }
 
 /// How many duplicate ids a warning names.
@@ -107,6 +121,12 @@ pub struct RowParser {
     /// An id column that is not an order column: ids seen, and duplicates.
     ids: Option<(usize, std::collections::HashSet<String>, u64, Vec<String>)>,
     scratch: [String; 4],
+    /// What recognition decided beyond the columns.
+    recipe: Recipe,
+    /// The order whose first line was last read (for later lines).
+    last_order: Option<String>,
+    /// Whether a two-digit year was said on stderr.
+    told_two_digit_year: bool,
 }
 
 impl RowParser {
@@ -136,6 +156,58 @@ impl RowParser {
             },
             scratch: Default::default(),
             map,
+            recipe: Recipe::default(),
+            last_order: None,
+            told_two_digit_year: false,
+        }
+    }
+
+    /// Read rows as `recipe` says (an amount made from columns, rows that
+    /// are not sales).
+    pub fn with_recipe(mut self, recipe: Recipe) -> RowParser {
+        self.recipe = recipe;
+        self
+    }
+
+    /// The amount text that shows the row's decimal style: the amount
+    /// column's, or with an amount made from columns, the first of them
+    /// whose value shows the style (or else leaves it open).
+    fn amount_raw<'a>(&self, fields: &[&'a str]) -> &'a str {
+        let Some(expr) = &self.recipe.amount else { return fields[self.amount] };
+        let cols = expr.columns();
+        cols.iter()
+            .map(|&i| fields[i])
+            .find(|v| amount::evidence(v).is_some())
+            .or_else(|| cols.iter().map(|&i| fields[i]).find(|v| amount::is_ambiguous(v)))
+            .unwrap_or(fields[self.amount])
+    }
+
+    /// Whether the row is not a sale by the recipe: later lines of an
+    /// order, then the layout's rules. Said to the sink as filtered out.
+    fn not_a_sale(&mut self, fields: &[&str], sink: &mut dyn Sink) -> bool {
+        if let Some((order, blank)) = self.recipe.later_lines {
+            let key = fields[order].trim();
+            let later = self.last_order.as_deref() == Some(key)
+                && !key.is_empty()
+                && blank.is_none_or(|b| fields[b].trim().is_empty());
+            if later {
+                sink.filtered("a later line of an order (the order's values are on its first line)");
+                return true;
+            }
+            if blank.is_none_or(|b| !fields[b].trim().is_empty()) {
+                self.last_order = Some(key.to_string());
+            }
+        }
+        if self.recipe.rules.is_empty() {
+            return false;
+        }
+        let style = self.decimal.get().unwrap_or(self.default_decimal);
+        match self.recipe.check(fields, style) {
+            Ok(()) => false,
+            Err(reason) => {
+                sink.filtered(reason);
+                true
+            }
         }
     }
 
@@ -161,6 +233,9 @@ impl RowParser {
         if n != self.width {
             let e = self.error(line, None, format!("the row has {n} fields but the header has {}", self.width));
             return sink.reject(e, fields);
+        }
+        if self.not_a_sale(fields, sink) {
+            return ControlFlow::Continue(());
         }
         if let Some(seen) = self.seen_rows.as_mut() {
             // Two independent 64-bit hashes of every field: a false match
@@ -194,7 +269,7 @@ impl RowParser {
         if !sink.screen(&head) {
             return ControlFlow::Continue(());
         }
-        let raw_amount = fields[self.amount];
+        let raw_amount = self.amount_raw(fields);
         let raw_date = fields[self.date];
 
         // Decide the column styles from this row if it shows them.
@@ -223,7 +298,7 @@ impl RowParser {
         let pending = std::mem::take(&mut self.pending);
         for (line, fields) in pending {
             let refs: Vec<&str> = fields.iter().map(|s| s.as_str()).collect();
-            let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(refs[self.amount]);
+            let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(self.amount_raw(&refs));
             let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
             if wait_amount || wait_date {
                 self.pending.push((line, fields));
@@ -253,8 +328,28 @@ impl RowParser {
         if self.pending.is_empty() {
             return Ok(ControlFlow::Continue(()));
         }
+        // A decimal comma shown by the amounts or given by a flag (not one
+        // merely assumed for want of evidence).
+        let comma = self.decimal.get() == Some(DecimalStyle::Comma);
         if self.decimal.get().is_none() {
             self.decimal = Decision::Given(self.default_decimal);
+        }
+        if self.dates.get().is_none() && self.pending.iter().any(|(_, f)| date::is_ambiguous(&f[self.date])) {
+            // No date shows its order: a decimal comma, or headers in a
+            // language that writes the day first, settle it.
+            let hint = if comma {
+                Some("the amounts use a decimal comma".to_string())
+            } else {
+                self.recipe.day_first_hint.clone()
+            };
+            if let Some(why) = hint {
+                sink.note(format!(
+                    "{}: column \"{}\": no date shows whether the day or the month comes first; read day first, as {why} (--date-format mdy says otherwise)",
+                    self.file,
+                    self.map.header(Field::Date)
+                ));
+                self.dates = Decision::Given(DateOrder::DayFirst);
+            }
         }
         if self.dates.get().is_none() {
             if let Some((line, fields)) = self.pending.iter().find(|(_, f)| date::is_ambiguous(&f[self.date])) {
@@ -274,16 +369,38 @@ impl RowParser {
     fn parse(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
         let raw_amount = fields[self.amount];
         let style = self.decimal.get().unwrap_or(self.default_decimal);
-        let mut amount = amount::parse_amount(raw_amount, style);
+        // The amount, or the column at fault and why.
+        let mut amount: Result<rust_decimal::Decimal, (Option<String>, String)> = match &self.recipe.amount {
+            None => amount::parse_amount(raw_amount, style)
+                .map_err(|e| (Some(self.map.header(Field::Amount).to_string()), e.to_string())),
+            Some(expr) => expr.eval(&mut |i| amount::parse_amount(fields[i], style)).map_err(|e| match e {
+                crate::load::expr::EvalError::Column(i, e) => {
+                    (Some(self.map.headers[i].trim().to_string()), e.to_string())
+                }
+                crate::load::expr::EvalError::Overflow => {
+                    (None, "the amount's value is too large to hold exactly".to_string())
+                }
+            }),
+        };
         if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, amount::evidence(raw_amount)) {
             if seen != *decided {
-                amount = Err(AmountError::Mixed {
+                let e = AmountError::Mixed {
                     value: raw_amount.trim().to_string(),
                     style: *decided,
                     decided_by: by.clone(),
                     line: *by_line,
-                });
+                };
+                amount = Err((Some(self.map.header(Field::Amount).to_string()), e.to_string()));
             }
+        }
+        if !self.told_two_digit_year && date::has_two_digit_year(fields[self.date]) {
+            self.told_two_digit_year = true;
+            sink.note(format!(
+                "{}: column \"{}\": two-digit years read as Excel reads them, 00-29 as 2000-2029 and 30-99 as 1930-1999 (line {line}: \"{}\")",
+                self.file,
+                self.map.header(Field::Date),
+                fields[self.date].trim()
+            ));
         }
         let zoned = self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz));
         let date = match zoned.or_else(|| date::parse_iso_fast(fields[self.date].as_bytes())) {
@@ -292,14 +409,14 @@ impl RowParser {
         };
         let amount = match amount {
             Ok(a) => a,
-            Err(e) => {
+            Err((column, reason)) => {
                 // A row the date range leaves out is not a bad row.
                 if let Ok(d) = date {
                     if !sink.screen_date(d) {
                         return ControlFlow::Continue(());
                     }
                 }
-                let err = self.error(line, Some(Field::Amount), e.to_string());
+                let err = RowError { file: self.file.clone(), line, column, reason };
                 return sink.reject(err, fields);
             }
         };
