@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 
 use crate::aggregate::customers::{customers, sellers};
 use crate::aggregate::{Partials, Period, Report, build_lazy, build_with};
-use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
+use crate::cli::{BreadthArgs, ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Customers(args) => customers_cmd(&args),
         Command::Sellers(args) => sellers_cmd(&args),
         Command::Explain(args) => explain_cmd(&args),
+        Command::Breadth(args) => breadth_cmd(&args),
         Command::Sql(args) => sql_cmd(&args),
         Command::Chart(args) => chart_cmd(&args),
         Command::Completions(args) => completions_cmd(args.shell),
@@ -50,9 +51,23 @@ pub struct Loaded {
 
 /// Read every input into `partials`, grouped by `by`.
 pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimension]) -> Result<Loaded, Error> {
+    load_through(common, partials, by, &[], |c| c).map(|(loaded, ())| loaded)
+}
+
+/// `load_partials` through a sink made by `wrap` around the collector, which
+/// looks at every deal on its way (`aov breadth`), with the `extra` columns
+/// required; what the sink kept comes back beside.
+pub fn load_through<S: crate::order_lines::Through>(
+    common: &CommonSettings,
+    partials: Partials,
+    by: &[Dimension],
+    extra: &[Field],
+    wrap: impl FnOnce(Collector<'static>) -> S,
+) -> Result<(Loaded, S::Rest), Error> {
     say_settings_file(common);
     let input = &common.input;
     let mut required = vec![Field::Amount, Field::Date];
+    required.extend_from_slice(extra);
     if by.contains(&Dimension::Customer) || !common.filter.customers.is_empty() {
         required.push(Field::Customer);
     }
@@ -63,20 +78,21 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
         required.push(Field::Status);
     }
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
+    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
     if let Some(path) = &input.rejects {
         let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
         collector
             .write_rejects_to(Box::new(BufWriter::new(file)))
             .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
     }
+    let mut sink = wrap(collector);
     let mut empty_inputs = Vec::new();
-    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
     for path in &common.files {
-        let before = collector.accounting.read;
+        let before = sink.collector().accounting.read;
         if fast_ok {
             if let Some(plan) = load::fast::plan(path, input, &required)? {
                 let opts = load::fast::RunOptions {
-                    period: collector.period(),
+                    period: sink.collector().period(),
                     by,
                     filter: &common.filter,
                     threads: common.threads,
@@ -86,9 +102,9 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                 };
                 match load::fast::run(&plan, &opts)? {
                     load::fast::Outcome::Done(out) => {
-                        collector.set_file(&plan.name);
-                        let flow = collector.absorb(out.partials, out.accounting, &out.tally, out.errors);
-                        if collector.accounting.read == before {
+                        sink.collector().set_file(&plan.name);
+                        let flow = sink.collector().absorb(out.partials, out.accounting, &out.tally, out.errors);
+                        if sink.collector().accounting.read == before {
                             empty_inputs.push(plan.name.clone());
                         }
                         if flow.is_break() || (out.stopped && !input.skip_bad_rows) {
@@ -106,19 +122,19 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
         }
         let flow = if path != "-" && source::detect_format(path, b"") == InputFormat::Excel {
             // Workbooks are read from the file itself.
-            collector.set_file(path);
-            load::excel::read(path, input.sheet.as_deref(), &input.columns, &required, &input.read, &mut collector)?
+            sink.collector().set_file(path);
+            load::excel::read(path, input.sheet.as_deref(), &input.columns, &required, &input.read, &mut sink)?
         } else if path != "-" && source::detect_format(path, b"") == InputFormat::Parquet {
-            collector.set_file(path);
-            load::parquet::read(path, &input.columns, &required, &input.read, &mut collector)?
+            sink.collector().set_file(path);
+            load::parquet::read(path, &input.columns, &required, &input.read, &mut sink)?
         } else {
             let opened = source::open(path, input.encoding)?;
-            collector.set_file(&opened.name);
+            sink.collector().set_file(&opened.name);
             match source::detect_format(path, &opened.head) {
                 InputFormat::Csv => {
-                    load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut collector)?
+                    load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut sink)?
                 }
-                InputFormat::Json => load::json::read(opened, &input.columns, &required, &input.read, &mut collector)?,
+                InputFormat::Json => load::json::read(opened, &input.columns, &required, &input.read, &mut sink)?,
                 InputFormat::Excel | InputFormat::Parquet => {
                     return Err(Error::File {
                         path: opened.name,
@@ -127,16 +143,17 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                 }
             }
         };
-        if collector.accounting.read == before {
+        if sink.collector().accounting.read == before {
             empty_inputs.push(source::display_name(path));
         }
         if flow.is_break() {
             break;
         }
     }
+    let (collector, rest) = sink.into_parts();
     let crate::pipeline::Collected { partials, accounting, skipped, tally, duplicates, warnings, notes } =
         collector.finish()?;
-    Ok(Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings, notes })
+    Ok((Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings, notes }, rest))
 }
 
 /// Say which settings file was read: with `-v` always, and without it
@@ -521,6 +538,48 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
     emit(&common, &loaded, &views::sellers_grid(&view), format!("Sellers: {}", file_names(&common.files)))?;
+    Ok(exit::OK)
+}
+
+/// `aov breadth`: each deal's number of distinct products, from its order
+/// lines, per breadth or per seller (customer).
+fn breadth_cmd(args: &BreadthArgs) -> anyhow::Result<i32> {
+    let s = crate::config::BreadthSettings::from_args(args)?;
+    let common = &s.common;
+    // Grouped by the order each deal came from (see `order_lines`).
+    let by: Vec<Dimension> = s.by.into_iter().chain([Dimension::Segment]).collect();
+    let lines =
+        |c| crate::order_lines::ProductLines::new(c, s.by == Some(Dimension::Seller), common.filter.case_sensitive);
+    let template = Partials::with_amounts(s.period, by.len());
+    let (mut loaded, products) = load_through(common, template, &by, &[Field::Product], lines)?;
+    window_and_fold(&mut loaded, common, s.period)?;
+    let unmatched = unmatched_names(&loaded, common, &by);
+    loaded.warnings.extend(unmatched);
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    let acc =
+        crate::aggregate::breadth::from_partials(&loaded.partials, &products, s.by.is_some()).map_err(Error::from)?;
+    let title = format!("Offer breadth: {}", file_names(&common.files));
+    let (grid, all_single) = match s.by {
+        None => {
+            let v = acc.overview().map_err(Error::from)?;
+            (render::breadth::overview_grid(&v), v.all_single)
+        }
+        Some(dim) => {
+            let v = acc.by_group().map_err(Error::from)?;
+            (render::breadth::by_group_grid(&v, dim), v.all_single)
+        }
+    };
+    if all_single && loaded.accounting.used > 0 {
+        eprintln!(
+            "aov: note: every deal has one product, so breadth is 1 for all: {}",
+            if products.orders() == 0 {
+                "each deal is one row (name the order id column with --order-col when rows are lines of orders)"
+            } else {
+                "no order has lines of two products"
+            }
+        );
+    }
+    emit(common, &loaded, &grid, title)?;
     Ok(exit::OK)
 }
 

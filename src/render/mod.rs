@@ -6,6 +6,7 @@
 //! number is rounded here, at the edge, half away from zero (money to 2
 //! decimals, percentages to 1).
 
+pub mod breadth;
 pub mod chart;
 pub mod delimited;
 pub mod explain;
