@@ -661,6 +661,25 @@ mod tests {
     }
 
     #[test]
+    fn the_product_column_only_when_asked_for() {
+        let headers = h(&["Datum", "Belopp", "Produktgrupp (kod)"]);
+        let m = map_columns(&headers, &HashMap::new(), &[Field::Amount]).unwrap();
+        assert_eq!(m.get(Field::Product), None);
+        let m = map_columns(&headers, &HashMap::new(), &[Field::Amount, Field::Product]).unwrap();
+        assert_eq!(m.get(Field::Product), Some(2));
+        for (header, found) in [("SKU", true), ("Item", true), ("Artikel", true), ("Category", true), ("Kund", false)] {
+            let m = map_columns(&h(&["date", "amount", header]), &HashMap::new(), &[]).unwrap();
+            let mut m2 = m.clone();
+            assert_eq!(m2.find_requested(&[Field::Product]).is_ok(), true);
+            assert_eq!(m2.get(Field::Product) == Some(2), found, "{header}");
+        }
+        let err = map_columns(&h(&["date", "amount"]), &HashMap::new(), &[Field::Product]).unwrap_err();
+        assert!(err.contains("no product column found") && err.contains("--product-col"), "{err}");
+        let err = map_columns(&h(&["date", "amount", "sku", "SKU"]), &HashMap::new(), &[Field::Product]).unwrap_err();
+        assert!(err.contains("appears 2 times"), "{err}");
+    }
+
+    #[test]
     fn normalizes_headers() {
         assert_eq!(normalize("  Close Date "), "close_date");
         assert_eq!(normalize("\u{feff}Order-Date"), "order_date");

@@ -96,3 +96,50 @@ pub fn by_group_grid(v: &ByGroup, by: Dimension) -> Grid {
         ],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Snapshots of both grids in the table and Markdown, from deals worked
+    //! out by hand: in March 2013 Eva has 100 and 200 (one product each)
+    //! and 600 (two), Olle 900 (five products).
+    use super::*;
+    use crate::aggregate::Period;
+    use crate::aggregate::breadth::BreadthAcc;
+    use crate::render::{Format, RenderOptions, render_grid};
+
+    fn acc() -> BreadthAcc {
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let mut acc = BreadthAcc::new(Period::Month);
+        let k = Period::Month.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 4).unwrap());
+        acc.add("Eva", "", k, 1, d("300"), &[d("100"), d("200")]).unwrap();
+        acc.add("Eva", "", k, 2, d("600"), &[d("600")]).unwrap();
+        acc.add("Olle", "", k, 5, d("900"), &[d("900")]).unwrap();
+        acc
+    }
+
+    fn show(grid: &Grid, format: Format) -> String {
+        let mut out = Vec::new();
+        render_grid(grid, format, &RenderOptions::default(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn overview_table() {
+        insta::assert_snapshot!(show(&overview_grid(&acc().overview().unwrap()), Format::Table));
+    }
+
+    #[test]
+    fn overview_markdown() {
+        insta::assert_snapshot!(show(&overview_grid(&acc().overview().unwrap()), Format::Markdown));
+    }
+
+    #[test]
+    fn by_seller_table() {
+        insta::assert_snapshot!(show(&by_group_grid(&acc().by_group().unwrap(), Dimension::Seller), Format::Table));
+    }
+
+    #[test]
+    fn by_seller_tsv() {
+        insta::assert_snapshot!(show(&by_group_grid(&acc().by_group().unwrap(), Dimension::Seller), Format::Tsv));
+    }
+}
