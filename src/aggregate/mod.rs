@@ -8,6 +8,7 @@ pub mod exact;
 pub mod explain;
 pub mod partials;
 pub mod period;
+pub mod potential;
 pub mod report;
 pub mod stats;
 

@@ -668,10 +668,9 @@ mod tests {
         let m = map_columns(&headers, &HashMap::new(), &[Field::Amount, Field::Product]).unwrap();
         assert_eq!(m.get(Field::Product), Some(2));
         for (header, found) in [("SKU", true), ("Item", true), ("Artikel", true), ("Category", true), ("Kund", false)] {
-            let m = map_columns(&h(&["date", "amount", header]), &HashMap::new(), &[]).unwrap();
-            let mut m2 = m.clone();
-            assert_eq!(m2.find_requested(&[Field::Product]).is_ok(), true);
-            assert_eq!(m2.get(Field::Product) == Some(2), found, "{header}");
+            let mut m = map_columns(&h(&["date", "amount", header]), &HashMap::new(), &[]).unwrap();
+            m.find_requested(&[Field::Product]).unwrap();
+            assert_eq!(m.get(Field::Product) == Some(2), found, "{header}");
         }
         let err = map_columns(&h(&["date", "amount"]), &HashMap::new(), &[Field::Product]).unwrap_err();
         assert!(err.contains("no product column found") && err.contains("--product-col"), "{err}");

@@ -17,6 +17,7 @@ mod names;
 pub mod parquet;
 pub mod partials;
 pub mod recognize;
+pub mod register;
 pub mod rows;
 pub mod source;
 mod structure;
