@@ -6,6 +6,7 @@ pub mod breadth;
 pub mod customers;
 pub mod exact;
 pub mod explain;
+pub mod outliers;
 pub mod partials;
 pub mod period;
 pub mod potential;
