@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::customers::{Class, class_of};
@@ -130,6 +131,70 @@ pub fn join(sales: &HashMap<String, Sales>, register: &HashMap<String, Sized>) -
     Some(Potential { rows, a_customers, a_sales_pct, untouched, missing_customers, missing_deals })
 }
 
+/// The length of a trend window (`--window 12m`): days, weeks, months or
+/// years.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Days(u32),
+    Months(u32),
+}
+
+impl Span {
+    /// `90d`, `8w`, `12m` or `1y` (a positive whole number and its unit).
+    pub fn parse(s: &str) -> Result<Span, String> {
+        let t = s.trim().to_lowercase();
+        let bad = || format!("\"{s}\" is not a window length; write a number and d, w, m or y, e.g. 12m or 90d");
+        let unit = t.chars().last().ok_or_else(bad)?;
+        let n: u32 = t[..t.len() - unit.len_utf8()].parse().map_err(|_| bad())?;
+        if n == 0 {
+            return Err(bad());
+        }
+        match unit {
+            'd' => Ok(Span::Days(n)),
+            'w' => n.checked_mul(7).map(Span::Days).ok_or_else(bad),
+            'm' => Ok(Span::Months(n)),
+            'y' => n.checked_mul(12).map(Span::Months).ok_or_else(bad),
+            _ => Err(bad()),
+        }
+    }
+
+    /// The day `self` before `day` (a month back from 31 March is the last
+    /// day of February).
+    pub fn before(self, day: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Span::Days(n) => day.checked_sub_days(chrono::Days::new(u64::from(n))),
+            Span::Months(n) => day.checked_sub_months(chrono::Months::new(n)),
+        }
+    }
+}
+
+/// The trend windows ending on `as_of`: the current one (after
+/// `as_of - span`, up to and with `as_of`) and the preceding one of equal
+/// length, each as (first day, last day).
+pub fn trend_windows(as_of: NaiveDate, span: Span) -> Option<[(NaiveDate, NaiveDate); 2]> {
+    // Both counted back from `as_of`: a month back from 28 February
+    // would reach 28 January, not the end of January.
+    let start = span.before(as_of)?;
+    let twice = match span {
+        Span::Days(n) => Span::Days(n.checked_mul(2)?),
+        Span::Months(n) => Span::Months(n.checked_mul(2)?),
+    };
+    let earlier = twice.before(as_of)?;
+    Some([(start.succ_opt()?, as_of), (earlier.succ_opt()?, start)])
+}
+
+/// A customer's trend: its total in the current window against the
+/// preceding one, in percent of the preceding; `None` when that was 0.
+pub fn trend_pct(current: Decimal, previous: Decimal) -> Option<Ratio> {
+    let prev = Ratio::from_decimal(previous);
+    Ratio::from_decimal(current).sub(&prev).div(&prev.abs()).map(|r| r.mul(&Ratio::from_int(100)))
+}
+
+/// Whole days from `last` to `as_of` (0 on the day itself).
+pub fn days_since(last: NaiveDate, as_of: NaiveDate) -> i64 {
+    (as_of - last).num_days()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +238,28 @@ mod tests {
         assert_eq!(p.rows[2].sales_per_potential, Ratio::new(6.into(), 1.into()));
         assert_eq!(p.rows[4].potential, None);
         assert_eq!(p.rows[4].potential_class, None);
+    }
+
+    #[test]
+    fn window_lengths_and_trend() {
+        assert_eq!(Span::parse("12m"), Ok(Span::Months(12)));
+        assert_eq!(Span::parse("1Y"), Ok(Span::Months(12)));
+        assert_eq!(Span::parse("2w"), Ok(Span::Days(14)));
+        assert_eq!(Span::parse("90d"), Ok(Span::Days(90)));
+        for bad in ["", "m", "0m", "12", "12x", "-3m"] {
+            assert!(Span::parse(bad).is_err(), "{bad}");
+        }
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            trend_windows(day(2014, 3, 31), Span::Months(1)),
+            Some([(day(2014, 3, 1), day(2014, 3, 31)), (day(2014, 2, 1), day(2014, 2, 28))])
+        );
+        assert_eq!(
+            trend_windows(day(2014, 6, 30), Span::Months(12)),
+            Some([(day(2013, 7, 1), day(2014, 6, 30)), (day(2012, 7, 1), day(2013, 6, 30))])
+        );
+        assert_eq!(trend_pct(d("50"), d("200")), Ratio::new((-75).into(), 1.into()));
+        assert_eq!(trend_pct(d("50"), d("0")), None);
+        assert_eq!(days_since(day(2014, 2, 27), day(2014, 3, 1)), 2);
     }
 }
