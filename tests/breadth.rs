@@ -225,3 +225,22 @@ fn every_format_of_the_seller_view() {
         "{table}"
     );
 }
+
+#[test]
+fn order_lines_from_json() {
+    let dir = tempfile::tempdir().unwrap();
+    // Order 9: SKU A1 twice and B2 (2 products, 60); order 10: C3 (5).
+    let json = r#"[
+        {"order_id": "9", "date": "2013-05-02", "customer": "A", "sku": "A1", "amount": "10"},
+        {"order_id": "9", "date": "2013-05-02", "customer": "A", "sku": "A1", "amount": "20"},
+        {"order_id": "9", "date": "2013-05-03", "customer": "A", "sku": "B2", "amount": "30"},
+        {"order_id": "10", "date": "2013-05-04", "customer": "B", "sku": "C3", "amount": "5"}
+    ]"#;
+    std::fs::write(dir.path().join("l.json"), json).unwrap();
+    let run = aov_in(dir.path(), &["breadth", "l.json", "-f", "csv"], None);
+    assert_eq!(
+        run.ok(),
+        "period,products,deals,share_pct,aov,median\n\
+         2013-05,1,1,50.0,5.00,5.00\n2013-05,2,1,50.0,60.00,60.00\n2013-05,3,0,0.0,,\n2013-05,4+,0,0.0,,\n"
+    );
+}
