@@ -78,7 +78,7 @@ pub fn load_through<S: crate::order_lines::Through>(
         required.push(Field::Status);
     }
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
-    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
+    let fast_ok = common.fast_path && !S::EACH_DEAL && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
     if let Some(path) = &input.rejects {
         let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
         collector

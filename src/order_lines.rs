@@ -18,12 +18,16 @@ use crate::pipeline::{Collector, fold_name};
 /// beside it.
 pub trait Through: Sink {
     type Rest;
+    /// Whether the sink must see each deal: then the fast path, which
+    /// hands the collector sums instead of deals, is not taken.
+    const EACH_DEAL: bool;
     fn collector(&mut self) -> &mut Collector<'static>;
     fn into_parts(self) -> (Collector<'static>, Self::Rest);
 }
 
 impl Through for Collector<'static> {
     type Rest = ();
+    const EACH_DEAL: bool = false;
     fn collector(&mut self) -> &mut Collector<'static> {
         self
     }
@@ -51,6 +55,7 @@ impl ProductLines {
 
 impl Through for ProductLines {
     type Rest = OrderProducts;
+    const EACH_DEAL: bool = true;
     fn collector(&mut self) -> &mut Collector<'static> {
         &mut self.inner
     }
