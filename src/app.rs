@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use crate::aggregate::customers::{customers, sellers};
-use crate::aggregate::{Partials, Period, Report, build_lazy, build_with};
+use crate::aggregate::{Partials, Period, Report, build_lazy_yoy, build_with, build_yoy};
 use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
@@ -414,14 +414,14 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     if render::streams(s.common.format) && s.fail_below.is_none() {
         // Rows are made as they are written: memory stays at the size of
         // the partials, whatever the number of groups.
-        let (report, rows) = build_lazy(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
+        let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
         let opts = options(&s.common, &loaded, String::new());
         write_output(s.common.output.as_deref(), |out| {
             render::render_stream(&report, rows, s.common.format, &opts, out)
         })?;
         return Ok(exit::OK);
     }
-    let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
+    let report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
     let labels: Vec<String> = report.rows.iter().filter_map(|r| r.period.clone()).collect();
     let mut sorted = labels.clone();
     sorted.sort();

@@ -233,6 +233,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub target: Option<rust_decimal::Decimal>,
 
+    /// Add aov_yoy_change and aov_yoy_change_pct: the AOV against the same period one year earlier (ISO week: the same week number; day: the same date).
+    #[arg(long)]
+    pub yoy: bool,
+
     /// Exit with status 3 when the AOV of the last period (of any group with --by) is below AMOUNT or it has no deals; with --complete-only that is the last complete period before --as-of.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub fail_below: Option<rust_decimal::Decimal>,

@@ -381,6 +381,8 @@ pub struct ReportSettings {
     pub stats: bool,
     pub target: Option<Decimal>,
     pub fail_below: Option<Decimal>,
+    /// Compare each period with the same period a year earlier.
+    pub yoy: bool,
 }
 
 impl ReportSettings {
@@ -394,7 +396,18 @@ impl ReportSettings {
         };
         let by = dimensions(&by_args)?;
         let period = common.period(args.period)?;
-        Ok(ReportSettings { period, by, stats: args.stats, target: args.target, fail_below: args.fail_below, common })
+        if args.yoy && period == Period::All {
+            return Err(Error::Usage("--yoy compares periods; use it with a --period other than all".into()));
+        }
+        Ok(ReportSettings {
+            period,
+            by,
+            stats: args.stats,
+            target: args.target,
+            fail_below: args.fail_below,
+            yoy: args.yoy,
+            common,
+        })
     }
 }
 
