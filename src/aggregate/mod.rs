@@ -7,6 +7,7 @@ pub mod exact;
 pub mod explain;
 pub mod partials;
 pub mod period;
+pub mod quotes;
 pub mod report;
 pub mod stats;
 
