@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Explain(args) => explain_cmd(&args),
         Command::Sql(args) => sql_cmd(&args),
         Command::Chart(args) => chart_cmd(&args),
+        Command::Quotes(args) => quotes_cmd(&args),
         Command::Completions(args) => completions_cmd(args.shell),
         Command::Man => man_cmd(),
     }
@@ -482,6 +483,40 @@ pub fn below_target(report: &Report, limit: rust_decimal::Decimal, checked: Opti
         }
     }
     out
+}
+
+/// `aov quotes`: won, lost and open quotes per period, and the hit rate.
+fn quotes_cmd(args: &crate::cli::QuotesArgs) -> anyhow::Result<i32> {
+    use crate::quoting::{below_hit_rate, load_quotes, relabel, tell_quotes};
+    let s = crate::config::QuotesSettings::from_args(args)?;
+    let loaded = load_quotes(&s.common, s.period, &s.by)?;
+    tell_quotes(&loaded, &s.common, &mut io::stderr().lock())?;
+    let mut view = crate::aggregate::quotes::quotes(&loaded.sink.book, &s.by_names, s.target).map_err(Error::from)?;
+    relabel(&mut view, &loaded.sink.shown_names());
+    let opts = RenderOptions {
+        title: format!("Quotes and hit rate: {}", file_names(&s.common.files)),
+        color: s.common.color,
+        accounting: Some(loaded.sink.accounting),
+        excel_sv: s.common.excel_sv,
+        notes: Vec::new(),
+        width: s.common.width,
+    };
+    let grid = render::quotes::quotes_grid(&view);
+    write_output(s.common.output.as_deref(), |out| render::render_grid(&grid, s.common.format, &opts, out))?;
+    let Some(limit) = s.fail_below else { return Ok(exit::OK) };
+    let day = s.common.window.complete_before;
+    let checked = day.filter(|_| s.period != Period::All).map(|d| s.period.label(s.period.key(d).prev()));
+    let below = below_hit_rate(&view, limit, checked.as_deref());
+    if below.is_empty() {
+        return Ok(exit::OK);
+    }
+    let mut err = io::stderr().lock();
+    let which = checked.map_or("the last period".to_string(), |p| format!("the last complete period ({p})"));
+    writeln!(err, "aov: the hit rate of {which} is below {} %:", crate::aggregate::exact::round_decimal(limit, 1))?;
+    for line in &below {
+        writeln!(err, "aov:   {line}")?;
+    }
+    Ok(exit::BELOW_TARGET)
 }
 
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {

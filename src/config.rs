@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::cli::{
     ByArg, ChartCommonArgs, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FilterArgs, FormatArg, InputArgs,
-    OutputArgs, PeriodArg, ReportArgs, TalkArgs,
+    OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
 };
 use crate::error::Error;
 use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
@@ -406,6 +406,40 @@ impl ReportSettings {
             target: args.target,
             fail_below: args.fail_below,
             yoy: args.yoy,
+            common,
+        })
+    }
+}
+
+/// Everything `aov quotes` needs to run.
+#[derive(Clone, Debug)]
+pub struct QuotesSettings {
+    pub common: CommonSettings,
+    pub period: Period,
+    pub by: Vec<Dimension>,
+    /// The group columns' names, as the output names them.
+    pub by_names: Vec<String>,
+    /// The target hit rate and the one below which the run fails, in percent.
+    pub target: Option<Decimal>,
+    pub fail_below: Option<Decimal>,
+}
+
+impl QuotesSettings {
+    pub fn from_args(args: &QuotesArgs) -> Result<QuotesSettings, Error> {
+        let common = CommonSettings::from_args(&args.common)?;
+        if !args.common.filter.status.is_empty() {
+            return Err(Error::Usage(
+                "aov quotes counts every status class (won, lost, open; void left out); leave out --status, or name words in [status] in aov.toml".into(),
+            ));
+        }
+        let by = dimensions(&args.by)?;
+        let period = common.period(args.period)?;
+        Ok(QuotesSettings {
+            by_names: by.iter().map(|d| d.name().to_string()).collect(),
+            by,
+            period,
+            target: args.target,
+            fail_below: args.fail_below,
             common,
         })
     }

@@ -33,6 +33,8 @@ pub struct QuoteCounts {
     /// Lost and open quotes that have a value (the AOVs divide by these).
     pub lost_valued: u64,
     pub open_valued: u64,
+    /// Input rows behind these quotes (an order's lines are one quote).
+    pub rows: u64,
 }
 
 impl QuoteCounts {
@@ -46,6 +48,7 @@ impl QuoteCounts {
             StatusClass::Void => return Some(()),
         };
         *count += 1;
+        self.rows += 1;
         if let Some(a) = amount {
             *value = exact_add(*value, a)?;
             if let Some(v) = valued {
@@ -64,6 +67,7 @@ impl QuoteCounts {
         self.open_value = exact_add(self.open_value, o.open_value)?;
         self.lost_valued += o.lost_valued;
         self.open_valued += o.open_valued;
+        self.rows += o.rows;
         Some(())
     }
 
@@ -121,13 +125,28 @@ impl QuoteBook {
         class: StatusClass,
         amount: Option<Decimal>,
     ) -> Result<(), Overflow> {
+        self.add_rows(group, currency, date, class, amount, 1)
+    }
+
+    /// `add`, for a quote made of `rows` input rows (an order's lines).
+    pub fn add_rows(
+        &mut self,
+        group: &[&str],
+        currency: &str,
+        date: Option<chrono::NaiveDate>,
+        class: StatusClass,
+        amount: Option<Decimal>,
+        rows: u64,
+    ) -> Result<(), Overflow> {
         let key = (group.iter().map(|s| s.to_string()).collect::<Vec<_>>(), currency.to_string());
         let overflow = || Overflow { group: format!("\"{}\"", group.join(" / ")), period: "the quotes".into() };
         let counts = match date {
             Some(d) => self.cells.entry(key).or_default().entry(self.period.key(d)).or_default(),
             None => self.undated.entry(key).or_default(),
         };
-        counts.add(class, amount).ok_or_else(overflow)
+        counts.add(class, amount).ok_or_else(overflow)?;
+        counts.rows += rows.saturating_sub(1);
+        Ok(())
     }
 
     /// Keep the dated periods `keep` says yes to; what is dropped comes

@@ -13,6 +13,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod quotes;
 pub mod spark;
 pub mod table;
 pub mod views;
