@@ -69,7 +69,10 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
     }
     let mut empty_inputs = Vec::new();
-    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
+    let fast_ok = common.fast_path
+        && !collector.keeps_amounts()
+        && !by.contains(&Dimension::Segment)
+        && common.filter.rates.is_none();
     for path in &common.files {
         let before = collector.accounting.read;
         if fast_ok {
@@ -214,6 +217,9 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     if !common.quiet && (common.verbose || loaded.tally.says_something()) {
         writeln!(err, "aov: {}", counted_line(&loaded.tally, &common.filter))?;
     }
+    if let Some(line) = converted_line(&loaded.tally, &common.filter) {
+        writeln!(err, "aov: {line}")?;
+    }
     if let Some(w) = unknown_statuses(&loaded.tally) {
         writeln!(err, "aov: warning: {w}")?;
     }
@@ -252,6 +258,29 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         )?;
     }
     Ok(())
+}
+
+/// What `--currency` converted: how many deals from which currencies, and
+/// the dates of the rates used.
+pub fn converted_line(t: &Tally, filter: &Filter) -> Option<String> {
+    let target = &filter.rates.as_ref()?.target;
+    if t.converted.is_empty() {
+        return Some(format!("no deal needed converting into {target} (--currency)"));
+    }
+    let n: u64 = t.converted.values().map(|c| c.deals).sum();
+    let parts: Vec<String> = t
+        .converted
+        .iter()
+        .map(|(c, v)| {
+            let dates = if v.first_rate == v.last_rate {
+                format!("rate of {}", v.first_rate)
+            } else {
+                format!("rates of {} to {}", v.first_rate, v.last_rate)
+            };
+            format!("{} from {c} ({dates})", v.deals)
+        })
+        .collect();
+    Some(format!("converted {} into {target}: {}", count(n, "deal"), parts.join(", ")))
 }
 
 /// The footer line that states what the AOV is made of.
@@ -727,6 +756,12 @@ fn check_pushdown(s: &ReportSettings) -> Result<(), Error> {
     if s.stats {
         return Err(Error::Usage(
             "--stats needs every amount (for medians and percentiles), which partials do not hold; run it on the deals themselves".into(),
+        ));
+    }
+    if f.rates.is_some() {
+        return Err(Error::Usage(
+            "--currency converts deals as they are read; with --partials or --source, convert in the query instead"
+                .into(),
         ));
     }
     if !f.customers.is_empty() || !f.sellers.is_empty() || matches!(f.status, StatusRule::Chosen(_)) {

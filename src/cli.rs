@@ -507,6 +507,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "HEADER")]
     pub status_col: Option<String>,
 
+    /// Convert every deal into this currency (e.g. SEK) at the rate of its deal date, from --rates FILE.
+    #[arg(long, value_name = "CODE", requires = "rates")]
+    pub currency: Option<String>,
+
+    /// Exchange rates by date: CSV date,currency,rate[,unit], the Riksbank's CSV download, or the ECB's eurofxref-hist.csv.
+    #[arg(long, value_name = "FILE")]
+    pub rates: Option<PathBuf>,
+
     /// Threads that parse big CSV files (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,

@@ -41,6 +41,9 @@ pub struct FileConfig {
     pub timezone: Option<String>,
     pub sheet: Option<String>,
     pub skip_bad_rows: Option<bool>,
+    /// Convert every deal into this currency, at the rates of `rates`.
+    pub currency: Option<String>,
+    pub rates: Option<PathBuf>,
     #[serde(default)]
     pub columns: ColumnsConfig,
     #[serde(default)]
@@ -304,6 +307,7 @@ impl CommonSettings {
             vocabulary: file.status.vocabulary(),
             include_credits: f.include_credits,
             case_sensitive: f.case_sensitive,
+            rates: rate_table(args.input(), &file, &file_path)?,
         };
         let window = Window {
             last: f.last,
@@ -369,6 +373,30 @@ impl CommonSettings {
             ));
         }
         Ok(p)
+    }
+}
+
+/// The rates of `--currency CODE --rates FILE` (or `currency` and `rates`
+/// in the settings file, a relative path there read from the file's folder).
+fn rate_table(
+    input: &InputArgs,
+    file: &FileConfig,
+    file_path: &Option<PathBuf>,
+) -> Result<Option<std::sync::Arc<crate::load::rates::RateTable>>, Error> {
+    let from_file = |p: &PathBuf| match file_path.as_ref().and_then(|f| f.parent()) {
+        Some(dir) if p.is_relative() => dir.join(p),
+        _ => p.clone(),
+    };
+    let currency = input.currency.clone().or_else(|| file.currency.clone());
+    let rates = input.rates.clone().or_else(|| file.rates.as_ref().map(from_file));
+    match (currency, rates) {
+        (None, None) => Ok(None),
+        (Some(c), _) if c.trim().len() != 3 || !c.trim().bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Err(Error::Usage(format!("--currency \"{c}\" is not a currency code; give three letters such as SEK")))
+        }
+        (Some(c), Some(r)) => Ok(Some(std::sync::Arc::new(crate::load::rates::read(&r, &c)?))),
+        (Some(_), None) => Err(Error::Usage("--currency needs --rates FILE (or rates in aov.toml)".into())),
+        (None, Some(_)) => Err(Error::Usage("--rates needs --currency CODE, the currency to convert into".into())),
     }
 }
 

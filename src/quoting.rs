@@ -50,6 +50,12 @@ pub struct QuoteTally {
     pub by_customer: u64,
     pub by_seller: u64,
     pub by_window: u64,
+    /// Quotes converted into `--currency`, per currency: (how many, the
+    /// first and last dates of the rates used).
+    pub converted: BTreeMap<String, (u64, NaiveDate, NaiveDate)>,
+    /// Open quotes in another currency without a date: no rate to convert
+    /// their value at, so it is left out.
+    pub unconverted: u64,
 }
 
 /// A quote assembled from the lines of one order.
@@ -61,6 +67,8 @@ struct Pending {
     currency: String,
     status: String,
     lines: u64,
+    file: String,
+    line: u64,
 }
 
 /// Collects quotes into a `QuoteBook`.
@@ -139,10 +147,52 @@ impl<'w> QuoteSink<'w> {
             .collect()
     }
 
+    /// A quote's value in `--currency` at its date's rate. A quote
+    /// without a date has no rate: its value is left out (and counted).
+    /// With no rate in reach its rows are rejected (`Err`).
+    fn convert(
+        &mut self,
+        (file, line): (&str, u64),
+        currency: &str,
+        amount: Option<Decimal>,
+        date: Option<NaiveDate>,
+        rows: u64,
+    ) -> Result<Option<Decimal>, ControlFlow<()>> {
+        let Some(rates) = self.filter.rates.clone() else { return Ok(amount) };
+        let Some(a) = amount else { return Ok(None) };
+        let Some(d) = date else {
+            if currency.is_empty() || currency == rates.target {
+                return Ok(amount);
+            }
+            self.tally.unconverted += 1;
+            return Ok(None);
+        };
+        match rates.convert(a, currency, d) {
+            None => Ok(amount),
+            Some(Ok((converted, on))) => {
+                let e = self.tally.converted.entry(currency.to_string()).or_insert((0, on, on));
+                e.0 += 1;
+                e.1 = e.1.min(on);
+                e.2 = e.2.max(on);
+                Ok(Some(converted))
+            }
+            Some(Err(reason)) => {
+                self.accounting.read -= rows;
+                let e = RowError { file: file.to_string(), line, column: None, reason };
+                let more = rows.saturating_sub(1);
+                *self.reasons.entry(reason_kind(&e)).or_default() += more;
+                self.accounting.read += more;
+                self.accounting.rejected += more;
+                Err(self.reject(e, &[]))
+            }
+        }
+    }
+
     /// Count one quote made of `rows` input rows.
     #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
+        at: (&str, u64),
         customer: &str,
         seller: &str,
         currency: &str,
@@ -150,24 +200,30 @@ impl<'w> QuoteSink<'w> {
         amount: Option<Decimal>,
         date: Option<NaiveDate>,
         rows: u64,
-    ) {
+    ) -> ControlFlow<()> {
         let Some(class) = self.filter.vocabulary.class(status).filter(|c| *c != StatusClass::Void) else {
             // Screened out already for single rows; an order's status is
             // its first line's.
             *self.tally.unknown.entry(status.to_string()).or_default() += 1;
             self.accounting.filtered += rows;
-            return;
+            return ControlFlow::Continue(());
         };
         if date.is_some_and(|d| !self.filter.keeps_date(d)) {
             self.tally.by_date += rows;
             self.accounting.filtered += rows;
-            return;
+            return ControlFlow::Continue(());
         }
         if amount.is_some_and(|a| self.filter.leaves_out_credit(a)) {
             self.tally.credits += 1;
             self.accounting.filtered += rows;
-            return;
+            return ControlFlow::Continue(());
         }
+        let target = self.filter.rates.as_ref().map(|r| r.target.clone());
+        let amount = match self.convert(at, currency, amount, date, rows) {
+            Ok(a) => a,
+            Err(flow) => return flow,
+        };
+        let currency = target.as_deref().unwrap_or(currency);
         let mut group: Vec<String> = Vec::with_capacity(self.by.len());
         for (i, d) in self.by.iter().enumerate() {
             let name = match d {
@@ -198,6 +254,7 @@ impl<'w> QuoteSink<'w> {
         if let Err(e) = self.book.add_rows(&refs, currency, date, class, amount, rows) {
             self.overflow.get_or_insert(e);
         }
+        ControlFlow::Continue(())
     }
 
     /// A line of an order: added to its order, or rejected when it
@@ -215,6 +272,8 @@ impl<'w> QuoteSink<'w> {
                         currency: row.currency.to_string(),
                         status: row.status.to_string(),
                         lines: 1,
+                        file: self.file.clone(),
+                        line,
                     },
                 );
                 None
@@ -262,8 +321,10 @@ impl<'w> QuoteSink<'w> {
         if !row.order.is_empty() {
             return self.line(line, row);
         }
-        self.add(row.customer, row.seller, row.currency, row.status, row.amount, row.date, 1);
-        ControlFlow::Continue(())
+        let file = std::mem::take(&mut self.file);
+        let flow = self.add((&file, line), row.customer, row.seller, row.currency, row.status, row.amount, row.date, 1);
+        self.file = file;
+        flow
     }
 
     /// Keep the periods of `--last` and `--complete-only`; what is dropped
@@ -290,7 +351,8 @@ impl<'w> QuoteSink<'w> {
     pub fn finish(&mut self) -> Result<(), Error> {
         let orders: Vec<Pending> = std::mem::take(&mut self.orders).into_values().collect();
         for o in orders {
-            self.add(&o.customer, &o.seller, &o.currency, &o.status, o.amount, o.date, o.lines);
+            let _ =
+                self.add((&o.file, o.line), &o.customer, &o.seller, &o.currency, &o.status, o.amount, o.date, o.lines);
         }
         if let Some(w) = self.rejects.as_mut() {
             if let Err(e) = w.flush() {
@@ -550,6 +612,23 @@ pub fn quote_lines(t: &QuoteTally, filter: &Filter) -> Vec<String> {
             count(t.unvalued_lost, "lost quote"),
             count(t.unvalued_open, "open quote")
         ));
+    }
+    if let Some(target) = filter.rates.as_ref().map(|r| &r.target) {
+        let mut tally = crate::model::Tally::default();
+        for (c, (n, first, last)) in &t.converted {
+            tally
+                .converted
+                .insert(c.clone(), crate::model::Converted { deals: *n, first_rate: *first, last_rate: *last });
+        }
+        if let Some(line) = crate::app::converted_line(&tally, filter) {
+            lines.push(line.replacen(" deal", " quote", 1));
+        }
+        if t.unconverted > 0 {
+            lines.push(format!(
+                "note: {} in another currency without a date: no rate to convert at, so its value is left out of open_value ({target})",
+                count(t.unconverted, "open quote")
+            ));
+        }
     }
     let unknown: u64 = t.unknown.values().sum();
     if unknown > 0 {

@@ -132,3 +132,22 @@ fn quotes_in_every_format() {
         insta::assert_snapshot!(format!("quotes_{format}"), run.ok());
     }
 }
+
+#[test]
+fn quotes_convert_into_one_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q.csv");
+    // 10.05 EUR won on Saturday at Thursday's 8.5 = 85.425; 100 SEK lost;
+    // an open EUR quote without a date has no rate: its value is left out.
+    std::fs::write(
+        &path,
+        "date,status,amount,currency\n2013-03-30,won,10.05,EUR\n2013-03-29,lost,100,SEK\n,open,50,EUR\n",
+    )
+    .unwrap();
+    let p = path.display().to_string();
+    let run = aov(&["quotes", &p, "--currency", "SEK", "--rates", &fixture("rates/plain.csv"), "-f", "csv"]);
+    // 85.425 / 185.425 = 46.069... %.
+    assert_eq!(run.ok(), format!("{HEADER}\n2013-03,2,1,1,0,50.0,85.43,100.00,46.1,85.43,100.00,0.00\n"));
+    assert!(run.stderr.contains("aov: converted 1 quote into SEK: 1 from EUR (rate of 2013-03-28)\n"), "{run:?}");
+    assert!(run.stderr.contains("1 open quote in another currency without a date"), "{run:?}");
+}
