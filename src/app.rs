@@ -758,12 +758,6 @@ fn check_pushdown(s: &ReportSettings) -> Result<(), Error> {
             "--stats needs every amount (for medians and percentiles), which partials do not hold; run it on the deals themselves".into(),
         ));
     }
-    if f.rates.is_some() {
-        return Err(Error::Usage(
-            "--currency converts deals as they are read; with --partials or --source, convert in the query instead"
-                .into(),
-        ));
-    }
     if !f.customers.is_empty() || !f.sellers.is_empty() || matches!(f.status, StatusRule::Chosen(_)) {
         return Err(Error::Usage("with --partials or --source, filter in the query instead (a WHERE clause)".into()));
     }
@@ -794,6 +788,9 @@ fn finish_partials(
 /// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
 fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
     check_pushdown(s)?;
+    if s.common.filter.rates.is_some() {
+        return Err(Error::Usage("with --source, convert in the query instead of with --currency".into()));
+    }
     say_settings_file(&s.common);
     let input = &s.common.input;
     let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
@@ -874,7 +871,8 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     let mut accounting = RowAccounting::default();
     let mut tally = Tally::default();
     for path in &s.common.files {
-        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting, &mut tally)?;
+        let rates = f.rates.as_deref();
+        load::partials::read_converted(path, &s.by, (f.from, f.to), rates, &mut partials, &mut accounting, &mut tally)?;
     }
     finish_partials(s, partials, accounting, tally)
 }

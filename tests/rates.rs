@@ -95,15 +95,17 @@ fn currency_needs_rates_and_a_code() {
     assert!(run.fails(65).contains("use it with --currency SEK"), "{run:?}");
     let run = aov(&["report", &deals(), "--currency", "SEK", "--rates", "no-such-rates.csv"]);
     run.fails(66);
-    let run = aov(&[
-        "report",
-        "--partials",
-        &fixture("partials.csv"),
-        "--currency",
-        "SEK",
-        "--rates",
-        &fixture("rates/plain.csv"),
-    ]);
+}
+
+#[test]
+fn partials_convert_per_day_and_currency_exactly() {
+    // The same deals as partials an engine made: the same report.
+    let rates = fixture("rates/plain.csv");
+    let partials = fixture("rates/partials.csv");
+    let run = aov(&["report", "--partials", &partials, "--currency", "SEK", "--rates", &rates, "-f", "csv"]);
+    assert_eq!(run.ok(), format!("{HEADER}\n2013-03,2,1085.43,542.71,,\n2013-04,3,1157.25,385.75,-156.96,-28.9\n"));
+    assert!(run.stderr.contains("converted 4 deals into SEK: 2 from EUR (rate of 2013-03-28)"), "{run:?}");
+    let run = aov(&["report", "--source", "postgresql://localhost/x", "t", "--currency", "SEK", "--rates", &rates]);
     assert!(run.fails(2).contains("convert in the query instead"), "{run:?}");
 }
 
