@@ -428,4 +428,48 @@ mod tests {
         assert_eq!((dropped.won, dropped.all()), (1, 1));
         assert_eq!(quotes(&b, &[], None).unwrap().rows.len(), 1);
     }
+
+    proptest::proptest! {
+        /// Group rows and the undated quotes add up to the totals, class by
+        /// class, count and value, whatever the quotes.
+        #[test]
+        fn groups_add_up_to_the_totals(
+            input in proptest::collection::vec((0usize..3, 0u8..3, proptest::option::of(0u32..40), proptest::option::of(-500i64..50_000)), 0..60)
+        ) {
+            let mut b = QuoteBook::new(Period::Month);
+            let names = ["A", "B", "C"];
+            let mut want = QuoteCounts::default();
+            for (g, class, day, cents) in &input {
+                let class = [Won, Lost, Open][*class as usize];
+                // Won quotes always have a date and a value; the rest may not.
+                let date = match (class, day) {
+                    (Won, None) => d("2013-01-01"),
+                    (_, Some(n)) => Some(NaiveDate::from_ymd_opt(2013, 1, 1).unwrap() + chrono::Days::new(u64::from(*n))),
+                    (_, None) if class == Open => None,
+                    _ => d("2013-01-01"),
+                };
+                let amount = match (class, cents) {
+                    (Won, None) => Some(Decimal::ONE),
+                    (_, c) => c.map(|c| Decimal::new(c, 2)),
+                };
+                b.add(&[names[*g]], "", date, class, amount).unwrap();
+                want.add(class, amount).unwrap();
+            }
+            let v = quotes(&b, &["customer".to_string()], None).unwrap();
+            let mut got = QuoteCounts::default();
+            for r in &v.rows {
+                got.merge(&r.counts).unwrap();
+            }
+            for c in b.undated.values() {
+                got.merge(c).unwrap();
+            }
+            if input.is_empty() {
+                proptest::prop_assert!(v.totals.is_empty());
+            } else {
+                proptest::prop_assert_eq!(v.totals.len(), 1);
+                proptest::prop_assert_eq!(&v.totals[0].counts, &want);
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }

@@ -407,4 +407,33 @@ mod tests {
         let e = parse("date,currency,rate\n2013-01-01,EUR,abc\n", "SEK").unwrap_err();
         assert_eq!(e, "line 2: \"abc\" is not a rate above zero");
     }
+
+    proptest::proptest! {
+        /// The converted total of a day's deals is the sum of the converted
+        /// deals (the products are exact), and a cross rate is within half
+        /// a unit of the 10th decimal of the exact quotient.
+        #[test]
+        fn converted_totals_are_the_sums_of_the_converted_deals(
+            cents in proptest::collection::vec(-1_000_000i64..100_000_000, 1..30),
+            rate in 1u32..2_000_000,
+            per_euro in 1u32..20_000_000,
+        ) {
+            let rate = Decimal::new(i64::from(rate), 4);
+            let t = parse(&format!("date,currency,rate\n2013-01-02,EUR,{rate}\n"), "SEK").unwrap();
+            let day = d("2013-01-04");
+            let mut sum_of_converted = Decimal::ZERO;
+            let mut total = Decimal::ZERO;
+            for c in &cents {
+                let a = Decimal::new(*c, 2);
+                total += a;
+                sum_of_converted += t.convert(a, "EUR", day).unwrap().unwrap().0;
+            }
+            proptest::prop_assert_eq!(t.convert(total, "EUR", day).unwrap().unwrap().0, sum_of_converted);
+            let v = Decimal::new(i64::from(per_euro), 4);
+            let q = divide_rounded(rate, v, CROSS_DECIMALS).unwrap();
+            // |q - rate / v| <= 0.5e-10, i.e. |q * v - rate| <= 0.5e-10 * v.
+            let err = (q * v - rate).abs();
+            proptest::prop_assert!(err <= v * Decimal::new(5, 11), "{} / {} -> {}", rate, v, q);
+        }
+    }
 }
