@@ -435,13 +435,20 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let s = ReportSettings::from_args(args)?;
     let template =
         if s.stats { Partials::with_amounts(s.period, s.by.len()) } else { Partials::new(s.period, s.by.len()) };
+    let window = s.common.window;
+    let mut yoy_base = None;
     let loaded = match (&args.source, args.partials) {
         (Some(url), _) => load_from_postgres(&s, url)?,
         (None, true) => load_engine_partials(&s)?,
+        (None, false) if s.yoy && (window.last.is_some() || window.complete_before.is_some()) => {
+            let (loaded, base) = load_with_year_before(&s, template)?;
+            yoy_base = Some(base);
+            loaded
+        }
         (None, false) => load_view(&s.common, template, &s.by, s.period)?,
     };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
-    if render::streams(s.common.format) && s.fail_below.is_none() {
+    if render::streams(s.common.format) && s.fail_below.is_none() && yoy_base.is_none() {
         // Rows are made as they are written: memory stays at the size of
         // the partials, whatever the number of groups.
         let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
@@ -451,7 +458,10 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         })?;
         return Ok(exit::OK);
     }
-    let report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+    let mut report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+    if let Some(base) = &yoy_base {
+        yoy_from(&mut report, base, &s)?;
+    }
     let labels: Vec<String> = report.rows.iter().filter_map(|r| r.period.clone()).collect();
     let mut sorted = labels.clone();
     sorted.sort();
@@ -472,6 +482,36 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(exit::OK)
+}
+
+/// `--yoy` with `--last` or `--complete-only`: the window leaves last
+/// year's periods out of the report, but not out of the comparison. Load
+/// without the window (names folded over all of it), keep those partials
+/// as the base of the year-over-year change, then apply the window.
+fn load_with_year_before(s: &ReportSettings, template: Partials) -> Result<(Loaded, Partials), Error> {
+    let mut unwindowed = s.common.clone();
+    unwindowed.window = crate::pipeline::Window::default();
+    let mut loaded = load_view(&unwindowed, template, &s.by, s.period)?;
+    let base = loaded.partials.clone();
+    let before = loaded.accounting.filtered;
+    apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
+    loaded.tally.by_window += loaded.accounting.filtered - before;
+    Ok((loaded, base))
+}
+
+/// Take each row's year-over-year change from the report of `base` (the
+/// same rows, and the periods the window left out).
+fn yoy_from(report: &mut Report, base: &Partials, s: &ReportSettings) -> Result<(), Error> {
+    let full = build_yoy(base, &s.by, s.target, true)?;
+    let changes: std::collections::HashMap<(&[String], &str, Option<&str>), &crate::aggregate::ReportRow> =
+        full.rows.iter().map(|r| ((&r.group[..], r.currency.as_str(), r.period.as_deref()), r)).collect();
+    for row in &mut report.rows {
+        if let Some(f) = changes.get(&(&row.group[..], row.currency.as_str(), row.period.as_deref())) {
+            row.yoy_change.clone_from(&f.yoy_change);
+            row.yoy_change_pct.clone_from(&f.yoy_change_pct);
+        }
+    }
+    Ok(())
 }
 
 /// With `--complete-only`, the period `--fail-below` checks: the last

@@ -49,3 +49,22 @@ fn yoy_in_every_format() {
         insta::assert_snapshot!(format!("yoy_{format}"), run.ok());
     }
 }
+
+#[test]
+fn last_year_is_compared_even_outside_the_window() {
+    // --last 1 keeps 2013-03 alone, yet it is compared with 2012-03 (150).
+    let run = aov(&["report", &fixture("yoy.csv"), "--yoy", "--last", "1", "-f", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "period,deals,total,aov,aov_change,aov_change_pct,aov_yoy_change,aov_yoy_change_pct\n2013-03,2,200.01,100.01,,,-50.00,-33.3\n"
+    );
+    // The last complete month before 2013-03-15 is 2013-02: 65 against 40.
+    let args = ["report", &fixture("yoy.csv"), "--yoy", "--last", "1", "--complete-only", "--as-of", "2013-03-15"];
+    let run = aov(&[&args[..], &["--by", "customer", "-f", "csv", "-v"]].concat());
+    assert_eq!(
+        run.ok(),
+        "customer,period,deals,total,aov,aov_change,aov_change_pct,aov_yoy_change,aov_yoy_change_pct\nAcme AB,2013-02,1,80.00,80.00,,,,\nBolt HB,2013-02,1,50.00,50.00,,,10.00,25.0\n"
+    );
+    // The rows outside the window are still accounted for as filtered out.
+    assert!(run.stderr.contains("aov: rows: 7 read, 2 used, 5 filtered out, 0 rejected"), "{run:?}");
+}
