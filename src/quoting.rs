@@ -602,7 +602,7 @@ pub fn quote_lines(t: &QuoteTally, filter: &Filter) -> Vec<String> {
     if t.undated > 0 {
         let range = if filter.from.is_some() || filter.to.is_some() { "; --from/--to cannot place them" } else { "" };
         lines.push(format!(
-            "note: {} without a date: counted in the totals only, in no period{range}",
+            "note: {} without a date: counted in the totals only, in no period (with --period all, in its one row){range}",
             count(t.undated, "open quote")
         ));
     }

@@ -30,7 +30,7 @@ fn hit_rate_and_values_per_month() {
     assert_eq!(
         run.stderr,
         "aov: counted 10 quotes (won 4, lost 3, open 3); left out 1 void quote (\"Cancelled\" 1)\n\
-         aov: note: 2 open quotes without a date: counted in the totals only, in no period\n\
+         aov: note: 2 open quotes without a date: counted in the totals only, in no period (with --period all, in its one row)\n\
          aov: note: 1 lost quote and 1 open quote without a value: counted, not in lost_value, open_value or lost_aov\n\
          aov: warning: left out 1 row whose status is not known as won, lost, open or void: \"Weird\" 1; name them in [status] in aov.toml\n"
     );
@@ -61,7 +61,8 @@ fn by_customer_folds_spellings_and_orders_by_won_value() {
         "customer,quotes,won,lost,open,hit_rate_pct,won_value,lost_value,value_hit_rate_pct,won_aov,lost_aov,open_value\n\
          Acme AB,4,3,1,0,75.0,5000.00,3000.00,62.5,1666.67,3000.00,0.00\n\
          Bolt HB,2,1,1,0,50.0,500.00,500.00,50.0,500.00,500.00,0.00\n\
-         Cirkel AB,1,0,1,1,0.0,0.00,0.00,,,,800.00\n"
+         Cirkel AB,1,0,1,1,0.0,0.00,0.00,,,,800.00\n\
+         Dito AB,0,0,0,2,,0.00,0.00,,,,1200.00\n"
     );
 }
 

@@ -140,9 +140,12 @@ impl QuoteBook {
     ) -> Result<(), Overflow> {
         let key = (group.iter().map(|s| s.to_string()).collect::<Vec<_>>(), currency.to_string());
         let overflow = || Overflow { group: format!("\"{}\"", group.join(" / ")), period: "the quotes".into() };
-        let counts = match date {
-            Some(d) => self.cells.entry(key).or_default().entry(self.period.key(d)).or_default(),
-            None => self.undated.entry(key).or_default(),
+        // With one bucket for the whole selection, a quote without a date
+        // belongs in it too.
+        let counts = match (date, self.period) {
+            (Some(d), _) => self.cells.entry(key).or_default().entry(self.period.key(d)).or_default(),
+            (None, Period::All) => self.cells.entry(key).or_default().entry(PeriodKey(0)).or_default(),
+            (None, _) => self.undated.entry(key).or_default(),
         };
         counts.add(class, amount).ok_or_else(overflow)?;
         counts.rows += rows.saturating_sub(1);
@@ -414,6 +417,16 @@ mod tests {
             vec![("EUR".into(), "100.0".into(), "75.0".into()), ("SEK".into(), "33.3".into(), "8.3".into())]
         );
         assert_eq!(v.totals.iter().map(|t| t.currency.as_str()).collect::<Vec<_>>(), vec!["EUR", "SEK"]);
+    }
+
+    #[test]
+    fn with_period_all_undated_quotes_are_in_the_one_row() {
+        let mut b = QuoteBook::new(Period::All);
+        b.add(&[], "", d("2013-01-01"), Won, dec("1")).unwrap();
+        b.add(&[], "", None, Open, dec("5")).unwrap();
+        let v = quotes(&b, &[], None).unwrap();
+        assert_eq!((v.rows.len(), v.undated), (1, 0));
+        assert_eq!((v.rows[0].counts.open, v.rows[0].counts.open_value), (1, Decimal::from(5)));
     }
 
     #[test]
