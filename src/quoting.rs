@@ -64,6 +64,7 @@ struct Pending {
     date: Option<NaiveDate>,
     customer: String,
     seller: String,
+    segment: String,
     currency: String,
     status: String,
     lines: u64,
@@ -193,8 +194,7 @@ impl<'w> QuoteSink<'w> {
     fn add(
         &mut self,
         at: (&str, u64),
-        customer: &str,
-        seller: &str,
+        [customer, seller, segment]: [&str; 3],
         currency: &str,
         status: &str,
         amount: Option<Decimal>,
@@ -229,7 +229,7 @@ impl<'w> QuoteSink<'w> {
             let name = match d {
                 Dimension::Customer => customer,
                 Dimension::Seller => seller,
-                Dimension::Segment => "",
+                Dimension::Segment => segment,
             };
             let folded = fold_name(name, self.filter.case_sensitive);
             *self.spellings[i].entry(folded.clone()).or_default().entry(name.to_string()).or_default() += 1;
@@ -269,6 +269,7 @@ impl<'w> QuoteSink<'w> {
                         date: row.date,
                         customer: row.customer.to_string(),
                         seller: row.seller.to_string(),
+                        segment: row.segment.to_string(),
                         currency: row.currency.to_string(),
                         status: row.status.to_string(),
                         lines: 1,
@@ -322,7 +323,15 @@ impl<'w> QuoteSink<'w> {
             return self.line(line, row);
         }
         let file = std::mem::take(&mut self.file);
-        let flow = self.add((&file, line), row.customer, row.seller, row.currency, row.status, row.amount, row.date, 1);
+        let flow = self.add(
+            (&file, line),
+            [row.customer, row.seller, row.segment],
+            row.currency,
+            row.status,
+            row.amount,
+            row.date,
+            1,
+        );
         self.file = file;
         flow
     }
@@ -351,8 +360,15 @@ impl<'w> QuoteSink<'w> {
     pub fn finish(&mut self) -> Result<(), Error> {
         let orders: Vec<Pending> = std::mem::take(&mut self.orders).into_values().collect();
         for o in orders {
-            let _ =
-                self.add((&o.file, o.line), &o.customer, &o.seller, &o.currency, &o.status, o.amount, o.date, o.lines);
+            let _ = self.add(
+                (&o.file, o.line),
+                [&o.customer, &o.seller, &o.segment],
+                &o.currency,
+                &o.status,
+                o.amount,
+                o.date,
+                o.lines,
+            );
         }
         if let Some(w) = self.rejects.as_mut() {
             if let Err(e) = w.flush() {

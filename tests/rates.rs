@@ -116,3 +116,14 @@ fn converted_report_snapshot() {
         aov(&["report", &deals(), "--by", "customer", "--currency", "SEK", "--rates", &rates, "--color", "never"]);
     insta::assert_snapshot!("rates_table", run.ok());
 }
+
+#[test]
+fn currency_and_rates_from_the_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("rates/plain.csv"), dir.path().join("kurser.csv")).unwrap();
+    // A relative rates path is read from the settings file's folder.
+    std::fs::write(dir.path().join("aov.toml"), "currency = \"SEK\"\nrates = \"kurser.csv\"\n").unwrap();
+    let config = dir.path().join("aov.toml").display().to_string();
+    let run = aov(&["report", &deals(), "--config", &config, "-f", "csv"]);
+    assert_eq!(run.ok(), format!("{HEADER}\n2013-03,2,1085.43,542.71,,\n2013-04,3,1157.25,385.75,-156.96,-28.9\n"));
+}
