@@ -307,7 +307,7 @@ impl CommonSettings {
             vocabulary: file.status.vocabulary(),
             include_credits: f.include_credits,
             case_sensitive: f.case_sensitive,
-            rates: rate_table(args.input(), &file, &file_path)?,
+            rates: rate_table(args.input(), &file, &file_path, [("-o", output.as_deref()), ("--rejects", rejects)])?,
         };
         let window = Window {
             last: f.last,
@@ -378,10 +378,12 @@ impl CommonSettings {
 
 /// The rates of `--currency CODE --rates FILE` (or `currency` and `rates`
 /// in the settings file, a relative path there read from the file's folder).
+/// No output may be the rates file (it is an input too).
 fn rate_table(
     input: &InputArgs,
     file: &FileConfig,
     file_path: &Option<PathBuf>,
+    outputs: [(&str, Option<&Path>); 2],
 ) -> Result<Option<std::sync::Arc<crate::load::rates::RateTable>>, Error> {
     let from_file = |p: &PathBuf| match file_path.as_ref().and_then(|f| f.parent()) {
         Some(dir) if p.is_relative() => dir.join(p),
@@ -394,7 +396,17 @@ fn rate_table(
         (Some(c), _) if c.trim().len() != 3 || !c.trim().bytes().all(|b| b.is_ascii_alphabetic()) => {
             Err(Error::Usage(format!("--currency \"{c}\" is not a currency code; give three letters such as SEK")))
         }
-        (Some(c), Some(r)) => Ok(Some(std::sync::Arc::new(crate::load::rates::read(&r, &c)?))),
+        (Some(c), Some(r)) => {
+            for (flag, out) in outputs {
+                if out.is_some_and(|o| same_file(o, &r)) {
+                    return Err(Error::Usage(format!(
+                        "{flag} {} is the --rates file: writing it would destroy it; choose another file",
+                        r.display()
+                    )));
+                }
+            }
+            Ok(Some(std::sync::Arc::new(crate::load::rates::read(&r, &c)?)))
+        }
         (Some(_), None) => Err(Error::Usage("--currency needs --rates FILE (or rates in aov.toml)".into())),
         (None, Some(_)) => Err(Error::Usage("--rates needs --currency CODE, the currency to convert into".into())),
     }

@@ -127,3 +127,17 @@ fn currency_and_rates_from_the_settings_file() {
     let run = aov(&["report", &deals(), "--config", &config, "-f", "csv"]);
     assert_eq!(run.ok(), format!("{HEADER}\n2013-03,2,1085.43,542.71,,\n2013-04,3,1157.25,385.75,-156.96,-28.9\n"));
 }
+
+#[test]
+fn an_output_that_is_the_rates_file_is_refused_and_the_rates_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let rates = dir.path().join("rates.csv");
+    std::fs::copy(fixture("rates/plain.csv"), &rates).unwrap();
+    let before = std::fs::read(&rates).unwrap();
+    let r = rates.display().to_string();
+    let run = aov(&["report", &deals(), "--currency", "SEK", "--rates", &r, "-o", &r]);
+    assert!(run.fails(2).contains("is the --rates file: writing it would destroy it"), "{run:?}");
+    let run = aov(&["report", &deals(), "--currency", "SEK", "--rates", &r, "--rejects", &r]);
+    run.fails(2);
+    assert_eq!(std::fs::read(&rates).unwrap(), before);
+}
