@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use crate::aggregate::customers::{customers, sellers};
-use crate::aggregate::{Partials, Period, Report, build_lazy, build_with};
+use crate::aggregate::{Partials, Period, Report, build_lazy_yoy, build_with, build_yoy};
 use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ReportSettings};
 use crate::error::{Error, exit};
@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Explain(args) => explain_cmd(&args),
         Command::Sql(args) => sql_cmd(&args),
         Command::Chart(args) => chart_cmd(&args),
+        Command::Quotes(args) => quotes_cmd(&args),
         Command::Completions(args) => completions_cmd(args.shell),
         Command::Man => man_cmd(),
     }
@@ -70,7 +71,10 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
     }
     let mut empty_inputs = Vec::new();
-    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
+    let fast_ok = common.fast_path
+        && !collector.keeps_amounts()
+        && !by.contains(&Dimension::Segment)
+        && common.filter.rates.is_none();
     for path in &common.files {
         let before = collector.accounting.read;
         if fast_ok {
@@ -218,6 +222,9 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     if !common.quiet && (common.verbose || loaded.tally.says_something()) {
         writeln!(err, "aov: {}", counted_line(&loaded.tally, &common.filter))?;
     }
+    if let Some(line) = converted_line(&loaded.tally, &common.filter) {
+        writeln!(err, "aov: {line}")?;
+    }
     if let Some(w) = unknown_statuses(&loaded.tally) {
         writeln!(err, "aov: warning: {w}")?;
     }
@@ -256,6 +263,29 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         )?;
     }
     Ok(())
+}
+
+/// What `--currency` converted: how many deals from which currencies, and
+/// the dates of the rates used.
+pub fn converted_line(t: &Tally, filter: &Filter) -> Option<String> {
+    let target = &filter.rates.as_ref()?.target;
+    if t.converted.is_empty() {
+        return Some(format!("no deal needed converting into {target} (--currency)"));
+    }
+    let n: u64 = t.converted.values().map(|c| c.deals).sum();
+    let parts: Vec<String> = t
+        .converted
+        .iter()
+        .map(|(c, v)| {
+            let dates = if v.first_rate == v.last_rate {
+                format!("rate of {}", v.first_rate)
+            } else {
+                format!("rates of {} to {}", v.first_rate, v.last_rate)
+            };
+            format!("{} from {c} ({dates})", v.deals)
+        })
+        .collect();
+    Some(format!("converted {} into {target}: {}", count(n, "deal"), parts.join(", ")))
 }
 
 /// The footer line that states what the AOV is made of.
@@ -419,23 +449,33 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let s = ReportSettings::from_args(args)?;
     let template =
         if s.stats { Partials::with_amounts(s.period, s.by.len()) } else { Partials::new(s.period, s.by.len()) };
+    let window = s.common.window;
+    let mut yoy_base = None;
     let loaded = match (&args.source, args.partials) {
         (Some(url), _) => load_from_postgres(&s, url)?,
         (None, true) => load_engine_partials(&s)?,
+        (None, false) if s.yoy && (window.last.is_some() || window.complete_before.is_some()) => {
+            let (loaded, base) = load_with_year_before(&s, template)?;
+            yoy_base = Some(base);
+            loaded
+        }
         (None, false) => load_view(&s.common, template, &s.by, s.period)?,
     };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
-    if render::streams(s.common.format) && s.fail_below.is_none() {
+    if render::streams(s.common.format) && s.fail_below.is_none() && yoy_base.is_none() {
         // Rows are made as they are written: memory stays at the size of
         // the partials, whatever the number of groups.
-        let (report, rows) = build_lazy(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
+        let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
         let opts = options(&s.common, &loaded, String::new());
         write_output(s.common.output.as_deref(), |out| {
             render::render_stream(&report, rows, s.common.format, &opts, out)
         })?;
         return Ok(exit::OK);
     }
-    let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
+    let mut report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+    if let Some(base) = &yoy_base {
+        yoy_from(&mut report, base, &s)?;
+    }
     let labels: Vec<String> = report.rows.iter().filter_map(|r| r.period.clone()).collect();
     let mut sorted = labels.clone();
     sorted.sort();
@@ -456,6 +496,36 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(exit::OK)
+}
+
+/// `--yoy` with `--last` or `--complete-only`: the window leaves last
+/// year's periods out of the report, but not out of the comparison. Load
+/// without the window (names folded over all of it), keep those partials
+/// as the base of the year-over-year change, then apply the window.
+fn load_with_year_before(s: &ReportSettings, template: Partials) -> Result<(Loaded, Partials), Error> {
+    let mut unwindowed = s.common.clone();
+    unwindowed.window = crate::pipeline::Window::default();
+    let mut loaded = load_view(&unwindowed, template, &s.by, s.period)?;
+    let base = loaded.partials.clone();
+    let before = loaded.accounting.filtered;
+    apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
+    loaded.tally.by_window += loaded.accounting.filtered - before;
+    Ok((loaded, base))
+}
+
+/// Take each row's year-over-year change from the report of `base` (the
+/// same rows, and the periods the window left out).
+fn yoy_from(report: &mut Report, base: &Partials, s: &ReportSettings) -> Result<(), Error> {
+    let full = build_yoy(base, &s.by, s.target, true)?;
+    let changes: std::collections::HashMap<(&[String], &str, Option<&str>), &crate::aggregate::ReportRow> =
+        full.rows.iter().map(|r| ((&r.group[..], r.currency.as_str(), r.period.as_deref()), r)).collect();
+    for row in &mut report.rows {
+        if let Some(f) = changes.get(&(&row.group[..], row.currency.as_str(), row.period.as_deref())) {
+            row.yoy_change.clone_from(&f.yoy_change);
+            row.yoy_change_pct.clone_from(&f.yoy_change_pct);
+        }
+    }
+    Ok(())
 }
 
 /// With `--complete-only`, the period `--fail-below` checks: the last
@@ -496,6 +566,40 @@ pub fn below_target(report: &Report, limit: rust_decimal::Decimal, checked: Opti
         }
     }
     out
+}
+
+/// `aov quotes`: won, lost and open quotes per period, and the hit rate.
+fn quotes_cmd(args: &crate::cli::QuotesArgs) -> anyhow::Result<i32> {
+    use crate::quoting::{below_hit_rate, load_quotes, relabel, tell_quotes};
+    let s = crate::config::QuotesSettings::from_args(args)?;
+    let loaded = load_quotes(&s.common, s.period, &s.by)?;
+    tell_quotes(&loaded, &s.common, &mut io::stderr().lock())?;
+    let mut view = crate::aggregate::quotes::quotes(&loaded.sink.book, &s.by_names, s.target).map_err(Error::from)?;
+    relabel(&mut view, &loaded.sink.shown_names());
+    let opts = RenderOptions {
+        title: format!("Quotes and hit rate: {}", file_names(&s.common.files)),
+        color: s.common.color,
+        accounting: Some(loaded.sink.accounting),
+        excel_sv: s.common.excel_sv,
+        notes: Vec::new(),
+        width: s.common.width,
+    };
+    let grid = render::quotes::quotes_grid(&view);
+    write_output(s.common.output.as_deref(), |out| render::render_grid(&grid, s.common.format, &opts, out))?;
+    let Some(limit) = s.fail_below else { return Ok(exit::OK) };
+    let day = s.common.window.complete_before;
+    let checked = day.filter(|_| s.period != Period::All).map(|d| s.period.label(s.period.key(d).prev()));
+    let below = below_hit_rate(&view, limit, checked.as_deref());
+    if below.is_empty() {
+        return Ok(exit::OK);
+    }
+    let mut err = io::stderr().lock();
+    let which = checked.map_or("the last period".to_string(), |p| format!("the last complete period ({p})"));
+    writeln!(err, "aov: the hit rate of {which} is below {} %:", crate::aggregate::exact::round_decimal(limit, 1))?;
+    for line in &below {
+        writeln!(err, "aov:   {line}")?;
+    }
+    Ok(exit::BELOW_TARGET)
 }
 
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
@@ -739,6 +843,9 @@ fn finish_partials(
 /// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
 fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
     check_pushdown(s)?;
+    if s.common.filter.rates.is_some() {
+        return Err(Error::Usage("with --source, convert in the query instead of with --currency".into()));
+    }
     say_settings_file(&s.common);
     let input = &s.common.input;
     let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
@@ -819,7 +926,8 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     let mut accounting = RowAccounting::default();
     let mut tally = Tally::default();
     for path in &s.common.files {
-        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting, &mut tally)?;
+        let rates = f.rates.as_deref();
+        load::partials::read_converted(path, &s.by, (f.from, f.to), rates, &mut partials, &mut accounting, &mut tally)?;
     }
     finish_partials(s, partials, accounting, tally)
 }

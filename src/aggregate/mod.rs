@@ -7,11 +7,12 @@ pub mod exact;
 pub mod explain;
 pub mod partials;
 pub mod period;
+pub mod quotes;
 pub mod report;
 pub mod stats;
 
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};
 pub use period::{Period, PeriodKey};
-pub use report::{LazyRows, Report, ReportRow, TotalRow, build, build_lazy, build_with};
+pub use report::{LazyRows, Report, ReportRow, TotalRow, build, build_lazy, build_lazy_yoy, build_with, build_yoy};
 pub use stats::Stats;

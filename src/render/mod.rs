@@ -13,6 +13,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod quotes;
 pub mod spark;
 pub mod table;
 pub mod views;
@@ -177,6 +178,9 @@ pub fn columns(report: &Report) -> Vec<&'static str> {
         cols.extend(STATS_COLUMNS);
     }
     cols.extend(["aov_change", "aov_change_pct"]);
+    if report.yoy {
+        cols.extend(["aov_yoy_change", "aov_yoy_change_pct"]);
+    }
     if report.target.is_some() {
         cols.push("target_gap");
     }
@@ -212,6 +216,10 @@ pub fn report_row_into(report: &Report, r: &crate::aggregate::ReportRow, cells: 
     }
     fill.put(opt(&r.change, MONEY_DECIMALS, Value::Change));
     fill.put(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
+    if report.yoy {
+        fill.put(opt(&r.yoy_change, MONEY_DECIMALS, Value::Change));
+        fill.put(opt(&r.yoy_change_pct, PCT_DECIMALS, Value::ChangePct));
+    }
     if report.target.is_some() {
         fill.put(opt(&r.target_gap, MONEY_DECIMALS, Value::Gap));
     }
@@ -336,6 +344,9 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 }
                 v.push(Value::Empty);
                 v.push(Value::Empty);
+                if report.yoy {
+                    v.extend([Value::Empty, Value::Empty]);
+                }
                 if report.target.is_some() {
                     v.push(Value::Empty);
                 }
