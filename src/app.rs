@@ -307,10 +307,19 @@ pub fn below_target(report: &Report, limit: rust_decimal::Decimal) -> Vec<String
     out
 }
 
+/// The buckets a view over whole customers or sellers is computed in: one
+/// (`All`) unless a period window (`--last`, `--complete-only`) must drop
+/// periods, then `period` itself. Never days: the cells keep their first
+/// and last deal day.
+fn view_grain(common: &CommonSettings, period: Period) -> Period {
+    if common.window.last.is_some() || common.window.complete_before.is_some() { period } else { Period::All }
+}
+
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
-    let loaded = load_view(&common, Partials::with_amounts(Period::Day, 1), &[Dimension::Customer], period)?;
+    let grain = view_grain(&common, period);
+    let loaded = load_view(&common, Partials::with_amounts(grain, 1), &[Dimension::Customer], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
     emit(
@@ -326,7 +335,9 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
     let by = [Dimension::Seller, Dimension::Customer];
-    let loaded = load_view(&common, Partials::with_amounts(Period::Day, 2), &by, period)?;
+    // One cell per (seller, customer); amounts per seller only.
+    let grain = view_grain(&common, period);
+    let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
     emit(&common, &loaded, &views::sellers_grid(&view), format!("Sellers: {}", file_names(&common.files)))?;
@@ -334,9 +345,7 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
 }
 
 fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
-    use crate::aggregate::PeriodKey;
-    use crate::aggregate::explain::{SegmentInput, explain, fold_top};
-    use std::collections::BTreeMap;
+    use crate::aggregate::explain::{ExplainError, SideError, Sides, explain, fold_top, period_sides, segments};
 
     let mut common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
@@ -364,28 +373,28 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     }
     let ranges = [args.base_from, args.base_to, args.current_from, args.current_to];
     let by: Vec<Dimension> = if subject.is_some() { vec![dim, Dimension::Seller] } else { vec![dim] };
-    let mut loaded = load_view(&common, Partials::new(Period::Day, by.len()), &by, period)?;
+    let days = match ranges {
+        [None, None, None, None] => None,
+        [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+        _ => None,
+    };
+    // Cells by the compared period (or by day for day ranges), never finer.
+    let grain = if ranges.iter().any(Option::is_some) { Period::Day } else { period };
+    let mut loaded = load_view(&common, Partials::new(grain, by.len()), &by, period)?;
     if dim == Dimension::Segment {
         // The segment column is a user's column: keep its header as written.
         loaded.with_status.clear();
     }
     tell(&loaded, &common, &mut io::stderr().lock())?;
 
-    // Which days belong to which side.
-    enum Sides {
-        Periods(PeriodKey, PeriodKey),
-        Days([chrono::NaiveDate; 4]),
-    }
-    let key_of = |day: PeriodKey| Period::Day.first_day(day).map(|d| period.key(d)).unwrap_or(PeriodKey(0));
+    let files = || common.files.join(", ");
     let sides = if ranges.iter().any(Option::is_some) {
-        match ranges {
-            [Some(a), Some(b), Some(c), Some(d)] => {
-                if a > b || c > d {
-                    return Err(Error::Usage("a --*-from date is after its --*-to date".into()).into());
-                }
-                Sides::Days([a, b, c, d])
+        match days {
+            Some([a, b, c, d]) if a > b || c > d => {
+                return Err(Error::Usage("a --*-from date is after its --*-to date".into()).into());
             }
-            _ => {
+            Some(days) => Sides::Days(days),
+            None => {
                 return Err(Error::Usage(
                     "give all four of --base-from, --base-to, --current-from and --current-to".into(),
                 )
@@ -406,71 +415,31 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
                 ))
             })
         };
-        let mut keys: Vec<PeriodKey> = loaded.partials.cells().map(|c| key_of(c.key)).collect();
-        keys.sort();
-        keys.dedup();
-        let current = match &args.current {
-            Some(l) => parse(l, "--current")?,
-            None => *keys
-                .last()
-                .ok_or_else(|| Error::File { path: "the input".into(), message: "no deals to explain".into() })?,
-        };
-        let base = match (&args.base, &subject) {
-            (Some(l), _) => parse(l, "--base")?,
-            (None, Some(_)) => current,
-            (None, None) => keys.iter().rev().find(|k| **k < current).copied().ok_or_else(|| Error::File {
-                path: common.files.join(", "),
+        let current = args.current.as_deref().map(|l| parse(l, "--current")).transpose()?;
+        let base = args.base.as_deref().map(|l| parse(l, "--base")).transpose()?;
+        period_sides(&loaded.partials, base, current, subject.is_some()).map_err(|e| match e {
+            SideError::NoDeals => Error::File { path: "the input".into(), message: "no deals to explain".into() },
+            SideError::NothingBefore(current) => Error::File {
+                path: files(),
                 message: format!(
                     "no period with deals before {}; name the periods with --base and --current",
                     period.label(current)
                 ),
-            })?,
-        };
-        Sides::Periods(base, current)
+            },
+        })?
     };
     let (base_label, current_label) = match &sides {
         Sides::Periods(b, c) => (period.label(*b), period.label(*c)),
         Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
     };
-
-    let mut per_currency: BTreeMap<String, BTreeMap<String, SegmentInput>> = BTreeMap::new();
-    for cell in loaded.partials.cells() {
-        let (group, currency) = cell.split();
-        let day = Period::Day.first_day(cell.key).expect("a day");
-        let (in_base, in_current) = match &sides {
-            Sides::Periods(b, c) => (key_of(cell.key) == *b, key_of(cell.key) == *c),
-            Sides::Days([a, b, c, d]) => (day >= *a && day <= *b, day >= *c && day <= *d),
-        };
-        let entry = per_currency.entry(currency.to_string()).or_default().entry(group[0].to_string()).or_default();
-        let overflow =
-            || Error::from(crate::aggregate::Overflow { group: group[0].to_string(), period: "the comparison".into() });
-        match &subject {
-            Some(name) => {
-                if in_current {
-                    entry.base.merge(cell.part).ok_or_else(overflow)?;
-                    if fold_name(group[1], common.filter.case_sensitive) == *name {
-                        entry.current.merge(cell.part).ok_or_else(overflow)?;
-                    }
-                }
-            }
-            None => {
-                if in_base {
-                    entry.base.merge(cell.part).ok_or_else(overflow)?;
-                }
-                if in_current {
-                    entry.current.merge(cell.part).ok_or_else(overflow)?;
-                }
-            }
-        }
-    }
-    // Segments with deals on neither side play no part.
-    for segs in per_currency.values_mut() {
-        segs.retain(|_, s| s.base.deals > 0 || s.current.deals > 0);
-    }
-    per_currency.retain(|_, segs| !segs.is_empty());
+    let case_sensitive = common.filter.case_sensitive;
+    let is_subject = |seller: &str| subject.as_deref().is_some_and(|name| fold_name(seller, case_sensitive) == name);
+    let per_currency =
+        segments(&loaded.partials, sides, subject.is_some().then_some(&is_subject as &dyn Fn(&str) -> bool))
+            .map_err(Error::from)?;
     if per_currency.is_empty() {
         return Err(Error::File {
-            path: common.files.join(", "),
+            path: files(),
             message: format!("neither {base_label} nor {current_label} has deals, so there is nothing to compare"),
         }
         .into());
@@ -482,17 +451,14 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     for (currency, segs) in &per_currency {
         let mut e = explain(currency, segs).map_err(|e| {
             let side = match &e {
-                crate::aggregate::explain::ExplainError::EmptySide("base") => base_label.clone(),
+                ExplainError::EmptySide("base") => base_label.clone(),
                 _ => current_label.clone(),
             };
             let who = match (&seller_shown, &e) {
-                (Some(s), crate::aggregate::explain::ExplainError::EmptySide("current")) => format!("{s} in {side}"),
+                (Some(s), ExplainError::EmptySide("current")) => format!("{s} in {side}"),
                 _ => side,
             };
-            Error::File {
-                path: common.files.join(", "),
-                message: format!("{who} has no deals, so there is nothing to compare"),
-            }
+            Error::File { path: files(), message: format!("{who} has no deals, so there is nothing to compare") }
         })?;
         if let Some(n) = args.top {
             fold_top(&mut e, n as usize, segs);

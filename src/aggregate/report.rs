@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rust_decimal::Decimal;
 
 use super::exact::Ratio;
-use super::partials::{Overflow, Partial, Partials, exact_add};
+use super::partials::{GroupCell, Overflow, Partial, Partials, exact_add};
 use super::period::{Period, PeriodKey};
-use super::stats::{Stats, stats};
+use super::amounts::Amounts;
+use super::stats::{Stats, stats_of};
 use crate::model::Dimension;
 
 /// One line of the report.
@@ -108,13 +109,17 @@ pub fn build_lazy<'a>(
     /// for a report over many customers.
     type Group<'a> = ((&'a str, &'a str), std::ops::Range<usize>);
     let mut groups: Vec<Group<'_>> =
-        group_list.into_iter().map(|(key, range)| ((key, super::partials::key_currency(key)), range)).collect();
+        group_list.into_iter().map(|(_, key, range)| ((key, super::partials::key_currency(key)), range)).collect();
     let currencies: BTreeSet<&str> = groups.iter().map(|((_, c), _)| *c).collect();
-    let mut all_amounts: HashMap<&str, Vec<Decimal>> = HashMap::new();
+    // All amounts per currency for the totals' statistics: one copy, in
+    // millionths, reordered in place by the selection.
+    let mut all_amounts: HashMap<&str, Amounts> = HashMap::new();
     if with_stats {
         for ((_, currency), range) in &groups {
-            for (_, _, a) in &flat[range.clone()] {
-                all_amounts.entry(currency).or_default().extend_from_slice(a.unwrap_or(&[]));
+            for cell in &flat[range.clone()] {
+                if let Some(a) = cell.amounts {
+                    all_amounts.entry(currency).or_default().extend(a);
+                }
             }
         }
     }
@@ -122,18 +127,16 @@ pub fn build_lazy<'a>(
     // Without --by the time axis has no holes: every period from the first
     // to the last with deals, per currency, on one shared axis.
     if by.is_empty() && period != Period::All {
-        let first = groups.iter().map(|(_, r)| flat[r.start].0).min();
-        let last = groups.iter().map(|(_, r)| flat[r.end - 1].0).max();
+        let first = groups.iter().map(|(_, r)| flat[r.start].key).min();
+        let last = groups.iter().map(|(_, r)| flat[r.end - 1].key).max();
         if let (Some(first), Some(last)) = (first, last) {
             let mut filled = Vec::new();
             for (_, range) in groups.iter_mut() {
-                let have: BTreeMap<PeriodKey, (Partial, Option<&[Decimal]>)> =
-                    flat[range.clone()].iter().map(|(k, p, a)| (*k, (*p, *a))).collect();
+                let have: BTreeMap<PeriodKey, GroupCell<'_>> = flat[range.clone()].iter().map(|c| (c.key, *c)).collect();
                 let start = filled.len();
                 let mut k = first;
                 while k <= last {
-                    let (p, a) = have.get(&k).copied().unwrap_or_default();
-                    filled.push((k, p, a));
+                    filled.push(have.get(&k).copied().unwrap_or(GroupCell::empty(k)));
                     k = k.next();
                 }
                 *range = start..filled.len();
@@ -149,11 +152,11 @@ pub fn build_lazy<'a>(
     let mut totals = vec![Partial::default(); currencies.len()];
     for (i, ((key, currency), range)) in groups.iter().enumerate() {
         let sum = match &flat[range.clone()] {
-            [(_, part, _)] => *part,
+            [cell] => cell.part,
             cells => {
                 let mut sum = Partial::default();
-                for (_, part, _) in cells {
-                    sum.merge(part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
+                for cell in cells {
+                    sum.merge(&cell.part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
                 }
                 sum
             }
@@ -196,7 +199,7 @@ pub fn build_lazy<'a>(
         .enumerate()
         .map(|(r, c)| {
             let t = totals[r];
-            let st = all_amounts.get(c).and_then(|a| stats(a, t.total));
+            let st = all_amounts.get_mut(c).and_then(|a| stats_of(a, t.total));
             TotalRow {
                 currency: c.to_string(),
                 deals: t.deals,
@@ -241,7 +244,7 @@ pub struct LazyRows<'a> {
     /// How many values a group has (`--by` dimensions).
     width: usize,
     /// Every group's cells, chronological within the group.
-    flat: Vec<(PeriodKey, Partial, Option<&'a [Decimal]>)>,
+    flat: Vec<GroupCell<'a>>,
     /// (group key, currency, its cells in `flat`), in report order.
     groups: std::vec::IntoIter<(&'a str, &'a str, std::ops::Range<usize>)>,
     /// Rows still to come (every cell is one row).
@@ -282,7 +285,7 @@ impl Iterator for LazyRows<'_> {
             self.prev = None;
         };
         self.left -= 1;
-        let (key, part, amounts) = &self.flat[c];
+        let GroupCell { key, part, amounts, .. } = &self.flat[c];
         let aov = Ratio::mean(part.total, part.deals);
         let prev_aov = match &self.prev {
             Some((k, a)) if *k == key.prev() => a.clone(),
@@ -302,7 +305,7 @@ impl Iterator for LazyRows<'_> {
         };
         self.prev = Some((*key, aov.clone()));
         Some(ReportRow {
-            stats: amounts.and_then(|a| stats(a, part.total)).map(Box::new),
+            stats: amounts.and_then(|a| stats_of(&mut a.clone(), part.total)).map(Box::new),
             target_gap,
             group: self.group.clone(),
             currency: self.currency.clone(),
