@@ -58,6 +58,7 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     if !common.filter.statuses.is_empty() {
         required.push(Field::Status);
     }
+    let view = load::fast::ViewNeeds { days: partials.needs_days(), amounts: partials.amounts_by() };
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
     if let Some(path) = &input.rejects {
         let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
@@ -66,7 +67,7 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
     }
     let mut empty_inputs = Vec::new();
-    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
+    let fast_ok = common.fast_path && !by.contains(&Dimension::Segment);
     for path in &common.files {
         let before = collector.accounting.read;
         if fast_ok {
@@ -79,10 +80,14 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                     block_size: common.block_size,
                     skip_bad_rows: input.skip_bad_rows,
                     progress: !common.quiet,
+                    view,
                 };
                 match load::fast::run(&plan, &opts)? {
                     load::fast::Outcome::Done(out) => {
                         collector.set_file(&plan.name);
+                        // What the general reader says of the columns (a status
+                        // column counted whatever the status), said here too.
+                        load::rows::Sink::columns(&mut collector, &plan.name, plan.columns());
                         let flow = collector.absorb(out.partials, out.accounting, out.errors);
                         if collector.accounting.read == before {
                             empty_inputs.push(plan.name.clone());
@@ -319,7 +324,7 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
     let grain = view_grain(&common, period);
-    let loaded = load_view(&common, Partials::with_amounts(grain, 1), &[Dimension::Customer], period)?;
+    let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[Dimension::Customer], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
     emit(

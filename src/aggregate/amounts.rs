@@ -160,7 +160,8 @@ fn select<T: Ord + Copy>(
             ((h / den) as usize, h % den, den)
         })
         .collect();
-    let mut ranks: Vec<usize> = at.iter().flat_map(|&(lo, frac, _)| [Some(lo), (frac > 0).then_some(lo + 1)]).flatten().collect();
+    let mut ranks: Vec<usize> =
+        at.iter().flat_map(|&(lo, frac, _)| [Some(lo), (frac > 0).then_some(lo + 1)]).flatten().collect();
     ranks.sort_unstable();
     ranks.dedup();
     let mut start = 0;

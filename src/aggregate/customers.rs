@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::exact::Ratio;
 use super::amounts::Amounts;
+use super::exact::Ratio;
 use super::partials::{Overflow, Partials, exact_add, key_currency, key_values, split_key};
 
 /// ABC class of a customer by cumulative share of revenue.
@@ -144,7 +144,9 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
     }
     let mut list: Vec<((&str, &str), Acc<'_>)> = accs.into_iter().collect();
     // Currencies apart, in order; within one, the biggest customer first.
-    list.sort_unstable_by(|((ca, na), a), ((cb, nb), b)| ca.cmp(cb).then(b.total.cmp(&a.total)).then_with(|| na.cmp(nb)));
+    list.sort_unstable_by(|((ca, na), a), ((cb, nb), b)| {
+        ca.cmp(cb).then(b.total.cmp(&a.total)).then_with(|| na.cmp(nb))
+    });
     let mut rows = Vec::new();
     let mut summaries = Vec::new();
     let mut scratch = Amounts::default();
@@ -198,7 +200,12 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
         } else {
             None
         };
-        summaries.push(ClassSummary { currency: currency.to_string(), customers: n, a_customers: a_count, a_share_pct });
+        summaries.push(ClassSummary {
+            currency: currency.to_string(),
+            customers: n,
+            a_customers: a_count,
+            a_share_pct,
+        });
     }
     Ok(Customers { show_currency, rows, summaries })
 }

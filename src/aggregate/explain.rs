@@ -226,12 +226,9 @@ pub fn period_sides(
     let base = match base {
         Some(b) => b,
         None if against_team => current,
-        None => partials
-            .cells()
-            .map(|c| c.key)
-            .filter(|k| *k < current)
-            .max()
-            .ok_or(SideError::NothingBefore(current))?,
+        None => {
+            partials.cells().map(|c| c.key).filter(|k| *k < current).max().ok_or(SideError::NothingBefore(current))?
+        }
     };
     Ok(Sides::Periods(base, current))
 }

@@ -222,6 +222,9 @@ pub struct Partials {
     cells: HashMap<(u32, PeriodKey), Cell>,
     /// Every amount, only when asked for (medians, percentiles).
     amounts: Option<AmountStore>,
+    /// The view shows each group's first and last deal day, so a reader
+    /// must hand them over (`add_cell_with`).
+    needs_days: bool,
     scratch: String,
 }
 
@@ -235,8 +238,20 @@ impl Partials {
             keys: Keys::default(),
             cells: HashMap::default(),
             amounts: None,
+            needs_days: false,
             scratch: String::new(),
         }
+    }
+
+    /// The same partials, telling readers that the view needs the deals'
+    /// first and last days (cells always keep them when they are known).
+    pub fn needing_days(mut self) -> Partials {
+        self.needs_days = true;
+        self
+    }
+
+    pub fn needs_days(&self) -> bool {
+        self.needs_days
     }
 
     /// Partials that also keep every amount per cell: memory then grows
@@ -255,10 +270,8 @@ impl Partials {
 
     /// An empty set of partials of the same shape.
     pub fn empty_like(&self) -> Partials {
-        match &self.amounts {
-            None => Partials::new(self.period, self.width),
-            Some(a) => Partials { amounts: Some(AmountStore::new(a.by)), ..Partials::new(self.period, self.width) },
-        }
+        let amounts = self.amounts.as_ref().map(|a| AmountStore::new(a.by));
+        Partials { amounts, needs_days: self.needs_days, ..Partials::new(self.period, self.width) }
     }
 
     /// Room for `cells` more cells of as many groups (when a reader knows
@@ -390,6 +403,15 @@ impl Partials {
             store.cells.entry((akey, key)).or_default().append(new);
         }
         Ok(())
+    }
+
+    /// With amounts kept per value of a dimension: add `amounts` of
+    /// `value` (and `currency`) in period `key` (a parallel reader's).
+    pub fn add_amounts_by_value(&mut self, value: &str, currency: &str, key: PeriodKey, amounts: Amounts) {
+        if let Some(store) = self.amounts.as_mut().filter(|a| a.by.is_some()) {
+            let (akey, _) = store.keys.id(&format!("{value}{SEP}{currency}"));
+            store.cells.entry((akey, key)).or_default().append(amounts);
+        }
     }
 
     fn merge_cell(&mut self, id: u32, key: PeriodKey, part: &Partial, first: i32, last: i32) -> Result<(), Overflow> {
@@ -543,8 +565,9 @@ impl Partials {
             return false;
         }
         let state = foldhash::fast::FixedState::default();
-        let mut seen: Vec<HashMap<u64, &str>> =
-            (0..self.width).map(|_| HashMap::with_capacity_and_hasher(self.keys.list.len(), Default::default())).collect();
+        let mut seen: Vec<HashMap<u64, &str>> = (0..self.width)
+            .map(|_| HashMap::with_capacity_and_hasher(self.keys.list.len(), Default::default()))
+            .collect();
         let mut lower = Vec::new();
         for key in &self.keys.list {
             for (i, value) in key_values(key).enumerate() {

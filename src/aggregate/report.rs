@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
+use super::amounts::Amounts;
 use super::exact::Ratio;
 use super::partials::{GroupCell, Overflow, Partial, Partials, exact_add};
 use super::period::{Period, PeriodKey};
-use super::amounts::Amounts;
 use super::stats::{Stats, stats_of};
 use crate::model::Dimension;
 
@@ -132,7 +132,8 @@ pub fn build_lazy<'a>(
         if let (Some(first), Some(last)) = (first, last) {
             let mut filled = Vec::new();
             for (_, range) in groups.iter_mut() {
-                let have: BTreeMap<PeriodKey, GroupCell<'_>> = flat[range.clone()].iter().map(|c| (c.key, *c)).collect();
+                let have: BTreeMap<PeriodKey, GroupCell<'_>> =
+                    flat[range.clone()].iter().map(|c| (c.key, *c)).collect();
                 let start = filled.len();
                 let mut k = first;
                 while k <= last {

@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
+use crate::aggregate::amounts::Amounts;
 use crate::aggregate::{Partial, Partials, Period, PeriodKey};
 use crate::config::InputSettings;
 use crate::error::{Error, RowError};
@@ -74,6 +75,17 @@ pub struct RunOptions<'a> {
     pub skip_bad_rows: bool,
     /// Show a progress bar (when stderr is a terminal and it takes a while).
     pub progress: bool,
+    /// What the view needs beyond counts and sums.
+    pub view: ViewNeeds,
+}
+
+/// What a view needs kept beyond each cell's count and sum: its first and
+/// last deal day, and every amount (per cell, or per value of one of the
+/// `by` dimensions: `Some(Some(i))`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ViewNeeds {
+    pub days: bool,
+    pub amounts: Option<Option<usize>>,
 }
 
 /// The result of a fast read.
@@ -90,6 +102,13 @@ pub struct Output {
     pub errors: Vec<(RowError, Vec<String>)>,
     /// True when reading stopped early at bad rows.
     pub stopped: bool,
+}
+
+impl Plan {
+    /// The file's columns, as the general reader would hand them to its sink.
+    pub fn columns(&self) -> &ColumnMap {
+        &self.map
+    }
 }
 
 /// Decide whether `path` can take the fast path, and how.
@@ -219,6 +238,33 @@ enum Cells {
     Names { short: NameTable, long: FoldMap<Box<[u8]>, Acc>, batch: Vec<Short>, amounts: Vec<i128> },
     /// Everything else: (group ids, currency id, period) -> accumulator.
     General(FxHashMap<(u32, u32, u32, i64), Acc>),
+    /// A view that needs the deals' days or amounts: as `General`, each
+    /// cell with its first and last day and (per cell) its amounts; or the
+    /// amounts per (value of dimension `by`, currency id, period).
+    Views {
+        cells: FxHashMap<(u32, u32, u32, i64), ViewAcc>,
+        by: Option<usize>,
+        by_value: FxHashMap<(u32, u32, i64), Amounts>,
+    },
+}
+
+/// A view's cell on the fast path.
+struct ViewAcc {
+    acc: Acc,
+    /// Day numbers (`Period::Day` keys).
+    first: i32,
+    last: i32,
+    /// Per-cell amounts, when the view keeps them so.
+    amounts: Option<Amounts>,
+}
+
+/// Add an amount in millionths to a store (as an exact decimal in the rare
+/// case it does not fit an `i64`).
+fn push_amount(store: &mut Amounts, sum: i128) {
+    match i64::try_from(sum) {
+        Ok(m) => store.push_micros(m),
+        Err(_) => store.push(normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal")),
+    }
 }
 
 impl Cells {
@@ -359,6 +405,7 @@ struct Worker<'p> {
     keep_seller: Vec<bool>,
     keep_status: Vec<bool>,
     cells: Cells,
+    view: ViewNeeds,
     accounting: RowAccounting,
     /// Which names this run looks at (the others are not even interned).
     need_customer: bool,
@@ -436,6 +483,16 @@ pub fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
 }
 
 impl<'p> Worker<'p> {
+    /// A worker for a view that needs days or amounts kept (see [`ViewNeeds`]).
+    fn for_view(mut self, view: ViewNeeds) -> Worker<'p> {
+        if view != ViewNeeds::default() {
+            let by = view.amounts.flatten();
+            self.cells = Cells::Views { cells: FxHashMap::default(), by, by_value: FxHashMap::default() };
+        }
+        self.view = view;
+        self
+    }
+
     fn new(plan: &'p Plan, period: Period, by: &[Dimension], filter: &'p Filter) -> Worker<'p> {
         Worker {
             plan,
@@ -450,6 +507,7 @@ impl<'p> Worker<'p> {
             keep_seller: Vec::new(),
             keep_status: Vec::new(),
             cells: Cells::new(period, by, plan, filter),
+            view: ViewNeeds::default(),
             accounting: RowAccounting::default(),
             need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
             need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
@@ -777,6 +835,22 @@ impl<'p> Worker<'p> {
             Cells::General(cells) => {
                 cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_default().add(sum);
             }
+            Cells::Views { cells, by, by_value } => {
+                let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
+                let per_cell = self.view.amounts == Some(None);
+                let cell =
+                    cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_insert_with(|| {
+                        ViewAcc { acc: Acc::default(), first: day, last: day, amounts: per_cell.then(Amounts::default) }
+                    });
+                cell.acc.add(sum);
+                cell.first = cell.first.min(day);
+                cell.last = cell.last.max(day);
+                if let Some(a) = cell.amounts.as_mut() {
+                    push_amount(a, sum);
+                } else if let Some(i) = *by {
+                    push_amount(by_value.entry((pick(self.by.get(i)), currency, period)).or_default(), sum);
+                }
+            }
             Cells::Names { .. } => unreachable!("handled above"),
         }
     }
@@ -803,11 +877,12 @@ impl<'p> Worker<'p> {
 
     /// This worker's accumulations as partials with tidy names.
     fn into_partials(self) -> Result<Partials, Error> {
-        let mut p = Partials::new(self.period, self.by.len());
+        let mut p = view_partials(self.period, self.by.len(), self.view);
         p.reserve(match &self.cells {
             Cells::Periods { accs, .. } => accs.len(),
             Cells::Names { short, long, batch, .. } => short.len() + long.len() + batch.len(),
             Cells::General(cells) => cells.len(),
+            Cells::Views { cells, .. } => cells.len(),
         });
         let period = self.period;
         let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
@@ -853,6 +928,31 @@ impl<'p> Worker<'p> {
                     add(&group, &currency, key, &acc)?;
                 }
             }
+            Cells::Views { cells, by, by_value } => {
+                let name = |dim: &Dimension, id: u32| match dim {
+                    Dimension::Customer => self.customers.names[id as usize].as_str(),
+                    Dimension::Seller => self.sellers.names[id as usize].as_str(),
+                    Dimension::Segment => "",
+                };
+                let currency_of = |cur: u32| self.currencies.names[cur as usize].to_ascii_uppercase();
+                let day = |n: i32| period_day(n);
+                for ((a, b, cur, key), cell) in cells {
+                    let group: Vec<&str> = self.by.iter().zip([a, b]).map(|(d, id)| name(d, id)).collect();
+                    let acc = &cell.acc;
+                    let total = normalized_decimal(acc.sum(), SCALE).ok_or_else(|| crate::aggregate::Overflow {
+                        group: group.join(" / "),
+                        period: period.label(PeriodKey(key)),
+                    })?;
+                    let part = Partial { deals: acc.deals, total, rows: acc.deals };
+                    let days = (day(cell.first), day(cell.last));
+                    p.add_cell_with(&group, &currency_of(cur), PeriodKey(key), &part, days, cell.amounts)?;
+                }
+                if let Some(i) = by {
+                    for ((v, cur, key), amounts) in by_value {
+                        p.add_amounts_by_value(name(&self.by[i], v), &currency_of(cur), PeriodKey(key), amounts);
+                    }
+                }
+            }
         }
         Ok(p)
     }
@@ -878,6 +978,20 @@ fn normalized_decimal(value: i128, scale: u32) -> Option<rust_decimal::Decimal> 
         }
     }
     rust_decimal::Decimal::try_from_i128_with_scale(value, scale).ok()
+}
+
+/// Empty partials that keep what `view` needs.
+fn view_partials(period: Period, width: usize, view: ViewNeeds) -> Partials {
+    match view.amounts {
+        None => Partials::new(period, width),
+        Some(None) => Partials::with_amounts(period, width),
+        Some(Some(i)) => Partials::with_amounts_by(period, width, i),
+    }
+}
+
+/// The date of a day number.
+fn period_day(n: i32) -> chrono::NaiveDate {
+    Period::Day.first_day(PeriodKey(i64::from(n))).expect("a day number from a parsed date")
 }
 
 fn from_ymd(d: chrono::NaiveDate) -> (i32, u32, u32) {
@@ -975,7 +1089,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let mut workers_out: Vec<Worker<'_>> = Vec::new();
 
     if threads == 1 {
-        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
         cut_blocks(file, opts.block_size, &stop, &pool, |block| {
             progress.advance(block.bytes.len() as u64);
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
@@ -997,7 +1111,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                     let rx = Arc::clone(&rx);
                     let (stop, abandon, pool) = (&stop, &abandon, &pool);
                     scope.spawn(move || {
-                        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+                        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
                         let mut done_list = Vec::new();
                         loop {
                             let block = match rx.lock().expect("block queue").recv() {
@@ -1091,7 +1205,7 @@ fn run_chunks<'p>(
     };
 
     let work = || -> std::io::Result<(Worker<'p>, Vec<BlockDone>)> {
-        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
         let mut list = Vec::new();
         let mut buf = Vec::new();
         loop {
@@ -1170,7 +1284,7 @@ fn finish(
         line += r.lines;
     }
     let mut accounting = RowAccounting::default();
-    let mut partials = Partials::new(opts.period, opts.by.len());
+    let mut partials = view_partials(opts.period, opts.by.len(), opts.view);
     // Per-name tables are merged as they are (small, and each name is
     // tidied once); the others as partials.
     let mut workers = workers_out.into_iter();
@@ -1276,6 +1390,7 @@ mod tests {
             block_size: 64,
             skip_bad_rows: false,
             progress: false,
+            view: ViewNeeds::default(),
         };
         let file = File::open(path).unwrap();
         let size = file.metadata().unwrap().len();
