@@ -611,7 +611,7 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::new(period, by.len()), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let report = build_with(&loaded.partials, &by, None).map_err(Error::from)?;
-    let data = render::chart::chart_data(&report, args.top);
+    let data = crate::aggregate::chart::chart_data(&report, args.top).map_err(Error::from)?;
     if report.totals.len() > 1 {
         eprintln!(
             "aov: note: the deals are in several currencies; the chart shows {}, the one with the most deals",

@@ -3,6 +3,7 @@
 //! worked out by hand, and a library user can feed deals in directly.
 
 pub mod amounts;
+pub mod chart;
 pub mod customers;
 pub mod exact;
 pub mod explain;
