@@ -397,7 +397,29 @@ impl Partials {
         amounts: Option<Amounts>,
     ) -> Result<(), Overflow> {
         let id = self.intern(group, currency);
-        self.merge_cell(id, key, part, day_number(days.0), day_number(days.1))?;
+        self.add_to_group(id, key, part, Some(days), amounts)
+    }
+
+    /// The id of a group (made when new), for adding many cells of it with
+    /// [`Partials::add_to_group`] without hashing its key for each.
+    pub fn group_id(&mut self, group: &[&str], currency: &str) -> u32 {
+        self.intern(group, currency)
+    }
+
+    /// Add a cell of group `id` (from [`Partials::group_id`]) already
+    /// bucketed by this report's period, with its first and last deal day
+    /// when known, and its amounts when these partials keep them per cell
+    /// or per value.
+    pub fn add_to_group(
+        &mut self,
+        id: u32,
+        key: PeriodKey,
+        part: &Partial,
+        days: Option<(NaiveDate, NaiveDate)>,
+        amounts: Option<Amounts>,
+    ) -> Result<(), Overflow> {
+        let (first, last) = days.map_or((NO_FIRST, NO_LAST), |(a, b)| (day_number(a), day_number(b)));
+        self.merge_cell(id, key, part, first, last)?;
         if let (Some(store), Some(new)) = (self.amounts.as_mut(), amounts) {
             let akey = store.key_of(id);
             store.cells.entry((akey, key)).or_default().append(new);

@@ -243,6 +243,9 @@ enum Cells {
     /// amounts per (value of dimension `by`, currency id, period).
     Views {
         cells: FxHashMap<(u32, u32, u32, i64), ViewAcc>,
+        /// One name over the whole selection and no currency column: the
+        /// cells in an array indexed by the name's id instead (no hashing).
+        dense: Option<Vec<Option<ViewAcc>>>,
         by: Option<usize>,
         by_value: FxHashMap<(u32, u32, i64), Amounts>,
     },
@@ -260,6 +263,7 @@ struct ViewAcc {
 
 /// Add an amount in millionths to a store (as an exact decimal in the rare
 /// case it does not fit an `i64`).
+#[inline]
 fn push_amount(store: &mut Amounts, sum: i128) {
     match i64::try_from(sum) {
         Ok(m) => store.push_micros(m),
@@ -487,7 +491,9 @@ impl<'p> Worker<'p> {
     fn for_view(mut self, view: ViewNeeds) -> Worker<'p> {
         if view != ViewNeeds::default() {
             let by = view.amounts.flatten();
-            self.cells = Cells::Views { cells: FxHashMap::default(), by, by_value: FxHashMap::default() };
+            let dense =
+                (self.by.len() == 1 && self.period == Period::All && self.plan.currency.is_none()).then(Vec::new);
+            self.cells = Cells::Views { cells: FxHashMap::default(), dense, by, by_value: FxHashMap::default() };
         }
         self.view = view;
         self
@@ -835,13 +841,23 @@ impl<'p> Worker<'p> {
             Cells::General(cells) => {
                 cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_default().add(sum);
             }
-            Cells::Views { cells, by, by_value } => {
+            Cells::Views { cells, dense, by, by_value } => {
                 let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
                 let per_cell = self.view.amounts == Some(None);
-                let cell =
-                    cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_insert_with(|| {
-                        ViewAcc { acc: Acc::default(), first: day, last: day, amounts: per_cell.then(Amounts::default) }
-                    });
+                let new =
+                    || ViewAcc { acc: Acc::default(), first: day, last: day, amounts: per_cell.then(Amounts::default) };
+                let cell = match dense {
+                    Some(dense) => {
+                        let i = pick(self.by.first()) as usize;
+                        if i >= dense.len() {
+                            dense.resize_with(i + 1, || None);
+                        }
+                        dense[i].get_or_insert_with(new)
+                    }
+                    None => {
+                        cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_insert_with(new)
+                    }
+                };
                 cell.acc.add(sum);
                 cell.first = cell.first.min(day);
                 cell.last = cell.last.max(day);
@@ -876,13 +892,13 @@ impl<'p> Worker<'p> {
     }
 
     /// This worker's accumulations as partials with tidy names.
-    fn into_partials(self) -> Result<Partials, Error> {
+    fn into_partials(mut self) -> Result<Partials, Error> {
         let mut p = view_partials(self.period, self.by.len(), self.view);
         p.reserve(match &self.cells {
             Cells::Periods { accs, .. } => accs.len(),
             Cells::Names { short, long, batch, .. } => short.len() + long.len() + batch.len(),
             Cells::General(cells) => cells.len(),
-            Cells::Views { cells, .. } => cells.len(),
+            Cells::Views { cells, dense, .. } => cells.len() + dense.as_ref().map_or(0, Vec::len),
         });
         let period = self.period;
         let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
@@ -893,7 +909,7 @@ impl<'p> Worker<'p> {
             p.add_cell(group, currency, PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
             Ok(())
         };
-        match self.cells {
+        match std::mem::replace(&mut self.cells, Cells::General(FxHashMap::default())) {
             Cells::Periods { first, accs } => {
                 for (i, acc) in accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
                     add(&[], "", first + i as i64, acc)?;
@@ -916,46 +932,81 @@ impl<'p> Worker<'p> {
                 }
             }
             Cells::General(cells) => {
+                let mut groups = GroupIds::default();
                 for ((a, b, cur, key), acc) in cells {
-                    let name = |dim: &Dimension, id: u32| match dim {
-                        Dimension::Customer => self.customers.names[id as usize].as_str(),
-                        Dimension::Seller => self.sellers.names[id as usize].as_str(),
-                        Dimension::Segment => "",
-                    };
-                    let group: Vec<&str> = self.by.iter().zip([a, b]).map(|(d, id)| name(d, id)).collect();
-                    let mut currency = self.currencies.names[cur as usize].clone();
-                    currency.make_ascii_uppercase();
-                    add(&group, &currency, key, &acc)?;
+                    let id = groups.id(&mut p, &self, (a, b, cur));
+                    let total = total_of(&acc, id, &p, key)?;
+                    p.add_to_group(
+                        id,
+                        PeriodKey(key),
+                        &Partial { deals: acc.deals, total, rows: acc.deals },
+                        None,
+                        None,
+                    )?;
                 }
             }
-            Cells::Views { cells, by, by_value } => {
-                let name = |dim: &Dimension, id: u32| match dim {
-                    Dimension::Customer => self.customers.names[id as usize].as_str(),
-                    Dimension::Seller => self.sellers.names[id as usize].as_str(),
-                    Dimension::Segment => "",
-                };
-                let currency_of = |cur: u32| self.currencies.names[cur as usize].to_ascii_uppercase();
-                let day = |n: i32| period_day(n);
+            Cells::Views { mut cells, dense, by, by_value } => {
+                let all = period.key_ymd(2000, 1, 1).0;
+                for (id, cell) in dense.into_iter().flatten().enumerate() {
+                    if let Some(cell) = cell {
+                        cells.insert((id as u32, 0, 0, all), cell);
+                    }
+                }
+                let mut groups = GroupIds::default();
                 for ((a, b, cur, key), cell) in cells {
-                    let group: Vec<&str> = self.by.iter().zip([a, b]).map(|(d, id)| name(d, id)).collect();
+                    let id = groups.id(&mut p, &self, (a, b, cur));
                     let acc = &cell.acc;
-                    let total = normalized_decimal(acc.sum(), SCALE).ok_or_else(|| crate::aggregate::Overflow {
-                        group: group.join(" / "),
-                        period: period.label(PeriodKey(key)),
-                    })?;
+                    let total = total_of(acc, id, &p, key)?;
                     let part = Partial { deals: acc.deals, total, rows: acc.deals };
-                    let days = (day(cell.first), day(cell.last));
-                    p.add_cell_with(&group, &currency_of(cur), PeriodKey(key), &part, days, cell.amounts)?;
+                    let days = (period_day(cell.first), period_day(cell.last));
+                    p.add_to_group(id, PeriodKey(key), &part, Some(days), cell.amounts)?;
                 }
                 if let Some(i) = by {
                     for ((v, cur, key), amounts) in by_value {
-                        p.add_amounts_by_value(name(&self.by[i], v), &currency_of(cur), PeriodKey(key), amounts);
+                        let currency = self.currencies.names[cur as usize].to_ascii_uppercase();
+                        p.add_amounts_by_value(self.name(self.by[i], v), &currency, PeriodKey(key), amounts);
                     }
                 }
             }
         }
         Ok(p)
     }
+}
+
+impl Worker<'_> {
+    /// The tidy name of id `id` of a dimension.
+    fn name(&self, dim: Dimension, id: u32) -> &str {
+        match dim {
+            Dimension::Customer => self.customers.names[id as usize].as_str(),
+            Dimension::Seller => self.sellers.names[id as usize].as_str(),
+            Dimension::Segment => "",
+        }
+    }
+}
+
+/// The partials' group id of each (name id, name id, currency id) a worker
+/// has, made once per group rather than once per cell (a group has a cell
+/// per period).
+#[derive(Default)]
+struct GroupIds(FxHashMap<(u32, u32, u32), u32>);
+
+impl GroupIds {
+    fn id(&mut self, p: &mut Partials, w: &Worker<'_>, (a, b, cur): (u32, u32, u32)) -> u32 {
+        *self.0.entry((a, b, cur)).or_insert_with(|| {
+            let group: Vec<&str> = w.by.iter().zip([a, b]).map(|(d, id)| w.name(*d, id)).collect();
+            let mut currency = w.currencies.names[cur as usize].clone();
+            currency.make_ascii_uppercase();
+            p.group_id(&group, &currency)
+        })
+    }
+}
+
+/// A cell's sum as a decimal, or the overflow naming its group and period.
+fn total_of(acc: &Acc, id: u32, p: &Partials, key: i64) -> Result<rust_decimal::Decimal, Error> {
+    normalized_decimal(acc.sum(), SCALE).ok_or_else(|| {
+        let (group, _) = crate::aggregate::partials::split_key(p.group_key(id));
+        crate::aggregate::Overflow { group: group.join(" / "), period: p.period().label(PeriodKey(key)) }.into()
+    })
 }
 
 /// `value / 10^scale` as a decimal without trailing zeros (what
