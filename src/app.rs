@@ -12,7 +12,7 @@ use anyhow::Context;
 use crate::aggregate::customers::{customers, sellers};
 use crate::aggregate::{Partials, Period, Report, build_lazy, build_with};
 use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
-use crate::config::{CommonSettings, ReportSettings};
+use crate::config::{CommonSettings, ExplainSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
 use crate::model::{Dimension, RowAccounting};
@@ -350,137 +350,102 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
 }
 
 fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
-    use crate::aggregate::explain::{ExplainError, SideError, Sides, explain, fold_top, period_sides, segments};
-
-    let mut common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
-    let by_name = args.by.trim().to_string();
-    let dim = match by_name.to_lowercase().as_str() {
-        "customer" => Dimension::Customer,
-        "seller" => Dimension::Seller,
-        _ => {
-            common.input.columns.insert(Field::Segment, by_name.clone());
-            Dimension::Segment
-        }
-    };
-    // --seller NAME with --by customer: that seller against the team.
-    let subject = match common.filter.sellers.len() {
-        0 => None,
-        1 if dim == Dimension::Customer => Some(std::mem::take(&mut common.filter.sellers).remove(0)),
-        1 => return Err(Error::Usage("--seller compares a seller against the team with --by customer".into()).into()),
-        _ => return Err(Error::Usage("explain compares one --seller at a time".into()).into()),
-    };
-    if subject.is_some() && (args.base.is_some() || args.base_from.is_some() || args.base_to.is_some()) {
-        return Err(Error::Usage(
-            "with --seller the base is the whole team in the current period; leave out --base".into(),
-        )
-        .into());
-    }
-    let ranges = [args.base_from, args.base_to, args.current_from, args.current_to];
-    let by: Vec<Dimension> = if subject.is_some() { vec![dim, Dimension::Seller] } else { vec![dim] };
-    let days = match ranges {
-        [None, None, None, None] => None,
-        [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
-        _ => None,
-    };
+    use crate::aggregate::explain::{explain, fold_top, segments};
+    let s = ExplainSettings::from_args(args)?;
+    let common = &s.common;
     // Cells by the compared period (or by day for day ranges), never finer.
-    let grain = if ranges.iter().any(Option::is_some) { Period::Day } else { period };
-    let mut loaded = load_view(&common, Partials::new(grain, by.len()), &by, period)?;
-    if dim == Dimension::Segment {
+    let grain = if s.by_days() { Period::Day } else { s.period };
+    let by = s.by();
+    let mut loaded = load_view(common, Partials::new(grain, by.len()), &by, s.period)?;
+    if s.dim == Dimension::Segment {
         // The segment column is a user's column: keep its header as written.
         loaded.with_status.clear();
     }
-    tell(&loaded, &common, &mut io::stderr().lock())?;
-
-    let files = || common.files.join(", ");
-    let sides = if ranges.iter().any(Option::is_some) {
-        match days {
-            Some([a, b, c, d]) if a > b || c > d => {
-                return Err(Error::Usage("a --*-from date is after its --*-to date".into()).into());
-            }
-            Some(days) => Sides::Days(days),
-            None => {
-                return Err(Error::Usage(
-                    "give all four of --base-from, --base-to, --current-from and --current-to".into(),
-                )
-                .into());
-            }
-        }
-    } else if period == Period::All {
-        return Err(Error::Usage(
-            "with --period all, name the sides with --base-from/--base-to and --current-from/--current-to".into(),
-        )
-        .into());
-    } else {
-        let parse = |label: &str, flag: &str| {
-            period.parse_label(label).ok_or_else(|| {
-                let example = period.label(period.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 15).expect("a date")));
-                Error::Usage(format!(
-                    "{flag} {label} is not a {period} label; write it as in the report, e.g. {example}"
-                ))
-            })
-        };
-        let current = args.current.as_deref().map(|l| parse(l, "--current")).transpose()?;
-        let base = args.base.as_deref().map(|l| parse(l, "--base")).transpose()?;
-        period_sides(&loaded.partials, base, current, subject.is_some()).map_err(|e| match e {
-            SideError::NoDeals => Error::File { path: "the input".into(), message: "no deals to explain".into() },
-            SideError::NothingBefore(current) => Error::File {
-                path: files(),
-                message: format!(
-                    "no period with deals before {}; name the periods with --base and --current",
-                    period.label(current)
-                ),
-            },
-        })?
-    };
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    let sides = explain_sides(&s, &loaded.partials)?;
     let (base_label, current_label) = match &sides {
-        Sides::Periods(b, c) => (period.label(*b), period.label(*c)),
-        Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
+        crate::aggregate::explain::Sides::Periods(b, c) => (s.period.label(*b), s.period.label(*c)),
+        crate::aggregate::explain::Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
     };
-    let case_sensitive = common.filter.case_sensitive;
-    let is_subject = |seller: &str| subject.as_deref().is_some_and(|name| fold_name(seller, case_sensitive) == name);
-    let per_currency =
-        segments(&loaded.partials, sides, subject.is_some().then_some(&is_subject as &dyn Fn(&str) -> bool))
-            .map_err(Error::from)?;
+    let is_subject =
+        |seller: &str| s.subject.as_deref().is_some_and(|name| fold_name(seller, common.filter.case_sensitive) == name);
+    let subject = s.subject.is_some().then_some(&is_subject as &dyn Fn(&str) -> bool);
+    let per_currency = segments(&loaded.partials, sides, subject).map_err(Error::from)?;
+    let files = || common.files.join(", ");
     if per_currency.is_empty() {
-        return Err(Error::File {
-            path: files(),
-            message: format!("neither {base_label} nor {current_label} has deals, so there is nothing to compare"),
-        }
-        .into());
+        let message = format!("neither {base_label} nor {current_label} has deals, so there is nothing to compare");
+        return Err(Error::File { path: files(), message }.into());
     }
-    let seller_shown = subject
-        .as_ref()
-        .map(|s| args.common.filter.seller.first().map(|n| n.trim().to_string()).unwrap_or_else(|| s.clone()));
     let mut list = Vec::new();
     for (currency, segs) in &per_currency {
         let mut e = explain(currency, segs).map_err(|e| {
+            use crate::aggregate::explain::ExplainError;
             let side = match &e {
                 ExplainError::EmptySide("base") => base_label.clone(),
                 _ => current_label.clone(),
             };
-            let who = match (&seller_shown, &e) {
-                (Some(s), ExplainError::EmptySide("current")) => format!("{s} in {side}"),
+            let who = match (&s.subject_shown, &e) {
+                (Some(name), ExplainError::EmptySide("current")) => format!("{name} in {side}"),
                 _ => side,
             };
             Error::File { path: files(), message: format!("{who} has no deals, so there is nothing to compare") }
         })?;
-        if let Some(n) = args.top {
+        if let Some(n) = s.top {
             fold_top(&mut e, n as usize, segs);
         }
         list.push(e);
     }
     let framing = crate::render::explain::Framing {
-        segment: if dim == Dimension::Segment { by_name } else { dim.name().to_string() },
-        seller: seller_shown,
+        segment: if s.dim == Dimension::Segment { s.segment.clone() } else { s.dim.name().to_string() },
+        seller: s.subject_shown.clone(),
         base_label,
         current_label,
     };
-    let opts = options(&common, &loaded, format!("Why AOV changed: {}", file_names(&common.files)));
+    let opts = options(common, &loaded, format!("Why AOV changed: {}", file_names(&common.files)));
     write_output(common.output.as_deref(), |out| {
         crate::render::explain::render(&list, &framing, common.format, &opts, out)
     })?;
     Ok(exit::OK)
+}
+
+/// The two sides of `explain`, once the periods with deals are known: the
+/// day ranges given, or `--base`/`--current` read as labels of the period,
+/// or the last period with deals and the one with deals before it.
+fn explain_sides(s: &ExplainSettings, partials: &Partials) -> Result<crate::aggregate::explain::Sides, Error> {
+    use crate::aggregate::explain::{SideError, Sides, period_sides};
+    let period = s.period;
+    if s.by_days() {
+        return match s.ranges {
+            [Some(a), Some(b), Some(c), Some(d)] if a > b || c > d => {
+                Err(Error::Usage("a --*-from date is after its --*-to date".into()))
+            }
+            [Some(a), Some(b), Some(c), Some(d)] => Ok(Sides::Days([a, b, c, d])),
+            _ => Err(Error::Usage("give all four of --base-from, --base-to, --current-from and --current-to".into())),
+        };
+    }
+    if period == Period::All {
+        return Err(Error::Usage(
+            "with --period all, name the sides with --base-from/--base-to and --current-from/--current-to".into(),
+        ));
+    }
+    let parse = |label: &str, flag: &str| {
+        period.parse_label(label).ok_or_else(|| {
+            let example = period.label(period.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 15).expect("a date")));
+            Error::Usage(format!("{flag} {label} is not a {period} label; write it as in the report, e.g. {example}"))
+        })
+    };
+    let current = s.current.as_deref().map(|l| parse(l, "--current")).transpose()?;
+    let base = s.base.as_deref().map(|l| parse(l, "--base")).transpose()?;
+    period_sides(partials, base, current, s.subject.is_some()).map_err(|e| match e {
+        SideError::NoDeals => Error::File { path: "the input".into(), message: "no deals to explain".into() },
+        SideError::NothingBefore(current) => Error::File {
+            path: s.common.files.join(", "),
+            message: format!(
+                "no period with deals before {}; name the periods with --base and --current",
+                period.label(current)
+            ),
+        },
+    })
 }
 
 /// What `--partials` and `--source` cannot do: statistics need every
