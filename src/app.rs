@@ -58,7 +58,11 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     if !common.filter.statuses.is_empty() {
         required.push(Field::Status);
     }
-    let view = load::fast::ViewNeeds { days: partials.needs_days(), amounts: partials.amounts_by() };
+    let view = load::fast::ViewNeeds {
+        days: partials.needs_days(),
+        amounts: partials.amounts_by(),
+        latest: partials.keeps_latest(),
+    };
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
     if let Some(path) = &input.rejects {
         let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
@@ -356,7 +360,13 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     // Cells by the compared period (or by day for day ranges), never finer.
     let grain = if s.by_days() { Period::Day } else { s.period };
     let by = s.by();
-    let mut loaded = load_view(common, Partials::new(grain, by.len()), &by, s.period)?;
+    // The default sides are the two latest periods with deals: only their
+    // cells are kept (unless a window drops periods after reading).
+    let window = common.window.last.is_some() || common.window.complete_before.is_some();
+    let latest_only = !s.by_days() && s.base.is_none() && s.current.is_none() && !window;
+    let partials = Partials::new(grain, by.len());
+    let partials = if latest_only { partials.keeping_latest() } else { partials };
+    let mut loaded = load_view(common, partials, &by, s.period)?;
     if s.dim == Dimension::Segment {
         // The segment column is a user's column: keep its header as written.
         loaded.with_status.clear();

@@ -225,7 +225,54 @@ pub struct Partials {
     /// The view shows each group's first and last deal day, so a reader
     /// must hand them over (`add_cell_with`).
     needs_days: bool,
+    /// Only the two latest periods with deals are kept (explain's default
+    /// sides): the two latest keys seen so far.
+    latest: Option<Latest>,
     scratch: String,
+}
+
+/// The two latest distinct period keys seen so far, for partials that keep
+/// only those. Every later deal of an older period can go to its group's
+/// one `OLDER` cell at once: whatever comes later, the two latest periods
+/// overall are never older than the second latest seen so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Latest([Option<i64>; 2]);
+
+/// What [`Latest::admit`] decided for a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admit {
+    /// One of the two latest so far: keep it.
+    Keep,
+    /// Keep it, and drop what is older than this key (now the second latest).
+    KeepFrom(i64),
+    /// Older than both: drop it.
+    Drop,
+}
+
+/// The period key of a group's cell that sums every period older than the
+/// two latest, in partials that keep only those (see [`Latest`]). Its deals
+/// still count where a group's deals are weighed (the spelling shown).
+pub const OLDER: i64 = i64::MIN;
+
+impl Latest {
+    pub fn admit(&mut self, key: i64) -> Admit {
+        if key == OLDER {
+            return Admit::Drop;
+        }
+        let [first, second] = self.0;
+        if first == Some(key) || second == Some(key) {
+            return Admit::Keep;
+        }
+        if first.is_none_or(|f| key > f) {
+            self.0 = [Some(key), first];
+            return first.map_or(Admit::Keep, Admit::KeepFrom);
+        }
+        if second.is_none_or(|s| key > s) {
+            self.0[1] = Some(key);
+            return Admit::KeepFrom(key);
+        }
+        Admit::Drop
+    }
 }
 
 impl Partials {
@@ -239,8 +286,25 @@ impl Partials {
             cells: HashMap::default(),
             amounts: None,
             needs_days: false,
+            latest: None,
             scratch: String::new(),
         }
+    }
+
+    /// The same partials keeping only the cells of the two latest periods
+    /// with deals, and one `OLDER` cell per group for all the others (all a
+    /// comparison of the last two periods needs: cells then grow with
+    /// groups x 3, not with groups x periods). A period window must not
+    /// follow (it would count `OLDER` as a period).
+    pub fn keeping_latest(mut self) -> Partials {
+        assert!(self.amounts.is_none(), "amounts are kept for every period");
+        self.latest = Some(Latest::default());
+        self
+    }
+
+    /// Whether only the two latest periods are kept.
+    pub fn keeps_latest(&self) -> bool {
+        self.latest.is_some()
     }
 
     /// The same partials, telling readers that the view needs the deals'
@@ -271,7 +335,8 @@ impl Partials {
     /// An empty set of partials of the same shape.
     pub fn empty_like(&self) -> Partials {
         let amounts = self.amounts.as_ref().map(|a| AmountStore::new(a.by));
-        Partials { amounts, needs_days: self.needs_days, ..Partials::new(self.period, self.width) }
+        let latest = self.latest.map(|_| Latest::default());
+        Partials { amounts, needs_days: self.needs_days, latest, ..Partials::new(self.period, self.width) }
     }
 
     /// Room for `cells` more cells of as many groups (when a reader knows
@@ -437,6 +502,14 @@ impl Partials {
     }
 
     fn merge_cell(&mut self, id: u32, key: PeriodKey, part: &Partial, first: i32, last: i32) -> Result<(), Overflow> {
+        let key = match self.latest.as_mut().map(|l| l.admit(key.0)) {
+            None | Some(Admit::Keep) => key,
+            Some(Admit::KeepFrom(floor)) => {
+                self.fold_older(floor)?;
+                key
+            }
+            Some(Admit::Drop) => PeriodKey(OLDER),
+        };
         match self.cells.entry((id, key)) {
             // A new cell is the part itself: no decimal add into zero.
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -445,13 +518,38 @@ impl Partials {
             std::collections::hash_map::Entry::Occupied(mut e) => {
                 let cell = e.get_mut();
                 if cell.part.merge(part).is_none() {
-                    return Err(Overflow {
-                        group: describe(&self.keys.list[id as usize]),
-                        period: self.period.label(key),
-                    });
+                    let period = if key.0 == OLDER { "the earlier periods".into() } else { self.period.label(key) };
+                    return Err(Overflow { group: describe(&self.keys.list[id as usize]), period });
                 }
                 cell.first = cell.first.min(first);
                 cell.last = cell.last.max(last);
+            }
+        }
+        Ok(())
+    }
+
+    /// Move every cell of a period before `floor` into its group's `OLDER`
+    /// cell.
+    fn fold_older(&mut self, floor: i64) -> Result<(), Overflow> {
+        if !self.cells.keys().any(|(_, k)| k.0 < floor && k.0 != OLDER) {
+            return Ok(());
+        }
+        let cells = std::mem::take(&mut self.cells);
+        self.cells.reserve(cells.len());
+        for ((id, k), c) in cells {
+            let k = if k.0 < floor { PeriodKey(OLDER) } else { k };
+            match self.cells.entry((id, k)) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(c);
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let cell = e.get_mut();
+                    if cell.part.merge(&c.part).is_none() {
+                        return Err(Overflow { group: describe(&self.keys.list[id as usize]), period: "all".into() });
+                    }
+                    cell.first = cell.first.min(c.first);
+                    cell.last = cell.last.max(c.last);
+                }
             }
         }
         Ok(())
@@ -462,7 +560,22 @@ impl Partials {
         assert_eq!((self.period, self.width), (other.period, other.width), "merging partials of different shapes");
         assert_eq!(self.amounts_by(), other.amounts_by(), "merging partials that keep different amounts");
         if self.cells.is_empty() && self.keys.list.is_empty() {
+            let latest = self.latest.take();
             *self = other;
+            if latest.is_some() && self.latest.is_none() {
+                // Keep only the two latest periods of what came in.
+                let mut keys: Vec<i64> = self.cells.keys().map(|(_, k)| k.0).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                let mut latest = Latest::default();
+                for k in keys.iter().rev().take(2).rev() {
+                    latest.admit(*k);
+                }
+                if let Some(floor) = latest.0[1] {
+                    self.fold_older(floor)?;
+                }
+                self.latest = Some(latest);
+            }
             return Ok(());
         }
         let remap: Vec<u32> = other
@@ -1004,5 +1117,53 @@ mod tests {
             by_value(&folded),
             vec![("Eva|".into(), vec![dec("1"), dec("2"), dec("3")]), ("Olle|SEK".into(), vec![dec("4.5")])]
         );
+    }
+
+    #[test]
+    fn keeping_the_latest_periods_drops_older_ones_in_any_order_of_arrival() {
+        let mut l = Latest::default();
+        assert_eq!(
+            [5, 3, 5, 7, 4, 6, 2].map(|k| l.admit(k)),
+            // 3 becomes the second latest (nothing older to drop yet); 7 makes
+            // 5 the second; 4 is older than both; 6 pushes 5 out.
+            [
+                Admit::Keep,
+                Admit::KeepFrom(3),
+                Admit::Keep,
+                Admit::KeepFrom(5),
+                Admit::Drop,
+                Admit::KeepFrom(6),
+                Admit::Drop
+            ]
+        );
+        // Two halves read apart and merged keep what one pass keeps.
+        let days = ["2013-03-05", "2013-01-02", "2013-05-09", "2012-12-01", "2013-04-30", "2013-05-01"];
+        let mut whole = Partials::new(Period::Month, 1).keeping_latest();
+        let mut left = Partials::new(Period::Month, 1).keeping_latest();
+        let mut right = Partials::new(Period::Month, 1);
+        for (i, day) in days.iter().enumerate() {
+            whole.add(&["Acme"], "", d(day), dec("1")).unwrap();
+            let half = if i < 3 { &mut left } else { &mut right };
+            half.add(&["Acme"], "", d(day), dec("1")).unwrap();
+        }
+        left.merge(right).unwrap();
+        let months = |p: &Partials| {
+            let label = |k: PeriodKey| if k.0 == OLDER { "older".to_string() } else { Period::Month.label(k) };
+            let mut v: Vec<(String, u64)> = p.cells().map(|c| (label(c.key), c.part.deals)).collect();
+            v.sort();
+            v
+        };
+        // December, January and March in one cell: their deals still count.
+        let want = vec![("2013-04".to_string(), 1), ("2013-05".to_string(), 2), ("older".to_string(), 3)];
+        assert_eq!(months(&whole), want);
+        assert_eq!(months(&left), want);
+        // Unrestricted partials merged into empty restricted ones are cut too.
+        let mut all = Partials::new(Period::Month, 1);
+        for day in days {
+            all.add(&["Acme"], "", d(day), dec("1")).unwrap();
+        }
+        let mut cut = Partials::new(Period::Month, 1).keeping_latest();
+        cut.merge(all).unwrap();
+        assert_eq!(months(&cut), want);
     }
 }

@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::FxHashMap;
 
 use crate::aggregate::amounts::Amounts;
+use crate::aggregate::partials::{Admit, Latest, OLDER};
 use crate::aggregate::{Partial, Partials, Period, PeriodKey};
 use crate::config::InputSettings;
 use crate::error::{Error, RowError};
@@ -86,6 +87,8 @@ pub struct RunOptions<'a> {
 pub struct ViewNeeds {
     pub days: bool,
     pub amounts: Option<Option<usize>>,
+    /// Only the cells of the two latest periods with deals are needed.
+    pub latest: bool,
 }
 
 /// The result of a fast read.
@@ -410,6 +413,8 @@ struct Worker<'p> {
     keep_status: Vec<bool>,
     cells: Cells,
     view: ViewNeeds,
+    /// With `view.latest`: the two latest periods seen (older cells dropped).
+    latest: Option<Latest>,
     accounting: RowAccounting,
     /// Which names this run looks at (the others are not even interned).
     need_customer: bool,
@@ -489,7 +494,10 @@ pub fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
 impl<'p> Worker<'p> {
     /// A worker for a view that needs days or amounts kept (see [`ViewNeeds`]).
     fn for_view(mut self, view: ViewNeeds) -> Worker<'p> {
-        if view != ViewNeeds::default() {
+        if view.latest {
+            self.latest = Some(Latest::default());
+        }
+        if view.days || view.amounts.is_some() {
             let by = view.amounts.flatten();
             let dense =
                 (self.by.len() == 1 && self.period == Period::All && self.plan.currency.is_none()).then(Vec::new);
@@ -514,6 +522,7 @@ impl<'p> Worker<'p> {
             keep_status: Vec::new(),
             cells: Cells::new(period, by, plan, filter),
             view: ViewNeeds::default(),
+            latest: None,
             accounting: RowAccounting::default(),
             need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
             need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
@@ -839,6 +848,21 @@ impl<'p> Worker<'p> {
         match &mut self.cells {
             Cells::Periods { first, accs } => dense_at(first, accs, period).add(sum),
             Cells::General(cells) => {
+                // Only the two latest periods: the others go to each group's
+                // OLDER cell (see `Latest`).
+                let period = match self.latest.as_mut().map(|l| l.admit(period)) {
+                    None | Some(Admit::Keep) => period,
+                    Some(Admit::KeepFrom(floor)) => {
+                        if cells.keys().any(|(.., k)| *k < floor && *k != OLDER) {
+                            let old = std::mem::take(cells);
+                            for ((a, b, c, k), acc) in old {
+                                cells.entry((a, b, c, if k < floor { OLDER } else { k })).or_default().merge(&acc);
+                            }
+                        }
+                        period
+                    }
+                    Some(Admit::Drop) => OLDER,
+                };
                 cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_default().add(sum);
             }
             Cells::Views { cells, dense, by, by_value } => {
