@@ -608,6 +608,82 @@ pub fn check_outputs(files: &[String], output: Option<&Path>, rejects: Option<&P
     Ok(())
 }
 
+/// Everything `aov explain` needs to run, validated before reading: what
+/// a segment is, and whether one seller is compared against the team.
+#[derive(Clone, Debug)]
+pub struct ExplainSettings {
+    /// With a segment column inserted for `--by COLUMN`, and without the
+    /// `--seller` filter when that seller is the subject.
+    pub common: CommonSettings,
+    pub period: Period,
+    /// The segment dimension, and its name as written (for the header).
+    pub dim: Dimension,
+    pub segment: String,
+    /// `--seller NAME` with `--by customer`: that seller (folded) against
+    /// the team, and the name as written.
+    pub subject: Option<String>,
+    pub subject_shown: Option<String>,
+    /// --base-from, --base-to, --current-from, --current-to as given.
+    pub ranges: [Option<chrono::NaiveDate>; 4],
+    /// --base and --current labels as given (read once the periods are known).
+    pub base: Option<String>,
+    pub current: Option<String>,
+    pub top: Option<u32>,
+}
+
+impl ExplainSettings {
+    pub fn from_args(args: &crate::cli::ExplainArgs) -> Result<ExplainSettings, Error> {
+        let mut common = CommonSettings::from_args(&args.common)?;
+        let period = common.period(args.period)?;
+        let segment = args.by.trim().to_string();
+        let dim = match segment.to_lowercase().as_str() {
+            "customer" => Dimension::Customer,
+            "seller" => Dimension::Seller,
+            _ => {
+                common.input.columns.insert(Field::Segment, segment.clone());
+                Dimension::Segment
+            }
+        };
+        let subject = match common.filter.sellers.len() {
+            0 => None,
+            1 if dim == Dimension::Customer => Some(std::mem::take(&mut common.filter.sellers).remove(0)),
+            1 => return Err(Error::Usage("--seller compares a seller against the team with --by customer".into())),
+            _ => return Err(Error::Usage("explain compares one --seller at a time".into())),
+        };
+        if subject.is_some() && (args.base.is_some() || args.base_from.is_some() || args.base_to.is_some()) {
+            return Err(Error::Usage(
+                "with --seller the base is the whole team in the current period; leave out --base".into(),
+            ));
+        }
+        let subject_shown = subject
+            .as_ref()
+            .map(|s| args.common.filter.seller.first().map(|n| n.trim().to_string()).unwrap_or_else(|| s.clone()));
+        Ok(ExplainSettings {
+            common,
+            period,
+            dim,
+            segment,
+            subject,
+            subject_shown,
+            ranges: [args.base_from, args.base_to, args.current_from, args.current_to],
+            base: args.base.clone(),
+            current: args.current.clone(),
+            top: args.top,
+        })
+    }
+
+    /// The dimensions the partials are grouped by: the segment, and the
+    /// seller when one is compared against the team.
+    pub fn by(&self) -> Vec<Dimension> {
+        if self.subject.is_some() { vec![self.dim, Dimension::Seller] } else { vec![self.dim] }
+    }
+
+    /// True when the sides are day ranges (partials then by day).
+    pub fn by_days(&self) -> bool {
+        self.ranges.iter().any(Option::is_some)
+    }
+}
+
 pub fn dimensions(by: &[ByArg]) -> Result<Vec<Dimension>, Error> {
     let mut out: Vec<Dimension> = Vec::new();
     for b in by {

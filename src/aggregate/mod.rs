@@ -2,6 +2,8 @@
 //! them. No I/O happens here, so every rule can be tested with numbers
 //! worked out by hand, and a library user can feed deals in directly.
 
+pub mod amounts;
+pub mod chart;
 pub mod customers;
 pub mod exact;
 pub mod explain;

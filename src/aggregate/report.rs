@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
+use super::amounts::Amounts;
 use super::exact::Ratio;
-use super::partials::{Overflow, Partial, Partials, exact_add};
+use super::partials::{GroupCell, Overflow, Partial, Partials, exact_add};
 use super::period::{Period, PeriodKey};
-use super::stats::{Stats, stats};
+use super::stats::{Stats, stats_of};
 use crate::model::Dimension;
 
 /// One line of the report.
@@ -135,13 +136,17 @@ pub fn build_lazy_yoy<'a>(
     /// for a report over many customers.
     type Group<'a> = ((&'a str, &'a str), std::ops::Range<usize>);
     let mut groups: Vec<Group<'_>> =
-        group_list.into_iter().map(|(key, range)| ((key, super::partials::key_currency(key)), range)).collect();
+        group_list.into_iter().map(|(_, key, range)| ((key, super::partials::key_currency(key)), range)).collect();
     let currencies: BTreeSet<&str> = groups.iter().map(|((_, c), _)| *c).collect();
-    let mut all_amounts: HashMap<&str, Vec<Decimal>> = HashMap::new();
+    // All amounts per currency for the totals' statistics: one copy, in
+    // millionths, reordered in place by the selection.
+    let mut all_amounts: HashMap<&str, Amounts> = HashMap::new();
     if with_stats {
         for ((_, currency), range) in &groups {
-            for (_, _, a) in &flat[range.clone()] {
-                all_amounts.entry(currency).or_default().extend_from_slice(a.unwrap_or(&[]));
+            for cell in &flat[range.clone()] {
+                if let Some(a) = cell.amounts {
+                    all_amounts.entry(currency).or_default().extend(a);
+                }
             }
         }
     }
@@ -153,14 +158,12 @@ pub fn build_lazy_yoy<'a>(
     if by.is_empty() && period != Period::All && !groups.is_empty() {
         let mut filled = Vec::new();
         for (_, range) in groups.iter_mut() {
-            let (first, last) = (flat[range.start].0, flat[range.end - 1].0);
-            let have: BTreeMap<PeriodKey, (Partial, Option<&[Decimal]>)> =
-                flat[range.clone()].iter().map(|(k, p, a)| (*k, (*p, *a))).collect();
+            let (first, last) = (flat[range.start].key, flat[range.end - 1].key);
+            let have: BTreeMap<PeriodKey, GroupCell<'_>> = flat[range.clone()].iter().map(|c| (c.key, *c)).collect();
             let start = filled.len();
             let mut k = first;
             while k <= last {
-                let (p, a) = have.get(&k).copied().unwrap_or_default();
-                filled.push((k, p, a));
+                filled.push(have.get(&k).copied().unwrap_or(GroupCell::empty(k)));
                 k = k.next();
             }
             *range = start..filled.len();
@@ -175,11 +178,11 @@ pub fn build_lazy_yoy<'a>(
     let mut totals = vec![Partial::default(); currencies.len()];
     for (i, ((key, currency), range)) in groups.iter().enumerate() {
         let sum = match &flat[range.clone()] {
-            [(_, part, _)] => *part,
+            [cell] => cell.part,
             cells => {
                 let mut sum = Partial::default();
-                for (_, part, _) in cells {
-                    sum.merge(part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
+                for cell in cells {
+                    sum.merge(&cell.part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
                 }
                 sum
             }
@@ -222,7 +225,7 @@ pub fn build_lazy_yoy<'a>(
         .enumerate()
         .map(|(r, c)| {
             let t = totals[r];
-            let st = all_amounts.get(c).and_then(|a| stats(a, t.total));
+            let st = all_amounts.get_mut(c).and_then(|a| stats_of(a, t.total));
             TotalRow {
                 currency: c.to_string(),
                 deals: t.deals,
@@ -270,7 +273,7 @@ pub struct LazyRows<'a> {
     /// How many values a group has (`--by` dimensions).
     width: usize,
     /// Every group's cells, chronological within the group.
-    flat: Vec<(PeriodKey, Partial, Option<&'a [Decimal]>)>,
+    flat: Vec<GroupCell<'a>>,
     /// (group key, currency, its cells in `flat`), in report order.
     groups: std::vec::IntoIter<(&'a str, &'a str, std::ops::Range<usize>)>,
     /// Rows still to come (every cell is one row).
@@ -316,7 +319,7 @@ impl Iterator for LazyRows<'_> {
             self.prev = None;
         };
         self.left -= 1;
-        let (key, part, amounts) = &self.flat[c];
+        let GroupCell { key, part, amounts, .. } = &self.flat[c];
         let aov = Ratio::mean(part.total, part.deals);
         let prev_aov = match &self.prev {
             Some((k, a)) if *k == key.prev() => a.clone(),
@@ -336,7 +339,7 @@ impl Iterator for LazyRows<'_> {
         };
         self.prev = Some((*key, aov.clone()));
         Some(ReportRow {
-            stats: amounts.and_then(|a| stats(a, part.total)).map(Box::new),
+            stats: amounts.and_then(|a| stats_of(&mut a.clone(), part.total)).map(Box::new),
             target_gap,
             group: self.group.clone(),
             currency: self.currency.clone(),
@@ -365,9 +368,8 @@ impl LazyRows<'_> {
         }
         let earlier = self.period.year_before(key)?;
         let cells = &self.flat[self.range.clone()];
-        let i = cells.binary_search_by_key(&earlier, |(k, _, _)| *k).ok()?;
-        let (_, part, _) = &cells[i];
-        Ratio::mean(part.total, part.deals)
+        let i = cells.binary_search_by_key(&earlier, |c| c.key).ok()?;
+        Ratio::mean(cells[i].part.total, cells[i].part.deals)
     }
 }
 

@@ -391,8 +391,8 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Table => render_grid(&report_grid(report, true), format, options, out),
         Format::Markdown => render_grid(&report_grid(report, false), format, options, out),
         Format::Html => {
-            let data = chart::chart_data(report, 5);
-            let svg = if report.has_period_column() && !data.labels.is_empty() {
+            let data = crate::aggregate::chart::chart_data(report, 5).ok();
+            let svg = if let Some(data) = data.filter(|d| report.has_period_column() && !d.labels.is_empty()) {
                 let spec = chart::ChartSpec {
                     title: options.title.clone(),
                     top: 5,
