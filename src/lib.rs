@@ -17,6 +17,7 @@ pub mod model;
 pub mod order_lines;
 pub mod pipeline;
 pub mod progress;
+pub mod quoting;
 pub mod render;
 pub mod sql;
 pub mod status;

@@ -344,7 +344,8 @@ pub fn from_partials(
         } else {
             segment.parse::<u32>().ok().and_then(|i| products.breadth(i)).unwrap_or(1)
         };
-        acc.add(group, currency, cell.key, breadth, cell.part.total, cell.amounts.unwrap_or(&[]))?;
+        let amounts = cell.amounts.map(|a| a.to_decimals()).unwrap_or_default();
+        acc.add(group, currency, cell.key, breadth, cell.part.total, &amounts)?;
     }
     Ok(acc)
 }

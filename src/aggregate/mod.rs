@@ -2,7 +2,9 @@
 //! them. No I/O happens here, so every rule can be tested with numbers
 //! worked out by hand, and a library user can feed deals in directly.
 
+pub mod amounts;
 pub mod breadth;
+pub mod chart;
 pub mod customers;
 pub mod exact;
 pub mod explain;
@@ -10,11 +12,12 @@ pub mod outliers;
 pub mod partials;
 pub mod period;
 pub mod potential;
+pub mod quotes;
 pub mod report;
 pub mod stats;
 
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};
 pub use period::{Period, PeriodKey};
-pub use report::{LazyRows, Report, ReportRow, TotalRow, build, build_lazy, build_with};
+pub use report::{LazyRows, Report, ReportRow, TotalRow, build, build_lazy, build_lazy_yoy, build_with, build_yoy};
 pub use stats::Stats;

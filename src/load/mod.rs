@@ -16,6 +16,7 @@ pub mod lines;
 mod names;
 pub mod parquet;
 pub mod partials;
+pub mod rates;
 pub mod recognize;
 pub mod register;
 pub mod rows;

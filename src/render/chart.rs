@@ -6,15 +6,13 @@
 //! Line heights are floats because they are coordinates on a picture; every
 //! number written on the chart is an exact figure rounded the usual way.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use rust_decimal::Decimal;
 
-use crate::aggregate::partials::exact_add;
-use crate::aggregate::{PeriodKey, Ratio, Report};
+use crate::aggregate::Ratio;
 use crate::render::table::group_digits;
 
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -38,69 +36,7 @@ pub struct ChartSpec {
     pub height: u32,
 }
 
-/// A series ready to draw: a name and the AOV per period (None: no deals).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Series {
-    pub name: String,
-    pub aov: Vec<Option<Ratio>>,
-}
-
-/// The chart's data: period labels, series, and deals per period.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartData {
-    pub labels: Vec<String>,
-    pub series: Vec<Series>,
-    pub deals: Vec<u64>,
-    pub currency: String,
-}
-
-/// Fold a report into chart data for one currency (the one with the most
-/// deals): the `top` largest groups by total, the rest summed as "other".
-pub fn chart_data(report: &Report, top: usize) -> ChartData {
-    let mut deals_per_currency: BTreeMap<&str, u64> = BTreeMap::new();
-    for t in &report.totals {
-        deals_per_currency.insert(&t.currency, t.deals);
-    }
-    let currency = deals_per_currency.iter().max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c))).map_or("", |(c, _)| c);
-    let rows: Vec<_> = report.rows.iter().filter(|r| r.currency == currency).collect();
-    let key = |r: &crate::aggregate::ReportRow| {
-        r.period.as_deref().and_then(|p| report.period.parse_label(p)).unwrap_or(PeriodKey(0))
-    };
-    let (Some(first), Some(last)) = (rows.iter().map(|r| key(r)).min(), rows.iter().map(|r| key(r)).max()) else {
-        return ChartData { labels: Vec::new(), series: Vec::new(), deals: Vec::new(), currency: currency.to_string() };
-    };
-    let n = (last.0 - first.0 + 1) as usize;
-    let labels: Vec<String> = (0..n).map(|i| report.period.label(PeriodKey(first.0 + i as i64))).collect();
-    // Groups in report order (biggest total first).
-    let mut order: Vec<String> = Vec::new();
-    for r in &rows {
-        let name = if r.group.is_empty() { "AOV".to_string() } else { r.group.join(" / ") };
-        if !order.contains(&name) {
-            order.push(name);
-        }
-    }
-    let shown: Vec<&String> = order.iter().take(top.max(1)).collect();
-    let mut sums: BTreeMap<(usize, usize), (u64, Decimal)> = BTreeMap::new(); // (series, period) -> deals, total
-    let mut deals = vec![0u64; n];
-    let other = shown.len();
-    for r in &rows {
-        let name = if r.group.is_empty() { "AOV".to_string() } else { r.group.join(" / ") };
-        let s = shown.iter().position(|x| **x == name).unwrap_or(other);
-        let i = (key(r).0 - first.0) as usize;
-        let e = sums.entry((s, i)).or_default();
-        e.0 += r.deals;
-        e.1 = exact_add(e.1, r.total).unwrap_or(e.1);
-        deals[i] += r.deals;
-    }
-    let count = if order.len() > shown.len() { other + 1 } else { other };
-    let series = (0..count)
-        .map(|s| Series {
-            name: if s < other { shown[s].clone() } else { "other".into() },
-            aov: (0..n).map(|i| sums.get(&(s, i)).and_then(|(d, t)| Ratio::mean(*t, *d))).collect(),
-        })
-        .collect();
-    ChartData { labels, series, deals, currency: currency.to_string() }
-}
+pub use crate::aggregate::chart::{ChartData, Series, chart_data};
 
 fn to_f64(r: &Ratio) -> f64 {
     r.round(2).to_string().parse().unwrap_or(0.0)

@@ -14,6 +14,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod quotes;
 pub mod spark;
 pub mod table;
 pub mod views;
@@ -178,6 +179,9 @@ pub fn columns(report: &Report) -> Vec<&'static str> {
         cols.extend(STATS_COLUMNS);
     }
     cols.extend(["aov_change", "aov_change_pct"]);
+    if report.yoy {
+        cols.extend(["aov_yoy_change", "aov_yoy_change_pct"]);
+    }
     if report.target.is_some() {
         cols.push("target_gap");
     }
@@ -213,6 +217,10 @@ pub fn report_row_into(report: &Report, r: &crate::aggregate::ReportRow, cells: 
     }
     fill.put(opt(&r.change, MONEY_DECIMALS, Value::Change));
     fill.put(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
+    if report.yoy {
+        fill.put(opt(&r.yoy_change, MONEY_DECIMALS, Value::Change));
+        fill.put(opt(&r.yoy_change_pct, PCT_DECIMALS, Value::ChangePct));
+    }
     if report.target.is_some() {
         fill.put(opt(&r.target_gap, MONEY_DECIMALS, Value::Gap));
     }
@@ -337,6 +345,9 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 }
                 v.push(Value::Empty);
                 v.push(Value::Empty);
+                if report.yoy {
+                    v.extend([Value::Empty, Value::Empty]);
+                }
                 if report.target.is_some() {
                     v.push(Value::Empty);
                 }
@@ -381,8 +392,8 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Table => render_grid(&report_grid(report, true), format, options, out),
         Format::Markdown => render_grid(&report_grid(report, false), format, options, out),
         Format::Html => {
-            let data = chart::chart_data(report, 5);
-            let svg = if report.has_period_column() && !data.labels.is_empty() {
+            let data = crate::aggregate::chart::chart_data(report, 5).ok();
+            let svg = if let Some(data) = data.filter(|d| report.has_period_column() && !d.labels.is_empty()) {
                 let spec = chart::ChartSpec {
                     title: options.title.clone(),
                     top: 5,
