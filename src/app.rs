@@ -639,12 +639,82 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let grain = view_grain(&common, period);
     let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[Dimension::Customer], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
+    if let Some(register) = &args.register {
+        return potential_cmd(&common, &loaded, register, args);
+    }
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
     emit(
         &common,
         &loaded,
         &views::customers_grid(&view),
         format!("Customers by total: {}", file_names(&common.files)),
+    )?;
+    Ok(exit::OK)
+}
+
+/// `aov customers --register FILE`: the customers' sales beside the
+/// register's sizes, joined by folded name.
+fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &CustomersArgs) -> anyhow::Result<i32> {
+    use crate::aggregate::potential::{Sales, Sized, join};
+    use std::collections::HashMap;
+    let view = customers(&loaded.partials, 0, None).map_err(Error::from)?;
+    if view.show_currency {
+        return Err(Error::Usage(
+            "--register compares sales in one currency; choose the deals of one currency first".into(),
+        )
+        .into());
+    }
+    let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
+    let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+    let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
+    let sales: HashMap<String, Sales> = view
+        .rows
+        .iter()
+        .map(|r| (fold(&r.customer), Sales { shown: r.customer.clone(), deals: r.deals, total: r.total }))
+        .collect();
+    let sizes: HashMap<String, Sized> = register
+        .entries
+        .iter()
+        .map(|e| (fold(&e.name), Sized { shown: e.name.clone(), potential: e.potential }))
+        .collect();
+    let mut p = join(&sales, &sizes).ok_or_else(|| Error::File {
+        path: common.files.join(", "),
+        message: "the total of the sales is too large to add up exactly".into(),
+    })?;
+    let mut err = io::stderr().lock();
+    if p.missing_customers > 0 {
+        let mut names: Vec<&str> =
+            p.rows.iter().filter(|r| r.potential.is_none()).map(|r| r.customer.as_str()).collect();
+        names.sort_unstable();
+        let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
+        let shown: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
+        writeln!(
+            err,
+            "aov: warning: {} deal{} of {} customer{} not in the register {}: {}{more}",
+            p.missing_deals,
+            if p.missing_deals == 1 { "" } else { "s" },
+            p.missing_customers,
+            if p.missing_customers == 1 { "" } else { "s" },
+            register.file,
+            shown.join(", ")
+        )?;
+    }
+    if p.untouched > 0 {
+        writeln!(
+            err,
+            "aov: note: {} register customer{} no deals (listed with 0 deals)",
+            p.untouched,
+            if p.untouched == 1 { " has" } else { "s have" }
+        )?;
+    }
+    if let Some(n) = args.top {
+        p.rows.truncate(n);
+    }
+    emit(
+        common,
+        loaded,
+        &render::potential::potential_grid(&p, &register.potential_header),
+        format!("Customers and their potential: {}", file_names(&common.files)),
     )?;
     Ok(exit::OK)
 }

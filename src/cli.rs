@@ -293,6 +293,14 @@ pub struct CustomersArgs {
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 
+    /// A customer register (CSV or Excel: the customer and a size such as turnover or employees): adds potential, sales_per_potential and potential_class, and lists register customers without deals.
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<String>,
+
+    /// The register's size column. Default: found by its header (potential, omsättning, antal anställda, turnover, employees, revenue...).
+    #[arg(long, value_name = "NAME", requires = "register")]
+    pub potential_col: Option<String>,
+
     /// The period --last and --complete-only count in (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,

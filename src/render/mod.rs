@@ -14,6 +14,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod potential;
 pub mod quotes;
 pub mod spark;
 pub mod table;
