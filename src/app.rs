@@ -728,7 +728,30 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
-    emit(&common, &loaded, &views::sellers_grid(&view), format!("Sellers: {}", file_names(&common.files)))?;
+    let mut grid = views::sellers_grid(&view);
+    if let Some(path) = &args.register {
+        // Each seller's deals with customers of potential class A.
+        let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
+        let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+        let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
+        let sizes = register
+            .entries
+            .iter()
+            .map(|e| {
+                (fold(&e.name), crate::aggregate::potential::Sized { shown: e.name.clone(), potential: e.potential })
+            })
+            .collect();
+        let classes = crate::aggregate::potential::classes(&sizes);
+        let cells = loaded.partials.cells().map(|c| {
+            let (values, currency) = c.split();
+            (values[0], currency, fold(values.get(1).copied().unwrap_or("")), c.part.deals)
+        });
+        let shares = crate::aggregate::potential::a_deals_pct(cells, &classes);
+        let column: Vec<Option<crate::aggregate::Ratio>> =
+            view.rows.iter().map(|r| shares.get(&(r.seller.clone(), r.currency.clone())).cloned().flatten()).collect();
+        grid = render::potential::with_a_deals(grid, &column);
+    }
+    emit(&common, &loaded, &grid, format!("Sellers: {}", file_names(&common.files)))?;
     Ok(exit::OK)
 }
 

@@ -465,6 +465,14 @@ pub struct SellersArgs {
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
 
+    /// A customer register (as for `aov customers --register`): adds potential_a_deals_pct, each seller's share of deals with customers of potential class A.
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<String>,
+
+    /// The register's size column (default: found by its header).
+    #[arg(long, value_name = "NAME", requires = "register")]
+    pub potential_col: Option<String>,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }

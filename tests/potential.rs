@@ -83,3 +83,22 @@ fn potential_col_needs_a_register() {
     let err = aov(&["customers", &fixture("potential/deals.csv"), "--potential-col", "x"]).fails(2).to_string();
     assert!(err.contains("--register"), "{err}");
 }
+
+#[test]
+fn sellers_share_of_deals_with_potential_class_a() {
+    // Eva: Acme AB 1000 (A), Bolaget 3000 (C), Gone HB 300 and 100 (not in
+    // the register): 1 of 4. Olle: acme ab 500 (A), Cafe Nord 200 (B): 1 of 2.
+    let reg = fixture("potential/register.csv");
+    let r = aov(&["sellers", &fixture("potential/deals.csv"), "--register", &reg, "--format", "csv"]);
+    assert_eq!(
+        r.ok(),
+        "seller,deals,total,aov,median,customers,a_deals_pct,b_deals_pct,c_deals_pct,vs_team,potential_a_deals_pct\n\
+         Eva,4,4400.00,1100.00,650.00,3,50.0,50.0,0.0,250.00,25.0\n\
+         Olle,2,700.00,350.00,350.00,2,50.0,0.0,50.0,-500.00,50.0\n"
+    );
+    // Without a register the view is as before.
+    let r = aov(&["sellers", &fixture("potential/deals.csv"), "--format", "csv"]);
+    assert!(
+        r.ok().starts_with("seller,deals,total,aov,median,customers,a_deals_pct,b_deals_pct,c_deals_pct,vs_team\n")
+    );
+}

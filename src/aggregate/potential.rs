@@ -131,6 +131,29 @@ pub fn join(sales: &HashMap<String, Sales>, register: &HashMap<String, Sized>) -
     Some(Potential { rows, a_customers, a_sales_pct, untouched, missing_customers, missing_deals })
 }
 
+/// Each (seller, currency)'s share of deals with customers of potential
+/// class A x 100, from (seller, currency, folded customer, deals) cells.
+pub fn a_deals_pct<'a>(
+    cells: impl Iterator<Item = (&'a str, &'a str, String, u64)>,
+    classes: &HashMap<String, Class>,
+) -> HashMap<(String, String), Option<Ratio>> {
+    let mut counts: HashMap<(String, String), (u64, u64)> = HashMap::new();
+    for (seller, currency, customer, deals) in cells {
+        let e = counts.entry((seller.to_string(), currency.to_string())).or_default();
+        e.0 += deals;
+        if classes.get(&customer) == Some(&Class::A) {
+            e.1 += deals;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(k, (all, a))| {
+            let pct = Ratio::new(i128::from(a).into(), i128::from(all).into()).map(|r| r.mul(&Ratio::from_int(100)));
+            (k, pct)
+        })
+        .collect()
+}
+
 /// The length of a trend window (`--window 12m`): days, weeks, months or
 /// years.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -42,6 +42,20 @@ pub fn potential_grid(v: &Potential, size_header: &str) -> Grid {
     }
 }
 
+/// The sellers' grid with `potential_a_deals_pct` (one value per row, in
+/// the grid's order) after its other columns.
+pub fn with_a_deals(mut grid: Grid, shares: &[Option<crate::aggregate::Ratio>]) -> Grid {
+    grid.columns.push("potential_a_deals_pct".into());
+    for (row, share) in grid.rows.iter_mut().zip(shares) {
+        row.push(crate::render::pct_r(share));
+    }
+    grid.epilogue.push(
+        "potential_a_deals_pct: the share of the seller's deals with customers of potential class A in the register."
+            .into(),
+    );
+    grid
+}
+
 #[cfg(test)]
 mod tests {
     //! A snapshot of the table from a join worked out by hand: Big AB
