@@ -102,3 +102,21 @@ fn sellers_share_of_deals_with_potential_class_a() {
         r.ok().starts_with("seller,deals,total,aov,median,customers,a_deals_pct,b_deals_pct,c_deals_pct,vs_team\n")
     );
 }
+
+#[test]
+fn a_workbook_register_is_read_from_the_sheet_with_the_size_column() {
+    // fixtures/shapes/deals.xlsx: the first sheet ("Info") has no such
+    // column; "Affärer" has Kund and Ordervärde, and Holm, Karlsson & Co AB
+    // on its rows 3 and 5 (one row per deal, so not a register).
+    let err = aov(&[
+        "customers",
+        &fixture("potential/deals.csv"),
+        "--register",
+        &fixture("shapes/deals.xlsx"),
+        "--potential-col",
+        "Ordervärde",
+    ])
+    .fails(65)
+    .to_string();
+    assert!(err.contains("line 5: Holm, Karlsson & Co AB is in the register twice (also line 3)"), "{err}");
+}

@@ -4,11 +4,11 @@
 //! be set beside what they buy.
 //!
 //! A register is small (one row per customer), so it is read whole: CSV
-//! (any delimiter and encoding the deal readers take) or a workbook's first
-//! sheet. The customer column is found as in deal files (or named with
-//! `--customer-col`), the size column by its header (omsättning, antal
-//! anställda, potential, turnover, employees, revenue...) or named with
-//! `--potential-col`. Every row is used or rejected with its line and the
+//! (any delimiter and encoding the deal readers take) or the first sheet
+//! of a workbook with the size column. The customer column is found as in
+//! deal files (or named with `--customer-col`), the size column by its
+//! header (omsättning, antal anställda, potential, turnover, employees,
+//! revenue...) or named with `--potential-col`. Every row is used or rejected with its line and the
 //! reason: a register with a bad row stops the run, since a wrong size
 //! would put a customer in the wrong class.
 
@@ -68,7 +68,7 @@ pub fn read(
     encoding: Option<Encoding>,
 ) -> Result<Register, Error> {
     let (name, rows, delimiter) = if path != "-" && source::detect_format(path, b"") == InputFormat::Excel {
-        (path.to_string(), workbook_rows(path)?, None)
+        (path.to_string(), workbook_rows(path, potential_col)?, None)
     } else {
         let opened = source::open(path, encoding)?;
         let delimiter = crate::load::csv::sniff_delimiter(&opened.head);
@@ -86,29 +86,43 @@ pub fn read(
     parse(&name, rows, customer_col, potential_col, delimiter)
 }
 
-/// The rows of a workbook's first sheet, as text, numbered from 1.
-fn workbook_rows(path: &str) -> Result<Vec<(u64, Vec<String>)>, Error> {
+/// The rows of a workbook's sheet, as text, numbered from 1: the first
+/// sheet whose header has the size column (else the first sheet, whose
+/// headers the error then names).
+fn workbook_rows(path: &str, potential_col: Option<&str>) -> Result<Vec<(u64, Vec<String>)>, Error> {
     use calamine::{Data, Reader, open_workbook_auto};
     let file_err = |message: String| Error::File { path: path.to_string(), message };
     let mut book = open_workbook_auto(path).map_err(|e| file_err(format!("cannot read the workbook: {e}")))?;
-    let first = book.sheet_names().first().cloned().ok_or_else(|| file_err("the workbook has no sheet".into()))?;
-    let range = book.worksheet_range(&first).map_err(|e| file_err(format!("cannot read sheet \"{first}\": {e}")))?;
-    let row0 = range.start().map_or(0, |(r, _)| u64::from(r));
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            let texts = row
-                .iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                    other => other.to_string(),
-                })
-                .collect();
-            (row0 + i as u64 + 1, texts)
-        })
-        .collect())
+    let names = book.sheet_names();
+    if names.is_empty() {
+        return Err(file_err("the workbook has no sheet".into()));
+    }
+    let mut first = None;
+    for name in &names {
+        let range = book.worksheet_range(name).map_err(|e| file_err(format!("cannot read sheet \"{name}\": {e}")))?;
+        let row0 = range.start().map_or(0, |(r, _)| u64::from(r));
+        let rows: Vec<(u64, Vec<String>)> = range
+            .rows()
+            .enumerate()
+            .map(|(i, row)| {
+                let texts = row
+                    .iter()
+                    .map(|c| match c {
+                        Data::Empty => String::new(),
+                        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                (row0 + i as u64 + 1, texts)
+            })
+            .collect();
+        let header = rows.iter().find(|(_, r)| r.iter().any(|f| !f.trim().is_empty()));
+        if header.is_some_and(|(_, h)| find(h, potential_col, POTENTIAL_HEADERS).is_some()) {
+            return Ok(rows);
+        }
+        first.get_or_insert(rows);
+    }
+    Ok(first.unwrap_or_default())
 }
 
 /// The index of the column `named`, or of the first header in `aliases`.
