@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 
 use crate::aggregate::customers::{customers, sellers};
 use crate::aggregate::{Partials, Period, Report, build_lazy_yoy, build_with, build_yoy};
-use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
+use crate::cli::{BreadthArgs, ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ExplainSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Customers(args) => customers_cmd(&args),
         Command::Sellers(args) => sellers_cmd(&args),
         Command::Explain(args) => explain_cmd(&args),
+        Command::Breadth(args) => breadth_cmd(&args),
         Command::Sql(args) => sql_cmd(&args),
         Command::Chart(args) => chart_cmd(&args),
         Command::Quotes(args) => quotes_cmd(&args),
@@ -51,9 +52,23 @@ pub struct Loaded {
 
 /// Read every input into `partials`, grouped by `by`.
 pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimension]) -> Result<Loaded, Error> {
+    load_through(common, partials, by, &[], |c| c).map(|(loaded, ())| loaded)
+}
+
+/// `load_partials` through a sink made by `wrap` around the collector, which
+/// looks at every deal on its way (`aov breadth`), with the `extra` columns
+/// required; what the sink kept comes back beside.
+pub fn load_through<S: crate::order_lines::Through>(
+    common: &CommonSettings,
+    partials: Partials,
+    by: &[Dimension],
+    extra: &[Field],
+    wrap: impl FnOnce(Collector<'static>) -> S,
+) -> Result<(Loaded, S::Rest), Error> {
     say_settings_file(common);
     let input = &common.input;
     let mut required = vec![Field::Amount, Field::Date];
+    required.extend_from_slice(extra);
     if by.contains(&Dimension::Customer) || !common.filter.customers.is_empty() {
         required.push(Field::Customer);
     }
@@ -75,14 +90,16 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             .write_rejects_to(Box::new(BufWriter::new(file)))
             .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
     }
+    let mut sink = wrap(collector);
     let mut empty_inputs = Vec::new();
-    let fast_ok = common.fast_path && !by.contains(&Dimension::Segment) && common.filter.rates.is_none();
+    let fast_ok =
+        common.fast_path && !S::EACH_DEAL && !by.contains(&Dimension::Segment) && common.filter.rates.is_none();
     for path in &common.files {
-        let before = collector.accounting.read;
+        let before = sink.collector().accounting.read;
         if fast_ok {
             if let Some(plan) = load::fast::plan(path, input, &required)? {
                 let opts = load::fast::RunOptions {
-                    period: collector.period(),
+                    period: sink.collector().period(),
                     by,
                     filter: &common.filter,
                     threads: common.threads,
@@ -93,11 +110,11 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                 };
                 match load::fast::run(&plan, &opts)? {
                     load::fast::Outcome::Done(out) => {
-                        collector.set_file(&plan.name);
+                        sink.collector().set_file(&plan.name);
                         // The collector hears of the columns as from the general reader.
-                        load::rows::Sink::columns(&mut collector, &plan.name, plan.columns());
-                        let flow = collector.absorb(out.partials, out.accounting, &out.tally, out.errors);
-                        if collector.accounting.read == before {
+                        load::rows::Sink::columns(sink.collector(), &plan.name, plan.columns());
+                        let flow = sink.collector().absorb(out.partials, out.accounting, &out.tally, out.errors);
+                        if sink.collector().accounting.read == before {
                             empty_inputs.push(plan.name.clone());
                         }
                         if flow.is_break() || (out.stopped && !input.skip_bad_rows) {
@@ -115,19 +132,19 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
         }
         let flow = if path != "-" && source::detect_format(path, b"") == InputFormat::Excel {
             // Workbooks are read from the file itself.
-            collector.set_file(path);
-            load::excel::read(path, input.sheet.as_deref(), &input.columns, &required, &input.read, &mut collector)?
+            sink.collector().set_file(path);
+            load::excel::read(path, input.sheet.as_deref(), &input.columns, &required, &input.read, &mut sink)?
         } else if path != "-" && source::detect_format(path, b"") == InputFormat::Parquet {
-            collector.set_file(path);
-            load::parquet::read(path, &input.columns, &required, &input.read, &mut collector)?
+            sink.collector().set_file(path);
+            load::parquet::read(path, &input.columns, &required, &input.read, &mut sink)?
         } else {
             let opened = source::open(path, input.encoding)?;
-            collector.set_file(&opened.name);
+            sink.collector().set_file(&opened.name);
             match source::detect_format(path, &opened.head) {
                 InputFormat::Csv => {
-                    load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut collector)?
+                    load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut sink)?
                 }
-                InputFormat::Json => load::json::read(opened, &input.columns, &required, &input.read, &mut collector)?,
+                InputFormat::Json => load::json::read(opened, &input.columns, &required, &input.read, &mut sink)?,
                 InputFormat::Excel | InputFormat::Parquet => {
                     return Err(Error::File {
                         path: opened.name,
@@ -136,16 +153,17 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                 }
             }
         };
-        if collector.accounting.read == before {
+        if sink.collector().accounting.read == before {
             empty_inputs.push(source::display_name(path));
         }
         if flow.is_break() {
             break;
         }
     }
+    let (collector, rest) = sink.into_parts();
     let crate::pipeline::Collected { partials, accounting, skipped, tally, duplicates, warnings, notes } =
         collector.finish()?;
-    Ok(Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings, notes })
+    Ok((Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings, notes }, rest))
 }
 
 /// Say which settings file was read: with `-v` always, and without it
@@ -621,12 +639,82 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let grain = view_grain(&common, period);
     let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[Dimension::Customer], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
+    if let Some(register) = &args.register {
+        return potential_cmd(&common, &loaded, register, args);
+    }
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
     emit(
         &common,
         &loaded,
         &views::customers_grid(&view),
         format!("Customers by total: {}", file_names(&common.files)),
+    )?;
+    Ok(exit::OK)
+}
+
+/// `aov customers --register FILE`: the customers' sales beside the
+/// register's sizes, joined by folded name.
+fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &CustomersArgs) -> anyhow::Result<i32> {
+    use crate::aggregate::potential::{Sales, Sized, join};
+    use std::collections::HashMap;
+    let view = customers(&loaded.partials, 0, None).map_err(Error::from)?;
+    if view.show_currency {
+        return Err(Error::Usage(
+            "--register compares sales in one currency; choose the deals of one currency first".into(),
+        )
+        .into());
+    }
+    let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
+    let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+    let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
+    let sales: HashMap<String, Sales> = view
+        .rows
+        .iter()
+        .map(|r| (fold(&r.customer), Sales { shown: r.customer.clone(), deals: r.deals, total: r.total }))
+        .collect();
+    let sizes: HashMap<String, Sized> = register
+        .entries
+        .iter()
+        .map(|e| (fold(&e.name), Sized { shown: e.name.clone(), potential: e.potential }))
+        .collect();
+    let mut p = join(&sales, &sizes).ok_or_else(|| Error::File {
+        path: common.files.join(", "),
+        message: "the total of the sales is too large to add up exactly".into(),
+    })?;
+    let mut err = io::stderr().lock();
+    if p.missing_customers > 0 {
+        let mut names: Vec<&str> =
+            p.rows.iter().filter(|r| r.potential.is_none()).map(|r| r.customer.as_str()).collect();
+        names.sort_unstable();
+        let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
+        let shown: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
+        writeln!(
+            err,
+            "aov: warning: {} deal{} of {} customer{} not in the register {}: {}{more}",
+            p.missing_deals,
+            if p.missing_deals == 1 { "" } else { "s" },
+            p.missing_customers,
+            if p.missing_customers == 1 { "" } else { "s" },
+            register.file,
+            shown.join(", ")
+        )?;
+    }
+    if p.untouched > 0 {
+        writeln!(
+            err,
+            "aov: note: {} register customer{} no deals (listed with 0 deals)",
+            p.untouched,
+            if p.untouched == 1 { " has" } else { "s have" }
+        )?;
+    }
+    if let Some(n) = args.top {
+        p.rows.truncate(n);
+    }
+    emit(
+        common,
+        loaded,
+        &render::potential::potential_grid(&p, &register.potential_header),
+        format!("Customers and their potential: {}", file_names(&common.files)),
     )?;
     Ok(exit::OK)
 }
@@ -640,7 +728,72 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
-    emit(&common, &loaded, &views::sellers_grid(&view), format!("Sellers: {}", file_names(&common.files)))?;
+    let mut grid = views::sellers_grid(&view);
+    if let Some(path) = &args.register {
+        // Each seller's deals with customers of potential class A.
+        let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
+        let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+        let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
+        let sizes = register
+            .entries
+            .iter()
+            .map(|e| {
+                (fold(&e.name), crate::aggregate::potential::Sized { shown: e.name.clone(), potential: e.potential })
+            })
+            .collect();
+        let classes = crate::aggregate::potential::classes(&sizes);
+        let cells = loaded.partials.cells().map(|c| {
+            let (values, currency) = c.split();
+            (values[0], currency, fold(values.get(1).copied().unwrap_or("")), c.part.deals)
+        });
+        let shares = crate::aggregate::potential::a_deals_pct(cells, &classes);
+        let column: Vec<Option<crate::aggregate::Ratio>> =
+            view.rows.iter().map(|r| shares.get(&(r.seller.clone(), r.currency.clone())).cloned().flatten()).collect();
+        grid = render::potential::with_a_deals(grid, &column);
+    }
+    emit(&common, &loaded, &grid, format!("Sellers: {}", file_names(&common.files)))?;
+    Ok(exit::OK)
+}
+
+/// `aov breadth`: each deal's number of distinct products, from its order
+/// lines, per breadth or per seller (customer).
+fn breadth_cmd(args: &BreadthArgs) -> anyhow::Result<i32> {
+    let s = crate::config::BreadthSettings::from_args(args)?;
+    let common = &s.common;
+    // Grouped by the order each deal came from (see `order_lines`).
+    let by: Vec<Dimension> = s.by.into_iter().chain([Dimension::Segment]).collect();
+    let lines =
+        |c| crate::order_lines::ProductLines::new(c, s.by == Some(Dimension::Seller), common.filter.case_sensitive);
+    let template = Partials::with_amounts(s.period, by.len());
+    let (mut loaded, products) = load_through(common, template, &by, &[Field::Product], lines)?;
+    window_and_fold(&mut loaded, common, s.period)?;
+    let unmatched = unmatched_names(&loaded, common, &by);
+    loaded.warnings.extend(unmatched);
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    let acc =
+        crate::aggregate::breadth::from_partials(&loaded.partials, &products, s.by.is_some()).map_err(Error::from)?;
+    let title = format!("Offer breadth: {}", file_names(&common.files));
+    let (grid, all_single) = match s.by {
+        None => {
+            let v = acc.overview().map_err(Error::from)?;
+            (render::breadth::overview_grid(&v), v.all_single)
+        }
+        Some(dim) => {
+            let v = acc.by_group().map_err(Error::from)?;
+            (render::breadth::by_group_grid(&v, dim), v.all_single)
+        }
+    };
+    if all_single && loaded.accounting.used > 0 {
+        eprintln!(
+            "aov: note: every deal has one product, so breadth is 1 for all: {}",
+            if products.orders() == 0 {
+                "each deal is one row (name the order id column with --order-col when rows are lines of orders)"
+            } else {
+                "no order has lines of two products"
+            }
+        );
+    }
+    emit(common, &loaded, &grid, title)?;
     Ok(exit::OK)
 }
 

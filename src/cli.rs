@@ -46,6 +46,11 @@ pub enum Command {
         after_help = "Examples:\n  aov explain deals.csv --by customer                       # the last two months with deals\n  aov explain deals.csv --by seller --base 2013-02 --current 2013-03\n  aov explain deals.csv --by product --period quarter --top 5\n  aov explain deals.csv --by customer --period all --base-from 2012-01-01 --base-to 2012-06-30 --current-from 2013-01-01 --current-to 2013-06-30\n  aov explain deals.csv --by customer --seller Eva           # Eva against the whole team"
     )]
     Explain(ExplainArgs),
+    /// Offer breadth: distinct products per deal, and what deals of more products are worth (per seller or customer with --by).
+    #[command(
+        after_help = "Examples:\n  aov breadth fixtures/lines.csv\n  aov breadth fixtures/lines.csv --by seller --period quarter\n  aov breadth lines.csv --product-col Artikelgrupp --order-col Ordernr\n\nWhile reading, one key and the set of distinct products of every order are held in memory (a repeated product costs nothing), and every deal's amount (for the medians)."
+    )]
+    Breadth(BreadthArgs),
     /// Print the query that computes exact partials on your own engine (Spark, Trino, BigQuery, Snowflake, PostgreSQL, DuckDB, ClickHouse).
     #[command(
         after_help = "Examples:\n  aov sql --dialect postgres --table sales.deals --by customer > partials.sql\n  psql -f partials.sql --csv > partials.csv && aov report --partials partials.csv --by customer --period month"
@@ -288,6 +293,14 @@ pub struct CustomersArgs {
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 
+    /// A customer register (CSV or Excel: the customer and a size such as turnover or employees): adds potential, sales_per_potential and potential_class, and lists register customers without deals.
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<String>,
+
+    /// The register's size column. Default: found by its header (potential, omsättning, antal anställda, turnover, employees, revenue...).
+    #[arg(long, value_name = "NAME", requires = "register")]
+    pub potential_col: Option<String>,
+
     /// The period --last and --complete-only count in (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
@@ -428,10 +441,37 @@ pub struct SqlArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "What to report")]
+pub struct BreadthArgs {
+    /// The product (or product group) column. Default: found by its header (product, article, artikel, produkt, item, sku, category, produktgrupp...).
+    #[arg(long, value_name = "NAME")]
+    pub product_col: Option<String>,
+
+    /// One row per seller (or customer): avg_products, multi_product_pct, single_aov, multi_aov.
+    #[arg(long, value_enum)]
+    pub by: Option<ByArg>,
+
+    /// Length of a period (default: month); `all` makes one bucket of the whole selection.
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "What to report")]
 pub struct SellersArgs {
     /// The period --last and --complete-only count in (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
+
+    /// A customer register (as for `aov customers --register`): adds potential_a_deals_pct, each seller's share of deals with customers of potential class A.
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<String>,
+
+    /// The register's size column (default: found by its header).
+    #[arg(long, value_name = "NAME", requires = "register")]
+    pub potential_col: Option<String>,
 
     #[command(flatten)]
     pub common: CommonArgs,

@@ -16,8 +16,8 @@ use crate::aggregate::Period;
 use rust_decimal::Decimal;
 
 use crate::cli::{
-    ByArg, ChartCommonArgs, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FilterArgs, FormatArg, InputArgs,
-    OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
+    BreadthArgs, ByArg, ChartCommonArgs, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FilterArgs, FormatArg,
+    InputArgs, OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
 };
 use crate::error::Error;
 use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
@@ -606,6 +606,30 @@ pub fn check_outputs(files: &[String], output: Option<&Path>, rejects: Option<&P
         }
     }
     Ok(())
+}
+
+/// What `aov breadth` needs: the shared settings (with the product column
+/// named, when given), the period, and the one dimension of `--by`.
+#[derive(Clone, Debug)]
+pub struct BreadthSettings {
+    pub common: CommonSettings,
+    pub period: Period,
+    pub by: Option<Dimension>,
+}
+
+impl BreadthSettings {
+    pub fn from_args(args: &BreadthArgs) -> Result<BreadthSettings, Error> {
+        let mut common = CommonSettings::from_args(&args.common)?;
+        if let Some(name) = &args.product_col {
+            common.input.columns.insert(Field::Product, name.clone());
+        }
+        let period = common.period(args.period)?;
+        let by = args.by.map(|b| match b {
+            ByArg::Customer => Dimension::Customer,
+            ByArg::Seller => Dimension::Seller,
+        });
+        Ok(BreadthSettings { common, period, by })
+    }
 }
 
 /// Everything `aov explain` needs to run, validated before reading: what

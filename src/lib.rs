@@ -14,6 +14,7 @@ pub mod error;
 pub mod load;
 pub mod manual;
 pub mod model;
+pub mod order_lines;
 pub mod pipeline;
 pub mod progress;
 pub mod quoting;

@@ -3,12 +3,15 @@
 //! worked out by hand, and a library user can feed deals in directly.
 
 pub mod amounts;
+pub mod breadth;
 pub mod chart;
 pub mod customers;
 pub mod exact;
 pub mod explain;
+pub mod outliers;
 pub mod partials;
 pub mod period;
+pub mod potential;
 pub mod quotes;
 pub mod report;
 pub mod stats;

@@ -22,6 +22,9 @@ pub enum Field {
     /// A row id that is not an order id (invoice or transaction number):
     /// duplicates are warned about.
     Id,
+    /// The product (or product group) of an order line, for `aov breadth`:
+    /// looked for only when a command asks for it (not in `ALL`).
+    Product,
 }
 
 impl Field {
@@ -47,6 +50,7 @@ impl Field {
             Field::Status => "status",
             Field::Segment => "segment",
             Field::Id => "id",
+            Field::Product => "product",
         }
     }
 
@@ -61,6 +65,7 @@ impl Field {
             Field::Status => "--status-col",
             Field::Segment => "--by",
             Field::Id => "--order-col",
+            Field::Product => "--product-col",
         }
     }
 
@@ -367,6 +372,24 @@ impl Field {
                 "stato",
             ],
             Field::Segment => &[],
+            Field::Product => &[
+                "product",
+                "product_name",
+                "product_group",
+                "article",
+                "artikel",
+                "artikelnamn",
+                "produkt",
+                "produktnamn",
+                "produktgrupp",
+                "item",
+                "item_name",
+                "sku",
+                "category",
+                "product_category",
+                "kategori",
+                "varugrupp",
+            ],
             Field::Id => &[
                 "id",
                 "invoice_id",
@@ -496,7 +519,8 @@ pub fn map_columns(
     named: &HashMap<Field, String>,
     required: &[Field],
 ) -> Result<ColumnMap, String> {
-    let map = map_headers(headers, named)?;
+    let mut map = map_headers(headers, named)?;
+    map.find_requested(required)?;
     map.check_required(required)?;
     Ok(map)
 }
@@ -562,6 +586,43 @@ pub fn map_headers(headers: &[String], named: &HashMap<Field, String>) -> Result
 }
 
 impl ColumnMap {
+    /// Find, by their aliases among the columns still free, the fields
+    /// only some commands look for (the product of `aov breadth`) when
+    /// `required` asks for them and no flag named them.
+    pub fn find_requested(&mut self, required: &[Field]) -> Result<(), String> {
+        let norm: Vec<String> = self.headers.iter().map(|h| normalize(h)).collect();
+        let bases: Vec<String> = self.headers.iter().map(|h| base(h)).collect();
+        for &field in required.iter().filter(|f| !Field::ALL.contains(f)) {
+            if self.found.contains_key(&field) {
+                continue;
+            }
+            for alias in field.aliases() {
+                let free = |i: &usize| !self.found.values().any(|&t| t == *i);
+                let mut hits: Vec<usize> = (0..norm.len()).filter(|&i| norm[i] == *alias && free(&i)).collect();
+                if hits.is_empty() {
+                    hits = (0..norm.len()).filter(|&i| bases[i] == *alias && free(&i)).collect();
+                }
+                match hits.as_slice() {
+                    [] => continue,
+                    [i] => {
+                        self.found.insert(field, *i);
+                        break;
+                    }
+                    _ => {
+                        return Err(format!(
+                            "the header \"{}\" appears {} times, so the {} column is ambiguous; rename one or name it with {}",
+                            self.headers[hits[0]].trim(),
+                            hits.len(),
+                            field.name(),
+                            field.flag()
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// An error naming the fields of `required` that no column holds.
     pub fn check_required(&self, required: &[Field]) -> Result<(), String> {
         let (headers, found) = (&self.headers, &self.found);
@@ -597,6 +658,24 @@ mod tests {
 
     fn h(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_product_column_only_when_asked_for() {
+        let headers = h(&["Datum", "Belopp", "Produktgrupp (kod)"]);
+        let m = map_columns(&headers, &HashMap::new(), &[Field::Amount]).unwrap();
+        assert_eq!(m.get(Field::Product), None);
+        let m = map_columns(&headers, &HashMap::new(), &[Field::Amount, Field::Product]).unwrap();
+        assert_eq!(m.get(Field::Product), Some(2));
+        for (header, found) in [("SKU", true), ("Item", true), ("Artikel", true), ("Category", true), ("Kund", false)] {
+            let mut m = map_columns(&h(&["date", "amount", header]), &HashMap::new(), &[]).unwrap();
+            m.find_requested(&[Field::Product]).unwrap();
+            assert_eq!(m.get(Field::Product) == Some(2), found, "{header}");
+        }
+        let err = map_columns(&h(&["date", "amount"]), &HashMap::new(), &[Field::Product]).unwrap_err();
+        assert!(err.contains("no product column found") && err.contains("--product-col"), "{err}");
+        let err = map_columns(&h(&["date", "amount", "sku", "SKU"]), &HashMap::new(), &[Field::Product]).unwrap_err();
+        assert!(err.contains("appears 2 times"), "{err}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod parquet;
 pub mod partials;
 pub mod rates;
 pub mod recognize;
+pub mod register;
 pub mod rows;
 pub mod source;
 mod structure;

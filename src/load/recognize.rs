@@ -388,6 +388,7 @@ pub fn recognize(
         .find(|(b, _)| DAY_FIRST_WORDS.contains(&b.as_str()))
         .map(|(_, h)| format!("the headers are not in English (\"{}\")", h.trim()));
 
+    map.find_requested(required)?;
     map.check_required(required).map_err(|e| {
         if map.get(Field::Amount).is_none() && money.len() > 1 {
             let names: Vec<String> = money.iter().map(|&i| quoted(&map, i)).collect();

@@ -164,7 +164,8 @@ impl RowParser {
             currency: map.get(Field::Currency),
             order: map.get(Field::Order),
             status: map.get(Field::Status),
-            segment: map.get(Field::Segment),
+            // `aov breadth` reads the product where explain reads its segment.
+            segment: map.get(Field::Segment).or_else(|| map.get(Field::Product)),
             width: map.headers.len(),
             decimal: options.decimal.map_or(Decision::Open, Decision::Given),
             default_decimal: options.default_decimal.unwrap_or(DecimalStyle::Point),

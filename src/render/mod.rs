@@ -6,6 +6,7 @@
 //! number is rounded here, at the edge, half away from zero (money to 2
 //! decimals, percentages to 1).
 
+pub mod breadth;
 pub mod chart;
 pub mod delimited;
 pub mod explain;
@@ -13,6 +14,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod output;
+pub mod potential;
 pub mod quotes;
 pub mod spark;
 pub mod table;
