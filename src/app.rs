@@ -67,7 +67,18 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     }
     let mut empty_inputs = Vec::new();
     let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
+    let mut seen_files = SeenFiles::default();
     for path in &common.files {
+        if let Some(first) = seen_files.repeat(path) {
+            let name = source::display_name(path);
+            let message = if name == first {
+                format!("{name} is given twice; it is read once")
+            } else {
+                format!("{name} is the same file as {first}; it is read once")
+            };
+            load::Sink::warn(&mut collector, message);
+            continue;
+        }
         let before = collector.accounting.read;
         if fast_ok {
             if let Some(plan) = load::fast::plan(path, input, &required)? {
@@ -135,6 +146,39 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     let duplicates = collector.duplicates;
     let (partials, accounting, skipped) = collector.finish()?;
     Ok(Loaded { partials, accounting, skipped, empty_inputs, with_status, duplicates, warnings })
+}
+
+/// The inputs already read, by device and inode (so a file given twice,
+/// through a symlink or a hard link, is one file), and standard input.
+#[derive(Default)]
+struct SeenFiles {
+    ids: std::collections::HashMap<(u64, u64), String>,
+    stdin: Option<String>,
+}
+
+impl SeenFiles {
+    /// The earlier name of the same input, when `path` was read already.
+    fn repeat(&mut self, path: &str) -> Option<String> {
+        let name = source::display_name(path);
+        if path == "-" || path == "/dev/stdin" {
+            if let Some(first) = &self.stdin {
+                return Some(first.clone());
+            }
+            self.stdin = Some(name);
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+            let id = (meta.dev(), meta.ino());
+            if let Some(first) = self.ids.get(&id) {
+                return Some(first.clone());
+            }
+            self.ids.insert(id, name);
+        }
+        None
+    }
 }
 
 /// Load, then apply the period window (counted in `period`) and merge names

@@ -24,6 +24,10 @@ use crate::model::Dimension;
 use crate::pipeline::{Filter, Window, fold_name};
 use crate::render::Format;
 
+/// The most parsing threads: more only cost memory (a block buffer
+/// each) and thread start-up; `--threads 100000` is taken as this many.
+pub const MAX_THREADS: usize = 64;
+
 /// The settings file looked for in the current folder.
 pub const CONFIG_FILE: &str = "aov.toml";
 
@@ -199,7 +203,8 @@ impl CommonSettings {
             quiet: args.quiet,
             threads: args
                 .threads
-                .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
+                .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize)
+                .min(MAX_THREADS),
             block_size: args.block_size.max(16),
             fast_path: !args.no_fast_path,
             input: input_settings(&args.input, &file, &file_path)?,

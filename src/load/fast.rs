@@ -31,6 +31,7 @@ use crate::load::amount::{self, AmountError, DecimalStyle, MAX_DECIMALS, MAX_INT
 use crate::load::columns::{ColumnMap, Field, map_columns};
 use crate::load::date::{self, DateOrder, YEARS};
 use crate::load::names::{Acc, BATCH, NameTable, Short};
+use crate::load::records::{MAX_RECORD_BYTES, Record, RecordError, Records};
 use crate::load::rows::clean_name;
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
@@ -103,6 +104,12 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     {
         return Ok(None);
     }
+    // Only a regular file is read twice (once here, once to parse) and in
+    // parallel: a pipe, a FIFO or a terminal is read once, by the general
+    // reader. Checked before opening: opening a FIFO waits for a writer.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
     let Ok(mut file) = File::open(path) else { return Ok(None) };
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     if (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head).is_err() {
@@ -123,21 +130,30 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     }
     let Some(last_nl) = memchr::memrchr(b'\n', text) else { return Ok(None) };
     let sample = &text[..=last_nl];
-    let delimiter = input.delimiter.unwrap_or_else(|| crate::load::csv::sniff_delimiter(text));
+    let sep = crate::load::csv::sep_line(sample);
+    let delimiter =
+        input.delimiter.or(sep.map(|s| s.0)).unwrap_or_else(|| crate::load::csv::sniff_delimiter(text));
     let name = source::display_name(path);
 
-    let (counting, lines) = crate::load::lines::Counting::new(sample);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(counting);
-    let mut record = csv::StringRecord::new();
-    let headers: Vec<String> = loop {
-        match reader.read_record(&mut record) {
-            Ok(true) if record.iter().all(|f| f.trim().is_empty()) => continue,
-            Ok(true) => break record.iter().map(String::from).collect(),
+    // The same record reader as the general path, so that the header and
+    // the rows that settle the styles are the same records.
+    let mut reader = Records::new(sample, delimiter);
+    let mut record = Record::default();
+    if sep.is_some() && !matches!(reader.read(&mut record), Ok(true)) {
+        return Ok(None);
+    }
+    let mut headers: Vec<String> = loop {
+        match reader.read(&mut record) {
+            Ok(true) if record.is_blank() => continue,
+            Ok(true) => match record.iter().map(|f| std::str::from_utf8(f).map(String::from)).collect() {
+                Ok(h) => break h,
+                Err(_) => return Ok(None),
+            },
             _ => return Ok(None),
         }
     };
-    let data_start = reader.position().byte();
+    crate::load::csv::check_header(&name, record.line, &mut headers)?;
+    let data_start = reader.consumed();
     let map = map_columns(&headers, &input.columns, required)
         .map_err(|message| Error::File { path: name.clone(), message })?;
     // Order lines, explain's segments and id columns (whose duplicates are
@@ -147,27 +163,39 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     }
     let header_lines = sample[..data_start as usize].iter().filter(|b| **b == b'\n').count() as u64;
     let (amount_i, date_i) = (map.get(Field::Amount).expect("required"), map.get(Field::Date).expect("required"));
+    let width = headers.len();
 
-    // Settle the column styles from the sample, as the general reader would.
+    // Settle the column styles from the sample, as the general reader
+    // would: only from rows it reads (not blank, not ragged, not a runaway
+    // quote), and only from values that parse in the style they show.
     let mut decimal = input.read.decimal.map(|d| (d, None));
     let mut date_order = input.read.date_order;
     while decimal.is_none() || date_order.is_none() {
-        let pos = reader.position().byte();
-        match reader.read_record(&mut record) {
+        match reader.read(&mut record) {
             Ok(true) => {}
-            _ => break,
+            Ok(false) => break,
+            Err(RecordError::Runaway { .. }) => continue,
+            Err(_) => break,
         }
-        let line = lines.line_of_record(pos);
-        if record.len() <= amount_i.max(date_i) {
+        let line = record.line;
+        let Ok(fields) = record.iter().map(std::str::from_utf8).collect::<Result<Vec<&str>, _>>() else { break };
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let mut n = fields.len();
+        while n > width && fields[n - 1].trim().is_empty() {
+            n -= 1;
+        }
+        if n != width {
             continue;
         }
         if decimal.is_none() {
-            if let Some(style) = amount::evidence(&record[amount_i]) {
-                decimal = Some((style, Some((record[amount_i].trim().to_string(), line))));
+            if let Some(style) = amount::evidence(fields[amount_i]) {
+                decimal = Some((style, Some((fields[amount_i].trim().to_string(), line))));
             }
         }
         if date_order.is_none() {
-            date_order = date::evidence(&record[date_i]);
+            date_order = date::evidence(fields[date_i]);
         }
     }
     Ok(Some(Plan {
@@ -176,7 +204,7 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
         delimiter,
         data_start: data_start + bom as u64,
         header_lines,
-        width: headers.len(),
+        width,
         amount: amount_i,
         date: date_i,
         customer: map.get(Field::Customer),
@@ -895,14 +923,16 @@ struct Stop {
 /// Block buffers, handed back by the workers for the reader to fill again.
 type Pool = Mutex<Vec<Vec<u8>>>;
 
-/// Read blocks of whole records from `file` and hand them to `send`.
+/// Read blocks of whole records from `file` and hand them to `send`;
+/// `false` when a record runs on past `MAX_RECORD_BYTES` (the general
+/// reader says where).
 fn cut_blocks(
     mut file: File,
     block_size: usize,
     stop: &Stop,
     pool: &Pool,
     mut send: impl FnMut(Block) -> bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<bool> {
     let mut carry: Vec<u8> = Vec::new();
     let mut index = 0;
     let mut eof = false;
@@ -947,10 +977,11 @@ fn cut_blocks(
                 }
                 index += 1;
             }
+            None if buf.len() > MAX_RECORD_BYTES => return Ok(false),
             None => carry = buf, // a record longer than a block: read on
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Read the planned file on `threads` workers.
@@ -974,9 +1005,10 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let mut results: Vec<BlockDone> = Vec::new();
     let mut workers_out: Vec<Worker<'_>> = Vec::new();
 
+    let whole;
     if threads == 1 {
         let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
-        cut_blocks(file, opts.block_size, &stop, &pool, |block| {
+        whole = cut_blocks(file, opts.block_size, &stop, &pool, |block| {
             progress.advance(block.bytes.len() as u64);
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
             done.index = block.index;
@@ -988,6 +1020,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
         .map_err(open_err)?;
         workers_out.push(w);
     } else {
+        let mut cut_whole = true;
         let (tx, rx) = sync_channel::<Block>(threads * 2);
         let rx: Arc<Mutex<Receiver<Block>>> = Arc::new(Mutex::new(rx));
         let abandon = AtomicBool::new(false);
@@ -1029,8 +1062,13 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                 workers_out.push(w);
                 results.append(&mut list);
             }
-            read.map_err(open_err)
+            cut_whole = read.map_err(open_err)?;
+            Ok(())
         })?;
+        whole = cut_whole;
+    }
+    if !whole {
+        return Ok(Outcome::Abandoned(format!("a line is longer than {} MiB", MAX_RECORD_BYTES >> 20)));
     }
 
     finish(plan, opts, results, workers_out, stop.now.load(Ordering::Relaxed))
@@ -1070,18 +1108,27 @@ fn run_chunks<'p>(
 
     // The absolute offset of the first line start at or after `x` (a chunk
     // edge), reading on into `buf` (which holds the file from `from`).
-    let boundary = |buf: &mut Vec<u8>, from: u64, x: u64| -> std::io::Result<u64> {
+    // `None` when no line break follows within the longest record: then
+    // the reader that cuts blocks in order decides (and the general reader
+    // refuses the line). Each byte is searched once, however far the line
+    // runs (searching from the edge again after each read made a 100 MB
+    // field take minutes).
+    let boundary = |buf: &mut Vec<u8>, from: u64, x: u64| -> std::io::Result<Option<u64>> {
         if x <= start {
-            return Ok(start);
+            return Ok(Some(start));
         }
+        let mut rel = ((x - 1 - from) as usize).min(buf.len());
         loop {
-            let rel = ((x - 1 - from) as usize).min(buf.len());
             if let Some(k) = memchr::memchr(b'\n', &buf[rel..]) {
-                return Ok(from + (rel + k + 1) as u64);
+                return Ok(Some(from + (rel + k + 1) as u64));
             }
+            rel = buf.len();
             let have = from + buf.len() as u64;
             if have >= size {
-                return Ok(size);
+                return Ok(Some(size));
+            }
+            if have.saturating_sub(x) > MAX_RECORD_BYTES as u64 {
+                return Ok(None);
             }
             let more = (size - have).min(SLACK as u64) as usize;
             let old = buf.len();
@@ -1106,8 +1153,10 @@ fn run_chunks<'p>(
             // buffer of the same length writes no zeros.
             buf.resize(((end - from) as usize + SLACK).min((size - from) as usize), 0);
             file.read_exact_at(&mut buf, from)?;
-            let lo = boundary(&mut buf, from, first)?;
-            let hi = boundary(&mut buf, from, end)?;
+            let (Some(lo), Some(hi)) = (boundary(&mut buf, from, first)?, boundary(&mut buf, from, end)?) else {
+                failed.store(true, Ordering::Relaxed);
+                break;
+            };
             let mut done = w.block(&buf[(lo - from) as usize..(hi - from) as usize], opts.skip_bad_rows, &stop);
             done.index = i;
             if done.abandon.is_some() || stop.now.load(Ordering::Relaxed) {

@@ -14,6 +14,7 @@ pub mod lines;
 mod names;
 pub mod parquet;
 pub mod partials;
+pub mod records;
 pub mod rows;
 pub mod source;
 mod structure;

@@ -100,6 +100,8 @@ pub fn open(path: &str, forced: Option<Encoding>) -> Result<Opened, Error> {
         Encoding::Utf8 => {
             let mut r = BufReader::with_capacity(1 << 20, joined);
             if has_utf8_bom {
+                // Filled first: consuming an empty buffer would skip nothing.
+                r.fill_buf().map_err(io_err)?;
                 r.consume(3);
             }
             Box::new(r)
