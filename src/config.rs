@@ -375,6 +375,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             date_order,
             timezone,
             drop_duplicate_rows: a.drop_duplicate_rows,
+            seen_rows: Default::default(),
         },
         columns,
         // Asking for a rejects file means the run goes on past bad rows.

@@ -110,13 +110,16 @@ fn make(raw: &str, y: i32, m: u32, d: u32) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateError::NoSuchDay(raw.trim().to_string()))
 }
 
-/// What one value says about the column's day/month order.
+/// What one value says about the column's day/month order: only a value
+/// that is a date in that order (`31/02/2013` settles nothing, so a row
+/// that is then refused decides nothing, in either reader).
 pub fn evidence(raw: &str) -> Option<DateOrder> {
-    match shape(raw).ok()? {
-        Shape::Slashed(a, b, _) if a > 12 && b <= 12 => Some(DateOrder::DayFirst),
-        Shape::Slashed(a, b, _) if b > 12 && a <= 12 => Some(DateOrder::MonthFirst),
-        _ => None,
-    }
+    let order = match shape(raw).ok()? {
+        Shape::Slashed(a, b, _) if a > 12 && b <= 12 => DateOrder::DayFirst,
+        Shape::Slashed(a, b, _) if b > 12 && a <= 12 => DateOrder::MonthFirst,
+        _ => return None,
+    };
+    parse_date(raw, Some(order)).is_ok().then_some(order)
 }
 
 /// True when the value's meaning depends on the column's order.
@@ -133,7 +136,9 @@ pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, Date
             let order = match order {
                 Some(o) => o,
                 None if a == b => DateOrder::DayFirst,
-                None => evidence(raw).ok_or_else(|| DateError::Ambiguous(raw.trim().to_string()))?,
+                None if a > 12 && b <= 12 => DateOrder::DayFirst,
+                None if b > 12 && a <= 12 => DateOrder::MonthFirst,
+                None => return Err(DateError::Ambiguous(raw.trim().to_string())),
             };
             match order {
                 DateOrder::DayFirst => make(raw, y, b, a),
@@ -249,6 +254,9 @@ mod tests {
         assert_eq!(evidence("03/15/2013"), Some(MonthFirst));
         assert_eq!(evidence("03/04/2013"), None);
         assert_eq!(evidence("2013-03-04"), None);
+        assert_eq!(evidence("31/02/2013"), None);
+        assert_eq!(evidence("02/31/2013"), None);
+        assert_eq!(evidence("13/02/1850"), None);
         assert!(is_ambiguous("03/04/2013"));
         assert!(!is_ambiguous("04/04/2013"));
         assert!(!is_ambiguous("15.03.2013"));

@@ -635,8 +635,11 @@ impl<'p> Worker<'p> {
                         return Ok(Parsed::Bad(Field::Amount, e.to_string()));
                     }
                 }
-                match amount::parse_amount(&raw, style) {
-                    Ok(d) => d.mantissa() * 10i128.pow(SCALE - d.scale()),
+                match amount::parse_amount_currency(&raw, style) {
+                    // The currency is the deal's: the general reader
+                    // checks it against the currency column.
+                    Ok((_, Some(_))) => return Err("an amount names its currency".into()),
+                    Ok((d, None)) => d.mantissa() * 10i128.pow(SCALE - d.scale()),
                     Err(e) => return Ok(Parsed::Bad(Field::Amount, e.to_string())),
                 }
             }

@@ -2,9 +2,10 @@
 //!
 //! Amounts may be numbers or strings. Numbers keep the digits they were
 //! written with (serde_json's arbitrary precision), so `1676.23` stays
-//! exact and `1e3` is refused like any other amount in exponent form. The
-//! keys of the first object play the part of a CSV header. Arrays are read
-//! element by element, never held whole.
+//! exact and `1e3` is refused like any other amount in exponent form; a
+//! number is a number, so no decimal separator is guessed for it. The keys
+//! of the objects, in the order first seen, play the part of a CSV header.
+//! Arrays are read element by element, never held whole.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -12,7 +13,7 @@ use std::io::BufRead;
 use std::ops::ControlFlow;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, RowError};
 use crate::load::columns::{Field, map_columns};
@@ -30,7 +31,70 @@ fn field_text(v: &Value) -> Option<String> {
     }
 }
 
+/// One element of the input: an object's keys and values in the order
+/// written (duplicates kept, so they can be refused), or anything else.
+enum Item {
+    Object(Vec<(String, Value)>),
+    Other,
+}
+
+/// The key serde_json uses for a number read with arbitrary precision.
+const NUMBER_KEY: &str = "$serde_json::private::Number";
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Item, D::Error> {
+        d.deserialize_any(ItemVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Item;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == NUMBER_KEY {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                return Ok(Item::Other);
+            }
+            let value = map.next_value::<Value>()?;
+            entries.push((key, value));
+        }
+        Ok(Item::Object(entries))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Item::Other)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_unit<E>(self) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+}
+
 /// Holds the parser once the first object has named the columns.
+///
+/// The columns are the union of the keys: a key first seen in a later
+/// object (a `currency` only some deals have) joins the columns then, and
+/// the objects before it had no value there.
 struct Reader<'a> {
     name: String,
     named: &'a HashMap<Field, String>,
@@ -38,35 +102,73 @@ struct Reader<'a> {
     options: &'a ReadOptions,
     parser: Option<RowParser>,
     keys: Vec<String>,
+    /// Key -> column index.
+    index: HashMap<String, usize>,
 }
 
 impl Reader<'_> {
-    fn object(&mut self, number: u64, value: Value, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
-        let Value::Object(map) = value else {
-            let e = RowError {
-                file: self.name.clone(),
-                line: number,
-                column: None,
-                reason: "expected a JSON object".into(),
-            };
-            return Ok(sink.reject(e, &[]));
+    fn object(&mut self, number: u64, item: Item, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
+        let reject = |reason: String, column: Option<String>| RowError {
+            file: self.name.clone(),
+            line: number,
+            column,
+            reason,
         };
-        if self.parser.is_none() {
-            self.keys = map.keys().cloned().collect();
-            let column_map = map_columns(&self.keys, self.named, self.required)
-                .map_err(|message| Error::File { path: self.name.clone(), message })?;
-            let parser = RowParser::new(&self.name, column_map, self.options);
-            sink.columns(&self.name, parser.columns());
-            self.parser = Some(parser);
+        let Item::Object(entries) = item else {
+            return Ok(sink.reject(reject("expected a JSON object".into(), None), &[]));
+        };
+        // A key twice in one object: which value is meant is not known.
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        if let Some((key, _)) = entries.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+            let e = reject(format!("the key \"{key}\" appears twice in the object"), Some(key.clone()));
+            return Ok(sink.reject(e, &[]));
         }
-        Ok(self.row(number, &map, sink))
+        let new_keys = entries.iter().filter(|(k, _)| !self.index.contains_key(k)).count();
+        if new_keys > 0 {
+            for (k, _) in &entries {
+                if !self.index.contains_key(k) {
+                    self.index.insert(k.clone(), self.keys.len());
+                    self.keys.push(k.clone());
+                }
+            }
+            let column_map = map_columns(&self.keys, self.named, self.required);
+            match (self.parser.as_mut(), column_map) {
+                (None, Err(message)) => return Err(Error::File { path: self.name.clone(), message }),
+                (None, Ok(map)) => {
+                    let parser = RowParser::new(&self.name, map, self.options);
+                    sink.columns(&self.name, parser.columns());
+                    self.parser = Some(parser);
+                }
+                (Some(parser), Ok(map)) => {
+                    parser.widen(map).map_err(|why| Error::File {
+                        path: self.name.clone(),
+                        message: format!("object {number} brings new keys, and {why}"),
+                    })?;
+                    sink.columns(&self.name, parser.columns());
+                }
+                (Some(_), Err(message)) => {
+                    return Err(Error::File {
+                        path: self.name.clone(),
+                        message: format!("object {number} brings new keys: {message}"),
+                    });
+                }
+            }
+        }
+        Ok(self.row(number, entries, sink))
     }
 
-    fn row(&mut self, number: u64, map: &Map<String, Value>, sink: &mut dyn Sink) -> ControlFlow<()> {
-        let mut texts = Vec::with_capacity(self.keys.len());
-        for key in &self.keys {
-            match map.get(key).map(field_text).unwrap_or(Some(String::new())) {
-                Some(t) => texts.push(t),
+    fn row(&mut self, number: u64, entries: Vec<(String, Value)>, sink: &mut dyn Sink) -> ControlFlow<()> {
+        let parser = self.parser.as_mut().expect("parser set");
+        let mut texts = vec![String::new(); self.keys.len()];
+        let amount = parser.columns().get(Field::Amount);
+        let mut numeric = false;
+        for (key, value) in &entries {
+            let i = self.index[key];
+            match field_text(value) {
+                Some(t) => texts[i] = t,
+                // A nested object or array in a column that is not read
+                // is no business of ours.
+                None if parser.columns().get_index_field(i).is_none() => {}
                 None => {
                     let e = RowError {
                         file: self.name.clone(),
@@ -77,9 +179,12 @@ impl Reader<'_> {
                     return sink.reject(e, &[]);
                 }
             }
+            if Some(i) == amount {
+                numeric = value.is_number();
+            }
         }
         let fields: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-        self.parser.as_mut().expect("parser set").push(number, &fields, sink)
+        parser.push_typed(number, &fields, numeric, sink)
     }
 }
 
@@ -96,8 +201,15 @@ pub fn read(
     let is_array = opened.head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let mut options = options.clone();
     options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
-    let mut reader =
-        Reader { name: opened.name.clone(), named, required, options: &options, parser: None, keys: Vec::new() };
+    let mut reader = Reader {
+        name: opened.name.clone(),
+        named,
+        required,
+        options: &options,
+        parser: None,
+        keys: Vec::new(),
+        index: HashMap::new(),
+    };
     let flow = if is_array { read_array(opened, &mut reader, sink)? } else { read_lines(opened, &mut reader, sink)? };
     if flow.is_break() {
         return Ok(flow);
@@ -120,7 +232,7 @@ fn read_lines(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> R
             continue;
         }
         saw_any = true;
-        match serde_json::from_str::<Value>(&line) {
+        match serde_json::from_str::<Item>(&line) {
             Ok(v) => {
                 if reader.object(line_no, v, sink)?.is_break() {
                     return Ok(ControlFlow::Break(()));
@@ -169,7 +281,7 @@ impl<'de> Visitor<'de> for &mut Elements<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut n = 0u64;
-        while let Some(value) = seq.next_element::<Value>()? {
+        while let Some(value) = seq.next_element::<Item>()? {
             n += 1;
             match self.reader.object(n, value, self.sink) {
                 Ok(ControlFlow::Continue(())) => {}

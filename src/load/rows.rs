@@ -60,7 +60,19 @@ pub struct ReadOptions {
     pub timezone: Option<chrono_tz::Tz>,
     /// Drop rows identical in every field to an earlier row (counted).
     pub drop_duplicate_rows: bool,
+    /// The rows seen so far, in every input of the run (shared, so that
+    /// `--drop-duplicate-rows` remembers rows across files).
+    pub seen_rows: SeenRows,
 }
+
+/// Fingerprints of the rows read, shared by the inputs of one run.
+#[derive(Clone, Debug, Default)]
+pub struct SeenRows(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<u128>>>);
+
+/// How many rows wait for a file without a currency column to show, in
+/// an amount, which currency its amounts are in (`100 kr`); after that the
+/// file is taken to name none.
+pub const CURRENCY_WAIT_ROWS: usize = 10_000;
 
 /// How many duplicate ids a warning names.
 const SHOWN_IDS: usize = 3;
@@ -81,9 +93,17 @@ pub struct RowParser {
     default_decimal: DecimalStyle,
     dates: Decision<DateOrder>,
     timezone: Option<chrono_tz::Tz>,
-    pending: Vec<(u64, Vec<String>)>,
+    /// Rows waiting for a style: line, fields, and whether the amount is
+    /// a number (a JSON number or a spreadsheet's number cell).
+    pending: Vec<(u64, Vec<String>, bool)>,
     /// Fingerprints of the rows seen, with --drop-duplicate-rows.
-    seen_rows: Option<std::collections::HashSet<u128>>,
+    seen_rows: Option<SeenRows>,
+    /// Without a currency column: the currency the amounts write (`100
+    /// kr`), settled by the first that writes one; `Given(None)` once the
+    /// file was taken to write none.
+    written: Decision<Option<amount::Written>>,
+    /// Rows waiting for `written` only.
+    waiting_for_currency: usize,
     /// An id column that is not an order column: ids seen, and duplicates.
     ids: Option<(usize, std::collections::HashSet<String>, u64, Vec<String>)>,
     scratch: [String; 4],
@@ -109,7 +129,9 @@ impl RowParser {
             dates: options.date_order.map_or(Decision::Open, Decision::Given),
             timezone: options.timezone,
             pending: Vec::new(),
-            seen_rows: options.drop_duplicate_rows.then(Default::default),
+            seen_rows: options.drop_duplicate_rows.then(|| options.seen_rows.clone()),
+            written: Decision::Open,
+            waiting_for_currency: 0,
             ids: match (map.get(Field::Id), map.get(Field::Order)) {
                 (Some(i), None) => Some((i, Default::default(), 0, Vec::new())),
                 _ => None,
@@ -127,9 +149,54 @@ impl RowParser {
         RowError { file: self.file.clone(), line, column: field.map(|f| self.map.header(f).to_string()), reason }
     }
 
+    /// The columns grew (a JSON key first seen in a later object): columns
+    /// already mapped keep their place and new ones join at the end; the
+    /// rows read so far had no value there. `Err` when the new columns
+    /// would change what a mapped field is read from.
+    pub fn widen(&mut self, map: ColumnMap) -> Result<(), String> {
+        for field in Field::ALL.into_iter().chain([Field::Segment]) {
+            if let Some(i) = self.map.get(field) {
+                if map.get(field) != Some(i) {
+                    return Err(format!(
+                        "the {} column would change from \"{}\" to \"{}\"; name it with {}",
+                        field.name(),
+                        self.map.header(field),
+                        map.header(field),
+                        field.flag()
+                    ));
+                }
+            }
+        }
+        self.customer = map.get(Field::Customer);
+        self.seller = map.get(Field::Seller);
+        self.currency = map.get(Field::Currency);
+        self.order = map.get(Field::Order);
+        self.status = map.get(Field::Status);
+        self.segment = map.get(Field::Segment);
+        self.width = map.headers.len();
+        if self.order.is_some() {
+            self.ids = None;
+        } else if self.ids.is_none() {
+            self.ids = map.get(Field::Id).map(|i| (i, Default::default(), 0, Vec::new()));
+        }
+        for (_, fields, _) in &mut self.pending {
+            fields.resize(self.width, String::new());
+        }
+        self.map = map;
+        Ok(())
+    }
+
     /// Read one row. Rows whose fields are all empty are not rows (as blank
     /// lines are not) and are passed over.
     pub fn push(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
+        self.push_typed(line, fields, false, sink)
+    }
+
+    /// `push` for a row whose amount is a number, not text (a JSON number,
+    /// a spreadsheet's number cell): its text has a decimal point and no
+    /// group separators, whatever the column's style, and it settles
+    /// nothing about the style of the column's text values.
+    pub fn push_typed(&mut self, line: u64, fields: &[&str], numeric: bool, sink: &mut dyn Sink) -> ControlFlow<()> {
         if fields.iter().all(|f| f.trim().is_empty()) {
             return ControlFlow::Continue(());
         }
@@ -142,7 +209,7 @@ impl RowParser {
             let e = self.error(line, None, format!("the row has {n} fields but the header has {}", self.width));
             return sink.reject(e, fields);
         }
-        if let Some(seen) = self.seen_rows.as_mut() {
+        if let Some(seen) = self.seen_rows.as_ref() {
             // Two independent 64-bit hashes of every field: a false match
             // would need both to collide (about one in 10^38 per pair).
             let mut a = foldhash::quality::FixedState::with_seed(1).build_hasher();
@@ -152,7 +219,7 @@ impl RowParser {
                 std::hash::Hash::hash(f, &mut b);
             }
             let key = (u128::from(std::hash::Hasher::finish(&a)) << 64) | u128::from(std::hash::Hasher::finish(&b));
-            if !seen.insert(key) {
+            if !seen.0.lock().expect("seen rows").insert(key) {
                 sink.duplicate();
                 return ControlFlow::Continue(());
             }
@@ -170,7 +237,7 @@ impl RowParser {
         let raw_date = fields[self.date];
 
         // Decide the column styles from this row if it shows them.
-        if self.decimal.get().is_none() {
+        if self.decimal.get().is_none() && !numeric {
             if let Some(style) = amount::evidence(raw_amount) {
                 self.decimal = Decision::Seen(style, raw_amount.trim().to_string(), line);
                 self.flush_pending(sink)?;
@@ -182,26 +249,43 @@ impl RowParser {
                 self.flush_pending(sink)?;
             }
         }
-        let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(raw_amount);
+        if self.currency.is_none() && self.written.get().is_none() {
+            if let Some(w) = amount::written_currency(raw_amount) {
+                self.written = Decision::Seen(Some(w), raw_amount.trim().to_string(), line);
+                self.waiting_for_currency = 0;
+                self.flush_pending(sink)?;
+            }
+        }
+        let wait_amount = !numeric && self.decimal.get().is_none() && amount::is_ambiguous(raw_amount);
         let wait_date = self.dates.get().is_none() && date::is_ambiguous(raw_date);
-        if wait_amount || wait_date {
-            self.pending.push((line, fields.iter().map(|f| f.to_string()).collect()));
+        let wait_currency = self.currency.is_none() && self.written.get().is_none();
+        if wait_amount || wait_date || wait_currency {
+            if !(wait_amount || wait_date) {
+                self.waiting_for_currency += 1;
+            }
+            self.pending.push((line, fields[..n].iter().map(|f| f.to_string()).collect(), numeric));
+            if self.waiting_for_currency >= CURRENCY_WAIT_ROWS {
+                self.written = Decision::Given(None);
+                self.waiting_for_currency = 0;
+                self.flush_pending(sink)?;
+            }
             return ControlFlow::Continue(());
         }
-        self.parse(line, fields, sink)
+        self.parse(line, fields, numeric, sink)
     }
 
     fn flush_pending(&mut self, sink: &mut dyn Sink) -> ControlFlow<()> {
         let pending = std::mem::take(&mut self.pending);
-        for (line, fields) in pending {
+        for (line, fields, numeric) in pending {
             let refs: Vec<&str> = fields.iter().map(|s| s.as_str()).collect();
-            let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(refs[self.amount]);
+            let wait_amount = !numeric && self.decimal.get().is_none() && amount::is_ambiguous(refs[self.amount]);
             let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
-            if wait_amount || wait_date {
-                self.pending.push((line, fields));
+            let wait_currency = self.currency.is_none() && self.written.get().is_none();
+            if wait_amount || wait_date || wait_currency {
+                self.pending.push((line, fields, numeric));
                 continue;
             }
-            self.parse(line, &refs, sink)?;
+            self.parse(line, &refs, numeric, sink)?;
         }
         ControlFlow::Continue(())
     }
@@ -225,11 +309,14 @@ impl RowParser {
         if self.pending.is_empty() {
             return Ok(ControlFlow::Continue(()));
         }
+        if self.written.get().is_none() {
+            self.written = Decision::Given(None);
+        }
         if self.decimal.get().is_none() {
             self.decimal = Decision::Given(self.default_decimal);
         }
         if self.dates.get().is_none() {
-            if let Some((line, fields)) = self.pending.iter().find(|(_, f)| date::is_ambiguous(&f[self.date])) {
+            if let Some((line, fields, _)) = self.pending.iter().find(|(_, f, _)| date::is_ambiguous(&f[self.date])) {
                 return Err(Error::File {
                     path: self.file.clone(),
                     message: format!(
@@ -243,11 +330,11 @@ impl RowParser {
         Ok(self.flush_pending(sink))
     }
 
-    fn parse(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
+    fn parse(&mut self, line: u64, fields: &[&str], numeric: bool, sink: &mut dyn Sink) -> ControlFlow<()> {
         let raw_amount = fields[self.amount];
-        let style = self.decimal.get().unwrap_or(self.default_decimal);
+        let style = if numeric { DecimalStyle::Point } else { self.decimal.get().unwrap_or(self.default_decimal) };
         if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, amount::evidence(raw_amount)) {
-            if seen != *decided {
+            if seen != *decided && !numeric {
                 let e = AmountError::Mixed {
                     value: raw_amount.trim().to_string(),
                     style: *decided,
@@ -258,7 +345,7 @@ impl RowParser {
                 return sink.reject(err, fields);
             }
         }
-        let amount = match amount::parse_amount(raw_amount, style) {
+        let (amount, written) = match amount::parse_amount_currency(raw_amount, style) {
             Ok(a) => a,
             Err(e) => {
                 let err = self.error(line, Some(Field::Amount), e.to_string());
@@ -282,6 +369,52 @@ impl RowParser {
         clean_name(self.seller.map_or("", |i| fields[i]), seller);
         clean_name(self.currency.map_or("", |i| fields[i]), currency);
         currency.make_ascii_uppercase();
+        // A currency written in the amount is the deal's; one that
+        // disagrees with the currency column is bad data. Without a currency
+        // column, the first amount that writes a currency settles the
+        // file's: amounts that write none are in it, and one that writes
+        // another is bad data.
+        if self.currency.is_none() {
+            let settled = match &self.written {
+                Decision::Seen(Some(w), by, by_line) => Some((*w, by.clone(), *by_line)),
+                _ => None,
+            };
+            match (written, settled) {
+                (Some(w), Some((first, by, by_line))) if w.with_column("") != first.with_column("") => {
+                    let reason = format!(
+                        "the amount {:?} names another currency than {by:?} on line {by_line}; with several currencies, add a currency column",
+                        raw_amount.trim()
+                    );
+                    let err = self.error(line, Some(Field::Amount), reason);
+                    return sink.reject(err, fields);
+                }
+                (Some(w), None) => {
+                    let reason = format!(
+                        "the amount {:?} names a currency, but the first {CURRENCY_WAIT_ROWS} rows of the file name none; add a currency column",
+                        raw_amount.trim()
+                    );
+                    let _ = w;
+                    let err = self.error(line, Some(Field::Amount), reason);
+                    return sink.reject(err, fields);
+                }
+                (_, Some((first, _, _))) => *currency = first.with_column("").unwrap_or_default(),
+                (None, None) => {}
+            }
+        } else if let Some(w) = written {
+            match w.with_column(currency) {
+                Ok(c) => *currency = c,
+                Err(named) => {
+                    let reason = format!(
+                        "the amount {:?} is in {named}, but column \"{}\" says {}",
+                        raw_amount.trim(),
+                        self.map.header(Field::Currency),
+                        currency
+                    );
+                    let err = self.error(line, Some(Field::Amount), reason);
+                    return sink.reject(err, fields);
+                }
+            }
+        }
         let order = self.order.map_or("", |i| fields[i].trim());
         let status = self.status.map_or("", |i| fields[i].trim());
         let deal = Deal { amount, date, customer, seller, currency, order, status, segment };
