@@ -32,7 +32,7 @@ use crate::load::columns::{ColumnMap, Field, map_columns};
 use crate::load::date::{self, DateOrder, YEARS};
 use crate::load::names::{Acc, BATCH, NameTable, Short};
 use crate::load::records::{MAX_RECORD_BYTES, Record, RecordError, Records};
-use crate::load::rows::clean_name;
+use crate::load::rows::{NO_CUSTOMER, NO_SELLER, clean_name};
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
 use crate::model::{Dimension, RowAccounting};
@@ -331,13 +331,21 @@ struct Interner {
     /// key ends in a 0 byte, apart from the same bytes written plainly).
     long: FoldMap<Box<[u8]>>,
     names: Vec<String>,
+    /// What a blank name is shown as (`(no customer)`), or empty.
+    blank: &'static str,
 }
 
 impl Default for Interner {
     fn default() -> Interner {
+        Interner::with_blank("")
+    }
+}
+
+impl Interner {
+    fn with_blank(blank: &'static str) -> Interner {
         let mut short = fold_map();
         short.insert(Short::new(b"").expect("empty fits"), 0);
-        Interner { short, long: fold_map(), names: vec![String::new()] }
+        Interner { short, long: fold_map(), names: vec![blank.to_string()], blank }
     }
 }
 
@@ -367,7 +375,8 @@ impl Interner {
     }
 
     fn add(&mut self, raw: &[u8], escaped: bool) -> u32 {
-        self.names.push(tidy(raw, escaped));
+        let name = tidy(raw, escaped);
+        self.names.push(if name.is_empty() { self.blank.to_string() } else { name });
         (self.names.len() - 1) as u32
     }
 }
@@ -470,8 +479,8 @@ impl<'p> Worker<'p> {
             period,
             by: by.to_vec(),
             filter,
-            customers: Interner::default(),
-            sellers: Interner::default(),
+            customers: Interner::with_blank(NO_CUSTOMER),
+            sellers: Interner::with_blank(NO_SELLER),
             currencies: Interner::default(),
             statuses: Interner::default(),
             keep_customer: Vec::new(),
@@ -858,17 +867,19 @@ impl<'p> Worker<'p> {
             Cells::Names { mut short, long, batch, amounts } => {
                 short.add_batch(&batch, &amounts);
                 let key = period.key_ymd(2000, 1, 1).0;
+                let blank = if self.by[0] == Dimension::Customer { NO_CUSTOMER } else { NO_SELLER };
+                let shown = |name: &str| if name.is_empty() { blank.to_string() } else { name.to_string() };
                 let mut name = String::new();
                 for (raw, acc) in short.iter() {
                     tidy_into(raw, false, &mut name);
-                    add(&[&name], "", key, acc)?;
+                    add(&[&shown(&name)], "", key, acc)?;
                 }
                 for (k, acc) in &long {
                     let (raw, escaped) = match k.strip_suffix(&[0]) {
                         Some(raw) => (raw, true),
                         None => (&k[..], false),
                     };
-                    add(&[&tidy(raw, escaped)], "", key, acc)?;
+                    add(&[&shown(&tidy(raw, escaped))], "", key, acc)?;
                 }
             }
             Cells::General(cells) => {

@@ -74,6 +74,12 @@ pub struct SeenRows(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<u1
 /// file is taken to name none.
 pub const CURRENCY_WAIT_ROWS: usize = 10_000;
 
+/// What a blank customer is shown as: a visible group of its own, never a
+/// nameless one (which the customers view would rank like any customer).
+pub const NO_CUSTOMER: &str = "(no customer)";
+/// What a blank seller is shown as.
+pub const NO_SELLER: &str = "(no seller)";
+
 /// How many duplicate ids a warning names.
 const SHOWN_IDS: usize = 3;
 
@@ -367,6 +373,12 @@ impl RowParser {
         clean_name(self.segment.map_or("", |i| fields[i]), segment);
         clean_name(self.customer.map_or("", |i| fields[i]), customer);
         clean_name(self.seller.map_or("", |i| fields[i]), seller);
+        if customer.is_empty() && self.customer.is_some() {
+            customer.push_str(NO_CUSTOMER);
+        }
+        if seller.is_empty() && self.seller.is_some() {
+            seller.push_str(NO_SELLER);
+        }
         clean_name(self.currency.map_or("", |i| fields[i]), currency);
         currency.make_ascii_uppercase();
         // A currency written in the amount is the deal's; one that
