@@ -218,7 +218,7 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         }
     }
     for w in &loaded.warnings {
-        writeln!(err, "aov: warning: {w}")?;
+        writeln!(err, "aov: warning: {}", crate::error::printable(w))?;
     }
     if loaded.duplicates > 0 {
         let n = loaded.duplicates;
@@ -232,7 +232,7 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     if a.rejected > 0 {
         writeln!(err, "aov: warning: skipped {} bad row{}:", a.rejected, if a.rejected == 1 { "" } else { "s" })?;
         for (reason, n) in &loaded.skipped {
-            writeln!(err, "aov:   {n} x {reason}")?;
+            writeln!(err, "aov:   {n} x {}", crate::error::printable(reason))?;
         }
     }
     if common.verbose && common.format != render::Format::Table {

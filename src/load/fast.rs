@@ -124,7 +124,11 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     if head.starts_with(&[0x1f, 0x8b]) || !ok_utf8 || source::detect_format(path, text) != InputFormat::Csv {
         return Ok(None);
     }
-    // CR-only line ends (old Mac Excel) take the general path.
+    // NUL bytes (UTF-16 without a byte order mark, or not text) and CR-only
+    // line ends (old Mac Excel) take the general path.
+    if memchr::memchr(0, text).is_some() {
+        return Ok(None);
+    }
     if memchr::memchr(b'\r', text).is_some() && !text.windows(2).any(|w| w == b"\r\n") {
         return Ok(None);
     }

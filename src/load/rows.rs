@@ -358,7 +358,14 @@ impl RowParser {
                 return sink.reject(err, fields);
             }
         };
-        let zoned = self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz));
+        let zoned = match self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz)) {
+            Some(Ok(d)) => Some(d),
+            Some(Err(e)) => {
+                let err = self.error(line, Some(Field::Date), e.to_string());
+                return sink.reject(err, fields);
+            }
+            None => None,
+        };
         let date = match zoned.or_else(|| date::parse_iso_fast(fields[self.date].as_bytes())) {
             Some(d) => d,
             None => match date::parse_date(fields[self.date], self.dates.get()) {
