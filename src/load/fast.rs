@@ -957,11 +957,14 @@ fn cut_blocks(
     while !eof && !stop.now.load(Ordering::Relaxed) {
         let mut buf = pool.lock().expect("buffer pool").pop().unwrap_or_default();
         buf.clear();
-        buf.reserve(carry.len() + block_size + 1);
+        // A record longer than a block is read on in growing steps, so
+        // that a long field is not searched again for every block.
+        let want = block_size.max(carry.len());
+        buf.reserve(carry.len() + want + 1);
         buf.extend_from_slice(&carry);
         carry.clear();
-        let n = (&mut file).take(block_size as u64).read_to_end(&mut buf)?;
-        eof = n < block_size;
+        let n = (&mut file).take(want as u64).read_to_end(&mut buf)?;
+        eof = n < want;
         if buf.is_empty() {
             break;
         }
@@ -1131,14 +1134,25 @@ fn run_chunks<'p>(
     // refuses the line). Each byte is searched once, however far the line
     // runs (searching from the edge again after each read made a 100 MB
     // field take minutes).
+    // Long stretches without a line break already searched, as (edge,
+    // boundary): an edge inside one has the same boundary, so a long field
+    // is searched once, not once per chunk inside it.
+    let known: Mutex<Vec<(u64, u64)>> = Mutex::new(Vec::new());
     let boundary = |buf: &mut Vec<u8>, from: u64, x: u64| -> std::io::Result<Option<u64>> {
         if x <= start {
             return Ok(Some(start));
         }
+        if let Some(&(_, p)) = known.lock().expect("known").iter().find(|(a, p)| (*a..=*p).contains(&x)) {
+            return Ok(Some(p));
+        }
         let mut rel = ((x - 1 - from) as usize).min(buf.len());
         loop {
             if let Some(k) = memchr::memchr(b'\n', &buf[rel..]) {
-                return Ok(Some(from + (rel + k + 1) as u64));
+                let p = from + (rel + k + 1) as u64;
+                if p - x > SLACK as u64 {
+                    known.lock().expect("known").push((x, p));
+                }
+                return Ok(Some(p));
             }
             rel = buf.len();
             let have = from + buf.len() as u64;
@@ -1175,7 +1189,15 @@ fn run_chunks<'p>(
                 failed.store(true, Ordering::Relaxed);
                 break;
             };
-            let mut done = w.block(&buf[(lo - from) as usize..(hi - from) as usize], opts.skip_bad_rows, &stop);
+            // A boundary found by another chunk may lie past what this one
+            // read: read on to it.
+            if lo < hi && (hi - from) as usize > buf.len() {
+                let old = buf.len();
+                buf.resize((hi - from) as usize, 0);
+                file.read_exact_at(&mut buf[old..], from + old as u64)?;
+            }
+            let block = if lo < hi { &buf[(lo - from) as usize..(hi - from) as usize] } else { &[][..] };
+            let mut done = w.block(block, opts.skip_bad_rows, &stop);
             done.index = i;
             if done.abandon.is_some() || stop.now.load(Ordering::Relaxed) {
                 failed.store(true, Ordering::Relaxed);
