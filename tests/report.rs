@@ -174,7 +174,8 @@ fn several_files_are_one_data_set() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("small_copy.csv");
     std::fs::copy(fixture("edge/small.csv"), &copy).unwrap();
-    let two = aov(&["report", &fixture("edge/small.csv"), copy.to_str().unwrap(), "--format", "csv", "--period", "all"]);
+    let two =
+        aov(&["report", &fixture("edge/small.csv"), copy.to_str().unwrap(), "--format", "csv", "--period", "all"]);
     assert!(one.ok().contains("2013-04,1,323.00"));
     // Doubling every deal doubles deals and totals; the AOV stays.
     assert_eq!(two.ok(), "deals,total,aov,aov_change,aov_change_pct\n14,3287.03,234.79,,\n");

@@ -7,8 +7,8 @@ use std::ops::ControlFlow;
 use crate::error::{Error, RowError};
 use crate::load::amount::DecimalStyle;
 use crate::load::columns::{Field, map_columns};
-use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::records::{Record, RecordError, Records};
+use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::source::Opened;
 
 /// The delimiters tried, in order of preference on a tie.
@@ -114,8 +114,12 @@ pub fn read(
     let mut record = Record::default();
     let read_err = |e: RecordError| match e {
         RecordError::Io(source) => crate::error::read_error(&name, source),
-        RecordError::TooLong { line, .. } => Error::File { path: name.clone(), message: format!("line {line}: {}", e.reason()) },
-        RecordError::Runaway { line, .. } => Error::File { path: name.clone(), message: format!("line {line}: {}", e.reason()) },
+        RecordError::TooLong { line, .. } => {
+            Error::File { path: name.clone(), message: format!("line {line}: {}", e.reason()) }
+        }
+        RecordError::Runaway { line, .. } => {
+            Error::File { path: name.clone(), message: format!("line {line}: {}", e.reason()) }
+        }
     };
     if let Some((_, _)) = sep {
         // The `sep=` line is not the header.

@@ -247,11 +247,7 @@ pub fn zoned_date(raw: &str, tz: chrono_tz::Tz) -> Option<Result<NaiveDate, Date
     let utc = local - chrono::Duration::seconds(i64::from(offset));
     let converted = chrono::TimeZone::from_utc_datetime(&tz, &utc).date_naive();
     use chrono::Datelike;
-    Some(if YEARS.contains(&converted.year()) {
-        Ok(converted)
-    } else {
-        Err(DateError::Year(t.to_string()))
-    })
+    Some(if YEARS.contains(&converted.year()) { Ok(converted) } else { Err(DateError::Year(t.to_string())) })
 }
 
 /// Parse an ISO `YYYY-MM-DD` date from bytes, the common case, without
@@ -370,7 +366,8 @@ mod tests {
         assert!(matches!(z("0024-03-15T10:00:00Z"), Some(Err(DateError::Year(_)))));
         assert!(matches!(z("2199-12-31T23:30:00-05:00"), Some(Err(DateError::Year(_)))));
         // Not times: refused, with or without --timezone.
-        for bad in ["2013-03-15T25:00:00Z", "2013-03-15T10:61:00Z", "2013-03-15T10:00:00+99:00", "2013-03-15 10:00 noon"]
+        for bad in
+            ["2013-03-15T25:00:00Z", "2013-03-15T10:61:00Z", "2013-03-15T10:00:00+99:00", "2013-03-15 10:00 noon"]
         {
             assert_eq!(z(bad), None, "{bad}");
             assert!(matches!(parse_date(bad, None), Err(DateError::Invalid(_))), "{bad}");

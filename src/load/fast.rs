@@ -135,8 +135,7 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     let Some(last_nl) = memchr::memrchr(b'\n', text) else { return Ok(None) };
     let sample = &text[..=last_nl];
     let sep = crate::load::csv::sep_line(sample);
-    let delimiter =
-        input.delimiter.or(sep.map(|s| s.0)).unwrap_or_else(|| crate::load::csv::sniff_delimiter(text));
+    let delimiter = input.delimiter.or(sep.map(|s| s.0)).unwrap_or_else(|| crate::load::csv::sniff_delimiter(text));
     let name = source::display_name(path);
 
     // The same record reader as the general path, so that the header and

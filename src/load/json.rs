@@ -108,12 +108,8 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn object(&mut self, number: u64, item: Item, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
-        let reject = |reason: String, column: Option<String>| RowError {
-            file: self.name.clone(),
-            line: number,
-            column,
-            reason,
-        };
+        let reject =
+            |reason: String, column: Option<String>| RowError { file: self.name.clone(), line: number, column, reason };
         let Item::Object(entries) = item else {
             return Ok(sink.reject(reject("expected a JSON object".into(), None), &[]));
         };

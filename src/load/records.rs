@@ -83,9 +83,17 @@ pub enum RecordError {
     /// by a quote with text after it, or never closed. The record is the
     /// physical line alone: `raw` holds its text; reading goes on with the
     /// next line.
-    Runaway { line: u64, field: usize, raw: String, closed: bool },
+    Runaway {
+        line: u64,
+        field: usize,
+        raw: String,
+        closed: bool,
+    },
     /// A record longer than `MAX_RECORD_BYTES`, starting on `line`.
-    TooLong { line: u64, quoted: bool },
+    TooLong {
+        line: u64,
+        quoted: bool,
+    },
     Io(io::Error),
 }
 
@@ -386,10 +394,7 @@ mod tests {
             ]
         );
         // Never closed: each line from there is tried alone.
-        assert_eq!(
-            all(b"1,\"open,5\r\n2,B,6\r\n"),
-            vec![Err("1:1:false:1,\"open,5".into()), ok(2, &["2", "B", "6"])]
-        );
+        assert_eq!(all(b"1,\"open,5\r\n2,B,6\r\n"), vec![Err("1:1:false:1,\"open,5".into()), ok(2, &["2", "B", "6"])]);
     }
 
     #[test]
