@@ -561,3 +561,88 @@ fn round_two_traps_end_the_same_from_a_file_a_pipe_and_dev_stdin_in_both_readers
     assert!(runs > 200, "{runs} runs");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_same_file_given_twice_by_name_symlink_or_hard_link_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("deals.csv");
+    std::fs::write(&f, "date,customer,amount\n2024-01-01,A,10\n2024-01-02,B,30\n").unwrap();
+    let link = dir.path().join("link.csv");
+    let hard = dir.path().join("hard.csv");
+    std::os::unix::fs::symlink(&f, &link).unwrap();
+    std::fs::hard_link(&f, &hard).unwrap();
+    let (f, link, hard) = (f.to_str().unwrap(), link.to_str().unwrap(), hard.to_str().unwrap());
+    let run = aov(&["report", f, f, link, hard, "--period", "all", "--format", "csv"]);
+    // 10 + 30 once, not four times.
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,40.00,20.00,,\n");
+    assert!(run.stderr.contains(&format!("aov: warning: {f} is given twice; it is read once\n")), "{run:?}");
+    assert!(
+        run.stderr.contains(&format!("aov: warning: {link} is the same file as {f}; it is read once\n")),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains(&format!("aov: warning: {hard} is the same file as {f}; it is read once\n")),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn drop_duplicate_rows_remembers_rows_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    std::fs::write(&a, "date,customer,amount\n2024-01-01,A,10\n2024-01-02,B,30\n").unwrap();
+    std::fs::write(&b, "date,customer,amount\n2024-01-02,B,30\n2024-01-03,C,50\n").unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let run = aov(&["report", a, b, "--period", "all", "--format", "csv", "--drop-duplicate-rows"]);
+    // B's row is in both files: 10 + 30 + 50.
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,90.00,30.00,,\n");
+    assert!(run.stderr.contains("dropped 1 row identical to an earlier one"), "{run:?}");
+}
+
+#[test]
+fn a_named_pipe_is_read_once_and_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("deals.fifo");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        std::fs::write(writer_path, "date,customer,amount\n2024-01-01,A,10\n2024-01-02,B,30\n").unwrap();
+    });
+    let mut cmd = assert_cmd::Command::cargo_bin("aov").unwrap();
+    cmd.args(["report", fifo.to_str().unwrap(), "--period", "all", "--format", "csv"]);
+    cmd.timeout(std::time::Duration::from_secs(30));
+    let out = cmd.output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "deals,total,aov,aov_change,aov_change_pct\n2,40.00,20.00,,\n");
+}
+
+#[test]
+fn an_endless_input_without_line_breaks_ends_in_a_message() {
+    let mut cmd = assert_cmd::Command::cargo_bin("aov").unwrap();
+    cmd.args(["report", "/dev/zero"]).timeout(std::time::Duration::from_secs(60));
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
+    assert_eq!(
+        stderr,
+        "aov: /dev/zero: line 1: the line is longer than 16 MiB: this is not delimited text (or give the right --delimiter)\n"
+    );
+}
+
+#[test]
+fn any_thread_count_is_taken() {
+    let run = aov(&[
+        "report",
+        &fixture("hostile/stray_quote_after_close.csv"),
+        "--threads",
+        "100000",
+        "--period",
+        "all",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n4,100.00,25.00,,\n");
+}
