@@ -83,6 +83,8 @@ pub const NO_SELLER: &str = "(no seller)";
 /// How many duplicate ids a warning names.
 const SHOWN_IDS: usize = 3;
 
+type Pending = (u64, Vec<String>, bool, Option<RowError>);
+
 pub struct RowParser {
     file: String,
     map: ColumnMap,
@@ -99,17 +101,17 @@ pub struct RowParser {
     default_decimal: DecimalStyle,
     dates: Decision<DateOrder>,
     timezone: Option<chrono_tz::Tz>,
-    /// Rows waiting for a style: line, fields, and whether the amount is
-    /// a number (a JSON number or a spreadsheet's number cell).
-    pending: Vec<(u64, Vec<String>, bool)>,
+    /// Rows waiting for a style (and the rows after them, so that rows are
+    /// used and refused in file order): line, fields, whether the amount is
+    /// a number (a JSON number or a spreadsheet's number cell), and the
+    /// error of a row already known to be bad.
+    pending: Vec<Pending>,
     /// Fingerprints of the rows seen, with --drop-duplicate-rows.
     seen_rows: Option<SeenRows>,
     /// Without a currency column: the currency the amounts write (`100
     /// kr`), settled by the first that writes one; `Given(None)` once the
     /// file was taken to write none.
     written: Decision<Option<amount::Written>>,
-    /// Rows waiting for `written` only.
-    waiting_for_currency: usize,
     /// An id column that is not an order column: ids seen, and duplicates.
     ids: Option<(usize, std::collections::HashSet<String>, u64, Vec<String>)>,
     scratch: [String; 4],
@@ -137,7 +139,6 @@ impl RowParser {
             pending: Vec::new(),
             seen_rows: options.drop_duplicate_rows.then(|| options.seen_rows.clone()),
             written: Decision::Open,
-            waiting_for_currency: 0,
             ids: match (map.get(Field::Id), map.get(Field::Order)) {
                 (Some(i), None) => Some((i, Default::default(), 0, Vec::new())),
                 _ => None,
@@ -185,7 +186,7 @@ impl RowParser {
         } else if self.ids.is_none() {
             self.ids = map.get(Field::Id).map(|i| (i, Default::default(), 0, Vec::new()));
         }
-        for (_, fields, _) in &mut self.pending {
+        for (_, fields, _, _) in &mut self.pending {
             fields.resize(self.width, String::new());
         }
         self.map = map;
@@ -213,6 +214,10 @@ impl RowParser {
         }
         if n != self.width {
             let e = self.error(line, None, format!("the row has {n} fields but the header has {}", self.width));
+            if !self.pending.is_empty() {
+                self.pending.push((line, fields.iter().map(|f| f.to_string()).collect(), numeric, Some(e)));
+                return ControlFlow::Continue(());
+            }
             return sink.reject(e, fields);
         }
         if let Some(seen) = self.seen_rows.as_ref() {
@@ -258,21 +263,16 @@ impl RowParser {
         if self.currency.is_none() && self.written.get().is_none() {
             if let Some(w) = amount::written_currency(raw_amount) {
                 self.written = Decision::Seen(Some(w), raw_amount.trim().to_string(), line);
-                self.waiting_for_currency = 0;
                 self.flush_pending(sink)?;
             }
         }
         let wait_amount = !numeric && self.decimal.get().is_none() && amount::is_ambiguous(raw_amount);
         let wait_date = self.dates.get().is_none() && date::is_ambiguous(raw_date);
         let wait_currency = self.currency.is_none() && self.written.get().is_none();
-        if wait_amount || wait_date || wait_currency {
-            if !(wait_amount || wait_date) {
-                self.waiting_for_currency += 1;
-            }
-            self.pending.push((line, fields[..n].iter().map(|f| f.to_string()).collect(), numeric));
-            if self.waiting_for_currency >= CURRENCY_WAIT_ROWS {
+        if wait_amount || wait_date || wait_currency || !self.pending.is_empty() {
+            self.pending.push((line, fields[..n].iter().map(|f| f.to_string()).collect(), numeric, None));
+            if self.pending.len() >= CURRENCY_WAIT_ROWS && self.written.get().is_none() {
                 self.written = Decision::Given(None);
-                self.waiting_for_currency = 0;
                 self.flush_pending(sink)?;
             }
             return ControlFlow::Continue(());
@@ -282,16 +282,28 @@ impl RowParser {
 
     fn flush_pending(&mut self, sink: &mut dyn Sink) -> ControlFlow<()> {
         let pending = std::mem::take(&mut self.pending);
-        for (line, fields, numeric) in pending {
+        let mut rest = pending.into_iter();
+        while let Some((line, fields, numeric, bad)) = rest.next() {
             let refs: Vec<&str> = fields.iter().map(|s| s.as_str()).collect();
-            let wait_amount = !numeric && self.decimal.get().is_none() && amount::is_ambiguous(refs[self.amount]);
-            let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
-            let wait_currency = self.currency.is_none() && self.written.get().is_none();
-            if wait_amount || wait_date || wait_currency {
-                self.pending.push((line, fields, numeric));
-                continue;
+            let flow = match bad {
+                Some(e) => sink.reject(e, &refs),
+                None => {
+                    let wait_amount =
+                        !numeric && self.decimal.get().is_none() && amount::is_ambiguous(refs[self.amount]);
+                    let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
+                    let wait_currency = self.currency.is_none() && self.written.get().is_none();
+                    if wait_amount || wait_date || wait_currency {
+                        // This row still waits, and every row after it.
+                        self.pending.push((line, fields, numeric, None));
+                        self.pending.extend(rest);
+                        return ControlFlow::Continue(());
+                    }
+                    self.parse(line, &refs, numeric, sink)
+                }
+            };
+            if flow.is_break() {
+                return flow;
             }
-            self.parse(line, &refs, numeric, sink)?;
         }
         ControlFlow::Continue(())
     }
@@ -322,7 +334,8 @@ impl RowParser {
             self.decimal = Decision::Given(self.default_decimal);
         }
         if self.dates.get().is_none() {
-            if let Some((line, fields, _)) = self.pending.iter().find(|(_, f, _)| date::is_ambiguous(&f[self.date])) {
+            let ambiguous = self.pending.iter().find(|(_, f, _, bad)| bad.is_none() && date::is_ambiguous(&f[self.date]));
+            if let Some((line, fields, _, _)) = ambiguous {
                 return Err(Error::File {
                     path: self.file.clone(),
                     message: format!(
