@@ -621,6 +621,15 @@ impl<'p> Worker<'p> {
 
     fn parse(&self, b: &[u8]) -> Result<Parsed, String> {
         let plan = self.plan;
+        // A date that waits for the column's order makes its row wait in the
+        // general reader whatever the amount holds: give up first.
+        let raw_date = &b[self.fields[plan.date].0..self.fields[plan.date].1];
+        if plan.date_order.is_none() && fast_date(raw_date).is_none() {
+            let raw = Self::field(b, self.fields[plan.date]);
+            if date::evidence(&raw).is_some() || date::is_ambiguous(&raw) {
+                return Err("the dates' day/month order is settled only later in the file".into());
+            }
+        }
         let raw_amount = &b[self.fields[plan.amount].0..self.fields[plan.amount].1];
         let (style, decided_by) = match &plan.decimal {
             Some((s, by)) => (*s, by.as_ref()),
