@@ -10,7 +10,6 @@ pub mod date;
 pub mod excel;
 pub mod fast;
 pub mod json;
-pub mod lines;
 mod names;
 pub mod parquet;
 pub mod partials;

@@ -334,7 +334,8 @@ impl RowParser {
             self.decimal = Decision::Given(self.default_decimal);
         }
         if self.dates.get().is_none() {
-            let ambiguous = self.pending.iter().find(|(_, f, _, bad)| bad.is_none() && date::is_ambiguous(&f[self.date]));
+            let ambiguous =
+                self.pending.iter().find(|(_, f, _, bad)| bad.is_none() && date::is_ambiguous(&f[self.date]));
             if let Some((line, fields, _, _)) = ambiguous {
                 return Err(Error::File {
                     path: self.file.clone(),
