@@ -133,8 +133,10 @@ fn cents_of(thousandths: i128, n: i128) -> String {
 /// rows' total in thousandths, their count and the count of refused rows.
 fn styled_file() -> impl Strategy<Value = (String, i128, i128, usize)> {
     // (kind, whole part, thousandths): kind 0 plain, 1 ambiguous, 2 ragged
-    // with the other style, 3 a bad amount.
-    let row = (prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)], 0i64..100_000, 0i64..1000);
+    // with the other style, 3 a bad amount, 4 a bad date beside an amount
+    // in the other style.
+    let kind = prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8)];
+    let row = (kind, 0i64..100_000, 0i64..1000);
     (any::<bool>(), proptest::collection::vec(row, 1..60)).prop_map(|(comma, rows)| {
         let (d, sep, other) = if comma { (';', ',', '.') } else { (',', '.', ',') };
         let mut text = format!("date{d}customer{d}amount\n");
@@ -152,7 +154,7 @@ fn styled_file() -> impl Strategy<Value = (String, i128, i128, usize)> {
                 }
                 1 => {
                     // "1.234": in point style 1.234, in comma style 1234
-                    let (a, b) = (whole % 1000 + 1, frac);
+                    let (a, b) = (whole % 999 + 1, frac);
                     text.push_str(&format!("{date}{d}C{d}{}\n", q(format!("{a}.{b:03}"))));
                     total += if comma { i128::from((a * 1000 + b) * 1000) } else { i128::from(a * 1000 + b) };
                     good += 1;
@@ -161,8 +163,12 @@ fn styled_file() -> impl Strategy<Value = (String, i128, i128, usize)> {
                     text.push_str(&format!("{date}{d}C{d}{}{d}extra\n", q(format!("{whole}{other}5"))));
                     bad += 1;
                 }
-                _ => {
+                3 => {
                     text.push_str(&format!("{date}{d}C{d}{}\n", q(format!("{whole}{other}5{sep}5{other}5"))));
+                    bad += 1;
+                }
+                _ => {
+                    text.push_str(&format!("2014-02-30{d}C{d}{}\n", q(format!("{whole}{other}5"))));
                     bad += 1;
                 }
             }

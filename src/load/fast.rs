@@ -192,13 +192,14 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
         if n != width {
             continue;
         }
+        let (shown_decimal, shown_order) = crate::load::rows::row_evidence(fields[amount_i], fields[date_i], false);
         if decimal.is_none() {
-            if let Some(style) = amount::evidence(fields[amount_i]) {
+            if let Some(style) = shown_decimal {
                 decimal = Some((style, Some((fields[amount_i].trim().to_string(), line))));
             }
         }
         if date_order.is_none() {
-            date_order = date::evidence(fields[date_i]);
+            date_order = shown_order;
         }
     }
     Ok(Some(Plan {

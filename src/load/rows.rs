@@ -248,14 +248,15 @@ impl RowParser {
         let raw_date = fields[self.date];
 
         // Decide the column styles from this row if it shows them.
-        if self.decimal.get().is_none() && !numeric {
-            if let Some(style) = amount::evidence(raw_amount) {
+        let (shown_decimal, shown_order) = row_evidence(raw_amount, raw_date, numeric);
+        if self.decimal.get().is_none() {
+            if let Some(style) = shown_decimal {
                 self.decimal = Decision::Seen(style, raw_amount.trim().to_string(), line);
                 self.flush_pending(sink)?;
             }
         }
         if self.dates.get().is_none() {
-            if let Some(order) = date::evidence(raw_date) {
+            if let Some(order) = shown_order {
                 self.dates = Decision::Seen(order, raw_date.trim().to_string(), line);
                 self.flush_pending(sink)?;
             }
@@ -453,6 +454,20 @@ impl RowParser {
         let deal = Deal { amount, date, customer, seller, currency, order, status, segment };
         sink.deal(line, &deal)
     }
+}
+
+/// What a row says about its columns' styles: the decimal style its amount
+/// shows and the day/month order its date shows, each only when the row's
+/// other value can be read (a row refused for its date settles no decimal
+/// style, and the other way round). Both readers settle styles through this.
+pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<DecimalStyle>, Option<DateOrder>) {
+    let amount_readable = numeric
+        || [DecimalStyle::Point, DecimalStyle::Comma].iter().any(|s| amount::parse_amount(raw_amount, *s).is_ok());
+    let date_readable = date::parse_iso_fast(raw_date.as_bytes()).is_some()
+        || [DateOrder::DayFirst, DateOrder::MonthFirst].iter().any(|o| date::parse_date(raw_date, Some(*o)).is_ok());
+    let decimal = if numeric || !date_readable { None } else { amount::evidence(raw_amount) };
+    let order = if amount_readable { date::evidence(raw_date) } else { None };
+    (decimal, order)
 }
 
 /// Tidy a name: trim, collapse runs of white space (no-break spaces too)
