@@ -243,9 +243,12 @@ impl<R: BufRead> Records<R> {
                     } else if matches!(state, State::Closed) && quoted_break {
                         return Err(self.runaway(rec, start, true));
                     } else {
-                        rec.data.push(b);
+                        // Plain text up to the next delimiter or line end,
+                        // in one step.
+                        let run = memchr::memchr3(d, b'\n', b'\r', &self.buf[i..]).unwrap_or(self.buf.len() - i);
+                        rec.data.extend_from_slice(&self.buf[i..i + run]);
                         state = State::Unquoted;
-                        i += 1;
+                        i += run;
                     }
                 }
                 State::Quoted => {
@@ -270,6 +273,10 @@ impl<R: BufRead> Records<R> {
                         }
                         rec.data.push(b);
                         i += 1;
+                        // Quoted text up to the next quote or line end.
+                        let run = memchr::memchr3(b'"', b'\n', b'\r', &self.buf[i..]).unwrap_or(self.buf.len() - i);
+                        rec.data.extend_from_slice(&self.buf[i..i + run]);
+                        i += run;
                     }
                 }
             }

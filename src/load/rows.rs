@@ -461,12 +461,16 @@ impl RowParser {
 /// other value can be read (a row refused for its date settles no decimal
 /// style, and the other way round). Both readers settle styles through this.
 pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<DecimalStyle>, Option<DateOrder>) {
-    let amount_readable = numeric
-        || [DecimalStyle::Point, DecimalStyle::Comma].iter().any(|s| amount::parse_amount(raw_amount, *s).is_ok());
-    let date_readable = date::parse_iso_fast(raw_date.as_bytes()).is_some()
-        || [DateOrder::DayFirst, DateOrder::MonthFirst].iter().any(|o| date::parse_date(raw_date, Some(*o)).is_ok());
-    let decimal = if numeric || !date_readable { None } else { amount::evidence(raw_amount) };
-    let order = if amount_readable { date::evidence(raw_date) } else { None };
+    let amount_readable = || {
+        numeric
+            || [DecimalStyle::Point, DecimalStyle::Comma].iter().any(|s| amount::parse_amount(raw_amount, *s).is_ok())
+    };
+    let date_readable = || {
+        date::parse_iso_fast(raw_date.as_bytes()).is_some()
+            || [DateOrder::DayFirst, DateOrder::MonthFirst].iter().any(|o| date::parse_date(raw_date, Some(*o)).is_ok())
+    };
+    let decimal = if numeric { None } else { amount::evidence(raw_amount).filter(|_| date_readable()) };
+    let order = date::evidence(raw_date).filter(|_| amount_readable());
     (decimal, order)
 }
 
