@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
@@ -221,9 +221,46 @@ fn read_lines(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> R
     let name = opened.name.clone();
     let mut line_no = 0u64;
     let mut saw_any = false;
-    for line in opened.reader.lines() {
+    let mut input = opened.reader;
+    let mut raw = Vec::new();
+    loop {
+        // One line at a time, and none longer than a CSV record may be.
+        raw.clear();
+        let limit = crate::load::records::MAX_RECORD_BYTES as u64 + 1;
+        let n = (&mut input)
+            .take(limit)
+            .read_until(b'\n', &mut raw)
+            .map_err(|e| Error::File { path: name.clone(), message: format!("line {}: {e}", line_no + 1) })?;
+        if n == 0 {
+            break;
+        }
         line_no += 1;
-        let line = line.map_err(|e| Error::File { path: name.clone(), message: format!("line {line_no}: {e}") })?;
+        if n as u64 == limit && raw.last() != Some(&b'\n') {
+            return Err(Error::File {
+                path: name,
+                message: format!(
+                    "line {line_no} is longer than {} MiB: this is not JSON Lines",
+                    crate::load::records::MAX_RECORD_BYTES >> 20
+                ),
+            });
+        }
+        let line = match String::from_utf8(std::mem::take(&mut raw)) {
+            Ok(mut l) => {
+                if l.ends_with('\n') {
+                    l.pop();
+                }
+                if l.ends_with('\r') {
+                    l.pop();
+                }
+                l
+            }
+            Err(_) => {
+                return Err(Error::File {
+                    path: name,
+                    message: format!("line {line_no}: stream did not contain valid UTF-8"),
+                });
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
