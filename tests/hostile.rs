@@ -646,3 +646,13 @@ fn any_thread_count_is_taken() {
     ]);
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n4,100.00,25.00,,\n");
 }
+
+#[test]
+fn a_json_lines_line_is_bounded_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.jsonl");
+    std::fs::write(&f, vec![b'x'; (16 << 20) + 10]).unwrap();
+    let run = aov(&["report", f.to_str().unwrap()]);
+    let stderr = run.fails(65);
+    assert_eq!(stderr, format!("aov: {}: line 1 is longer than 16 MiB: this is not JSON Lines\n", f.display()));
+}
