@@ -136,11 +136,15 @@ impl Reader<'_> {
                     self.parser = Some(parser);
                 }
                 (Some(parser), Ok(map)) => {
+                    let had_status = parser.columns().get(Field::Status).is_some();
                     parser.widen(map).map_err(|why| Error::File {
                         path: self.name.clone(),
                         message: format!("object {number} brings new keys, and {why}"),
                     })?;
-                    sink.columns(&self.name, parser.columns());
+                    // Told once per column: a status column first seen now.
+                    if !had_status && parser.columns().get(Field::Status).is_some() {
+                        sink.columns(&self.name, parser.columns());
+                    }
                 }
                 (Some(_), Err(message)) => {
                     return Err(Error::File {
