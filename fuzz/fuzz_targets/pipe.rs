@@ -59,19 +59,28 @@ fuzz_target!(|data: &[u8]| {
     }
     let bytes = data.to_vec();
     let writer_path = fifo.clone();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = std::sync::Arc::clone(&done);
     let writer = std::thread::spawn(move || {
-        // Opening blocks until the reader opens; a reader that stops early
-        // makes the write fail, which is fine.
-        if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(writer_path) {
-            let _ = std::io::Write::write_all(&mut f, &bytes);
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opened without blocking (O_NONBLOCK), retried until the reader
+        // has the FIFO open, or given up once the report is over (when it
+        // was refused before opening the FIFO).
+        const O_NONBLOCK: i32 = 0o4000;
+        loop {
+            match std::fs::OpenOptions::new().write(true).custom_flags(O_NONBLOCK).open(&writer_path) {
+                Ok(mut f) => {
+                    // At most 4096 bytes: they fit the pipe's buffer.
+                    let _ = std::io::Write::write_all(&mut f, &bytes);
+                    return;
+                }
+                Err(_) if stop.load(std::sync::atomic::Ordering::Relaxed) => return,
+                Err(_) => std::thread::sleep(std::time::Duration::from_micros(200)),
+            }
         }
     });
     let piped = common::report(fifo.to_str().unwrap(), &[]);
-    // The reader must open the FIFO for the writer to finish: when the
-    // command line was refused before opening it, open it here.
-    if piped.is_none() && !writer.is_finished() {
-        let _ = std::fs::File::open(&fifo).map(|mut f| std::io::copy(&mut f, &mut std::io::sink()));
-    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().unwrap();
     let regular = common::report(file.to_str().unwrap(), &["--threads", "2", "--block-size", "16"]);
     // Names in messages differ; the reports must not.
