@@ -84,6 +84,7 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
         // without separators.
         let int = d.split('.').next().unwrap_or("");
         let compact = d.len() == 8
+            && int.len() == 8
             && NaiveDate::from_ymd_opt(
                 int[..4].parse().unwrap_or(0),
                 int[4..6].parse().unwrap_or(0),
@@ -322,6 +323,8 @@ mod tests {
         assert!(matches!(parse_date("41348", None), Err(DateError::Serial(_))));
         assert!(matches!(parse_date("41348.5", None), Err(DateError::Serial(_))));
         assert!(matches!(parse_date("20130305", None), Err(DateError::Compact(_))));
+        // Found by the date fuzz target: eight bytes with a point.
+        assert!(matches!(parse_date("15.02013", None), Err(DateError::Serial(_) | DateError::Invalid(_))));
         assert!(matches!(parse_date("1234567890", None), Err(DateError::Invalid(_))));
         assert!(matches!(parse_date("03/04/2013", None), Err(DateError::Ambiguous(_))));
         assert!(matches!(parse_date("13/13/2013", Some(DayFirst)), Err(DateError::NoSuchDay(_))));

@@ -335,9 +335,17 @@ impl RowParser {
             self.decimal = Decision::Given(self.default_decimal);
         }
         if self.dates.get().is_none() {
-            let ambiguous =
-                self.pending.iter().find(|(_, f, _, bad)| bad.is_none() && date::is_ambiguous(&f[self.date]));
-            if let Some((line, fields, _, _)) = ambiguous {
+            let stuck =
+                self.pending.iter().position(|(_, f, _, bad)| bad.is_none() && date::is_ambiguous(&f[self.date]));
+            if let Some(at) = stuck {
+                // The rows before it are read first, as a reader that had
+                // not waited for the currency would have (enough bad rows
+                // there stop the run before the date is reached).
+                let stuck_rows = self.pending.split_off(at);
+                if self.flush_pending(sink).is_break() {
+                    return Ok(ControlFlow::Break(()));
+                }
+                let (line, fields, _, _) = &stuck_rows[0];
                 return Err(Error::File {
                     path: self.file.clone(),
                     message: format!(
