@@ -206,6 +206,9 @@ fn time_of(rest: &str) -> Option<(u32, u32, u32, Option<i32>)> {
                 _ => return None,
             };
             let z = &zone[1..];
+            if !z.is_ascii() {
+                return None;
+            }
             let (zh, zm) = match z.len() {
                 2 => (digits(z, 2, 2)?, 0),
                 4 => (digits(&z[..2], 2, 2)?, digits(&z[2..], 2, 2)?),
@@ -325,6 +328,9 @@ mod tests {
         assert!(matches!(parse_date("20130305", None), Err(DateError::Compact(_))));
         // Found by the date fuzz target: eight bytes with a point.
         assert!(matches!(parse_date("15.02013", None), Err(DateError::Serial(_) | DateError::Invalid(_))));
+        // And a zone that is not ASCII.
+        assert!(matches!(parse_date("2013-03-15T14:42-=\u{85}+", None), Err(DateError::Invalid(_))));
+        assert!(matches!(parse_date("2013-03-15T14:42+0\u{e9}", None), Err(DateError::Invalid(_))));
         assert!(matches!(parse_date("1234567890", None), Err(DateError::Invalid(_))));
         assert!(matches!(parse_date("03/04/2013", None), Err(DateError::Ambiguous(_))));
         assert!(matches!(parse_date("13/13/2013", Some(DayFirst)), Err(DateError::NoSuchDay(_))));
