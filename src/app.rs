@@ -94,7 +94,18 @@ pub fn load_through<S: crate::order_lines::Through>(
     let mut empty_inputs = Vec::new();
     let fast_ok =
         common.fast_path && !S::EACH_DEAL && !by.contains(&Dimension::Segment) && common.filter.rates.is_none();
+    let mut seen_files = SeenFiles::default();
     for path in &common.files {
+        if let Some(first) = seen_files.repeat(path) {
+            let name = source::display_name(path);
+            let message = if name == first {
+                format!("{name} is given twice; it is read once")
+            } else {
+                format!("{name} is the same file as {first}; it is read once")
+            };
+            load::Sink::warn(sink.collector(), message);
+            continue;
+        }
         let before = sink.collector().accounting.read;
         if fast_ok {
             if let Some(plan) = load::fast::plan(path, input, &required)? {
@@ -171,6 +182,39 @@ pub fn load_through<S: crate::order_lines::Through>(
 fn say_settings_file(common: &CommonSettings) {
     if let Some(line) = common.settings_file_note() {
         eprintln!("{line}");
+    }
+}
+
+/// The inputs already read, by device and inode (so a file given twice,
+/// through a symlink or a hard link, is one file), and standard input.
+#[derive(Default)]
+struct SeenFiles {
+    ids: std::collections::HashMap<(u64, u64), String>,
+    stdin: Option<String>,
+}
+
+impl SeenFiles {
+    /// The earlier name of the same input, when `path` was read already.
+    fn repeat(&mut self, path: &str) -> Option<String> {
+        let name = source::display_name(path);
+        if path == "-" || path == "/dev/stdin" {
+            if let Some(first) = &self.stdin {
+                return Some(first.clone());
+            }
+            self.stdin = Some(name);
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+            let id = (meta.dev(), meta.ino());
+            if let Some(first) = self.ids.get(&id) {
+                return Some(first.clone());
+            }
+            self.ids.insert(id, name);
+        }
+        None
     }
 }
 
@@ -252,7 +296,7 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         writeln!(err, "aov: warning: {w}")?;
     }
     for w in &loaded.warnings {
-        writeln!(err, "aov: warning: {w}")?;
+        writeln!(err, "aov: warning: {}", crate::error::printable(w))?;
     }
     if loaded.accounting.used == 0 && loaded.accounting.read > 0 {
         for (flag, names) in [("--customer", &common.names_given[0]), ("--seller", &common.names_given[1])] {
@@ -274,7 +318,7 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     if a.rejected > 0 {
         writeln!(err, "aov: warning: skipped {} bad row{}:", a.rejected, if a.rejected == 1 { "" } else { "s" })?;
         for (reason, n) in &loaded.skipped {
-            writeln!(err, "aov:   {n} x {reason}")?;
+            writeln!(err, "aov:   {n} x {}", crate::error::printable(reason))?;
         }
     }
     // The table prints the accounting in its footer; anything else here.

@@ -25,6 +25,10 @@ use crate::model::Dimension;
 use crate::pipeline::{Filter, Window, fold_name};
 use crate::render::Format;
 
+/// The most parsing threads: more only cost memory (a block buffer
+/// each) and thread start-up; `--threads 100000` is taken as this many.
+pub const MAX_THREADS: usize = 64;
+
 /// The settings file looked for in the current folder.
 pub const CONFIG_FILE: &str = "aov.toml";
 
@@ -338,7 +342,8 @@ impl CommonSettings {
             quiet: args.talk().quiet,
             threads: input
                 .threads
-                .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
+                .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize)
+                .min(MAX_THREADS),
             block_size: input.block_size.unwrap_or(1 << 20).max(16),
             fast_path: !input.no_fast_path,
             input: input_settings(input, &file, &file_path)?,
@@ -842,6 +847,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             },
             amount_expr: a.amount.clone(),
             vocabulary: Some(std::sync::Arc::new(file.status.vocabulary())),
+            seen_rows: Default::default(),
         },
         columns,
         // Asking for a rejects file means the run goes on past bad rows.

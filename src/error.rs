@@ -119,12 +119,46 @@ pub fn read_error(path: &str, source: io::Error) -> Error {
     }
 }
 
+/// The most characters a line of a message shows: a value of megabytes
+/// (a file of NUL bytes read as one header) is cut, not echoed whole.
+pub const MAX_MESSAGE_LINE: usize = 500;
+
+/// A message fit for a terminal: control characters (a NUL byte, an
+/// escape) written as `\u{0}`, and each line cut at `MAX_MESSAGE_LINE`
+/// characters, saying how many more there were.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * MAX_MESSAGE_LINE));
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut shown = 0;
+        let mut chars = line.chars();
+        for c in chars.by_ref() {
+            if c.is_control() && c != '\t' {
+                out.push_str(&c.escape_unicode().to_string());
+            } else {
+                out.push(c);
+            }
+            shown += 1;
+            if shown == MAX_MESSAGE_LINE {
+                break;
+            }
+        }
+        let more = chars.count();
+        if more > 0 {
+            out.push_str(&format!("... ({more} more characters)"));
+        }
+    }
+    out
+}
+
 /// The messages of an error and its causes, one per line, leaving out a
 /// cause whose text the message before it already ends with.
 pub fn messages(err: &anyhow::Error) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        let text = printable(&cause.to_string());
         if out.last().is_some_and(|prev| prev.ends_with(&text)) {
             continue;
         }

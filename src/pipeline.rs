@@ -523,7 +523,10 @@ impl Sink for Collector<'_> {
                 None
             }
             Some(o) => {
-                if o.customer != deal.customer {
+                // Spellings that differ only in letter case are one customer
+                // (as everywhere else, unless --case-sensitive).
+                let cs = self.filter.case_sensitive;
+                if o.customer != deal.customer && fold_name(&o.customer, cs) != fold_name(deal.customer, cs) {
                     Some(format!(
                         "order \"{}\" has lines for customers \"{}\" and \"{}\"",
                         deal.order, o.customer, deal.customer

@@ -228,3 +228,432 @@ fn repeated_ids_are_warned_about_and_identical_rows_dropped_only_on_request() {
     let run = aov(&["report", &f, "--period", "all", "--format", "csv", "--order-col", "id"]);
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,51.00,17.00,,\n");
 }
+
+/// How a round-two case must end (issue 15).
+enum Outcome {
+    /// Exit 0 and exactly this stdout.
+    Prints(&'static str),
+    /// This exit status and a stderr line containing this text (`{file}`
+    /// stands for the name the input is read under).
+    Refused(i32, &'static str),
+}
+
+/// A case: the fixture, extra flags, the outcome, and whether it can come
+/// through a pipe (workbooks and Parquet are read from a named file).
+type Case = (&'static str, &'static [&'static str], Outcome, bool);
+
+fn round_two() -> Vec<Case> {
+    use Outcome::{Prints, Refused};
+    let cases: Vec<Case> = vec![
+        // "Acme" AB is Acme AB; an inch mark is text: 10+20+30+40 over 4 deals.
+        (
+            "stray_quote_after_close.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "4,100.00,25.00,,\n")),
+            true,
+        ),
+        (
+            "stray_quote_after_close.csv",
+            &["--by", "customer"],
+            Prints(
+                "customer,deals,total,aov,aov_change,aov_change_pct\nDelta,1,40.00,40.00,,\n\"Gamma 24\"\" Ltd\",1,30.00,30.00,,\nBeta,1,20.00,20.00,,\nAcme AB,1,10.00,10.00,,\n",
+            ),
+            true,
+        ),
+        (
+            "runaway_quote.csv",
+            &[],
+            Refused(
+                65,
+                "{file}:2: column \"customer\": a quoted field starts on this line and runs over line breaks to a quote with text after it",
+            ),
+            true,
+        ),
+        // The runaway line alone is refused; lines 3-5 are rows: 20+30+40.
+        (
+            "runaway_quote.csv",
+            &["--skip-bad-rows"],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "3,90.00,30.00,,\n")),
+            true,
+        ),
+        (
+            "inch_then_quoted_break.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "3,60.00,20.00,,\n")),
+            true,
+        ),
+        // sep=; names the delimiter; 10,50 + 4,50.
+        (
+            "excel_sep_line.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,15.00,7.50,,\n")),
+            true,
+        ),
+        (
+            "header_trailing_delimiters.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,30.00,15.00,,\n")),
+            true,
+        ),
+        (
+            "currency_in_amount_clash.csv",
+            &[],
+            Refused(
+                65,
+                "{file}:4: column \"amount\": the amount \"200 kr\" names another currency than \"100 EUR\" on line 2",
+            ),
+            true,
+        ),
+        // 100 EUR + €50: one currency, so no currency column.
+        (
+            "currency_in_amount_clash.csv",
+            &["--skip-bad-rows", "--by", "customer"],
+            Prints("customer,deals,total,aov,aov_change,aov_change_pct\nA,1,100.00,100.00,,\nB,1,50.00,50.00,,\n"),
+            true,
+        ),
+        (
+            "currency_amount_vs_column.csv",
+            &[],
+            Refused(
+                65,
+                "{file}:2: column \"amount\": the amount \"100 EUR\" is in EUR, but column \"currency\" says SEK",
+            ),
+            true,
+        ),
+        // 1 234,50 kr + 765,50 + SEK 1 000, all SEK: 3000 over 3.
+        (
+            "currency_kr_and_plain.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "3,3000.00,1000.00,,\n")),
+            true,
+        ),
+        // $ agrees with a CAD column; 25 is in the column's USD.
+        (
+            "currency_dollar_cad.csv",
+            &[],
+            Prints("currency,deals,total,aov,aov_change,aov_change_pct\nCAD,2,150.00,75.00,,\nUSD,1,25.00,25.00,,\n"),
+            true,
+        ),
+        // The currency key first appears in the second object.
+        (
+            "json_later_keys.json",
+            &[],
+            Prints("currency,deals,total,aov,aov_change,aov_change_pct\n,1,10.00,10.00,,\nEUR,2,50.00,25.00,,\n"),
+            true,
+        ),
+        (
+            "json_duplicate_key.jsonl",
+            &[],
+            Refused(65, "{file}:1: column \"amount\": the key \"amount\" appears twice in the object"),
+            true,
+        ),
+        (
+            "json_bom.json",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "1,10.00,10.00,,\n")),
+            true,
+        ),
+        (
+            "json_nested_unused.jsonl",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,30.00,15.00,,\n")),
+            true,
+        ),
+        // "2,5" (text, decimal comma) + 1.234 (a number) = 3.734.
+        (
+            "json_number_and_text.json",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,3.73,1.87,,\n")),
+            true,
+        ),
+        (
+            "gzip_zero_padded.csv.gz",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,40.00,20.00,,\n")),
+            true,
+        ),
+        (
+            "gzip_twice.csv.gz",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,40.00,20.00,,\n")),
+            true,
+        ),
+        (
+            "gzip_trailing_garbage.csv.gz",
+            &[],
+            Refused(65, "aov: {file}: cannot be read: bytes that are not gzip data follow it"),
+            true,
+        ),
+        (
+            "utf16_le_no_bom.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "1,10.50,10.50,,\n")),
+            true,
+        ),
+        // O1 = 10 + 5 (Acme AB and ACME AB are one customer), O2 = 20.
+        (
+            "order_lines_letter_case.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,35.00,17.50,,\n")),
+            true,
+        ),
+        (
+            "compact_date.csv",
+            &[],
+            Refused(65, "{file}:2: column \"date\": \"20130305\" is a date written without separators"),
+            true,
+        ),
+        ("nul_bytes.csv", &[], Refused(65, "aov: {file}: line 1: the header holds NUL bytes"), true),
+        (
+            "header_huge_name.csv",
+            &[],
+            Refused(
+                65,
+                "aov: {file}: line 1: the first line does not look like a header: it holds a column name of 5000 bytes",
+            ),
+            true,
+        ),
+        (
+            "time_hour_25.csv",
+            &[],
+            Refused(65, "{file}:2: column \"date\": cannot read \"2024-01-01T25:00:00\" as a date"),
+            true,
+        ),
+        // 2013-03-30 23:30 UTC is 00:30 on the 31st in Stockholm; 23:30+01 on
+        // the 31st is 00:30 summer time on 1 April; 15 April 23:30 -05:00 is
+        // the 16th. Written dates: 30 and 31 March, 15 April.
+        (
+            "timestamps_rails_pg_spaced.csv",
+            &["--period", "month", "--timezone", "Europe/Stockholm"],
+            Prints(
+                "period,deals,total,aov,aov_change,aov_change_pct\n2013-03,1,10.00,10.00,,\n2013-04,2,50.00,25.00,15.00,150.0\n",
+            ),
+            true,
+        ),
+        (
+            "timestamps_rails_pg_spaced.csv",
+            &["--period", "month"],
+            Prints(
+                "period,deals,total,aov,aov_change,aov_change_pct\n2013-03,2,30.00,15.00,,\n2013-04,1,30.00,30.00,15.00,100.0\n",
+            ),
+            true,
+        ),
+        (
+            "timestamp_converted_past_2199.csv",
+            &["--timezone", "Europe/Stockholm"],
+            Refused(65, "{file}:2: column \"date\": \"2199-12-31T23:30:00-05:00\" has a year outside 1900-2199"),
+            true,
+        ),
+        (
+            "blank_customer.csv",
+            &["--by", "customer"],
+            Prints(
+                "customer,deals,total,aov,aov_change,aov_change_pct\n(no customer),2,40.00,20.00,,\nA,1,20.00,20.00,,\n",
+            ),
+            true,
+        ),
+        // The ragged row's "1,5" settles nothing: 2.5 settles the point, so
+        // 1.234 is one and a bit: 1.234 + 2.5 = 3.734.
+        (
+            "ragged_row_shows_a_style.csv",
+            &["--skip-bad-rows"],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,3.73,1.87,,\n")),
+            true,
+        ),
+        // 31/02 settles nothing; 13/03 says day first, so 02/03 is 2 March: 2 + 3.
+        (
+            "impossible_date_shows_an_order.csv",
+            &["--skip-bad-rows"],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,5.00,2.50,,\n")),
+            true,
+        ),
+        // Acme AB is merged over rows 2-4: 10+20+30; Beta 40.
+        (
+            "merged_customer.xlsx",
+            &["--by", "customer"],
+            Prints(
+                "customer,deals,total,aov,aov_change,aov_change_pct\nAcme AB,3,60.00,20.00,,\nBeta,1,40.00,40.00,,\n",
+            ),
+            false,
+        ),
+        // 2,5 (text) + 1.234 + 12.345 (number cells) + 1 234,50 (text) = 1250.579.
+        (
+            "number_cells_beside_text.xlsx",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "4,1250.58,312.64,,\n")),
+            false,
+        ),
+        // --decimal-comma is about text: the number cells stay 1.234 and 12.345.
+        (
+            "number_cells_beside_text.xlsx",
+            &["--decimal-comma"],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "4,1250.58,312.64,,\n")),
+            false,
+        ),
+        (
+            "dictionary_null_first.parquet",
+            &["--by", "customer"],
+            Prints(
+                "customer,deals,total,aov,aov_change,aov_change_pct\nAcme AB,2,60.00,30.00,,\nBeta,1,30.00,30.00,,\n(no customer),1,10.00,10.00,,\n",
+            ),
+            false,
+        ),
+        // 10.50 + 4.25 + 0.25: Nord AB 10.75, Syd AB 4.25.
+        (
+            "category_column.parquet",
+            &["--by", "customer"],
+            Prints(
+                "customer,deals,total,aov,aov_change,aov_change_pct\nNord AB,2,10.75,5.38,,\nSyd AB,1,4.25,4.25,,\n",
+            ),
+            false,
+        ),
+        (
+            "date_beyond_calendar.parquet",
+            &[],
+            Refused(
+                65,
+                "{file}:2: column \"date\": cannot read \"the day number 2147483647 (outside the calendar)\" as a date",
+            ),
+            false,
+        ),
+    ];
+    cases
+}
+
+#[test]
+fn round_two_traps_end_the_same_from_a_file_a_pipe_and_dev_stdin_in_both_readers() {
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for (file, extra, want, pipe) in round_two() {
+        let path = fixture(&format!("hostile/{file}"));
+        let bytes = std::fs::read(&path).unwrap();
+        // (argument, name in messages, bytes on stdin)
+        let mut sources = vec![(path.clone(), path.clone(), None)];
+        if pipe {
+            sources.push(("-".to_string(), "<stdin>".to_string(), Some(bytes.clone())));
+            sources.push(("/dev/stdin".to_string(), "/dev/stdin".to_string(), Some(bytes.clone())));
+        }
+        for (arg, name, stdin) in sources {
+            for readers in [&[][..], &["--no-fast-path"], &["--threads", "2", "--block-size", "64"]] {
+                let mut args = vec!["report", arg.as_str(), "--format", "csv"];
+                if !extra.contains(&"--period") {
+                    args.extend(["--period", "all"]);
+                }
+                args.extend_from_slice(extra);
+                args.extend_from_slice(readers);
+                let run = common::aov_in(&common::root(), &args, stdin.as_deref());
+                runs += 1;
+                assert_ne!(run.status, 101, "panic: {run:?}");
+                assert!(run.stderr.len() < 2000, "a message echoes the input: {} bytes", run.stderr.len());
+                let ok = match &want {
+                    Outcome::Prints(out) => run.status == 0 && run.stdout == *out,
+                    Outcome::Refused(status, text) => {
+                        run.status == *status
+                            && run.stdout.is_empty()
+                            && run.stderr.contains(&text.replace("{file}", &name))
+                    }
+                };
+                if !ok {
+                    failures.push(format!("{file} {extra:?} {readers:?}: {run:?}"));
+                }
+            }
+        }
+    }
+    assert!(runs > 200, "{runs} runs");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_same_file_given_twice_by_name_symlink_or_hard_link_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("deals.csv");
+    std::fs::write(&f, "date,customer,amount\n2024-01-01,A,10\n2024-01-02,B,30\n").unwrap();
+    let link = dir.path().join("link.csv");
+    let hard = dir.path().join("hard.csv");
+    std::os::unix::fs::symlink(&f, &link).unwrap();
+    std::fs::hard_link(&f, &hard).unwrap();
+    let (f, link, hard) = (f.to_str().unwrap(), link.to_str().unwrap(), hard.to_str().unwrap());
+    let run = aov(&["report", f, f, link, hard, "--period", "all", "--format", "csv"]);
+    // 10 + 30 once, not four times.
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,40.00,20.00,,\n");
+    assert!(run.stderr.contains(&format!("aov: warning: {f} is given twice; it is read once\n")), "{run:?}");
+    assert!(
+        run.stderr.contains(&format!("aov: warning: {link} is the same file as {f}; it is read once\n")),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains(&format!("aov: warning: {hard} is the same file as {f}; it is read once\n")),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn drop_duplicate_rows_remembers_rows_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    std::fs::write(&a, "date,customer,amount\n2024-01-01,A,10\n2024-01-02,B,30\n").unwrap();
+    std::fs::write(&b, "date,customer,amount\n2024-01-02,B,30\n2024-01-03,C,50\n").unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let run = aov(&["report", a, b, "--period", "all", "--format", "csv", "--drop-duplicate-rows"]);
+    // B's row is in both files: 10 + 30 + 50.
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,90.00,30.00,,\n");
+    assert!(run.stderr.contains("dropped 1 row identical to an earlier one"), "{run:?}");
+}
+
+#[test]
+fn a_named_pipe_is_read_once_and_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("deals.fifo");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        std::fs::write(writer_path, "date,customer,amount\n2024-01-01,A,10\n2024-01-02,B,30\n").unwrap();
+    });
+    let mut cmd = assert_cmd::Command::cargo_bin("aov").unwrap();
+    cmd.args(["report", fifo.to_str().unwrap(), "--period", "all", "--format", "csv"]);
+    cmd.timeout(std::time::Duration::from_secs(30));
+    let out = cmd.output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "deals,total,aov,aov_change,aov_change_pct\n2,40.00,20.00,,\n");
+}
+
+#[test]
+fn an_endless_input_without_line_breaks_ends_in_a_message() {
+    let mut cmd = assert_cmd::Command::cargo_bin("aov").unwrap();
+    cmd.args(["report", "/dev/zero"]).timeout(std::time::Duration::from_secs(60));
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
+    assert_eq!(
+        stderr,
+        "aov: /dev/zero: line 1: the line is longer than 16 MiB: this is not delimited text (or give the right --delimiter)\n"
+    );
+}
+
+#[test]
+fn any_thread_count_is_taken() {
+    let run = aov(&[
+        "report",
+        &fixture("hostile/stray_quote_after_close.csv"),
+        "--threads",
+        "100000",
+        "--period",
+        "all",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n4,100.00,25.00,,\n");
+}
+
+#[test]
+fn a_json_lines_line_is_bounded_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.jsonl");
+    std::fs::write(&f, vec![b'x'; (16 << 20) + 10]).unwrap();
+    let run = aov(&["report", f.to_str().unwrap()]);
+    let stderr = run.fails(65);
+    assert_eq!(stderr, format!("aov: {}: line 1 is longer than 16 MiB: this is not JSON Lines\n", f.display()));
+}

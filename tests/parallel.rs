@@ -145,8 +145,10 @@ fn bad_rows_stop_the_same_way() {
     );
 }
 
-/// A random CSV file: names with delimiters, quotes and line breaks,
-/// amounts and dates in several shapes (some bad), CRLF or LF, blank lines.
+/// A random CSV file: names with delimiters, quotes and line breaks (and
+/// stray quotes written as they come), amounts and dates in several shapes
+/// (some bad, some ambiguous until a later row settles the column's style,
+/// some naming a currency), ragged rows, CRLF or LF, blank lines.
 fn random_csv() -> impl Strategy<Value = String> {
     let name = prop::sample::select(vec![
         "Acme AB",
@@ -162,25 +164,48 @@ fn random_csv() -> impl Strategy<Value = String> {
         "A \"long\" name with quotes, over 31 bytes",
     ]);
     let amount = prop_oneof![
-        (-100_000i64..10_000_000).prop_map(|c| format!("{}.{:02}", c / 100, (c % 100).abs())),
-        (-1000i64..100_000).prop_map(|n| n.to_string()),
-        Just("abc".to_string()),
-        Just("1e3".to_string()),
-        Just("".to_string()),
+        8 => (-100_000i64..10_000_000).prop_map(|c| format!("{}.{:02}", c / 100, (c % 100).abs())),
+        4 => (-1000i64..100_000).prop_map(|n| n.to_string()),
+        1 => Just("abc".to_string()),
+        1 => Just("1e3".to_string()),
+        1 => Just("".to_string()),
+        // Ambiguous until the column's style is settled, or settling it.
+        2 => Just("1.234".to_string()),
+        1 => Just("\"1,5\"".to_string()),
+        1 => Just("\"1.234,56\"".to_string()),
+        1 => Just("1.2.3".to_string()),
+        // Currencies written in the amount.
+        1 => Just("100 kr".to_string()),
+        1 => Just("$5".to_string()),
     ];
     let date = prop_oneof![
         8 => (2011i32..2015, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
         1 => Just("2013-02-30".to_string()),
         1 => (1u32..29, 1u32..13).prop_map(|(d, m)| format!("{d:02}.{m:02}.2013")),
+        // Day/month order: ambiguous, settling, impossible.
+        1 => Just("03/04/2013".to_string()),
+        1 => Just("13/04/2013".to_string()),
+        1 => Just("04/13/2013".to_string()),
+        1 => Just("31/02/2013".to_string()),
+        1 => Just("2013-03-15T25:00:00".to_string()),
     ];
-    let row = (date, name, amount, any::<bool>());
+    // 0: a row as written; 1: a field too many; 2: a field too few; 3: a
+    // stray quote written as it comes.
+    let shape = prop_oneof![12 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)];
+    let row = (date, name, amount, any::<bool>(), shape);
     (proptest::collection::vec(row, 0..80), any::<bool>(), 0u8..3).prop_map(|(rows, crlf, blank_every)| {
         let nl = if crlf { "\r\n" } else { "\n" };
         let mut s = format!("date,customer,amount{nl}");
-        for (i, (date, name, amount, quote)) in rows.iter().enumerate() {
+        for (i, (date, name, amount, quote, shape)) in rows.iter().enumerate() {
             let needs = name.contains([',', '"', '\n']) || *quote;
             let name = if needs { format!("\"{}\"", name.replace('"', "\"\"")) } else { name.to_string() };
-            s.push_str(&format!("{date},{name},{amount}{nl}"));
+            match shape {
+                1 => s.push_str(&format!("{date},{name},{amount},extra{nl}")),
+                2 => s.push_str(&format!("{date},{name}{nl}")),
+                3 if *quote => s.push_str(&format!("{date},\"Acme\" AB,{amount}{nl}")),
+                3 => s.push_str(&format!("{date},TV 24\" screen,{amount}{nl}")),
+                _ => s.push_str(&format!("{date},{name},{amount}{nl}")),
+            }
             if blank_every > 0 && i % (blank_every as usize * 7) == 0 {
                 s.push_str(nl);
             }
@@ -217,6 +242,11 @@ proptest! {
         let general = run(&["--no-fast-path"]);
         let b = block.to_string();
         prop_assert_eq!(run(&["--threads", "2", "--block-size", &b]), general.clone());
-        prop_assert_eq!(run(&["--threads", "1", "--block-size", &b]), general);
+        prop_assert_eq!(run(&["--threads", "1", "--block-size", &b]), general.clone());
+        // Through a pipe: the same report, the same messages (but for the name).
+        let mut piped = args.clone();
+        piped[1] = "-";
+        let r = aov_in(&root(), &piped, Some(text.as_bytes()));
+        prop_assert_eq!((r.stdout, r.stderr.replace("<stdin>", p), r.status), general);
     }
 }

@@ -117,3 +117,105 @@ proptest! {
         prop_assert_eq!(e.summary.change, want);
     }
 }
+
+/// Round `thousandths / 1000 / n` to cents, half away from zero.
+fn cents_of(thousandths: i128, n: i128) -> String {
+    let q = (2 * 10 * thousandths.abs() + 100 * n) / (2 * 100 * n);
+    let q = if thousandths < 0 { -q } else { q };
+    let sign = if q < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", q.abs() / 100, q.abs() % 100)
+}
+
+/// A delimited file whose good rows' amounts are known exactly, written in
+/// one decimal style (some of them ambiguous on their own, `1.234`), mixed
+/// with rows that are refused and show the other style: ragged rows, and
+/// amounts that are no amount in either style. Returns the text, the good
+/// rows' total in thousandths, their count and the count of refused rows.
+fn styled_file() -> impl Strategy<Value = (String, i128, i128, usize)> {
+    // (kind, whole part, thousandths): kind 0 plain, 1 ambiguous, 2 ragged
+    // with the other style, 3 a bad amount, 4 a bad date beside an amount
+    // in the other style.
+    let kind = prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8)];
+    let row = (kind, 0i64..100_000, 0i64..1000);
+    (any::<bool>(), proptest::collection::vec(row, 1..60)).prop_map(|(comma, rows)| {
+        let (d, sep, other) = if comma { (';', ',', '.') } else { (',', '.', ',') };
+        let mut text = format!("date{d}customer{d}amount\n");
+        let (mut total, mut good, mut bad) = (0i128, 0i128, 0usize);
+        for (i, (kind, whole, frac)) in rows.iter().enumerate() {
+            let date = format!("2014-0{}-1{}", i % 9 + 1, i % 10);
+            let q = |s: String| if s.contains(d) { format!("\"{s}\"") } else { s };
+            match kind {
+                0 => {
+                    // whole.frac written with two decimals (frac / 10 cents)
+                    let cents = frac / 10;
+                    text.push_str(&format!("{date}{d}C{d}{}\n", q(format!("{whole}{sep}{cents:02}"))));
+                    total += i128::from(whole * 1000 + cents * 10);
+                    good += 1;
+                }
+                1 => {
+                    // "1.234": in point style 1.234, in comma style 1234
+                    let (a, b) = (whole % 999 + 1, frac);
+                    text.push_str(&format!("{date}{d}C{d}{}\n", q(format!("{a}.{b:03}"))));
+                    total += if comma { i128::from((a * 1000 + b) * 1000) } else { i128::from(a * 1000 + b) };
+                    good += 1;
+                }
+                2 => {
+                    text.push_str(&format!("{date}{d}C{d}{}{d}extra\n", q(format!("{whole}{other}5"))));
+                    bad += 1;
+                }
+                3 => {
+                    text.push_str(&format!("{date}{d}C{d}{}\n", q(format!("{whole}{other}5{sep}5{other}5"))));
+                    bad += 1;
+                }
+                _ => {
+                    text.push_str(&format!("2014-02-30{d}C{d}{}\n", q(format!("{whole}{other}5"))));
+                    bad += 1;
+                }
+            }
+        }
+        (text, total, good, bad)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// With --skip-bad-rows, both readers, from a file and a pipe, give the
+    /// total worked out from the rows as written: no refused row settles
+    /// the column's decimal style.
+    #[test]
+    fn refused_rows_settle_no_style_in_either_reader((text, total, good, bad) in styled_file(), block in 16usize..300) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        std::fs::write(&path, &text).unwrap();
+        let p = path.to_str().unwrap();
+        let want = if good == 0 {
+            "deals,total,aov,aov_change,aov_change_pct\n".to_string()
+        } else {
+            format!("deals,total,aov,aov_change,aov_change_pct\n{good},{},{},,\n", cents_of(total, 1), cents_of(total, good))
+        };
+        let b = block.to_string();
+        for extra in [&["--no-fast-path"][..], &["--threads", "2", "--block-size", &b], &["--threads", "1"]] {
+            let mut args = vec!["report", p, "--period", "all", "--format", "csv", "--skip-bad-rows"];
+            args.extend_from_slice(extra);
+            let run = assert_cmd::Command::cargo_bin("aov").unwrap().args(&args).output().unwrap();
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            prop_assert_eq!(run.status.code(), Some(0), "{}", stderr);
+            if good > 0 {
+                prop_assert_eq!(stdout.as_ref(), want.as_str(), "{:?}", extra);
+            }
+            if bad > 0 {
+                let skipped = format!("skipped {bad} bad row");
+                prop_assert!(stderr.contains(&skipped), "{}", stderr);
+            }
+        }
+        let mut piped = assert_cmd::Command::cargo_bin("aov").unwrap();
+        piped.args(["report", "-", "--period", "all", "--format", "csv", "--skip-bad-rows"]).write_stdin(text.clone());
+        let run = piped.output().unwrap();
+        if good > 0 {
+            let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+            prop_assert_eq!(stdout, want, "pipe");
+        }
+    }
+}

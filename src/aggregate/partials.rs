@@ -47,8 +47,30 @@ impl Partial {
 /// `checked_add` silently drops decimals when the sum needs more than 96
 /// bits at the larger scale; a result with a smaller scale shows it did.
 pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    // Adding zero is exact, whatever scale the sum comes back with (the
+    // decimal type hands back the other operand as it is).
+    if a.is_zero() {
+        return Some(b);
+    }
+    if b.is_zero() {
+        return Some(a);
+    }
     let sum = a.checked_add(b)?;
-    (sum.scale() >= a.scale().max(b.scale())).then_some(sum)
+    (sum.is_zero() || sum.scale() >= a.scale().max(b.scale())).then_some(sum)
+}
+
+#[cfg(test)]
+mod exact_add_tests {
+    use super::*;
+
+    #[test]
+    fn a_sum_of_zero_is_exact() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(exact_add(d("-1.00"), d("1.00")), Some(d("0")));
+        // -1.00 + 1 is 0.00, and 0.00 + 1 comes back as 1 (scale 0): exact.
+        assert_eq!(exact_add(exact_add(d("-1.00"), d("1")).unwrap(), d("1")), Some(d("1")));
+        assert_eq!(exact_add(d("0.10"), d("0.205")).map(|s| s.to_string()), Some("0.305".to_string()));
+    }
 }
 
 /// The sum of a group no longer fits in a 96-bit decimal.

@@ -62,6 +62,68 @@ fn is_space(c: char) -> bool {
 
 const CURRENCY_WORDS: [&str; 11] = ["sek", "eur", "usd", "nok", "dkk", "gbp", "chf", "kr.", "kr", ":-", ",-"];
 const CURRENCY_SIGNS: [char; 4] = ['€', '$', '£', '¤'];
+
+/// A currency written in an amount (`100 EUR`, `$100`, `100 kr`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// An ISO code, or a sign that names one currency (`€`, `£`).
+    Code(&'static str),
+    /// `kr`, `kr.` or `:-`: a krona (SEK unless the currency column names
+    /// another krona).
+    Krona,
+    /// `$`: a dollar (USD unless the currency column names another dollar).
+    Dollar,
+}
+
+const KRONOR: [&str; 4] = ["SEK", "NOK", "DKK", "ISK"];
+const DOLLARS: [&str; 8] = ["USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "TWD"];
+
+impl Written {
+    fn of_word(w: &str) -> Option<Written> {
+        Some(match w {
+            "sek" => Written::Code("SEK"),
+            "eur" => Written::Code("EUR"),
+            "usd" => Written::Code("USD"),
+            "nok" => Written::Code("NOK"),
+            "dkk" => Written::Code("DKK"),
+            "gbp" => Written::Code("GBP"),
+            "chf" => Written::Code("CHF"),
+            "kr." | "kr" | ":-" => Written::Krona,
+            _ => return None, // ",-" says only that there are no decimals
+        })
+    }
+
+    fn of_sign(c: char) -> Option<Written> {
+        match c {
+            '€' => Some(Written::Code("EUR")),
+            '£' => Some(Written::Code("GBP")),
+            '$' => Some(Written::Dollar),
+            _ => None,
+        }
+    }
+
+    /// The deal's currency, given what the currency column says (upper
+    /// case, empty when there is none); `Err` with the currency the amount
+    /// names when the two disagree.
+    pub fn with_column(self, column: &str) -> Result<String, &'static str> {
+        let (default, family): (&'static str, &[&str]) = match self {
+            Written::Code(c) => (c, &[]),
+            Written::Krona => ("SEK", &KRONOR),
+            Written::Dollar => ("USD", &DOLLARS),
+        };
+        if column.is_empty() {
+            Ok(default.to_string())
+        } else if column == default || family.contains(&column) {
+            Ok(column.to_string())
+        } else {
+            Err(match self {
+                Written::Code(c) => c,
+                Written::Krona => "kronor",
+                Written::Dollar => "dollars",
+            })
+        }
+    }
+}
 const MINUS: [char; 2] = ['-', '\u{2212}'];
 
 fn strip_prefix_ci<'a>(s: &'a str, word: &str) -> Option<&'a str> {
@@ -78,6 +140,12 @@ fn strip_suffix_ci<'a>(s: &'a str, word: &str) -> Option<&'a str> {
 /// Split a raw value into its sign and the bare number (digits and
 /// separators), dropping currency words and signs around it.
 fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
+    split_currency(raw).map(|(negative, s, _)| (negative, s))
+}
+
+/// `split_sign`, and the currency the value names, if any (two different
+/// ones make the value invalid).
+fn split_currency(raw: &str) -> Result<(bool, &str, Option<Written>), AmountError> {
     let invalid = || AmountError::Invalid(raw.to_string());
     let mut s = raw.trim_matches(is_space);
     if s.is_empty() {
@@ -85,6 +153,14 @@ fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
     }
     let mut negative = false;
     let mut signs = 0;
+    let mut written: Option<Written> = None;
+    let mut clash = false;
+    let mut note = |w: Option<Written>| {
+        if let Some(w) = w {
+            clash |= written.is_some_and(|old| old != w);
+            written = Some(w);
+        }
+    };
     if let Some(inner) = s.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
         negative = true;
         signs += 1;
@@ -96,9 +172,11 @@ fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
         for w in CURRENCY_WORDS {
             if let Some(t) = strip_prefix_ci(s, w) {
                 s = t;
+                note(Written::of_word(w));
             }
             if let Some(t) = strip_suffix_ci(s, w) {
                 s = t;
+                note(Written::of_word(w));
             }
         }
         s = s.trim_matches(is_space);
@@ -114,13 +192,20 @@ fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
             signs += 1;
             s = t;
         }
-        s = s.trim_start_matches(CURRENCY_SIGNS).trim_end_matches(CURRENCY_SIGNS);
+        while let Some(c) = s.chars().next().filter(|c| CURRENCY_SIGNS.contains(c)) {
+            note(Written::of_sign(c));
+            s = &s[c.len_utf8()..];
+        }
+        while let Some(c) = s.chars().next_back().filter(|c| CURRENCY_SIGNS.contains(c)) {
+            note(Written::of_sign(c));
+            s = &s[..s.len() - c.len_utf8()];
+        }
         s = s.trim_matches(is_space);
         if s == before {
             break;
         }
     }
-    if signs > 1 || s.is_empty() {
+    if signs > 1 || s.is_empty() || clash {
         return Err(invalid());
     }
     let first_last_digit =
@@ -129,12 +214,19 @@ fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
     if !first_last_digit || !allowed {
         return Err(invalid());
     }
-    Ok((negative, s))
+    Ok((negative, s, written))
 }
 
 /// What one value says about the column's decimal separator: `None` when it
-/// says nothing (`25000`, `1 234`) or is ambiguous (`1.234`, `1,500`).
+/// says nothing (`25000`, `1 234`), is ambiguous (`1.234`, `1,500`), or is
+/// no amount in the style it points to (`1.2.3`): a row that is then
+/// refused settles nothing, in either reader.
 pub fn evidence(raw: &str) -> Option<DecimalStyle> {
+    let style = raw_evidence(raw)?;
+    parse_amount(raw, style).is_ok().then_some(style)
+}
+
+fn raw_evidence(raw: &str) -> Option<DecimalStyle> {
     let (_, s) = split_sign(raw).ok()?;
     let dots = s.matches('.').count();
     let commas = s.matches(',').count();
@@ -166,10 +258,20 @@ pub fn is_ambiguous(raw: &str) -> bool {
     evidence(raw).is_none() && raw.contains(['.', ','])
 }
 
+/// The currency written in an amount, if it names one (`100 EUR`).
+pub fn written_currency(raw: &str) -> Option<Written> {
+    split_currency(raw).ok()?.2
+}
+
 /// Parse an amount, given the column's decimal style.
 pub fn parse_amount(raw: &str, style: DecimalStyle) -> Result<Decimal, AmountError> {
+    parse_amount_currency(raw, style).map(|(d, _)| d)
+}
+
+/// Parse an amount and the currency written in it (`100 EUR`).
+pub fn parse_amount_currency(raw: &str, style: DecimalStyle) -> Result<(Decimal, Option<Written>), AmountError> {
     let invalid = || AmountError::Invalid(raw.trim().to_string());
-    let (negative, s) = split_sign(raw)?;
+    let (negative, s, written) = split_currency(raw)?;
     let (dec_sep, other_sep) = match style {
         DecimalStyle::Point => ('.', ','),
         DecimalStyle::Comma => (',', '.'),
@@ -225,7 +327,7 @@ pub fn parse_amount(raw: &str, style: DecimalStyle) -> Result<Decimal, AmountErr
     if negative {
         mantissa = -mantissa;
     }
-    Ok(Decimal::from_i128_with_scale(mantissa, frac.len() as u32))
+    Ok((Decimal::from_i128_with_scale(mantissa, frac.len() as u32), written))
 }
 
 #[cfg(test)]
@@ -304,6 +406,32 @@ mod tests {
     }
 
     #[test]
+    fn currencies_written_in_the_amount() {
+        let cases: &[(&str, Option<Written>)] = &[
+            ("100 EUR", Some(Written::Code("EUR"))),
+            ("SEK 100", Some(Written::Code("SEK"))),
+            ("$100", Some(Written::Dollar)),
+            ("100 kr", Some(Written::Krona)),
+            ("100:-", Some(Written::Krona)),
+            ("€1.234,56", Some(Written::Code("EUR"))),
+            ("-£5", Some(Written::Code("GBP"))),
+            ("100,-", None),
+            ("100", None),
+            ("¤100", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(parse_amount_currency(raw, Comma).unwrap().1, *want, "{raw:?}");
+        }
+        assert!(parse_amount_currency("€100 SEK", Point).is_err());
+        assert_eq!(Written::Krona.with_column(""), Ok("SEK".into()));
+        assert_eq!(Written::Krona.with_column("NOK"), Ok("NOK".into()));
+        assert_eq!(Written::Krona.with_column("EUR"), Err("kronor"));
+        assert_eq!(Written::Dollar.with_column("CAD"), Ok("CAD".into()));
+        assert_eq!(Written::Code("EUR").with_column("SEK"), Err("EUR"));
+        assert_eq!(Written::Code("EUR").with_column("EUR"), Ok("EUR".into()));
+    }
+
+    #[test]
     fn evidence_per_value() {
         let cases: &[(&str, Option<DecimalStyle>)] = &[
             ("25000", None),
@@ -322,6 +450,9 @@ mod tests {
             ("1 234,567", Some(Comma)),
             ("1.2345", Some(Point)),
             ("abc", None),
+            // Evidence only from a value that is an amount in that style.
+            ("1.2.3", None),
+            ("1,23,4", None),
         ];
         for (raw, want) in cases {
             assert_eq!(evidence(raw), *want, "{raw:?}");

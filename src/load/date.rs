@@ -39,6 +39,8 @@ pub enum DateError {
     TwoDigitYear(String),
     #[error("{0:?} looks like an Excel serial number, not a date; export the column as dates")]
     Serial(String),
+    #[error("{0:?} is a date written without separators, which aov does not guess at; write it as YYYY-MM-DD")]
+    Compact(String),
     #[error("{0:?} could be day first or month first; say which with --date-format dmy or --date-format mdy")]
     Ambiguous(String),
 }
@@ -73,15 +75,9 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
     let invalid = || DateError::Invalid(t.to_string());
     let d = date_part(t);
     if d.len() < t.len() {
-        let rest = &t[d.len() + 1..];
-        // A time must follow: HH:MM (or H:MM, as Excel writes `8:26`) with
-        // an optional rest (seconds, zone).
-        let colon = rest.find(':').unwrap_or(0);
-        let ok = (1..=2).contains(&colon)
-            && digits(&rest[..colon], 1, 2).is_some()
-            && rest.len() >= colon + 3
-            && digits(&rest[colon + 1..colon + 3], 2, 2).is_some();
-        if !ok {
+        // A time must follow, a real one: HH:MM[:SS[.fff]], then perhaps
+        // AM/PM or a zone (Z, UTC, +01, +0100, +01:00).
+        if time_of(&t[d.len() + 1..]).is_none() {
             return Err(invalid());
         }
     }
@@ -90,8 +86,24 @@ fn shape(raw: &str) -> Result<Shape, DateError> {
         && !d.contains('/')
         && d.matches('.').count() <= 1
     {
-        // 41348 or 41348.5: a spreadsheet serial number.
-        return Err(if d.len() >= 4 && d.len() <= 12 { DateError::Serial(t.to_string()) } else { invalid() });
+        // 41348 or 41348.5: a spreadsheet serial number. 20130305: a date
+        // without separators.
+        let int = d.split('.').next().unwrap_or("");
+        let compact = d.len() == 8
+            && int.len() == 8
+            && NaiveDate::from_ymd_opt(
+                int[..4].parse().unwrap_or(0),
+                int[4..6].parse().unwrap_or(0),
+                int[6..].parse().unwrap_or(0),
+            )
+            .is_some();
+        return Err(if compact {
+            DateError::Compact(t.to_string())
+        } else if (4..=6).contains(&int.len()) && d.len() <= 12 {
+            DateError::Serial(t.to_string())
+        } else {
+            invalid()
+        });
     }
     let sep = d.bytes().find(|b| matches!(b, b'-' | b'/' | b'.')).ok_or_else(invalid)? as char;
     let parts: Vec<&str> = d.split(sep).collect();
@@ -146,13 +158,16 @@ fn make(raw: &str, y: i32, m: u32, d: u32) -> Result<NaiveDate, DateError> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateError::NoSuchDay(raw.trim().to_string()))
 }
 
-/// What one value says about the column's day/month order.
+/// What one value says about the column's day/month order: only a value
+/// that is a date in that order (`31/02/2013` settles nothing, so a row
+/// that is then refused decides nothing, in either reader).
 pub fn evidence(raw: &str) -> Option<DateOrder> {
-    match shape(raw).ok()? {
-        Shape::Slashed(a, b, _) if a > 12 && b <= 12 => Some(DateOrder::DayFirst),
-        Shape::Slashed(a, b, _) if b > 12 && a <= 12 => Some(DateOrder::MonthFirst),
-        _ => None,
-    }
+    let order = match shape(raw).ok()? {
+        Shape::Slashed(a, b, _) if a > 12 && b <= 12 => DateOrder::DayFirst,
+        Shape::Slashed(a, b, _) if b > 12 && a <= 12 => DateOrder::MonthFirst,
+        _ => return None,
+    };
+    parse_date(raw, Some(order)).is_ok().then_some(order)
 }
 
 /// True when the value's meaning depends on the column's order.
@@ -169,7 +184,9 @@ pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, Date
             let order = match order {
                 Some(o) => o,
                 None if a == b => DateOrder::DayFirst,
-                None => evidence(raw).ok_or_else(|| DateError::Ambiguous(raw.trim().to_string()))?,
+                None if a > 12 && b <= 12 => DateOrder::DayFirst,
+                None if b > 12 && a <= 12 => DateOrder::MonthFirst,
+                None => return Err(DateError::Ambiguous(raw.trim().to_string())),
             };
             match order {
                 DateOrder::DayFirst => make(raw, y, b, a),
@@ -179,25 +196,95 @@ pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, Date
     }
 }
 
-/// The calendar date of a zoned ISO timestamp (`2013-03-15T23:30:00-05:00`,
-/// `...Z`) in time zone `tz`; `None` when the value carries no zone (it is
-/// then read as written).
-pub fn zoned_date(raw: &str, tz: chrono_tz::Tz) -> Option<NaiveDate> {
-    let t = raw.trim();
-    if t.len() < 16 || !t.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+/// A time of day after a date: (hour, minute, second, zone offset in
+/// seconds east of UTC when a zone is written). `None` when it is not a
+/// time: hour 25, minute 61 and zone +99:00 are not.
+fn time_of(rest: &str) -> Option<(u32, u32, u32, Option<i32>)> {
+    let b = rest.as_bytes();
+    let num = |i: usize| -> Option<u32> { digits(rest.get(i..i + 2)?, 2, 2) };
+    // The hour in one digit or two (Excel writes `8:26`).
+    let p = b.iter().take(3).position(|c| *c == b':').filter(|p| (1..=2).contains(p))?;
+    let (h, m) = (digits(rest.get(..p)?, 1, 2)?, num(p + 1)?);
+    let mut i = p + 3;
+    let mut sec = 0;
+    if b.get(i) == Some(&b':') {
+        sec = num(i + 1)?;
+        i += 3;
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            let n = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return None;
+            }
+            i += 1 + n;
+        }
+    }
+    if h > 23 || m > 59 || sec > 60 {
         return None;
     }
-    let mut s = t.replacen(' ', "T", 1);
-    if s.ends_with('Z') || s.ends_with('z') {
-        s.pop();
-        s.push_str("+00:00");
+    let zone = rest[i..].trim_start_matches(' ');
+    let offset = match zone {
+        "" => None,
+        _ if zone.eq_ignore_ascii_case("am") || zone.eq_ignore_ascii_case("pm") => {
+            if !(1..=12).contains(&h) {
+                return None;
+            }
+            None
+        }
+        "Z" | "z" => Some(0),
+        _ if zone.eq_ignore_ascii_case("utc") || zone.eq_ignore_ascii_case("gmt") => Some(0),
+        _ => {
+            let sign = match zone.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let z = &zone[1..];
+            if !z.is_ascii() {
+                return None;
+            }
+            let (zh, zm) = match z.len() {
+                2 => (digits(z, 2, 2)?, 0),
+                4 => (digits(&z[..2], 2, 2)?, digits(&z[2..], 2, 2)?),
+                5 if z.as_bytes()[2] == b':' => (digits(&z[..2], 2, 2)?, digits(&z[3..], 2, 2)?),
+                _ => return None,
+            };
+            // Real zones lie within 14 hours of UTC; ISO allows up to 18.
+            if zh > 18 || zm > 59 || zh * 60 + zm > 18 * 60 {
+                return None;
+            }
+            Some(sign * (zh * 3600 + zm * 60) as i32)
+        }
+    };
+    Some((h, m, sec.min(59), offset))
+}
+
+/// The calendar date of a zoned timestamp in time zone `tz`: ISO
+/// (`2013-03-15T23:30:00-05:00`, `...Z`, `T23:30:00 -05:00`), Rails
+/// (`2013-03-31 23:30:00 UTC`) and PostgreSQL (`2013-03-31 23:30:00+01`).
+/// `None` when the value carries no zone (it is then read as written);
+/// the converted date must still lie in 1900-2199.
+pub fn zoned_date(raw: &str, tz: chrono_tz::Tz) -> Option<Result<NaiveDate, DateError>> {
+    let t = raw.trim();
+    let d = date_part(t);
+    if d.len() >= t.len() {
+        return None;
     }
-    const FORMATS: [&str; 4] =
-        ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z"];
-    FORMATS
-        .iter()
-        .find_map(|f| chrono::DateTime::parse_from_str(&s, f).ok())
-        .map(|dt| dt.with_timezone(&tz).date_naive())
+    let (h, m, sec, offset) = time_of(&t[d.len() + 1..])?;
+    let offset = offset?;
+    let date = match shape(t) {
+        Ok(Shape::Ymd(y, mo, day)) | Ok(Shape::Dmy(y, mo, day)) => match make(t, y, mo, day) {
+            Ok(date) => date,
+            Err(e) => return Some(Err(e)),
+        },
+        // Day and month not yet told apart, or no date: the general parser
+        // says so.
+        _ => return None,
+    };
+    let local = date.and_hms_opt(h, m, sec)?;
+    let utc = local - chrono::Duration::seconds(i64::from(offset));
+    let converted = chrono::TimeZone::from_utc_datetime(&tz, &utc).date_naive();
+    use chrono::Datelike;
+    Some(if YEARS.contains(&converted.year()) { Ok(converted) } else { Err(DateError::Year(t.to_string())) })
 }
 
 /// Parse an ISO `YYYY-MM-DD` date from bytes, the common case, without
@@ -273,6 +360,13 @@ mod tests {
         assert!(matches!(parse_date("05/02/24", None), Err(DateError::Ambiguous(_))));
         assert!(matches!(parse_date("41348", None), Err(DateError::Serial(_))));
         assert!(matches!(parse_date("41348.5", None), Err(DateError::Serial(_))));
+        assert!(matches!(parse_date("20130305", None), Err(DateError::Compact(_))));
+        // Found by the date fuzz target: eight bytes with a point.
+        assert!(matches!(parse_date("15.02013", None), Err(DateError::Serial(_) | DateError::Invalid(_))));
+        // And a zone that is not ASCII.
+        assert!(matches!(parse_date("2013-03-15T14:42-=\u{85}+", None), Err(DateError::Invalid(_))));
+        assert!(matches!(parse_date("2013-03-15T14:42+0\u{e9}", None), Err(DateError::Invalid(_))));
+        assert!(matches!(parse_date("1234567890", None), Err(DateError::Invalid(_))));
         assert!(matches!(parse_date("03/04/2013", None), Err(DateError::Ambiguous(_))));
         assert!(matches!(parse_date("13/13/2013", Some(DayFirst)), Err(DateError::NoSuchDay(_))));
         assert!(matches!(parse_date("yesterday", None), Err(DateError::Invalid(_))));
@@ -314,6 +408,9 @@ mod tests {
         assert_eq!(evidence("03/15/2013"), Some(MonthFirst));
         assert_eq!(evidence("03/04/2013"), None);
         assert_eq!(evidence("2013-03-04"), None);
+        assert_eq!(evidence("31/02/2013"), None);
+        assert_eq!(evidence("02/31/2013"), None);
+        assert_eq!(evidence("13/02/1850"), None);
         assert!(is_ambiguous("03/04/2013"));
         assert!(!is_ambiguous("04/04/2013"));
         assert!(!is_ambiguous("15.03.2013"));
@@ -323,11 +420,29 @@ mod tests {
     fn zoned_timestamps_convert_only_when_asked() {
         let sthlm: chrono_tz::Tz = "Europe/Stockholm".parse().unwrap();
         // 23:30 in New York on the 15th is 05:30 on the 16th in Stockholm.
-        assert_eq!(zoned_date("2013-03-15T23:30:00-05:00", sthlm).unwrap().to_string(), "2013-03-16");
-        assert_eq!(zoned_date("2013-03-15 23:30Z", sthlm).unwrap().to_string(), "2013-03-16");
-        assert_eq!(zoned_date("2013-03-15T22:59:59Z", sthlm).unwrap().to_string(), "2013-03-15");
+        let z = |s: &str| zoned_date(s, sthlm).map(|r| r.map(|d| d.to_string()));
+        let day = |s: &str| Some(Ok(s.to_string()));
+        assert_eq!(z("2013-03-15T23:30:00-05:00"), day("2013-03-16"));
+        assert_eq!(z("2013-03-15 23:30Z"), day("2013-03-16"));
+        assert_eq!(z("2013-03-15T22:59:59Z"), day("2013-03-15"));
         // Summer time: UTC+2 from the last Sunday of March.
-        assert_eq!(zoned_date("2013-06-30T22:30:00+00:00", sthlm).unwrap().to_string(), "2013-07-01");
+        assert_eq!(z("2013-06-30T22:30:00+00:00"), day("2013-07-01"));
+        // Rails, PostgreSQL and a space before the offset.
+        assert_eq!(z("2013-03-30 23:30:00 UTC"), day("2013-03-31"));
+        assert_eq!(z("2013-03-31 23:30:00+01"), day("2013-04-01"));
+        assert_eq!(z("2013-03-31 23:30:00.123456+05:30"), day("2013-03-31"));
+        assert_eq!(z("2013-03-15T23:30:00 -05:00"), day("2013-03-16"));
+        assert_eq!(z("2013-03-15T23:30:00 -0500"), day("2013-03-16"));
+        // The year check holds after conversion too.
+        assert!(matches!(z("0024-03-15T10:00:00Z"), Some(Err(DateError::Year(_)))));
+        assert!(matches!(z("2199-12-31T23:30:00-05:00"), Some(Err(DateError::Year(_)))));
+        // Not times: refused, with or without --timezone.
+        for bad in
+            ["2013-03-15T25:00:00Z", "2013-03-15T10:61:00Z", "2013-03-15T10:00:00+99:00", "2013-03-15 10:00 noon"]
+        {
+            assert_eq!(z(bad), None, "{bad}");
+            assert!(matches!(parse_date(bad, None), Err(DateError::Invalid(_))), "{bad}");
+        }
         assert_eq!(zoned_date("2013-03-15T23:30:00", sthlm), None);
         assert_eq!(zoned_date("2013-03-15", sthlm), None);
         // Without --timezone the date is the one written.

@@ -6,13 +6,16 @@
 //! parser as CSV. A number cell becomes its shortest round-trip text, so
 //! 1676.23 stays 1676.23 exactly; a date cell becomes an ISO date; only a
 //! cell formatted as a date is ever a date (a plain number in the date
-//! column is refused as an Excel serial). Error cells (`#DIV/0!`) reject
-//! their row naming the cell, as in `Sheet1!D17`.
+//! column is refused as an Excel serial). A number cell is a number: no
+//! decimal separator is guessed for it, whatever the text cells of its
+//! column or `--decimal-comma` say. A merged cell's value shows in every
+//! cell it covers (but an amount is never copied). Error cells (`#DIV/0!`)
+//! reject their row naming the cell, as in `Sheet1!D17`.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Dimensions, Reader, Sheets, open_workbook_auto};
 
 use crate::error::{Error, RowError};
 use crate::load::columns::Field;
@@ -84,6 +87,18 @@ pub fn read(
     let formulas = book.worksheet_formula(&sheet_name).ok();
     let formula_at =
         |r: u32, c: u32| -> Option<String> { formulas.as_ref()?.get_value((r, c)).filter(|f| !f.is_empty()).cloned() };
+    // Merged cells hold their value in the first cell only; the others
+    // show it too (a customer merged over its deals' rows is their
+    // customer). Not for amounts: a merged amount is one amount.
+    let merged: Vec<Dimensions> = match &mut book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&sheet_name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(&sheet_name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let merged_at = |r: u32, c: u32| -> Option<&Data> {
+        let d = merged.iter().find(|d| (d.start.0..=d.end.0).contains(&r) && (d.start.1..=d.end.1).contains(&c))?;
+        (d.start != (r, c)).then(|| range.get_value(d.start)).flatten()
+    };
     let mut rows = range.rows().enumerate();
     let display = format!("{path}[{sheet_name}]");
 
@@ -106,13 +121,24 @@ pub fn read(
     options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
     let sample = sample_rows(rows.clone());
     let mut parser = crate::load::recognize::start(&display, &headers, &sample, named, required, &options, sink)?;
+    let amount_col = parser.columns().get(Field::Amount);
     for (i, row) in rows {
         let line = u64::from(row0) + i as u64 + 1;
         let mut texts = Vec::with_capacity(width);
         let mut bad = None;
+        let mut numeric = false;
         for (j, cell) in row.iter().enumerate().take(width) {
+            let (r, c) = (row0 + i as u32, col0 + j as u32);
+            let cell = match cell {
+                Data::Empty if Some(j) != amount_col && !merged.is_empty() => merged_at(r, c).unwrap_or(cell),
+                _ => cell,
+            };
+            if Some(j) == amount_col {
+                // A number cell has no decimal separator to guess.
+                numeric = matches!(cell, Data::Float(_) | Data::Int(_));
+            }
             if *cell == Data::Empty {
-                if let Some(f) = formula_at(row0 + i as u32, col0 + j as u32) {
+                if let Some(f) = formula_at(r, c) {
                     bad = Some((
                         j,
                         format!(
@@ -146,7 +172,7 @@ pub fn read(
         }
         let mut fields = fields;
         fields.resize(width, "");
-        if parser.push(line, &fields, sink).is_break() {
+        if parser.push_typed(line, &fields, numeric, sink).is_break() {
             return Ok(ControlFlow::Break(()));
         }
     }

@@ -33,7 +33,8 @@ use crate::load::amount::{self, AmountError, DecimalStyle, MAX_DECIMALS, MAX_INT
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder, YEARS};
 use crate::load::names::{Acc, BATCH, NameTable, Short};
-use crate::load::rows::clean_name;
+use crate::load::records::{MAX_RECORD_BYTES, Record, RecordError, Records};
+use crate::load::rows::{NO_CUSTOMER, NO_SELLER, clean_name};
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
 use crate::model::Tally;
@@ -127,6 +128,12 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     {
         return Ok(None);
     }
+    // Only a regular file is read twice (once here, once to parse) and in
+    // parallel: a pipe, a FIFO or a terminal is read once, by the general
+    // reader. Checked before opening: opening a FIFO waits for a writer.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
     let Ok(mut file) = File::open(path) else { return Ok(None) };
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     if (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head).is_err() {
@@ -141,40 +148,53 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     if head.starts_with(&[0x1f, 0x8b]) || !ok_utf8 || source::detect_format(path, text) != InputFormat::Csv {
         return Ok(None);
     }
-    // CR-only line ends (old Mac Excel) take the general path.
+    // NUL bytes (UTF-16 without a byte order mark, or not text) and CR-only
+    // line ends (old Mac Excel) take the general path.
+    if memchr::memchr(0, text).is_some() {
+        return Ok(None);
+    }
     if memchr::memchr(b'\r', text).is_some() && !text.windows(2).any(|w| w == b"\r\n") {
         return Ok(None);
     }
     let Some(last_nl) = memchr::memrchr(b'\n', text) else { return Ok(None) };
     let sample = &text[..=last_nl];
-    let delimiter = input.delimiter.unwrap_or_else(|| crate::load::csv::sniff_delimiter(text));
+    let sep = crate::load::csv::sep_line(sample);
+    let delimiter = input.delimiter.or(sep.map(|s| s.0)).unwrap_or_else(|| crate::load::csv::sniff_delimiter(text));
     let name = source::display_name(path);
 
-    let (counting, lines) = crate::load::lines::Counting::new(sample);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(counting);
-    let mut record = csv::StringRecord::new();
-    let headers: Vec<String> = loop {
-        match reader.read_record(&mut record) {
-            Ok(true) if record.iter().all(|f| f.trim().is_empty()) => continue,
-            Ok(true) => break record.iter().map(String::from).collect(),
+    // The same record reader as the general path, so that the header and
+    // the rows that settle the styles are the same records.
+    let mut reader = Records::new(sample, delimiter);
+    let mut record = Record::default();
+    if sep.is_some() && !matches!(reader.read(&mut record), Ok(true)) {
+        return Ok(None);
+    }
+    let mut headers: Vec<String> = loop {
+        match reader.read(&mut record) {
+            Ok(true) if record.is_blank() => continue,
+            Ok(true) => match record.iter().map(|f| std::str::from_utf8(f).map(String::from)).collect() {
+                Ok(h) => break h,
+                Err(_) => return Ok(None),
+            },
             _ => return Ok(None),
         }
     };
-    let data_start = reader.position().byte();
+    crate::load::csv::check_header(&name, record.line, &mut headers)?;
+    let data_start = reader.consumed();
     // The first rows, as the general reader's recognition sees them.
-    let mut head: Vec<(u64, csv::StringRecord)> = Vec::new();
+    let mut head: Vec<Record> = Vec::new();
     loop {
-        let pos = reader.position().byte();
-        match reader.read_record(&mut record) {
-            Ok(true) => head.push((lines.line_of_record(pos), record.clone())),
-            _ => break,
+        match reader.read(&mut record) {
+            Ok(true) => head.push(record.clone()),
+            Ok(false) => break,
+            Err(RecordError::Runaway { .. }) => continue,
+            Err(_) => break,
         }
     }
     let head_rows: Vec<Vec<String>> = head
         .iter()
         .take(crate::load::recognize::SAMPLE_ROWS)
-        .map(|(_, r)| r.iter().map(String::from).collect())
+        .map(|r| r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect())
         .collect();
     let recognized = crate::load::recognize::recognize(&headers, &head_rows, &input.columns, required, &input.read)
         .map_err(|message| Error::File { path: name.clone(), message })?;
@@ -197,29 +217,41 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
     }
     let header_lines = sample[..data_start as usize].iter().filter(|b| **b == b'\n').count() as u64;
     let (amount_i, date_i) = (map.get(Field::Amount).expect("required"), map.get(Field::Date).expect("required"));
+    let width = headers.len();
 
-    // Settle the column styles from the sample, as the general reader would.
+    // Settle the column styles from the sample, as the general reader
+    // would: only from rows it reads (not blank, not ragged, not a runaway
+    // quote), and only from values that parse in the style they show.
     let mut decimal = input.read.decimal.map(|d| (d, None));
     let mut date_order = input.read.date_order;
-    for (line, record) in &head {
-        let line = *line;
-        if record.len() <= amount_i.max(date_i) {
+    for record in &head {
+        let line = record.line;
+        let Ok(fields) = record.iter().map(std::str::from_utf8).collect::<Result<Vec<&str>, _>>() else { break };
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let mut n = fields.len();
+        while n > width && fields[n - 1].trim().is_empty() {
+            n -= 1;
+        }
+        if n != width {
             continue;
         }
         // Two-digit years are said on stderr by the general reader.
-        if date::has_two_digit_year(&record[date_i]) {
+        if date::has_two_digit_year(fields[date_i]) {
             return Ok(None);
         }
         if decimal.is_some() && date_order.is_some() {
             continue;
         }
+        let (shown_decimal, shown_order) = crate::load::rows::row_evidence(fields[amount_i], fields[date_i], false);
         if decimal.is_none() {
-            if let Some(style) = amount::evidence(&record[amount_i]) {
-                decimal = Some((style, Some((record[amount_i].trim().to_string(), line))));
+            if let Some(style) = shown_decimal {
+                decimal = Some((style, Some((fields[amount_i].trim().to_string(), line))));
             }
         }
         if date_order.is_none() {
-            date_order = date::evidence(&record[date_i]);
+            date_order = shown_order;
         }
     }
     Ok(Some(Plan {
@@ -228,7 +260,7 @@ pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Opt
         delimiter,
         data_start: data_start + bom as u64,
         header_lines,
-        width: headers.len(),
+        width,
         amount: amount_i,
         date: date_i,
         customer: map.get(Field::Customer),
@@ -385,13 +417,21 @@ struct Interner {
     /// key ends in a 0 byte, apart from the same bytes written plainly).
     long: FoldMap<Box<[u8]>>,
     names: Vec<String>,
+    /// What a blank name is shown as (`(no customer)`), or empty.
+    blank: &'static str,
 }
 
 impl Default for Interner {
     fn default() -> Interner {
+        Interner::with_blank("")
+    }
+}
+
+impl Interner {
+    fn with_blank(blank: &'static str) -> Interner {
         let mut short = fold_map();
         short.insert(Short::new(b"").expect("empty fits"), 0);
-        Interner { short, long: fold_map(), names: vec![String::new()] }
+        Interner { short, long: fold_map(), names: vec![blank.to_string()], blank }
     }
 }
 
@@ -421,7 +461,8 @@ impl Interner {
     }
 
     fn add(&mut self, raw: &[u8], escaped: bool) -> u32 {
-        self.names.push(tidy(raw, escaped));
+        let name = tidy(raw, escaped);
+        self.names.push(if name.is_empty() { self.blank.to_string() } else { name });
         (self.names.len() - 1) as u32
     }
 }
@@ -542,8 +583,8 @@ impl<'p> Worker<'p> {
             period,
             by: by.to_vec(),
             filter,
-            customers: Interner::default(),
-            sellers: Interner::default(),
+            customers: Interner::with_blank(NO_CUSTOMER),
+            sellers: Interner::with_blank(NO_SELLER),
             currencies: Interner::default(),
             keep_customer: Vec::new(),
             keep_seller: Vec::new(),
@@ -682,6 +723,15 @@ impl<'p> Worker<'p> {
 
     fn parse(&self, b: &[u8]) -> Result<Parsed, String> {
         let plan = self.plan;
+        // A date that waits for the column's order makes its row wait in the
+        // general reader whatever the amount holds: give up first.
+        let raw_date = &b[self.fields[plan.date].0..self.fields[plan.date].1];
+        if plan.date_order.is_none() && fast_date(raw_date).is_none() {
+            let raw = Self::field(b, self.fields[plan.date]);
+            if date::evidence(&raw).is_some() || date::is_ambiguous(&raw) {
+                return Err("the dates' day/month order is settled only later in the file".into());
+            }
+        }
         let raw_amount = &b[self.fields[plan.amount].0..self.fields[plan.amount].1];
         let (style, decided_by) = match &plan.decimal {
             Some((s, by)) => (*s, by.as_ref()),
@@ -708,8 +758,11 @@ impl<'p> Worker<'p> {
                         return Ok(Parsed::Bad(Field::Amount, e.to_string()));
                     }
                 }
-                match amount::parse_amount(&raw, style) {
-                    Ok(d) => d.mantissa() * 10i128.pow(SCALE - d.scale()),
+                match amount::parse_amount_currency(&raw, style) {
+                    // The currency is the deal's: the general reader
+                    // checks it against the currency column.
+                    Ok((_, Some(_))) => return Err("an amount names its currency".into()),
+                    Ok((d, None)) => d.mantissa() * 10i128.pow(SCALE - d.scale()),
                     Err(e) => return Ok(Parsed::Bad(Field::Amount, e.to_string())),
                 }
             }
@@ -1028,17 +1081,19 @@ impl<'p> Worker<'p> {
             Cells::Names { mut short, long, batch, amounts } => {
                 short.add_batch(&batch, &amounts);
                 let key = period.key_ymd(2000, 1, 1).0;
+                let blank = if self.by[0] == Dimension::Customer { NO_CUSTOMER } else { NO_SELLER };
+                let shown = |name: &str| if name.is_empty() { blank.to_string() } else { name.to_string() };
                 let mut name = String::new();
                 for (raw, acc) in short.iter() {
                     tidy_into(raw, false, &mut name);
-                    add(&[&name], "", key, acc)?;
+                    add(&[&shown(&name)], "", key, acc)?;
                 }
                 for (k, acc) in &long {
                     let (raw, escaped) = match k.strip_suffix(&[0]) {
                         Some(raw) => (raw, true),
                         None => (&k[..], false),
                     };
-                    add(&[&tidy(raw, escaped)], "", key, acc)?;
+                    add(&[&shown(&tidy(raw, escaped))], "", key, acc)?;
                 }
             }
             Cells::General(cells) => {
@@ -1170,25 +1225,30 @@ struct Stop {
 /// Block buffers, handed back by the workers for the reader to fill again.
 type Pool = Mutex<Vec<Vec<u8>>>;
 
-/// Read blocks of whole records from `file` and hand them to `send`.
+/// Read blocks of whole records from `file` and hand them to `send`;
+/// `false` when a record runs on past `MAX_RECORD_BYTES` (the general
+/// reader says where).
 fn cut_blocks(
     mut file: File,
     block_size: usize,
     stop: &Stop,
     pool: &Pool,
     mut send: impl FnMut(Block) -> bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<bool> {
     let mut carry: Vec<u8> = Vec::new();
     let mut index = 0;
     let mut eof = false;
     while !eof && !stop.now.load(Ordering::Relaxed) {
         let mut buf = pool.lock().expect("buffer pool").pop().unwrap_or_default();
         buf.clear();
-        buf.reserve(carry.len() + block_size + 1);
+        // A record longer than a block is read on in growing steps, so
+        // that a long field is not searched again for every block.
+        let want = block_size.max(carry.len());
+        buf.reserve(carry.len() + want + 1);
         buf.extend_from_slice(&carry);
         carry.clear();
-        let n = (&mut file).take(block_size as u64).read_to_end(&mut buf)?;
-        eof = n < block_size;
+        let n = (&mut file).take(want as u64).read_to_end(&mut buf)?;
+        eof = n < want;
         if buf.is_empty() {
             break;
         }
@@ -1222,10 +1282,11 @@ fn cut_blocks(
                 }
                 index += 1;
             }
+            None if buf.len() > MAX_RECORD_BYTES => return Ok(false),
             None => carry = buf, // a record longer than a block: read on
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Read the planned file on `threads` workers.
@@ -1249,9 +1310,10 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let mut results: Vec<BlockDone> = Vec::new();
     let mut workers_out: Vec<Worker<'_>> = Vec::new();
 
+    let whole;
     if threads == 1 {
         let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
-        cut_blocks(file, opts.block_size, &stop, &pool, |block| {
+        whole = cut_blocks(file, opts.block_size, &stop, &pool, |block| {
             progress.advance(block.bytes.len() as u64);
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
             done.index = block.index;
@@ -1263,6 +1325,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
         .map_err(open_err)?;
         workers_out.push(w);
     } else {
+        let mut cut_whole = true;
         let (tx, rx) = sync_channel::<Block>(threads * 2);
         let rx: Arc<Mutex<Receiver<Block>>> = Arc::new(Mutex::new(rx));
         let abandon = AtomicBool::new(false);
@@ -1304,8 +1367,13 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                 workers_out.push(w);
                 results.append(&mut list);
             }
-            read.map_err(open_err)
+            cut_whole = read.map_err(open_err)?;
+            Ok(())
         })?;
+        whole = cut_whole;
+    }
+    if !whole {
+        return Ok(Outcome::Abandoned(format!("a line is longer than {} MiB", MAX_RECORD_BYTES >> 20)));
     }
 
     finish(plan, opts, results, workers_out, stop.now.load(Ordering::Relaxed))
@@ -1345,18 +1413,38 @@ fn run_chunks<'p>(
 
     // The absolute offset of the first line start at or after `x` (a chunk
     // edge), reading on into `buf` (which holds the file from `from`).
-    let boundary = |buf: &mut Vec<u8>, from: u64, x: u64| -> std::io::Result<u64> {
+    // `None` when no line break follows within the longest record: then
+    // the reader that cuts blocks in order decides (and the general reader
+    // refuses the line). Each byte is searched once, however far the line
+    // runs (searching from the edge again after each read made a 100 MB
+    // field take minutes).
+    // Long stretches without a line break already searched, as (edge,
+    // boundary): an edge inside one has the same boundary, so a long field
+    // is searched once, not once per chunk inside it.
+    let known: Mutex<Vec<(u64, u64)>> = Mutex::new(Vec::new());
+    let boundary = |buf: &mut Vec<u8>, from: u64, x: u64| -> std::io::Result<Option<u64>> {
         if x <= start {
-            return Ok(start);
+            return Ok(Some(start));
         }
+        if let Some(&(_, p)) = known.lock().expect("known").iter().find(|(a, p)| (*a..=*p).contains(&x)) {
+            return Ok(Some(p));
+        }
+        let mut rel = ((x - 1 - from) as usize).min(buf.len());
         loop {
-            let rel = ((x - 1 - from) as usize).min(buf.len());
             if let Some(k) = memchr::memchr(b'\n', &buf[rel..]) {
-                return Ok(from + (rel + k + 1) as u64);
+                let p = from + (rel + k + 1) as u64;
+                if p - x > SLACK as u64 {
+                    known.lock().expect("known").push((x, p));
+                }
+                return Ok(Some(p));
             }
+            rel = buf.len();
             let have = from + buf.len() as u64;
             if have >= size {
-                return Ok(size);
+                return Ok(Some(size));
+            }
+            if have.saturating_sub(x) > MAX_RECORD_BYTES as u64 {
+                return Ok(None);
             }
             let more = (size - have).min(SLACK as u64) as usize;
             let old = buf.len();
@@ -1381,9 +1469,19 @@ fn run_chunks<'p>(
             // buffer of the same length writes no zeros.
             buf.resize(((end - from) as usize + SLACK).min((size - from) as usize), 0);
             file.read_exact_at(&mut buf, from)?;
-            let lo = boundary(&mut buf, from, first)?;
-            let hi = boundary(&mut buf, from, end)?;
-            let mut done = w.block(&buf[(lo - from) as usize..(hi - from) as usize], opts.skip_bad_rows, &stop);
+            let (Some(lo), Some(hi)) = (boundary(&mut buf, from, first)?, boundary(&mut buf, from, end)?) else {
+                failed.store(true, Ordering::Relaxed);
+                break;
+            };
+            // A boundary found by another chunk may lie past what this one
+            // read: read on to it.
+            if lo < hi && (hi - from) as usize > buf.len() {
+                let old = buf.len();
+                buf.resize((hi - from) as usize, 0);
+                file.read_exact_at(&mut buf[old..], from + old as u64)?;
+            }
+            let block = if lo < hi { &buf[(lo - from) as usize..(hi - from) as usize] } else { &[][..] };
+            let mut done = w.block(block, opts.skip_bad_rows, &stop);
             done.index = i;
             if done.abandon.is_some() || stop.now.load(Ordering::Relaxed) {
                 failed.store(true, Ordering::Relaxed);

@@ -2,20 +2,21 @@
 //!
 //! Amounts may be numbers or strings. Numbers keep the digits they were
 //! written with (serde_json's arbitrary precision), so `1676.23` stays
-//! exact and `1e3` is refused like any other amount in exponent form. The
-//! keys of the first object play the part of a CSV header. Arrays are read
-//! element by element, never held whole.
+//! exact and `1e3` is refused like any other amount in exponent form; a
+//! number is a number, so no decimal separator is guessed for it. The keys
+//! of the objects, in the order first seen, play the part of a CSV header.
+//! Arrays are read element by element, never held whole.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, RowError};
-use crate::load::columns::Field;
+use crate::load::columns::{Field, map_columns};
 use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::source::Opened;
 
@@ -30,7 +31,70 @@ fn field_text(v: &Value) -> Option<String> {
     }
 }
 
+/// One element of the input: an object's keys and values in the order
+/// written (duplicates kept, so they can be refused), or anything else.
+enum Item {
+    Object(Vec<(String, Value)>),
+    Other,
+}
+
+/// The key serde_json uses for a number read with arbitrary precision.
+const NUMBER_KEY: &str = "$serde_json::private::Number";
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Item, D::Error> {
+        d.deserialize_any(ItemVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Item;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == NUMBER_KEY {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                return Ok(Item::Other);
+            }
+            let value = map.next_value::<Value>()?;
+            entries.push((key, value));
+        }
+        Ok(Item::Object(entries))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Item::Other)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+    fn visit_unit<E>(self) -> Result<Item, E> {
+        Ok(Item::Other)
+    }
+}
+
 /// Holds the parser once the first object has named the columns.
+///
+/// The columns are the union of the keys: a key first seen in a later
+/// object (a `currency` only some deals have) joins the columns then, and
+/// the objects before it had no value there.
 struct Reader<'a> {
     name: String,
     named: &'a HashMap<Field, String>,
@@ -38,42 +102,82 @@ struct Reader<'a> {
     options: &'a ReadOptions,
     parser: Option<RowParser>,
     keys: Vec<String>,
+    /// Key -> column index.
+    index: HashMap<String, usize>,
     /// The first objects, held until recognition has looked at them.
-    head: Vec<(u64, Map<String, Value>)>,
+    head: Vec<(u64, Vec<(String, Value)>)>,
 }
 
 impl Reader<'_> {
-    fn object(&mut self, number: u64, value: Value, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
-        let Value::Object(map) = value else {
-            let e = RowError {
-                file: self.name.clone(),
-                line: number,
-                column: None,
-                reason: "expected a JSON object".into(),
-            };
-            return Ok(sink.reject(e, &[]));
+    fn object(&mut self, number: u64, item: Item, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
+        let reject =
+            |reason: String, column: Option<String>| RowError { file: self.name.clone(), line: number, column, reason };
+        let Item::Object(entries) = item else {
+            return Ok(sink.reject(reject("expected a JSON object".into(), None), &[]));
         };
-        if self.parser.is_none() {
-            if self.keys.is_empty() {
-                self.keys = map.keys().cloned().collect();
+        // A key twice in one object: which value is meant is not known.
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        if let Some((key, _)) = entries.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+            let e = reject(format!("the key \"{key}\" appears twice in the object"), Some(key.clone()));
+            return Ok(sink.reject(e, &[]));
+        }
+        let new_keys = entries.iter().filter(|(k, _)| !self.index.contains_key(k)).count();
+        if new_keys > 0 {
+            for (k, _) in &entries {
+                if !self.index.contains_key(k) {
+                    self.index.insert(k.clone(), self.keys.len());
+                    self.keys.push(k.clone());
+                }
             }
+        }
+        if self.parser.is_none() {
             // The first objects are the sample recognition looks at.
-            self.head.push((number, map));
+            self.head.push((number, entries));
             if self.head.len() < crate::load::recognize::SAMPLE_ROWS {
                 return Ok(ControlFlow::Continue(()));
             }
             return self.start(sink);
         }
-        Ok(self.row(number, &map, sink))
+        if new_keys > 0 {
+            let column_map = map_columns(&self.keys, self.named, self.required);
+            match (self.parser.as_mut(), column_map) {
+                (None, _) => unreachable!("the parser is made before"),
+                (Some(parser), Ok(map)) => {
+                    let had_status = parser.columns().get(Field::Status).is_some();
+                    parser.widen(map).map_err(|why| Error::File {
+                        path: self.name.clone(),
+                        message: format!("object {number} brings new keys, and {why}"),
+                    })?;
+                    // Told once per column: a status column first seen now.
+                    if !had_status && parser.columns().get(Field::Status).is_some() {
+                        sink.columns(&self.name, parser.columns());
+                    }
+                }
+                (Some(_), Err(message)) => {
+                    return Err(Error::File {
+                        path: self.name.clone(),
+                        message: format!("object {number} brings new keys: {message}"),
+                    });
+                }
+            }
+        }
+        Ok(self.row(number, entries, sink))
     }
 
     /// Recognise the columns from the objects held, make the parser and
     /// read those objects.
     fn start(&mut self, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
+        let index = &self.index;
         let sample: Vec<Vec<String>> = self
             .head
             .iter()
-            .map(|(_, m)| self.keys.iter().map(|k| m.get(k).and_then(field_text).unwrap_or_default()).collect())
+            .map(|(_, entries)| {
+                let mut texts = vec![String::new(); self.keys.len()];
+                for (k, v) in entries {
+                    texts[index[k]] = field_text(v).unwrap_or_default();
+                }
+                texts
+            })
             .collect();
         let parser = crate::load::recognize::start(
             &self.name,
@@ -85,19 +189,26 @@ impl Reader<'_> {
             sink,
         )?;
         self.parser = Some(parser);
-        for (number, map) in std::mem::take(&mut self.head) {
-            if self.row(number, &map, sink).is_break() {
+        for (number, entries) in std::mem::take(&mut self.head) {
+            if self.row(number, entries, sink).is_break() {
                 return Ok(ControlFlow::Break(()));
             }
         }
         Ok(ControlFlow::Continue(()))
     }
 
-    fn row(&mut self, number: u64, map: &Map<String, Value>, sink: &mut dyn Sink) -> ControlFlow<()> {
-        let mut texts = Vec::with_capacity(self.keys.len());
-        for key in &self.keys {
-            match map.get(key).map(field_text).unwrap_or(Some(String::new())) {
-                Some(t) => texts.push(t),
+    fn row(&mut self, number: u64, entries: Vec<(String, Value)>, sink: &mut dyn Sink) -> ControlFlow<()> {
+        let parser = self.parser.as_mut().expect("parser set");
+        let mut texts = vec![String::new(); self.keys.len()];
+        let amount = parser.columns().get(Field::Amount);
+        let mut numeric = false;
+        for (key, value) in &entries {
+            let i = self.index[key];
+            match field_text(value) {
+                Some(t) => texts[i] = t,
+                // A nested object or array in a column that is not read
+                // is no business of ours.
+                None if parser.columns().get_index_field(i).is_none() => {}
                 None => {
                     let e = RowError {
                         file: self.name.clone(),
@@ -108,9 +219,12 @@ impl Reader<'_> {
                     return sink.reject(e, &[]);
                 }
             }
+            if Some(i) == amount {
+                numeric = value.is_number();
+            }
         }
         let fields: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-        self.parser.as_mut().expect("parser set").push(number, &fields, sink)
+        parser.push_typed(number, &fields, numeric, sink)
     }
 }
 
@@ -134,6 +248,7 @@ pub fn read(
         options: &options,
         parser: None,
         keys: Vec::new(),
+        index: HashMap::new(),
         head: Vec::new(),
     };
     let flow = if is_array { read_array(opened, &mut reader, sink)? } else { read_lines(opened, &mut reader, sink)? };
@@ -154,14 +269,51 @@ fn read_lines(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> R
     let name = opened.name.clone();
     let mut line_no = 0u64;
     let mut saw_any = false;
-    for line in opened.reader.lines() {
+    let mut input = opened.reader;
+    let mut raw = Vec::new();
+    loop {
+        // One line at a time, and none longer than a CSV record may be.
+        raw.clear();
+        let limit = crate::load::records::MAX_RECORD_BYTES as u64 + 1;
+        let n = (&mut input)
+            .take(limit)
+            .read_until(b'\n', &mut raw)
+            .map_err(|e| Error::File { path: name.clone(), message: format!("line {}: {e}", line_no + 1) })?;
+        if n == 0 {
+            break;
+        }
         line_no += 1;
-        let line = line.map_err(|e| Error::File { path: name.clone(), message: format!("line {line_no}: {e}") })?;
+        if n as u64 == limit && raw.last() != Some(&b'\n') {
+            return Err(Error::File {
+                path: name,
+                message: format!(
+                    "line {line_no} is longer than {} MiB: this is not JSON Lines",
+                    crate::load::records::MAX_RECORD_BYTES >> 20
+                ),
+            });
+        }
+        let line = match String::from_utf8(std::mem::take(&mut raw)) {
+            Ok(mut l) => {
+                if l.ends_with('\n') {
+                    l.pop();
+                }
+                if l.ends_with('\r') {
+                    l.pop();
+                }
+                l
+            }
+            Err(_) => {
+                return Err(Error::File {
+                    path: name,
+                    message: format!("line {line_no}: stream did not contain valid UTF-8"),
+                });
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
         saw_any = true;
-        match serde_json::from_str::<Value>(&line) {
+        match serde_json::from_str::<Item>(&line) {
             Ok(v) => {
                 if reader.object(line_no, v, sink)?.is_break() {
                     return Ok(ControlFlow::Break(()));
@@ -210,7 +362,7 @@ impl<'de> Visitor<'de> for &mut Elements<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut n = 0u64;
-        while let Some(value) = seq.next_element::<Value>()? {
+        while let Some(value) = seq.next_element::<Item>()? {
             n += 1;
             match self.reader.object(n, value, self.sink) {
                 Ok(ControlFlow::Continue(())) => {}

@@ -27,12 +27,81 @@ use crate::error::Error;
 use crate::load::columns::Field;
 use crate::load::rows::{ReadOptions, Sink};
 
-/// The text of one cell; `None` for a type the tool does not read.
+/// Whether cells of this type are read (a dictionary column by its
+/// values' type: pandas writes a `category` column as one).
+fn readable(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(_, values) => readable(values),
+        DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Decimal128(_, _)
+        | DataType::Decimal256(_, _)
+        | DataType::Float64
+        | DataType::Float32
+        | DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64
+        | DataType::Boolean
+        | DataType::Date32
+        | DataType::Date64
+        | DataType::Timestamp(_, _) => true,
+        _ => false,
+    }
+}
+
+/// Whether the type holds numbers (an amount of this type needs no
+/// decimal separator guessed).
+fn numeric(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(_, values) => numeric(values),
+        t => t.is_numeric(),
+    }
+}
+
+/// A column of one batch, ready to be read cell by cell: a dictionary
+/// column's keys are resolved once per batch, not once per cell.
+enum Column<'a> {
+    Plain(&'a ArrayRef),
+    Dictionary { keys: Vec<usize>, values: &'a ArrayRef },
+}
+
+impl<'a> Column<'a> {
+    fn new(col: &'a ArrayRef) -> Column<'a> {
+        match col.data_type() {
+            DataType::Dictionary(_, _) => {
+                let d = col.as_any_dictionary();
+                Column::Dictionary { keys: d.normalized_keys(), values: d.values() }
+            }
+            _ => Column::Plain(col),
+        }
+    }
+
+    fn text(&self, col: &ArrayRef, row: usize) -> Option<String> {
+        if col.is_null(row) {
+            return Some(String::new());
+        }
+        match self {
+            Column::Plain(c) => cell(c, row),
+            Column::Dictionary { keys, values } => cell(values, *keys.get(row)?),
+        }
+    }
+}
+
+/// The text of one cell; `None` for a type the tool does not read. A date
+/// outside chrono's calendar becomes a text that no date parser takes, so
+/// its row is refused with the value named.
 fn cell(col: &ArrayRef, row: usize) -> Option<String> {
     if col.is_null(row) {
         return Some(String::new());
     }
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+    let beyond = |what: &str, v: i64| format!("{what} {v} (outside the calendar)");
     Some(match col.data_type() {
         DataType::Utf8 => col.as_string::<i32>().value(row).to_string(),
         DataType::LargeUtf8 => col.as_string::<i64>().value(row).to_string(),
@@ -52,12 +121,26 @@ fn cell(col: &ArrayRef, row: usize) -> Option<String> {
         DataType::UInt64 => col.as_primitive::<UInt64Type>().value(row).to_string(),
         DataType::Boolean => col.as_boolean().value(row).to_string(),
         DataType::Date32 => {
-            (epoch + chrono::Duration::days(i64::from(col.as_primitive::<Date32Type>().value(row)))).to_string()
+            let days = i64::from(col.as_primitive::<Date32Type>().value(row));
+            match chrono::Duration::try_days(days).and_then(|d| epoch.checked_add_signed(d)) {
+                Some(d) => d.to_string(),
+                None => beyond("the day number", days),
+            }
         }
         DataType::Date64 => {
-            DateTime::from_timestamp_millis(col.as_primitive::<Date64Type>().value(row))?.date_naive().to_string()
+            let ms = col.as_primitive::<Date64Type>().value(row);
+            match DateTime::from_timestamp_millis(ms) {
+                Some(d) => d.date_naive().to_string(),
+                None => beyond("the millisecond", ms),
+            }
         }
         DataType::Timestamp(unit, tz) => {
+            let raw = match unit {
+                TimeUnit::Second => col.as_primitive::<TimestampSecondType>().value(row),
+                TimeUnit::Millisecond => col.as_primitive::<TimestampMillisecondType>().value(row),
+                TimeUnit::Microsecond => col.as_primitive::<TimestampMicrosecondType>().value(row),
+                TimeUnit::Nanosecond => col.as_primitive::<TimestampNanosecondType>().value(row),
+            };
             let dt = match unit {
                 TimeUnit::Second => DateTime::from_timestamp(col.as_primitive::<TimestampSecondType>().value(row), 0),
                 TimeUnit::Millisecond => {
@@ -69,7 +152,8 @@ fn cell(col: &ArrayRef, row: usize) -> Option<String> {
                 TimeUnit::Nanosecond => {
                     Some(DateTime::from_timestamp_nanos(col.as_primitive::<TimestampNanosecondType>().value(row)))
                 }
-            }?;
+            };
+            let Some(dt) = dt else { return Some(beyond("the timestamp", raw)) };
             match tz {
                 Some(_) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 None => dt.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string(),
@@ -97,12 +181,13 @@ pub fn read(
     let mut options = options.clone();
     options.default_decimal.get_or_insert(crate::load::DecimalStyle::Point);
     let mut parser = crate::load::recognize::start(path, &headers, &[], named, required, &options, sink)?;
+    let amount_col = parser.columns().get(Field::Amount);
     let reader = builder.with_batch_size(8192).build().map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
     let mut row_number = 0u64;
     for batch in reader {
         let batch = batch.map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
         for (i, col) in batch.columns().iter().enumerate() {
-            if batch.num_rows() > 0 && cell(col, 0).is_none() && parser.columns().get_index_field(i).is_some() {
+            if !readable(col.data_type()) && parser.columns().get_index_field(i).is_some() {
                 return Err(file_err(format!(
                     "column \"{}\" has the type {}, which aov does not read",
                     headers[i],
@@ -110,14 +195,16 @@ pub fn read(
                 )));
             }
         }
+        let columns: Vec<Column<'_>> = batch.columns().iter().map(Column::new).collect();
+        let amount_numeric = amount_col.is_some_and(|i| numeric(batch.column(i).data_type()));
         let mut texts: Vec<String> = vec![String::new(); headers.len()];
         for row in 0..batch.num_rows() {
             row_number += 1;
             for (i, col) in batch.columns().iter().enumerate() {
-                texts[i] = cell(col, row).unwrap_or_default();
+                texts[i] = columns[i].text(col, row).unwrap_or_default();
             }
             let fields: Vec<&str> = texts.iter().map(String::as_str).collect();
-            if parser.push(row_number, &fields, sink).is_break() {
+            if parser.push_typed(row_number, &fields, amount_numeric, sink).is_break() {
                 return Ok(ControlFlow::Break(()));
             }
         }

@@ -116,10 +116,30 @@ pub struct ReadOptions {
     /// The status words a status column is recognised by (built-in when
     /// `None`).
     pub vocabulary: Option<std::sync::Arc<crate::status::Vocabulary>>,
+    /// The rows seen so far, in every input of the run (shared, so that
+    /// `--drop-duplicate-rows` remembers rows across files).
+    pub seen_rows: SeenRows,
 }
+
+/// Fingerprints of the rows read, shared by the inputs of one run.
+#[derive(Clone, Debug, Default)]
+pub struct SeenRows(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<u128>>>);
+
+/// How many rows wait for a file without a currency column to show, in
+/// an amount, which currency its amounts are in (`100 kr`); after that the
+/// file is taken to name none.
+pub const CURRENCY_WAIT_ROWS: usize = 10_000;
+
+/// What a blank customer is shown as: a visible group of its own, never a
+/// nameless one (which the customers view would rank like any customer).
+pub const NO_CUSTOMER: &str = "(no customer)";
+/// What a blank seller is shown as.
+pub const NO_SELLER: &str = "(no seller)";
 
 /// How many duplicate ids a warning names.
 const SHOWN_IDS: usize = 3;
+
+type Pending = (u64, Vec<String>, bool, Option<RowError>);
 
 pub struct RowParser {
     file: String,
@@ -137,9 +157,17 @@ pub struct RowParser {
     default_decimal: DecimalStyle,
     dates: Decision<DateOrder>,
     timezone: Option<chrono_tz::Tz>,
-    pending: Vec<(u64, Vec<String>)>,
+    /// Rows waiting for a style (and the rows after them, so that rows are
+    /// used and refused in file order): line, fields, whether the amount is
+    /// a number (a JSON number or a spreadsheet's number cell), and the
+    /// error of a row already known to be bad.
+    pending: Vec<Pending>,
     /// Fingerprints of the rows seen, with --drop-duplicate-rows.
-    seen_rows: Option<std::collections::HashSet<u128>>,
+    seen_rows: Option<SeenRows>,
+    /// Without a currency column: the currency the amounts write (`100
+    /// kr`), settled by the first that writes one; `Given(None)` once the
+    /// file was taken to write none.
+    written: Decision<Option<amount::Written>>,
     /// An id column that is not an order column: ids seen, and duplicates.
     ids: Option<(usize, std::collections::HashSet<String>, u64, Vec<String>)>,
     scratch: [String; 4],
@@ -172,7 +200,8 @@ impl RowParser {
             dates: options.date_order.map_or(Decision::Open, Decision::Given),
             timezone: options.timezone,
             pending: Vec::new(),
-            seen_rows: options.drop_duplicate_rows.then(Default::default),
+            seen_rows: options.drop_duplicate_rows.then(|| options.seen_rows.clone()),
+            written: Decision::Open,
             ids: match (map.get(Field::Id), map.get(Field::Order)) {
                 (Some(i), None) => Some((i, Default::default(), 0, Vec::new())),
                 _ => None,
@@ -242,9 +271,54 @@ impl RowParser {
         RowError { file: self.file.clone(), line, column: field.map(|f| self.map.header(f).to_string()), reason }
     }
 
+    /// The columns grew (a JSON key first seen in a later object): columns
+    /// already mapped keep their place and new ones join at the end; the
+    /// rows read so far had no value there. `Err` when the new columns
+    /// would change what a mapped field is read from.
+    pub fn widen(&mut self, map: ColumnMap) -> Result<(), String> {
+        for field in Field::ALL.into_iter().chain([Field::Segment]) {
+            if let Some(i) = self.map.get(field) {
+                if map.get(field) != Some(i) {
+                    return Err(format!(
+                        "the {} column would change from \"{}\" to \"{}\"; name it with {}",
+                        field.name(),
+                        self.map.header(field),
+                        map.header(field),
+                        field.flag()
+                    ));
+                }
+            }
+        }
+        self.customer = map.get(Field::Customer);
+        self.seller = map.get(Field::Seller);
+        self.currency = map.get(Field::Currency);
+        self.order = map.get(Field::Order);
+        self.status = map.get(Field::Status);
+        self.segment = map.get(Field::Segment);
+        self.width = map.headers.len();
+        if self.order.is_some() {
+            self.ids = None;
+        } else if self.ids.is_none() {
+            self.ids = map.get(Field::Id).map(|i| (i, Default::default(), 0, Vec::new()));
+        }
+        for (_, fields, _, _) in &mut self.pending {
+            fields.resize(self.width, String::new());
+        }
+        self.map = map;
+        Ok(())
+    }
+
     /// Read one row. Rows whose fields are all empty are not rows (as blank
     /// lines are not) and are passed over.
     pub fn push(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
+        self.push_typed(line, fields, false, sink)
+    }
+
+    /// `push` for a row whose amount is a number, not text (a JSON number,
+    /// a spreadsheet's number cell): its text has a decimal point and no
+    /// group separators, whatever the column's style, and it settles
+    /// nothing about the style of the column's text values.
+    pub fn push_typed(&mut self, line: u64, fields: &[&str], numeric: bool, sink: &mut dyn Sink) -> ControlFlow<()> {
         if fields.iter().all(|f| f.trim().is_empty()) {
             return ControlFlow::Continue(());
         }
@@ -255,12 +329,16 @@ impl RowParser {
         }
         if n != self.width {
             let e = self.error(line, None, format!("the row has {n} fields but the header has {}", self.width));
+            if !self.pending.is_empty() {
+                self.pending.push((line, fields.iter().map(|f| f.to_string()).collect(), numeric, Some(e)));
+                return ControlFlow::Continue(());
+            }
             return sink.reject(e, fields);
         }
         if self.not_a_sale(fields, sink) {
             return ControlFlow::Continue(());
         }
-        if let Some(seen) = self.seen_rows.as_mut() {
+        if let Some(seen) = self.seen_rows.as_ref() {
             // Two independent 64-bit hashes of every field: a false match
             // would need both to collide (about one in 10^38 per pair).
             let mut a = foldhash::quality::FixedState::with_seed(1).build_hasher();
@@ -270,7 +348,7 @@ impl RowParser {
                 std::hash::Hash::hash(f, &mut b);
             }
             let key = (u128::from(std::hash::Hasher::finish(&a)) << 64) | u128::from(std::hash::Hasher::finish(&b));
-            if !seen.insert(key) {
+            if !seen.0.lock().expect("seen rows").insert(key) {
                 sink.duplicate();
                 return ControlFlow::Continue(());
             }
@@ -284,6 +362,32 @@ impl RowParser {
                 }
             }
         }
+        let raw_amount = self.amount_raw(fields);
+        let raw_date = fields[self.date];
+
+        // Decide the column styles from this row if it shows them (before
+        // the filters look at it, as the fast path's plan does: a value that
+        // reads in one style shows the column's style, whoever's row it is).
+        let (shown_decimal, shown_order) = row_evidence(raw_amount, raw_date, numeric);
+        if self.decimal.get().is_none() {
+            if let Some(style) = shown_decimal {
+                self.decimal = Decision::Seen(style, raw_amount.trim().to_string(), line);
+                self.flush_pending(sink)?;
+            }
+        }
+        if self.dates.get().is_none() {
+            if let Some(order) = shown_order {
+                self.dates = Decision::Seen(order, raw_date.trim().to_string(), line);
+                self.flush_pending(sink)?;
+            }
+        }
+        if self.currency.is_none() && self.written.get().is_none() {
+            if let Some(w) = amount::written_currency(raw_amount) {
+                self.written = Decision::Seen(Some(w), raw_amount.trim().to_string(), line);
+                self.flush_pending(sink)?;
+            }
+        }
+        // A row the filters leave out is counted now, whatever it holds.
         let head = Head {
             status: self.status.map(|i| fields[i].trim()),
             customer: self.customer.map_or("", |i| fields[i]),
@@ -292,42 +396,44 @@ impl RowParser {
         if !sink.screen(&head) {
             return ControlFlow::Continue(());
         }
-        let raw_amount = self.amount_raw(fields);
-        let raw_date = fields[self.date];
-
-        // Decide the column styles from this row if it shows them.
-        if self.decimal.get().is_none() {
-            if let Some(style) = amount::evidence(raw_amount) {
-                self.decimal = Decision::Seen(style, raw_amount.trim().to_string(), line);
-                self.flush_pending(sink)?;
-            }
-        }
-        if self.dates.get().is_none() {
-            if let Some(order) = date::evidence(raw_date) {
-                self.dates = Decision::Seen(order, raw_date.trim().to_string(), line);
-                self.flush_pending(sink)?;
-            }
-        }
-        let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(raw_amount);
+        let wait_amount = !numeric && self.decimal.get().is_none() && amount::is_ambiguous(raw_amount);
         let wait_date = self.dates.get().is_none() && date::is_ambiguous(raw_date);
-        if wait_amount || wait_date {
-            self.pending.push((line, fields.iter().map(|f| f.to_string()).collect()));
+        let wait_currency = self.currency.is_none() && self.written.get().is_none();
+        if wait_amount || wait_date || wait_currency || !self.pending.is_empty() {
+            self.pending.push((line, fields[..n].iter().map(|f| f.to_string()).collect(), numeric, None));
+            if self.pending.len() >= CURRENCY_WAIT_ROWS && self.written.get().is_none() {
+                self.written = Decision::Given(None);
+                self.flush_pending(sink)?;
+            }
             return ControlFlow::Continue(());
         }
-        self.parse(line, fields, sink)
+        self.parse(line, fields, numeric, sink)
     }
 
     fn flush_pending(&mut self, sink: &mut dyn Sink) -> ControlFlow<()> {
         let pending = std::mem::take(&mut self.pending);
-        for (line, fields) in pending {
+        let mut rest = pending.into_iter();
+        while let Some((line, fields, numeric, bad)) = rest.next() {
             let refs: Vec<&str> = fields.iter().map(|s| s.as_str()).collect();
-            let wait_amount = self.decimal.get().is_none() && amount::is_ambiguous(self.amount_raw(&refs));
-            let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
-            if wait_amount || wait_date {
-                self.pending.push((line, fields));
-                continue;
+            let flow = match bad {
+                Some(e) => sink.reject(e, &refs),
+                None => {
+                    let wait_amount =
+                        !numeric && self.decimal.get().is_none() && amount::is_ambiguous(self.amount_raw(&refs));
+                    let wait_date = self.dates.get().is_none() && date::is_ambiguous(refs[self.date]);
+                    let wait_currency = self.currency.is_none() && self.written.get().is_none();
+                    if wait_amount || wait_date || wait_currency {
+                        // This row still waits, and every row after it.
+                        self.pending.push((line, fields, numeric, None));
+                        self.pending.extend(rest);
+                        return ControlFlow::Continue(());
+                    }
+                    self.parse(line, &refs, numeric, sink)
+                }
+            };
+            if flow.is_break() {
+                return flow;
             }
-            self.parse(line, &refs, sink)?;
         }
         ControlFlow::Continue(())
     }
@@ -351,13 +457,18 @@ impl RowParser {
         if self.pending.is_empty() {
             return Ok(ControlFlow::Continue(()));
         }
+        if self.written.get().is_none() {
+            self.written = Decision::Given(None);
+        }
         // A decimal comma shown by the amounts or given by a flag (not one
         // merely assumed for want of evidence).
         let comma = self.decimal.get() == Some(DecimalStyle::Comma);
         if self.decimal.get().is_none() {
             self.decimal = Decision::Given(self.default_decimal);
         }
-        if self.dates.get().is_none() && self.pending.iter().any(|(_, f)| date::is_ambiguous(&f[self.date])) {
+        if self.dates.get().is_none()
+            && self.pending.iter().any(|(_, f, _, bad)| bad.is_none() && date::is_ambiguous(&f[self.date]))
+        {
             // No date shows its order: a decimal comma, or headers in a
             // language that writes the day first, settle it.
             let hint = if comma {
@@ -375,7 +486,17 @@ impl RowParser {
             }
         }
         if self.dates.get().is_none() {
-            if let Some((line, fields)) = self.pending.iter().find(|(_, f)| date::is_ambiguous(&f[self.date])) {
+            let stuck =
+                self.pending.iter().position(|(_, f, _, bad)| bad.is_none() && date::is_ambiguous(&f[self.date]));
+            if let Some(at) = stuck {
+                // The rows before it are read first, as a reader that had
+                // not waited for the currency would have (enough bad rows
+                // there stop the run before the date is reached).
+                let stuck_rows = self.pending.split_off(at);
+                if self.flush_pending(sink).is_break() {
+                    return Ok(ControlFlow::Break(()));
+                }
+                let (line, fields, _, _) = &stuck_rows[0];
                 return Err(Error::File {
                     path: self.file.clone(),
                     message: format!(
@@ -389,24 +510,26 @@ impl RowParser {
         Ok(self.flush_pending(sink))
     }
 
-    fn parse(&mut self, line: u64, fields: &[&str], sink: &mut dyn Sink) -> ControlFlow<()> {
+    fn parse(&mut self, line: u64, fields: &[&str], numeric: bool, sink: &mut dyn Sink) -> ControlFlow<()> {
         let raw_amount = fields[self.amount];
-        let style = self.decimal.get().unwrap_or(self.default_decimal);
-        // The amount, or the column at fault and why.
-        let mut amount: Result<rust_decimal::Decimal, (Option<String>, String)> = match &self.recipe.amount {
-            None => amount::parse_amount(raw_amount, style)
+        let style = if numeric { DecimalStyle::Point } else { self.decimal.get().unwrap_or(self.default_decimal) };
+        // The amount and the currency it writes, or the column at fault and why.
+        let mut amount = match &self.recipe.amount {
+            None => amount::parse_amount_currency(raw_amount, style)
                 .map_err(|e| (Some(self.map.header(Field::Amount).to_string()), e.to_string())),
-            Some(expr) => expr.eval(&mut |i| amount::parse_amount(fields[i], style)).map_err(|e| match e {
-                crate::load::expr::EvalError::Column(i, e) => {
-                    (Some(self.map.headers[i].trim().to_string()), e.to_string())
-                }
-                crate::load::expr::EvalError::Overflow => {
-                    (None, "the amount's value is too large to hold exactly".to_string())
-                }
-            }),
+            Some(expr) => {
+                expr.eval(&mut |i| amount::parse_amount(fields[i], style)).map(|a| (a, None)).map_err(|e| match e {
+                    crate::load::expr::EvalError::Column(i, e) => {
+                        (Some(self.map.headers[i].trim().to_string()), e.to_string())
+                    }
+                    crate::load::expr::EvalError::Overflow => {
+                        (None, "the amount's value is too large to hold exactly".to_string())
+                    }
+                })
+            }
         };
         if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, amount::evidence(raw_amount)) {
-            if seen != *decided {
+            if seen != *decided && !numeric {
                 let e = AmountError::Mixed {
                     value: raw_amount.trim().to_string(),
                     style: *decided,
@@ -425,10 +548,12 @@ impl RowParser {
                 fields[self.date].trim()
             ));
         }
-        let zoned = self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz));
-        let date = match zoned.or_else(|| date::parse_iso_fast(fields[self.date].as_bytes())) {
-            Some(d) => Ok(d),
-            None => date::parse_date(fields[self.date], self.dates.get()),
+        let date = match self.timezone.and_then(|tz| date::zoned_date(fields[self.date], tz)) {
+            Some(zoned) => zoned.map_err(|e| e.to_string()),
+            None => match date::parse_iso_fast(fields[self.date].as_bytes()) {
+                Some(d) => Ok(d),
+                None => date::parse_date(fields[self.date], self.dates.get()).map_err(|e| e.to_string()),
+            },
         };
         // A blank amount or date: a row some views count (open quotes).
         let blank_amount = raw_amount.trim().is_empty() && amount.is_err();
@@ -441,7 +566,7 @@ impl RowParser {
             clean_name(self.currency.map_or("", |i| fields[i]), currency);
             currency.make_ascii_uppercase();
             let row = Incomplete {
-                amount: amount.as_ref().ok().copied(),
+                amount: amount.as_ref().ok().map(|(a, _)| *a),
                 date: date.as_ref().ok().copied(),
                 customer,
                 seller,
@@ -454,7 +579,7 @@ impl RowParser {
                 return flow;
             }
         }
-        let amount = match amount {
+        let (amount, written) = match amount {
             Ok(a) => a,
             Err((column, reason)) => {
                 // A row the date range leaves out is not a bad row.
@@ -469,8 +594,8 @@ impl RowParser {
         };
         let date = match date {
             Ok(d) => d,
-            Err(e) => {
-                let err = self.error(line, Some(Field::Date), e.to_string());
+            Err(reason) => {
+                let err = self.error(line, Some(Field::Date), reason);
                 return sink.reject(err, fields);
             }
         };
@@ -478,13 +603,83 @@ impl RowParser {
         clean_name(self.segment.map_or("", |i| fields[i]), segment);
         clean_name(self.customer.map_or("", |i| fields[i]), customer);
         clean_name(self.seller.map_or("", |i| fields[i]), seller);
+        if customer.is_empty() && self.customer.is_some() {
+            customer.push_str(NO_CUSTOMER);
+        }
+        if seller.is_empty() && self.seller.is_some() {
+            seller.push_str(NO_SELLER);
+        }
         clean_name(self.currency.map_or("", |i| fields[i]), currency);
         currency.make_ascii_uppercase();
+        // A currency written in the amount is the deal's; one that
+        // disagrees with the currency column is bad data. Without a currency
+        // column, the first amount that writes a currency settles the
+        // file's: amounts that write none are in it, and one that writes
+        // another is bad data.
+        if self.currency.is_none() {
+            let settled = match &self.written {
+                Decision::Seen(Some(w), by, by_line) => Some((*w, by.clone(), *by_line)),
+                _ => None,
+            };
+            match (written, settled) {
+                (Some(w), Some((first, by, by_line))) if w.with_column("") != first.with_column("") => {
+                    let reason = format!(
+                        "the amount {:?} names another currency than {by:?} on line {by_line}; with several currencies, add a currency column",
+                        raw_amount.trim()
+                    );
+                    let err = self.error(line, Some(Field::Amount), reason);
+                    return sink.reject(err, fields);
+                }
+                (Some(w), None) => {
+                    let reason = format!(
+                        "the amount {:?} names a currency, but the first {CURRENCY_WAIT_ROWS} rows of the file name none; add a currency column",
+                        raw_amount.trim()
+                    );
+                    let _ = w;
+                    let err = self.error(line, Some(Field::Amount), reason);
+                    return sink.reject(err, fields);
+                }
+                (_, Some((first, _, _))) => *currency = first.with_column("").unwrap_or_default(),
+                (None, None) => {}
+            }
+        } else if let Some(w) = written {
+            match w.with_column(currency) {
+                Ok(c) => *currency = c,
+                Err(named) => {
+                    let reason = format!(
+                        "the amount {:?} is in {named}, but column \"{}\" says {}",
+                        raw_amount.trim(),
+                        self.map.header(Field::Currency),
+                        currency
+                    );
+                    let err = self.error(line, Some(Field::Amount), reason);
+                    return sink.reject(err, fields);
+                }
+            }
+        }
         let order = self.order.map_or("", |i| fields[i].trim());
         let status = self.status.map_or("", |i| fields[i].trim());
         let deal = Deal { amount, date, customer, seller, currency, order, status, segment };
         sink.deal(line, &deal)
     }
+}
+
+/// What a row says about its columns' styles: the decimal style its amount
+/// shows and the day/month order its date shows, each only when the row's
+/// other value can be read (a row refused for its date settles no decimal
+/// style, and the other way round). Both readers settle styles through this.
+pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<DecimalStyle>, Option<DateOrder>) {
+    let amount_readable = || {
+        numeric
+            || [DecimalStyle::Point, DecimalStyle::Comma].iter().any(|s| amount::parse_amount(raw_amount, *s).is_ok())
+    };
+    let date_readable = || {
+        date::parse_iso_fast(raw_date.as_bytes()).is_some()
+            || [DateOrder::DayFirst, DateOrder::MonthFirst].iter().any(|o| date::parse_date(raw_date, Some(*o)).is_ok())
+    };
+    let decimal = if numeric { None } else { amount::evidence(raw_amount).filter(|_| date_readable()) };
+    let order = date::evidence(raw_date).filter(|_| amount_readable());
+    (decimal, order)
 }
 
 /// Tidy a name: trim, collapse runs of white space (no-break spaces too)

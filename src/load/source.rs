@@ -81,14 +81,18 @@ pub fn open(path: &str, forced: Option<Encoding>) -> Result<Opened, Error> {
     let io_err = |source: io::Error| crate::error::read_error(&name, source);
     let mut raw = open_raw(path)?;
     let mut head = read_head(&mut raw, SNIFF_BYTES).map_err(io_err)?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let inner = Cursor::new(head).chain(raw);
-        raw = Box::new(flate2::read::MultiGzDecoder::new(inner));
+    // A gzip inside a gzip (a .gz compressed again) is undone too.
+    let mut depth = 0;
+    while head.starts_with(&[0x1f, 0x8b]) && depth < MAX_GZIP_DEPTH {
+        let inner = BufReader::new(Cursor::new(head).chain(raw));
+        raw = Box::new(Members::new(inner));
         head = read_head(&mut raw, SNIFF_BYTES).map_err(io_err)?;
+        depth += 1;
     }
     let has_utf8_bom = head.starts_with(&[0xef, 0xbb, 0xbf]);
     let has_utf16_bom = head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]);
-    let encoding = forced.unwrap_or(if has_utf16_bom {
+    let bare_utf16 = if has_utf16_bom { None } else { utf16_without_bom(&head) };
+    let encoding = forced.unwrap_or(if has_utf16_bom || bare_utf16.is_some() {
         Encoding::Utf16
     } else if looks_like_utf8(&head) {
         Encoding::Utf8
@@ -100,12 +104,18 @@ pub fn open(path: &str, forced: Option<Encoding>) -> Result<Opened, Error> {
         Encoding::Utf8 => {
             let mut r = BufReader::with_capacity(1 << 20, joined);
             if has_utf8_bom {
+                // Filled first: consuming an empty buffer would skip nothing.
+                r.fill_buf().map_err(io_err)?;
                 r.consume(3);
             }
             Box::new(r)
         }
         Encoding::Windows1252 | Encoding::Utf16 => {
-            let enc = if encoding == Encoding::Utf16 { encoding_rs::UTF_16LE } else { encoding_rs::WINDOWS_1252 };
+            let enc = match (encoding, bare_utf16) {
+                (Encoding::Utf16, Some(true)) => encoding_rs::UTF_16BE,
+                (Encoding::Utf16, _) => encoding_rs::UTF_16LE,
+                _ => encoding_rs::WINDOWS_1252,
+            };
             let decoder =
                 encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(joined);
             Box::new(BufReader::with_capacity(1 << 20, decoder))
@@ -124,6 +134,73 @@ pub fn open(path: &str, forced: Option<Encoding>) -> Result<Opened, Error> {
     let rest = std::mem::replace(&mut opened.reader, Box::new(io::empty()));
     opened.reader = Box::new(BufReader::with_capacity(1 << 20, Cursor::new(buffered).chain(rest)));
     Ok(opened)
+}
+
+/// How many gzip layers are undone.
+const MAX_GZIP_DEPTH: usize = 3;
+
+/// The gzip members of a stream, one after another, as `gzip -d` reads
+/// them: zero bytes after the last member (tape and disk padding) are
+/// ignored, anything else there is an error.
+struct Members<R: BufRead> {
+    current: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> Members<R> {
+    fn new(inner: R) -> Members<R> {
+        Members { current: Some(flate2::bufread::GzDecoder::new(inner)) }
+    }
+}
+
+impl<R: BufRead> Read for Members<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(dec) = self.current.as_mut() else { return Ok(0) };
+            let n = dec.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member ended: another follows, or padding, or nothing.
+            let mut inner = self.current.take().expect("a member").into_inner();
+            loop {
+                let rest = inner.fill_buf()?;
+                if rest.is_empty() {
+                    return Ok(0);
+                }
+                if rest.starts_with(&[0x1f, 0x8b]) || (rest.len() == 1 && rest[0] == 0x1f) {
+                    break;
+                }
+                let zeros = rest.iter().take_while(|&&b| b == 0).count();
+                if zeros == 0 {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, "bytes that are not gzip data follow it"));
+                }
+                inner.consume(zeros);
+            }
+            self.current = Some(flate2::bufread::GzDecoder::new(inner));
+        }
+    }
+}
+
+/// UTF-16 written without a byte order mark: `Some(big_endian)` when
+/// nearly every other byte of the sample is a NUL (as for text in Latin
+/// letters) and the bytes between are not.
+fn utf16_without_bom(head: &[u8]) -> Option<bool> {
+    let sample = &head[..head.len().min(2048) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let zeros = |start: usize| sample.iter().skip(start).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros(0), zeros(1));
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let rarely = |n: usize| n * 10 <= pairs;
+    if mostly(odd) && rarely(even) {
+        Some(false)
+    } else if mostly(even) && rarely(odd) {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 /// UTF-8 unless some byte sequence is invalid (a sequence cut at the end
@@ -166,6 +243,41 @@ mod tests {
         assert!(looks_like_utf8("Malmö".as_bytes()));
         assert!(looks_like_utf8(&"Malmö".as_bytes()[..5]));
         assert!(!looks_like_utf8(b"Malm\xf6 AB"));
+    }
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut e, data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn unzip(bytes: Vec<u8>) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        Members::new(BufReader::new(Cursor::new(bytes))).read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn gzip_members_padding_and_garbage() {
+        let mut two = gz(b"date,amount\n");
+        two.extend(gz(b"2024-01-01,5\n"));
+        assert_eq!(unzip(two.clone()).unwrap(), b"date,amount\n2024-01-01,5\n");
+        let mut padded = two.clone();
+        padded.extend([0u8; 700]);
+        assert_eq!(unzip(padded).unwrap(), b"date,amount\n2024-01-01,5\n");
+        let mut garbage = two;
+        garbage.extend(b"\0\0junk");
+        assert_eq!(unzip(garbage).unwrap_err().kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn utf16_is_seen_without_a_bom() {
+        let le: Vec<u8> = "date,amount\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = "date,amount\n".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(utf16_without_bom(&le), Some(false));
+        assert_eq!(utf16_without_bom(&be), Some(true));
+        assert_eq!(utf16_without_bom(b"date,amount\n2024-01-01,5\n"), None);
+        assert_eq!(utf16_without_bom(&[0u8; 100]), None);
     }
 
     #[test]
