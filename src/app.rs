@@ -260,19 +260,18 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
 
 /// The footer line that states what the AOV is made of.
 pub fn definition(common: &CommonSettings) -> String {
-    let statuses = match &common.filter.status {
-        StatusRule::Won => "closed sales (won statuses)".to_string(),
-        StatusRule::All => "every status".to_string(),
+    use crate::render::lang::Counted;
+    let shown: Vec<String>;
+    let counted = match &common.filter.status {
+        StatusRule::Won => Counted::Won,
+        StatusRule::All => Counted::All,
         StatusRule::Chosen(_) => {
-            let shown: Vec<String> = common.filter_status_values.iter().map(|v| v.trim().to_string()).collect();
-            format!("status {}", shown.join(" or "))
+            shown = common.filter_status_values.iter().map(|v| v.trim().to_string()).collect();
+            Counted::Chosen(&shown)
         }
     };
-    let credits =
-        if common.filter.include_credits { "credit notes (negative amounts) counted" } else { "credit notes left out" };
-    format!(
-        "AOV = total of the counted deals / their number; counted: {statuses}, {credits}; rounded half away from zero."
-    )
+    let words = common.lang.strings();
+    (words.definition)(words, counted, common.filter.include_credits)
 }
 
 /// `12 deals` or `1 deal`.
@@ -407,6 +406,7 @@ fn options(common: &CommonSettings, loaded: &Loaded, title: String) -> RenderOpt
         excel_sv: common.excel_sv,
         notes: vec![definition(common)],
         width: common.width,
+        lang: common.lang,
     }
 }
 

@@ -121,13 +121,14 @@ fn html_is_self_contained_with_chart_and_table() {
 fn sparklines_only_in_the_table() {
     let table = aov(&["report", &fixture("edge/small.csv"), "--by", "customer", "--include-credits"]).ok().to_string();
     // Acme AB: Jan 150.005, Mar -30, Apr 323 (Feb missing: a space);
-    // the bars span the lowest to the highest AOV.
+    // below zero, the bars span the lowest AOV to the highest.
     assert!(table.contains(" trend\n") || table.contains(" trend"), "{table}");
     // (150.005 + 30) / 353 * 7 = 3.57: the fifth bar.
     assert!(table.contains("▅ ▁█"), "{table}");
     let plain = aov(&["report", &fixture("edge/small.csv"), "--include-credits"]).ok().to_string();
-    // Jan 116.67, Feb none, Mar 323.50, Apr 323.00
-    assert!(plain.contains("AOV trend: ▁ ██\n"), "{plain}");
+    // Jan 116.67, Feb none, Mar 323.50, Apr 323.00, from zero:
+    // 116.67 / 323.50 * 7 = 2.52 -> the fourth bar; 323 / 323.5 * 7 = 6.99.
+    assert!(plain.contains("AOV trend (bars from 0): ▄ ██\n"), "{plain}");
     for format in ["csv", "tsv", "json", "jsonl", "markdown"] {
         let out = aov(&["report", &fixture("edge/small.csv"), "--by", "customer", "--format", format]).ok().to_string();
         assert!(!out.contains('▁') && !out.contains("trend"), "{format}: {out}");

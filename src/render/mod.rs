@@ -11,6 +11,7 @@ pub mod delimited;
 pub mod explain;
 pub mod html;
 pub mod json;
+pub mod lang;
 pub mod markdown;
 pub mod output;
 pub mod spark;
@@ -58,6 +59,8 @@ pub struct RenderOptions {
     /// The terminal's width, when the table goes to one: a wider table is
     /// made to fit. `None` (a file, a pipe): never cut.
     pub width: Option<usize>,
+    /// The language of the formats people read (never csv, tsv, json, jsonl).
+    pub lang: lang::Lang,
 }
 
 /// One cell, before formatting.
@@ -277,6 +280,12 @@ impl<R: std::borrow::Borrow<crate::aggregate::ReportRow>, I: Iterator<Item = R>>
 
 /// The report as a grid (for the formats that need all rows at once).
 pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
+    report_grid_in(report, sparklines, lang::Lang::En)
+}
+
+/// `report_grid`, its labels (totals, the trend line) in `lang`.
+pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Grid {
+    let words = lang.strings();
     let mut rows: Vec<Vec<Value>> = report.rows.iter().map(|r| report_row(report, r)).collect();
     let mut columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
     let mut epilogue = Vec::new();
@@ -288,8 +297,11 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 let cur = &report.rows[start].currency;
                 let end = start + report.rows[start..].iter().take_while(|r| &r.currency == cur).count();
                 let line = spark::group_sparkline(report, &report.rows[start..end]);
-                let label =
-                    if report.show_currency { format!("AOV trend ({cur}): ") } else { "AOV trend: ".to_string() };
+                let label = if report.show_currency {
+                    format!("{} ({cur}, {}): ", words.trend, words.trend_scale)
+                } else {
+                    format!("{} ({}): ", words.trend, words.trend_scale)
+                };
                 epilogue.push(format!("{label}{line}"));
                 start = end;
             }
@@ -324,9 +336,9 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 // The totals name their currency, also when it has no
                 // column of its own to stand in.
                 v[0] = if report.show_currency && report.by.is_empty() {
-                    text(format!("Total {}", t.currency))
+                    text(format!("{} {}", words.total, t.currency))
                 } else {
-                    text("Total")
+                    text(words.total)
                 };
                 v.push(Value::Count(t.deals));
                 v.push(money(t.total));
@@ -365,7 +377,7 @@ pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &m
         Format::Tsv => delimited::render(grid, b'\t', out),
         Format::Json => json::render(grid, false, out),
         Format::Jsonl => json::render(grid, true, out),
-        Format::Markdown => markdown::render(grid, out),
+        Format::Markdown => markdown::render(grid, options.lang.strings(), out),
         Format::Html => html::render(grid, &options.title, None, options, out),
     }
 }
@@ -377,8 +389,8 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Csv | Format::Tsv | Format::Json | Format::Jsonl => {
             render_stream(report, report.rows.iter(), format, options, out)
         }
-        Format::Table => render_grid(&report_grid(report, true), format, options, out),
-        Format::Markdown => render_grid(&report_grid(report, false), format, options, out),
+        Format::Table => render_grid(&report_grid_in(report, true, options.lang), format, options, out),
+        Format::Markdown => render_grid(&report_grid_in(report, false, options.lang), format, options, out),
         Format::Html => {
             let data = chart::chart_data(report, 5);
             let svg = if report.has_period_column() && !data.labels.is_empty() {

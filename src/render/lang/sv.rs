@@ -1,0 +1,80 @@
+//! Swedish: Swedish headers and sentences, `1 234 567,89` with a no-break
+//! space between thousands, `−` (U+2212) for minus, `kr` for kronor.
+
+use super::{Counted, Strings};
+
+pub const STRINGS: Strings = Strings {
+    code: "sv",
+    group: "\u{a0}",
+    decimal: ",",
+    minus: "\u{2212}",
+    pct_space: "\u{a0}",
+    headers: &[
+        ("period", "Period"),
+        ("deals", "Affärer"),
+        ("total", "Summa"),
+        ("aov", "Snittordervärde"),
+        ("aov_change", "Förändring"),
+        ("aov_change_pct", "Förändring %"),
+        ("target_gap", "Mot mål"),
+        ("currency", "Valuta"),
+        ("customer", "Kund"),
+        ("seller", "Säljare"),
+        ("segment", "Segment"),
+        ("trend", "Trend"),
+        ("median", "Median"),
+        ("p25", "P25"),
+        ("p75", "P75"),
+        ("p90", "P90"),
+        ("min", "Min"),
+        ("max", "Max"),
+        ("top_deal_pct", "Största affär %"),
+        ("share_pct", "Andel %"),
+        ("cum_share_pct", "Kumulativ andel %"),
+        ("class", "Klass"),
+        ("rank", "Rang"),
+        ("first_deal", "Första affär"),
+        ("last_deal", "Senaste affär"),
+        ("a_deals_pct", "A-affärer %"),
+        ("b_deals_pct", "B-affärer %"),
+        ("c_deals_pct", "C-affärer %"),
+        ("customers", "Kunder"),
+        ("base_deals", "Affärer före"),
+        ("current_deals", "Affärer nu"),
+        ("base_aov", "Snittordervärde före"),
+        ("current_aov", "Snittordervärde nu"),
+        ("change", "Förändring"),
+        ("change_pct", "Förändring %"),
+        ("mix", "Mixeffekt"),
+        ("rate", "Nivåeffekt"),
+        ("effect", "Effekt"),
+        ("vs_team", "Mot teamet"),
+    ],
+    currencies: &[("SEK", "kr")],
+    total: "Summa",
+    or: "eller",
+    no_deals: "Inga affärer i urvalet.",
+    trend: "Trend för snittordervärdet",
+    trend_scale: "staplar från 0",
+    thin: |s, n| format!("° färre än {} affärer: för få för att snittordervärdet ska säga mycket.", s.count(n)),
+    rows: |s, [read, used, filtered, rejected]| {
+        format!(
+            "Rader: {} lästa, {} använda, {} bortfiltrerade, {} avvisade.",
+            s.count(read),
+            s.count(used),
+            s.count(filtered),
+            s.count(rejected)
+        )
+    },
+    definition: |s, counted, credits| {
+        let statuses = match counted {
+            Counted::Won => "avslutade affärer (vunna statusar)".to_string(),
+            Counted::All => "alla statusar".to_string(),
+            Counted::Chosen(v) => format!("status {}", v.join(&format!(" {} ", s.or))),
+        };
+        let credits = if credits { "kreditnotor (negativa belopp) medräknade" } else { "kreditnotor utelämnade" };
+        format!(
+            "Snittordervärde = summan av de räknade affärerna / deras antal; räknat: {statuses}, {credits}; avrundat till närmaste, hälften bort från noll."
+        )
+    },
+};
