@@ -9,6 +9,7 @@
 pub mod chart;
 pub mod delimited;
 pub mod explain;
+pub mod glyphs;
 pub mod html;
 pub mod json;
 pub mod lang;
