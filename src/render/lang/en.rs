@@ -1,7 +1,7 @@
 //! English: field names as headers (they are also the csv and json
 //! columns), `1,234,567.89`.
 
-use super::{Counted, Strings};
+use super::{ChartWords, Counted, Move, Strings, SummaryWords};
 
 pub const STRINGS: Strings = Strings {
     code: "en",
@@ -36,5 +36,84 @@ pub const STRINGS: Strings = Strings {
         format!(
             "AOV = total of the counted deals / their number; counted: {statuses}, {credits}; rounded half away from zero."
         )
+    },
+    labels: &[
+        ("period", "Period"),
+        ("deals", "Deals"),
+        ("total", "Total"),
+        ("aov", "AOV"),
+        ("aov_change", "Change"),
+        ("aov_change_pct", "Change %"),
+        ("target_gap", "Against target"),
+        ("currency", "Currency"),
+        ("customer", "Customer"),
+        ("seller", "Seller"),
+        ("segment", "Segment"),
+        ("median", "Median"),
+        ("p25", "P25"),
+        ("p75", "P75"),
+        ("p90", "P90"),
+        ("min", "Min"),
+        ("max", "Max"),
+        ("top_deal_pct", "Largest deal %"),
+        ("share_pct", "Share %"),
+        ("cum_share_pct", "Cumulative share %"),
+        ("class", "Class"),
+        ("rank", "Rank"),
+        ("first_deal", "First deal"),
+        ("last_deal", "Last deal"),
+        ("a_deals_pct", "A deals %"),
+        ("b_deals_pct", "B deals %"),
+        ("c_deals_pct", "C deals %"),
+        ("customers", "Customers"),
+        ("base_deals", "Deals before"),
+        ("current_deals", "Deals now"),
+        ("base_aov", "AOV before"),
+        ("current_aov", "AOV now"),
+        ("change", "Change"),
+        ("change_pct", "Change %"),
+        ("mix", "Mix effect"),
+        ("rate", "Rate effect"),
+        ("effect", "Effect"),
+        ("vs_team", "Against the team"),
+    ],
+    chart: ChartWords {
+        aov: "AOV",
+        deals: "deals",
+        target: "target",
+        other: "other",
+        clipped: |n| {
+            if n == 1 {
+                "1 point lies outside the chart".to_string()
+            } else {
+                format!("{n} points lie outside the chart")
+            }
+        },
+    },
+    summary: SummaryWords {
+        latest: "Latest period",
+        change: "change from the period before",
+        yoy: "year on year",
+        target_met: "target met",
+        target_missed: "target not met",
+    },
+    html_lang: "en",
+    moved: |s, m: &Move<'_>| {
+        if m.change.is_negative() {
+            format!("AOV fell {}{}", m.size_in(s), m.pct_in(s))
+        } else if m.change.is_positive() {
+            format!("AOV rose {}{}", m.size_in(s), m.pct_in(s))
+        } else {
+            format!("AOV stayed at {}{}", s.amount(&m.current, m.currency), m.pct_in(s))
+        }
+    },
+    against_team: |s, seller, m: &Move<'_>| {
+        if m.change.is_negative() {
+            format!("{seller}'s AOV is {} below the team's{}", m.size_in(s), m.pct_in(s))
+        } else if m.change.is_positive() {
+            format!("{seller}'s AOV is {} above the team's{}", m.size_in(s), m.pct_in(s))
+        } else {
+            format!("{seller}'s AOV is level with the team's{}", m.pct_in(s))
+        }
     },
 };

@@ -94,9 +94,77 @@ pub struct Strings {
     pub rows: fn(&Strings, [u64; 4]) -> String,
     /// The footer line saying what the AOV is made of.
     pub definition: fn(&Strings, Counted<'_>, bool) -> String,
+    /// Column names for pages (HTML), where even English shows words; a
+    /// field not listed falls back to `headers`, then to its name.
+    pub labels: &'static [(&'static str, &'static str)],
+    /// The chart's value axis and legend words.
+    pub chart: ChartWords,
+    /// The HTML page's summary words.
+    pub summary: SummaryWords,
+    /// The page's `lang` attribute.
+    pub html_lang: &'static str,
+    /// explain's first sentence: how the AOV moved from one period to the
+    /// next (`AOV fell 275.00 SEK (-50.0 %)`).
+    pub moved: fn(&Strings, &Move<'_>) -> String,
+    /// explain's first sentence for a seller against the team
+    /// (`Eva's AOV is 120.00 SEK above the team's (+8.0 %)`).
+    pub against_team: fn(&Strings, &str, &Move<'_>) -> String,
+}
+
+/// A change of AOV, rounded for printing: money to 2 decimals, the
+/// percentage to 1.
+pub struct Move<'a> {
+    pub change: Fixed,
+    pub pct: Option<Fixed>,
+    /// The AOV after (said when it did not move).
+    pub current: Fixed,
+    pub currency: &'a str,
+}
+
+impl Move<'_> {
+    /// ` (+12.5 %)`, or nothing without a percentage.
+    pub fn pct_in(&self, s: &Strings) -> String {
+        self.pct.as_ref().map_or(String::new(), |p| format!(" ({})", s.pct(p)))
+    }
+
+    /// The size of the change with its currency, no sign.
+    pub fn size_in(&self, s: &Strings) -> String {
+        s.with_currency(s.magnitude(&self.change), self.currency)
+    }
+}
+
+/// The words on a chart.
+pub struct ChartWords {
+    /// The value axis (the currency follows in brackets).
+    pub aov: &'static str,
+    /// The bars, and their axis.
+    pub deals: &'static str,
+    /// The target line's legend (the amount follows).
+    pub target: &'static str,
+    /// The groups beyond `--top`, as one line.
+    pub other: &'static str,
+    /// A note on the chart when values lie outside the plot, given how many.
+    pub clipped: fn(usize) -> String,
+}
+
+/// The words of the summary at the top of a page.
+pub struct SummaryWords {
+    /// `Latest period`.
+    pub latest: &'static str,
+    /// `change from the period before`.
+    pub change: &'static str,
+    /// `year on year`.
+    pub yoy: &'static str,
+    pub target_met: &'static str,
+    pub target_missed: &'static str,
 }
 
 impl Strings {
+    /// The column name a page (HTML) shows for field `column`.
+    pub fn label<'a>(&self, column: &'a str) -> &'a str {
+        self.labels.iter().find(|(f, _)| *f == column).map_or_else(|| self.header(column), |(_, h)| h)
+    }
+
     /// The header shown for field `column`.
     pub fn header<'a>(&self, column: &'a str) -> &'a str {
         self.headers.iter().find(|(f, _)| *f == column).map_or(column, |(_, h)| h)
@@ -110,11 +178,13 @@ impl Strings {
     /// `f` with grouped digits, the decimal mark and minus sign of the
     /// language, no plus sign: `1,234,567.89`, `−1 234 567,89`.
     pub fn number(&self, f: &Fixed) -> String {
+        if f.is_negative() { format!("{}{}", self.minus, self.magnitude(f)) } else { self.magnitude(f) }
+    }
+
+    /// `number` without its sign.
+    pub fn magnitude(&self, f: &Fixed) -> String {
         let (int, frac) = f.parts();
         let mut s = String::with_capacity(int.len() * 2 + frac.len() + 4);
-        if f.is_negative() {
-            s.push_str(self.minus);
-        }
         for (i, c) in int.chars().enumerate() {
             if i > 0 && (int.len() - i) % 3 == 0 {
                 s.push_str(self.group);
@@ -145,11 +215,12 @@ impl Strings {
 
     /// An amount with its currency, the local way: `275,00 kr`, `275.00 SEK`.
     pub fn amount(&self, f: &Fixed, currency: &str) -> String {
-        if currency.is_empty() {
-            self.number(f)
-        } else {
-            format!("{}\u{a0}{}", self.number(f), self.currency(currency))
-        }
+        self.with_currency(self.number(f), currency)
+    }
+
+    /// `text` (a number) followed by the currency, the local way.
+    pub fn with_currency(&self, text: String, currency: &str) -> String {
+        if currency.is_empty() { text } else { format!("{text}\u{a0}{}", self.currency(currency)) }
     }
 
     /// A cell as Markdown shows it: the language's numbers, no markers.
@@ -215,9 +286,42 @@ mod tests {
     }
 
     #[test]
+    fn explains_first_sentence_in_both_languages() {
+        let m = Move { change: f("-275"), pct: Some(f1("-50")), current: f("275"), currency: "SEK" };
+        let nb = |t: String| t.replace('\u{a0}', " ");
+        assert_eq!(
+            nb((Lang::Sv.strings().moved)(Lang::Sv.strings(), &m)),
+            "Snittordervärdet sjönk 275,00 kr (\u{2212}50,0 %)"
+        );
+        assert_eq!(nb((Lang::En.strings().moved)(Lang::En.strings(), &m)), "AOV fell 275.00 SEK (-50.0 %)");
+        let up = Move { change: f("1250.5"), pct: Some(f1("8")), current: f("5000"), currency: "" };
+        assert_eq!(nb((Lang::En.strings().moved)(Lang::En.strings(), &up)), "AOV rose 1,250.50 (+8.0 %)");
+        assert_eq!(
+            nb((Lang::Sv.strings().against_team)(Lang::Sv.strings(), "Eva", &up)),
+            "Evas snittordervärde är 1 250,50 över teamets (+8,0 %)"
+        );
+        assert_eq!(
+            nb((Lang::En.strings().against_team)(Lang::En.strings(), "Eva", &up)),
+            "Eva's AOV is 1,250.50 above the team's (+8.0 %)"
+        );
+        let flat = Move { change: f("0"), pct: Some(f1("0")), current: f("500"), currency: "SEK" };
+        assert_eq!(
+            nb((Lang::Sv.strings().moved)(Lang::Sv.strings(), &flat)),
+            "Snittordervärdet låg kvar på 500,00 kr (0,0 %)"
+        );
+        assert_eq!(
+            nb((Lang::Sv.strings().against_team)(Lang::Sv.strings(), "Lars", &flat)),
+            "Lars snittordervärde är i nivå med teamets (0,0 %)"
+        );
+    }
+
+    #[test]
     fn headers_not_listed_keep_their_field_name() {
         assert_eq!(Lang::Sv.strings().header("aov"), "Snittordervärde");
         assert_eq!(Lang::Sv.strings().header("no_such_field"), "no_such_field");
         assert_eq!(Lang::En.strings().header("aov_change_pct"), "aov_change_pct");
+        assert_eq!(Lang::En.strings().label("aov_change_pct"), "Change %");
+        assert_eq!(Lang::Sv.strings().label("aov_change_pct"), "Förändring %");
+        assert_eq!(Lang::En.strings().label("no_such_field"), "no_such_field");
     }
 }

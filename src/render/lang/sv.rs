@@ -1,7 +1,7 @@
 //! Swedish: Swedish headers and sentences, `1 234 567,89` with a no-break
 //! space between thousands, `−` (U+2212) for minus, `kr` for kronor.
 
-use super::{Counted, Strings};
+use super::{ChartWords, Counted, Move, Strings, SummaryWords};
 
 pub const STRINGS: Strings = Strings {
     code: "sv",
@@ -77,4 +77,51 @@ pub const STRINGS: Strings = Strings {
             "Snittordervärde = summan av de räknade affärerna / deras antal; räknat: {statuses}, {credits}; avrundat till närmaste, hälften bort från noll."
         )
     },
+    labels: &[],
+    chart: ChartWords {
+        aov: "Snittordervärde",
+        deals: "affärer",
+        target: "mål",
+        other: "övriga",
+        clipped: |n| {
+            if n == 1 {
+                "1 punkt ligger utanför diagrammet".to_string()
+            } else {
+                format!("{n} punkter ligger utanför diagrammet")
+            }
+        },
+    },
+    summary: SummaryWords {
+        latest: "Senaste perioden",
+        change: "förändring mot perioden före",
+        yoy: "mot samma period året före",
+        target_met: "målet nått",
+        target_missed: "målet inte nått",
+    },
+    html_lang: "sv",
+    moved: |s, m: &Move<'_>| {
+        if m.change.is_negative() {
+            format!("Snittordervärdet sjönk {}{}", m.size_in(s), m.pct_in(s))
+        } else if m.change.is_positive() {
+            format!("Snittordervärdet steg {}{}", m.size_in(s), m.pct_in(s))
+        } else {
+            format!("Snittordervärdet låg kvar på {}{}", s.amount(&m.current, m.currency), m.pct_in(s))
+        }
+    },
+    against_team: |s, seller, m: &Move<'_>| {
+        let whose = genitive(seller);
+        if m.change.is_negative() {
+            format!("{whose} snittordervärde är {} under teamets{}", m.size_in(s), m.pct_in(s))
+        } else if m.change.is_positive() {
+            format!("{whose} snittordervärde är {} över teamets{}", m.size_in(s), m.pct_in(s))
+        } else {
+            format!("{whose} snittordervärde är i nivå med teamets{}", m.pct_in(s))
+        }
+    },
 };
+
+/// A Swedish genitive: `Evas`, but `Lars` and `Klaus` (a name ending in
+/// s, x or z takes no further s).
+fn genitive(name: &str) -> String {
+    if name.ends_with(['s', 'x', 'z', 'S', 'X', 'Z']) { name.to_string() } else { format!("{name}s") }
+}
