@@ -177,7 +177,7 @@ mod tests {
     /// chart's font (a column is inked when a pixel is over 30 % covered).
     fn ink_runs(text: &str, size: f64) -> usize {
         let font = FontRef::try_from_slice(include_bytes!("../../assets/DejaVuSans.ttf")).unwrap();
-        let mut ink = vec![false; 200];
+        let mut ink = [false; 200];
         draw_glyphs::<()>(&font, size, text, |x, _, a| {
             if a > 0.3 {
                 ink[x as usize] = true;
