@@ -440,7 +440,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let mut sorted = labels.clone();
     sorted.sort();
     let range = [sorted.first().cloned().unwrap_or_default(), sorted.last().cloned().unwrap_or_default()];
-    let opts = options(&s.common, &loaded, chart_title(&report, &s.common.files, &range));
+    let opts = options(&s.common, &loaded, chart_title_in(&report, &s.common.files, &range, s.common.lang));
     write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
         let checked = checked_period(&s);
@@ -826,21 +826,26 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
 
 /// The title of a chart: what is shown, from which files, over which periods.
 pub fn chart_title(report: &Report, files: &[String], labels: &[String]) -> String {
-    let by = if report.by.is_empty() {
-        String::new()
-    } else {
-        format!(" by {}", report.by.iter().map(|d| d.name()).collect::<Vec<_>>().join(" and "))
-    };
+    chart_title_in(report, files, labels, crate::render::lang::Lang::En)
+}
+
+/// `chart_title` in `lang`.
+pub fn chart_title_in(report: &Report, files: &[String], labels: &[String], lang: crate::render::lang::Lang) -> String {
+    let by: Vec<&str> = report.by.iter().map(|d| d.name()).collect();
     let names: Vec<String> = files
         .iter()
         .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
         .collect();
-    let range = match (labels.first(), labels.last()) {
-        (Some(a), Some(b)) if a != b => format!(", {a} to {b}"),
-        (Some(a), _) if !a.is_empty() => format!(", {a}"),
-        _ => String::new(),
+    let files = names.join(", ");
+    let words = lang.strings();
+    let title = crate::render::lang::Title {
+        period: report.period.name(),
+        by: &by,
+        files: &files,
+        first: labels.first().map(String::as_str),
+        last: labels.last().map(String::as_str),
     };
-    format!("AOV per {}{by}: {}{range}", report.period, names.join(", "))
+    (words.title)(words, &title)
 }
 
 fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
@@ -861,7 +866,7 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         );
     }
     let spec = render::chart::ChartSpec {
-        title: chart_title(&report, &common.files, &data.labels),
+        title: chart_title_in(&report, &common.files, &data.labels, common.lang),
         top: args.top,
         target: args.target,
         width: args.size.0,

@@ -1,7 +1,7 @@
 //! English: field names as headers (they are also the csv and json
 //! columns), `1,234,567.89`.
 
-use super::{ChartWords, Counted, Move, Strings, SummaryWords};
+use super::{ChartWords, Counted, Move, Strings, SummaryWords, Title};
 
 pub const STRINGS: Strings = Strings {
     code: "en",
@@ -116,4 +116,10 @@ pub const STRINGS: Strings = Strings {
             format!("{seller}'s AOV is level with the team's{}", m.pct_in(s))
         }
     },
+    title: |s, t: &Title<'_>| {
+        let by = if t.by.is_empty() { String::new() } else { format!(" by {}", s.by_words(t.by)) };
+        format!("AOV per {}{by}: {}{}", s.period(t.period), t.files, t.range("to"))
+    },
+    periods: &[],
+    and: "and",
 };

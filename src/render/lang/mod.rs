@@ -109,6 +109,37 @@ pub struct Strings {
     /// explain's first sentence for a seller against the team
     /// (`Eva's AOV is 120.00 SEK above the team's (+8.0 %)`).
     pub against_team: fn(&Strings, &str, &Move<'_>) -> String,
+    /// The title of a chart or page: what is shown, from which files,
+    /// over which periods.
+    pub title: fn(&Strings, &Title<'_>) -> String,
+    /// Period names (`month`) as words of the language.
+    pub periods: &'static [(&'static str, &'static str)],
+    /// `and`, between grouping fields in a title.
+    pub and: &'static str,
+}
+
+/// What a title names.
+pub struct Title<'a> {
+    /// The period's name (`month`, `all`).
+    pub period: &'a str,
+    /// The grouping fields (`customer`), in order.
+    pub by: &'a [&'a str],
+    /// The input files' names, joined.
+    pub files: &'a str,
+    /// The first and last period shown, when there are any.
+    pub first: Option<&'a str>,
+    pub last: Option<&'a str>,
+}
+
+impl Title<'_> {
+    /// `, 2012-01 to 2014-12` with `to` the language's word, or `, 2012-01`, or nothing.
+    pub fn range(&self, to: &str) -> String {
+        match (self.first, self.last) {
+            (Some(a), Some(b)) if a != b => format!(", {a} {to} {b}"),
+            (Some(a), _) if !a.is_empty() => format!(", {a}"),
+            _ => String::new(),
+        }
+    }
 }
 
 /// A change of AOV, rounded for printing: money to 2 decimals, the
@@ -160,6 +191,17 @@ pub struct SummaryWords {
 }
 
 impl Strings {
+    /// A period's name as a word of the language.
+    pub fn period<'a>(&self, name: &'a str) -> &'a str {
+        self.periods.iter().find(|(n, _)| *n == name).map_or(name, |(_, w)| w)
+    }
+
+    /// The grouping fields as words, `customer and seller`, lower case.
+    pub fn by_words(&self, by: &[&str]) -> String {
+        let words: Vec<String> = by.iter().map(|f| self.header(f).to_lowercase()).collect();
+        words.join(&format!(" {} ", self.and))
+    }
+
     /// The column name a page (HTML) shows for field `column`.
     pub fn label<'a>(&self, column: &'a str) -> &'a str {
         self.labels.iter().find(|(f, _)| *f == column).map_or_else(|| self.header(column), |(_, h)| h)
@@ -312,6 +354,37 @@ mod tests {
         assert_eq!(
             nb((Lang::Sv.strings().against_team)(Lang::Sv.strings(), "Lars", &flat)),
             "Lars snittordervärde är i nivå med teamets (0,0 %)"
+        );
+    }
+
+    #[test]
+    fn titles_in_both_languages() {
+        let t = Title {
+            period: "month",
+            by: &["customer", "seller"],
+            files: "deals.csv",
+            first: Some("2012-01"),
+            last: Some("2014-12"),
+        };
+        assert_eq!(
+            (Lang::En.strings().title)(Lang::En.strings(), &t),
+            "AOV per month by customer and seller: deals.csv, 2012-01 to 2014-12"
+        );
+        assert_eq!(
+            (Lang::Sv.strings().title)(Lang::Sv.strings(), &t),
+            "Snittordervärde per månad per kund och säljare: deals.csv, 2012-01 till 2014-12"
+        );
+        let one =
+            Title { period: "quarter", by: &[], files: "a.csv, b.csv", first: Some("2013-Q1"), last: Some("2013-Q1") };
+        assert_eq!(
+            (Lang::Sv.strings().title)(Lang::Sv.strings(), &one),
+            "Snittordervärde per kvartal: a.csv, b.csv, 2013-Q1"
+        );
+        let all = Title { period: "all", by: &["seller"], files: "deals.csv", first: None, last: None };
+        assert_eq!((Lang::En.strings().title)(Lang::En.strings(), &all), "AOV per all by seller: deals.csv");
+        assert_eq!(
+            (Lang::Sv.strings().title)(Lang::Sv.strings(), &all),
+            "Snittordervärde totalt per säljare: deals.csv"
         );
     }
 

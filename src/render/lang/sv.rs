@@ -1,7 +1,7 @@
 //! Swedish: Swedish headers and sentences, `1 234 567,89` with a no-break
 //! space between thousands, `−` (U+2212) for minus, `kr` for kronor.
 
-use super::{ChartWords, Counted, Move, Strings, SummaryWords};
+use super::{ChartWords, Counted, Move, Strings, SummaryWords, Title};
 
 pub const STRINGS: Strings = Strings {
     code: "sv",
@@ -118,6 +118,21 @@ pub const STRINGS: Strings = Strings {
             format!("{whose} snittordervärde är i nivå med teamets{}", m.pct_in(s))
         }
     },
+    title: |s, t: &Title<'_>| {
+        let by = if t.by.is_empty() { String::new() } else { format!(" per {}", s.by_words(t.by)) };
+        let per = if t.period == "all" { "totalt".to_string() } else { format!("per {}", s.period(t.period)) };
+        format!("Snittordervärde {per}{by}: {}{}", t.files, t.range("till"))
+    },
+    periods: &[
+        ("day", "dag"),
+        ("week", "vecka"),
+        ("month", "månad"),
+        ("quarter", "kvartal"),
+        ("half", "halvår"),
+        ("year", "år"),
+        ("all", "hela perioden"),
+    ],
+    and: "och",
 };
 
 /// A Swedish genitive: `Evas`, but `Lars` and `Klaus` (a name ending in
