@@ -4,6 +4,7 @@
 #
 #   bench/compare.sh                  # 10M rows, 5 runs per tool and case
 #   ROWS=1000000 RUNS=7 bench/compare.sh
+#   CASES="customers sellers" BEFORE=/path/to/old/aov bench/compare.sh
 #
 # It builds aov, generates the file with the project's own generator
 # (examples/gen_deals.rs) unless it exists, installs DuckDB's CLI and Polars
@@ -51,20 +52,57 @@ path, case = sys.argv[1], sys.argv[2]
 lf = pl.scan_csv(path, schema_overrides={"amount": pl.Float64})
 month = pl.col("date").str.slice(0, 7).alias("period")
 aggs = [pl.len().alias("deals"), pl.col("amount").sum().alias("total"), pl.col("amount").mean().alias("aov")]
+amount = pl.col("amount")
+# The views after the headline, each as Polars would compute it (floats).
+def classes(lf):
+    # ABC class per customer: A while the share before it is under 80 %, B under 95 %.
+    t = lf.group_by("customer").agg(amount.sum().alias("ctotal")).sort("ctotal", descending=True)
+    before = (pl.col("ctotal").cum_sum() - pl.col("ctotal")) / pl.col("ctotal").sum()
+    return t.with_columns(pl.when(before < 0.8).then(pl.lit("A")).when(before < 0.95).then(pl.lit("B"))
+                          .otherwise(pl.lit("C")).alias("class"))
 if case == "month":
     q = lf.group_by(month).agg(aggs).sort("period")
 elif case == "customer":
     q = lf.group_by("customer").agg(aggs).sort("total", descending=True)
-else:
+elif case == "seller":
     q = lf.group_by("seller", month).agg(aggs).sort("seller", "period")
+elif case == "customers":
+    q = (lf.group_by("customer").agg(aggs + [amount.median().alias("median"), pl.col("date").min().alias("first"),
+                                             pl.col("date").max().alias("last")])
+         .sort("total", descending=True)
+         .with_columns((pl.col("total") / pl.col("total").sum() * 100).alias("share"))
+         .with_columns(pl.col("share").cum_sum().alias("cum_share")))
+elif case == "sellers":
+    c = classes(lf).select("customer", "class")
+    team = lf.select(amount.mean()).collect().item()
+    q = (lf.join(c, on="customer").group_by("seller")
+         .agg(aggs + [amount.median().alias("median"), pl.col("customer").n_unique().alias("customers"),
+                      *[((pl.col("class") == k).sum() / pl.len() * 100).alias(k) for k in "ABC"]])
+         .with_columns((pl.col("aov") - team).alias("vs_team")).sort("total", descending=True))
+elif case == "stats":
+    q = lf.group_by(month).agg(aggs + [amount.median().alias("median"),
+                                       *[amount.quantile(p, "linear").alias(f"p{int(p*100)}") for p in (0.25, 0.75, 0.9)],
+                                       amount.min().alias("min"), amount.max().alias("max")]).sort("period")
+elif case == "explain":
+    # The last two months with deals, per customer (the decomposition itself is a few rows).
+    last = lf.select(month).unique().sort("period").tail(2).collect()["period"].to_list()
+    q = (lf.with_columns(month).filter(pl.col("period").is_in(last)).group_by("customer", "period")
+         .agg(pl.len().alias("deals"), amount.sum().alias("total")).sort("customer", "period"))
+else:  # custmonth
+    q = lf.group_by("customer", month).agg(aggs).sort("customer", "period")
 q.collect().write_csv(sys.stdout)
 PY
 
 aov_args() {
     case "$1" in
-        month) echo "--period month" ;;
-        customer) echo "--by customer --period all" ;;
-        seller) echo "--by seller --period month" ;;
+        month) echo "report --period month" ;;
+        customer) echo "report --by customer --period all" ;;
+        seller) echo "report --by seller --period month" ;;
+        customers) echo "customers" ;;
+        sellers) echo "sellers" ;;
+        stats) echo "report --stats --period month" ;;
+        explain) echo "explain --by customer" ;;
+        custmonth) echo "report --by customer --period month" ;;
     esac
 }
 
@@ -85,8 +123,10 @@ peak() {
 # The command line of a tool for a case, in CMD.
 command_of() {
     case $1 in
-        aov) CMD=($AOV report "$FILE" $(aov_args $2) --format csv) ;;
-        aov1) CMD=($AOV report "$FILE" $(aov_args $2) --format csv --threads 1) ;;
+        aov) CMD=($AOV $(aov_args $2) "$FILE" --format csv) ;;
+        aov1) CMD=($AOV $(aov_args $2) "$FILE" --format csv --threads 1) ;;
+        # Another build of aov (BEFORE=path), for before/after figures.
+        before) CMD=($BEFORE $(aov_args $2) "$FILE" --format csv) ;;
         duckdb) CMD=("$VENV/bin/duckdb" -csv -c "$(duck_sql $2)") ;;
         polars) CMD=("$VENV/bin/python" "$DATA/polars_aov.py" "$FILE" $2) ;;
     esac
@@ -95,8 +135,16 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 
 echo "# $ROWS rows, $((SIZE / 1000000)) MB, $RUNS runs each, $(nproc) cores; median wall time, peak RSS of one more run"
 printf '%-10s %-26s %9s %9s %9s %9s\n' case tool "time s" "peak MiB" "MB/s" "ratio"
-TOOLS="aov aov1 duckdb polars"
-for case in month customer seller; do
+# The headline report against both engines; the views after it (customers,
+# sellers, --stats per month, explain by customer, the report by customer
+# per month) against Polars doing the same view. CASES picks some.
+CASES=${CASES:-"month customer seller customers sellers stats explain custmonth"}
+for case in $CASES; do
+    case $case in
+        month | customer | seller) TOOLS="aov aov1 duckdb polars" ;;
+        *) TOOLS="aov polars" ;;
+    esac
+    [ -n "${BEFORE:-}" ] && TOOLS="$TOOLS before"
     declare -A TS MS
     for tool in $TOOLS; do
         command_of $tool $case
@@ -121,6 +169,7 @@ for case in month customer seller; do
         [ $tool = aov1 ] && name="aov --threads 1"
         [ $tool = duckdb ] && name="duckdb CLI (DECIMAL)"
         [ $tool = polars ] && name="polars (float)"
+        [ $tool = before ] && name="aov before"
         printf '%-10s %-26s %9.3f %9s %9.0f %9.2f\n' $case "$name" "${T[$tool]}" "${M[$tool]}" \
             "$(echo "$SIZE / ${T[$tool]} / 1000000" | bc -l)" "$(echo "${T[$tool]} / ${T[aov]}" | bc -l)"
     done

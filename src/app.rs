@@ -7,9 +7,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use crate::aggregate::customers::{customers, sellers};
-use crate::aggregate::{Partials, Period, Report, build_lazy, build_with};
+use crate::aggregate::{Partials, Period, Report, build_lazy_yoy, build_with, build_yoy};
 use crate::cli::{ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
-use crate::config::{CommonSettings, ReportSettings};
+use crate::config::{CommonSettings, ExplainSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
 use crate::model::{Dimension, RowAccounting, Tally};
@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Explain(args) => explain_cmd(&args),
         Command::Sql(args) => sql_cmd(&args),
         Command::Chart(args) => chart_cmd(&args),
+        Command::Quotes(args) => quotes_cmd(&args),
         Command::Completions(args) => completions_cmd(args.shell),
         Command::Man => man_cmd(),
     }
@@ -62,6 +63,11 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
     if matches!(common.filter.status, StatusRule::Chosen(_)) {
         required.push(Field::Status);
     }
+    let view = load::fast::ViewNeeds {
+        days: partials.needs_days(),
+        amounts: partials.amounts_by(),
+        latest: partials.keeps_latest(),
+    };
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
     if let Some(path) = &input.rejects {
         let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
@@ -70,7 +76,7 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
             .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
     }
     let mut empty_inputs = Vec::new();
-    let fast_ok = common.fast_path && !collector.keeps_amounts() && !by.contains(&Dimension::Segment);
+    let fast_ok = common.fast_path && !by.contains(&Dimension::Segment) && common.filter.rates.is_none();
     for path in &common.files {
         let before = collector.accounting.read;
         if fast_ok {
@@ -83,10 +89,13 @@ pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimensio
                     block_size: common.block_size,
                     skip_bad_rows: input.skip_bad_rows,
                     progress: !common.quiet,
+                    view,
                 };
                 match load::fast::run(&plan, &opts)? {
                     load::fast::Outcome::Done(out) => {
                         collector.set_file(&plan.name);
+                        // The collector hears of the columns as from the general reader.
+                        load::rows::Sink::columns(&mut collector, &plan.name, plan.columns());
                         let flow = collector.absorb(out.partials, out.accounting, &out.tally, out.errors);
                         if collector.accounting.read == before {
                             empty_inputs.push(plan.name.clone());
@@ -218,6 +227,9 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     if !common.quiet && (common.verbose || loaded.tally.says_something()) {
         writeln!(err, "aov: {}", counted_line(&loaded.tally, &common.filter))?;
     }
+    if let Some(line) = converted_line(&loaded.tally, &common.filter) {
+        writeln!(err, "aov: {line}")?;
+    }
     if let Some(w) = unknown_statuses(&loaded.tally) {
         writeln!(err, "aov: warning: {w}")?;
     }
@@ -256,6 +268,29 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
         )?;
     }
     Ok(())
+}
+
+/// What `--currency` converted: how many deals from which currencies, and
+/// the dates of the rates used.
+pub fn converted_line(t: &Tally, filter: &Filter) -> Option<String> {
+    let target = &filter.rates.as_ref()?.target;
+    if t.converted.is_empty() {
+        return Some(format!("no deal needed converting into {target} (--currency)"));
+    }
+    let n: u64 = t.converted.values().map(|c| c.deals).sum();
+    let parts: Vec<String> = t
+        .converted
+        .iter()
+        .map(|(c, v)| {
+            let dates = if v.first_rate == v.last_rate {
+                format!("rate of {}", v.first_rate)
+            } else {
+                format!("rates of {} to {}", v.first_rate, v.last_rate)
+            };
+            format!("{} from {c} ({dates})", v.deals)
+        })
+        .collect();
+    Some(format!("converted {} into {target}: {}", count(n, "deal"), parts.join(", ")))
 }
 
 /// The footer line that states what the AOV is made of.
@@ -419,23 +454,33 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let s = ReportSettings::from_args(args)?;
     let template =
         if s.stats { Partials::with_amounts(s.period, s.by.len()) } else { Partials::new(s.period, s.by.len()) };
+    let window = s.common.window;
+    let mut yoy_base = None;
     let loaded = match (&args.source, args.partials) {
         (Some(url), _) => load_from_postgres(&s, url)?,
         (None, true) => load_engine_partials(&s)?,
+        (None, false) if s.yoy && (window.last.is_some() || window.complete_before.is_some()) => {
+            let (loaded, base) = load_with_year_before(&s, template)?;
+            yoy_base = Some(base);
+            loaded
+        }
         (None, false) => load_view(&s.common, template, &s.by, s.period)?,
     };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
-    if render::streams(s.common.format) && s.fail_below.is_none() {
+    if render::streams(s.common.format) && s.fail_below.is_none() && yoy_base.is_none() {
         // Rows are made as they are written: memory stays at the size of
         // the partials, whatever the number of groups.
-        let (report, rows) = build_lazy(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
+        let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
         let opts = options(&s.common, &loaded, String::new());
         write_output(s.common.output.as_deref(), |out| {
             render::render_stream(&report, rows, s.common.format, &opts, out)
         })?;
         return Ok(exit::OK);
     }
-    let report = build_with(&loaded.partials, &s.by, s.target).map_err(Error::from)?;
+    let mut report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+    if let Some(base) = &yoy_base {
+        yoy_from(&mut report, base, &s)?;
+    }
     let labels: Vec<String> = report.rows.iter().filter_map(|r| r.period.clone()).collect();
     let mut sorted = labels.clone();
     sorted.sort();
@@ -456,6 +501,36 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(exit::OK)
+}
+
+/// `--yoy` with `--last` or `--complete-only`: the window leaves last
+/// year's periods out of the report, but not out of the comparison. Load
+/// without the window (names folded over all of it), keep those partials
+/// as the base of the year-over-year change, then apply the window.
+fn load_with_year_before(s: &ReportSettings, template: Partials) -> Result<(Loaded, Partials), Error> {
+    let mut unwindowed = s.common.clone();
+    unwindowed.window = crate::pipeline::Window::default();
+    let mut loaded = load_view(&unwindowed, template, &s.by, s.period)?;
+    let base = loaded.partials.clone();
+    let before = loaded.accounting.filtered;
+    apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
+    loaded.tally.by_window += loaded.accounting.filtered - before;
+    Ok((loaded, base))
+}
+
+/// Take each row's year-over-year change from the report of `base` (the
+/// same rows, and the periods the window left out).
+fn yoy_from(report: &mut Report, base: &Partials, s: &ReportSettings) -> Result<(), Error> {
+    let full = build_yoy(base, &s.by, s.target, true)?;
+    let changes: std::collections::HashMap<(&[String], &str, Option<&str>), &crate::aggregate::ReportRow> =
+        full.rows.iter().map(|r| ((&r.group[..], r.currency.as_str(), r.period.as_deref()), r)).collect();
+    for row in &mut report.rows {
+        if let Some(f) = changes.get(&(&row.group[..], row.currency.as_str(), row.period.as_deref())) {
+            row.yoy_change.clone_from(&f.yoy_change);
+            row.yoy_change_pct.clone_from(&f.yoy_change_pct);
+        }
+    }
+    Ok(())
 }
 
 /// With `--complete-only`, the period `--fail-below` checks: the last
@@ -498,10 +573,54 @@ pub fn below_target(report: &Report, limit: rust_decimal::Decimal, checked: Opti
     out
 }
 
+/// `aov quotes`: won, lost and open quotes per period, and the hit rate.
+fn quotes_cmd(args: &crate::cli::QuotesArgs) -> anyhow::Result<i32> {
+    use crate::quoting::{below_hit_rate, load_quotes, relabel, tell_quotes};
+    let s = crate::config::QuotesSettings::from_args(args)?;
+    let loaded = load_quotes(&s.common, s.period, &s.by)?;
+    tell_quotes(&loaded, &s.common, &mut io::stderr().lock())?;
+    let mut view = crate::aggregate::quotes::quotes(&loaded.sink.book, &s.by_names, s.target).map_err(Error::from)?;
+    relabel(&mut view, &loaded.sink.shown_names());
+    let opts = RenderOptions {
+        title: format!("Quotes and hit rate: {}", file_names(&s.common.files)),
+        color: s.common.color,
+        accounting: Some(loaded.sink.accounting),
+        excel_sv: s.common.excel_sv,
+        notes: Vec::new(),
+        width: s.common.width,
+        lang: s.common.lang,
+    };
+    let grid = render::quotes::quotes_grid(&view);
+    write_output(s.common.output.as_deref(), |out| render::render_grid(&grid, s.common.format, &opts, out))?;
+    let Some(limit) = s.fail_below else { return Ok(exit::OK) };
+    let day = s.common.window.complete_before;
+    let checked = day.filter(|_| s.period != Period::All).map(|d| s.period.label(s.period.key(d).prev()));
+    let below = below_hit_rate(&view, limit, checked.as_deref());
+    if below.is_empty() {
+        return Ok(exit::OK);
+    }
+    let mut err = io::stderr().lock();
+    let which = checked.map_or("the last period".to_string(), |p| format!("the last complete period ({p})"));
+    writeln!(err, "aov: the hit rate of {which} is below {} %:", crate::aggregate::exact::round_decimal(limit, 1))?;
+    for line in &below {
+        writeln!(err, "aov:   {line}")?;
+    }
+    Ok(exit::BELOW_TARGET)
+}
+
+/// The buckets a view over whole customers or sellers is computed in: one
+/// (`All`) unless a period window (`--last`, `--complete-only`) must drop
+/// periods, then `period` itself. Never days: the cells keep their first
+/// and last deal day.
+fn view_grain(common: &CommonSettings, period: Period) -> Period {
+    if common.window.last.is_some() || common.window.complete_before.is_some() { period } else { Period::All }
+}
+
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
-    let loaded = load_view(&common, Partials::with_amounts(Period::Day, 1), &[Dimension::Customer], period)?;
+    let grain = view_grain(&common, period);
+    let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[Dimension::Customer], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
     emit(
@@ -517,7 +636,9 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
     let by = [Dimension::Seller, Dimension::Customer];
-    let loaded = load_view(&common, Partials::with_amounts(Period::Day, 2), &by, period)?;
+    // One cell per (seller, customer); amounts per seller only.
+    let grain = view_grain(&common, period);
+    let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
     emit(&common, &loaded, &views::sellers_grid(&view), format!("Sellers: {}", file_names(&common.files)))?;
@@ -525,178 +646,104 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
 }
 
 fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
-    use crate::aggregate::PeriodKey;
-    use crate::aggregate::explain::{SegmentInput, explain, fold_top};
-    use std::collections::BTreeMap;
-
-    let mut common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
-    let by_name = args.by.trim().to_string();
-    let dim = match by_name.to_lowercase().as_str() {
-        "customer" => Dimension::Customer,
-        "seller" => Dimension::Seller,
-        _ => {
-            common.input.columns.insert(Field::Segment, by_name.clone());
-            Dimension::Segment
-        }
-    };
-    // --seller NAME with --by customer: that seller against the team.
-    let subject = match common.filter.sellers.len() {
-        0 => None,
-        1 if dim == Dimension::Customer => Some(std::mem::take(&mut common.filter.sellers).remove(0)),
-        1 => return Err(Error::Usage("--seller compares a seller against the team with --by customer".into()).into()),
-        _ => return Err(Error::Usage("explain compares one --seller at a time".into()).into()),
-    };
-    if subject.is_some() && (args.base.is_some() || args.base_from.is_some() || args.base_to.is_some()) {
-        return Err(Error::Usage(
-            "with --seller the base is the whole team in the current period; leave out --base".into(),
-        )
-        .into());
-    }
-    let ranges = [args.base_from, args.base_to, args.current_from, args.current_to];
-    let by: Vec<Dimension> = if subject.is_some() { vec![dim, Dimension::Seller] } else { vec![dim] };
-    let loaded = load_view(&common, Partials::new(Period::Day, by.len()), &by, period)?;
-    tell(&loaded, &common, &mut io::stderr().lock())?;
-
-    // Which days belong to which side.
-    enum Sides {
-        Periods(PeriodKey, PeriodKey),
-        Days([chrono::NaiveDate; 4]),
-    }
-    let key_of = |day: PeriodKey| Period::Day.first_day(day).map(|d| period.key(d)).unwrap_or(PeriodKey(0));
-    let sides = if ranges.iter().any(Option::is_some) {
-        match ranges {
-            [Some(a), Some(b), Some(c), Some(d)] => {
-                if a > b || c > d {
-                    return Err(Error::Usage("a --*-from date is after its --*-to date".into()).into());
-                }
-                Sides::Days([a, b, c, d])
-            }
-            _ => {
-                return Err(Error::Usage(
-                    "give all four of --base-from, --base-to, --current-from and --current-to".into(),
-                )
-                .into());
-            }
-        }
-    } else if period == Period::All {
-        return Err(Error::Usage(
-            "with --period all, name the sides with --base-from/--base-to and --current-from/--current-to".into(),
-        )
-        .into());
-    } else {
-        let parse = |label: &str, flag: &str| {
-            period.parse_label(label).ok_or_else(|| {
-                let example = period.label(period.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 15).expect("a date")));
-                Error::Usage(format!(
-                    "{flag} {label} is not a {period} label; write it as in the report, e.g. {example}"
-                ))
-            })
-        };
-        let mut keys: Vec<PeriodKey> = loaded.partials.cells().map(|c| key_of(c.key)).collect();
-        keys.sort();
-        keys.dedup();
-        let current = match &args.current {
-            Some(l) => parse(l, "--current")?,
-            None => *keys
-                .last()
-                .ok_or_else(|| Error::File { path: "the input".into(), message: "no deals to explain".into() })?,
-        };
-        let base = match (&args.base, &subject) {
-            (Some(l), _) => parse(l, "--base")?,
-            (None, Some(_)) => current,
-            (None, None) => keys.iter().rev().find(|k| **k < current).copied().ok_or_else(|| Error::File {
-                path: common.files.join(", "),
-                message: format!(
-                    "no period with deals before {}; name the periods with --base and --current",
-                    period.label(current)
-                ),
-            })?,
-        };
-        Sides::Periods(base, current)
-    };
+    use crate::aggregate::explain::{explain, fold_top, segments};
+    let s = ExplainSettings::from_args(args)?;
+    let common = &s.common;
+    // Cells by the compared period (or by day for day ranges), never finer.
+    let grain = if s.by_days() { Period::Day } else { s.period };
+    let by = s.by();
+    // The default sides are the two latest periods with deals: only their
+    // cells are kept (unless a window drops periods after reading).
+    let window = common.window.last.is_some() || common.window.complete_before.is_some();
+    let latest_only = !s.by_days() && s.base.is_none() && s.current.is_none() && !window;
+    let partials = Partials::new(grain, by.len());
+    let partials = if latest_only { partials.keeping_latest() } else { partials };
+    let loaded = load_view(common, partials, &by, s.period)?;
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    let sides = explain_sides(&s, &loaded.partials)?;
     let (base_label, current_label) = match &sides {
-        Sides::Periods(b, c) => (period.label(*b), period.label(*c)),
-        Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
+        crate::aggregate::explain::Sides::Periods(b, c) => (s.period.label(*b), s.period.label(*c)),
+        crate::aggregate::explain::Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
     };
-
-    let mut per_currency: BTreeMap<String, BTreeMap<String, SegmentInput>> = BTreeMap::new();
-    for cell in loaded.partials.cells() {
-        let (group, currency) = cell.split();
-        let day = Period::Day.first_day(cell.key).expect("a day");
-        let (in_base, in_current) = match &sides {
-            Sides::Periods(b, c) => (key_of(cell.key) == *b, key_of(cell.key) == *c),
-            Sides::Days([a, b, c, d]) => (day >= *a && day <= *b, day >= *c && day <= *d),
-        };
-        let entry = per_currency.entry(currency.to_string()).or_default().entry(group[0].to_string()).or_default();
-        let overflow =
-            || Error::from(crate::aggregate::Overflow { group: group[0].to_string(), period: "the comparison".into() });
-        match &subject {
-            Some(name) => {
-                if in_current {
-                    entry.base.merge(cell.part).ok_or_else(overflow)?;
-                    if fold_name(group[1], common.filter.case_sensitive) == *name {
-                        entry.current.merge(cell.part).ok_or_else(overflow)?;
-                    }
-                }
-            }
-            None => {
-                if in_base {
-                    entry.base.merge(cell.part).ok_or_else(overflow)?;
-                }
-                if in_current {
-                    entry.current.merge(cell.part).ok_or_else(overflow)?;
-                }
-            }
-        }
-    }
-    // Segments with deals on neither side play no part.
-    for segs in per_currency.values_mut() {
-        segs.retain(|_, s| s.base.deals > 0 || s.current.deals > 0);
-    }
-    per_currency.retain(|_, segs| !segs.is_empty());
+    let is_subject =
+        |seller: &str| s.subject.as_deref().is_some_and(|name| fold_name(seller, common.filter.case_sensitive) == name);
+    let subject = s.subject.is_some().then_some(&is_subject as &dyn Fn(&str) -> bool);
+    let per_currency = segments(&loaded.partials, sides, subject).map_err(Error::from)?;
+    let files = || common.files.join(", ");
     if per_currency.is_empty() {
-        return Err(Error::File {
-            path: common.files.join(", "),
-            message: format!("neither {base_label} nor {current_label} has deals, so there is nothing to compare"),
-        }
-        .into());
+        let message = format!("neither {base_label} nor {current_label} has deals, so there is nothing to compare");
+        return Err(Error::File { path: files(), message }.into());
     }
-    let seller_shown = subject
-        .as_ref()
-        .map(|s| args.common.filter.seller.first().map(|n| n.trim().to_string()).unwrap_or_else(|| s.clone()));
     let mut list = Vec::new();
     for (currency, segs) in &per_currency {
         let mut e = explain(currency, segs).map_err(|e| {
+            use crate::aggregate::explain::ExplainError;
             let side = match &e {
-                crate::aggregate::explain::ExplainError::EmptySide("base") => base_label.clone(),
+                ExplainError::EmptySide("base") => base_label.clone(),
                 _ => current_label.clone(),
             };
-            let who = match (&seller_shown, &e) {
-                (Some(s), crate::aggregate::explain::ExplainError::EmptySide("current")) => format!("{s} in {side}"),
+            let who = match (&s.subject_shown, &e) {
+                (Some(name), ExplainError::EmptySide("current")) => format!("{name} in {side}"),
                 _ => side,
             };
-            Error::File {
-                path: common.files.join(", "),
-                message: format!("{who} has no deals, so there is nothing to compare"),
-            }
+            Error::File { path: files(), message: format!("{who} has no deals, so there is nothing to compare") }
         })?;
-        if let Some(n) = args.top {
+        if let Some(n) = s.top {
             fold_top(&mut e, n as usize, segs);
         }
         list.push(e);
     }
     let framing = crate::render::explain::Framing {
-        segment: if dim == Dimension::Segment { by_name } else { dim.name().to_string() },
-        seller: seller_shown,
+        segment: if s.dim == Dimension::Segment { s.segment.clone() } else { s.dim.name().to_string() },
+        seller: s.subject_shown.clone(),
         base_label,
         current_label,
     };
-    let opts = options(&common, &loaded, format!("Why AOV changed: {}", file_names(&common.files)));
+    let opts = options(common, &loaded, format!("Why AOV changed: {}", file_names(&common.files)));
     write_output(common.output.as_deref(), |out| {
         crate::render::explain::render(&list, &framing, common.format, &opts, out)
     })?;
     Ok(exit::OK)
+}
+
+/// The two sides of `explain`, once the periods with deals are known: the
+/// day ranges given, or `--base`/`--current` read as labels of the period,
+/// or the last period with deals and the one with deals before it.
+fn explain_sides(s: &ExplainSettings, partials: &Partials) -> Result<crate::aggregate::explain::Sides, Error> {
+    use crate::aggregate::explain::{SideError, Sides, period_sides};
+    let period = s.period;
+    if s.by_days() {
+        return match s.ranges {
+            [Some(a), Some(b), Some(c), Some(d)] if a > b || c > d => {
+                Err(Error::Usage("a --*-from date is after its --*-to date".into()))
+            }
+            [Some(a), Some(b), Some(c), Some(d)] => Ok(Sides::Days([a, b, c, d])),
+            _ => Err(Error::Usage("give all four of --base-from, --base-to, --current-from and --current-to".into())),
+        };
+    }
+    if period == Period::All {
+        return Err(Error::Usage(
+            "with --period all, name the sides with --base-from/--base-to and --current-from/--current-to".into(),
+        ));
+    }
+    let parse = |label: &str, flag: &str| {
+        period.parse_label(label).ok_or_else(|| {
+            let example = period.label(period.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 15).expect("a date")));
+            Error::Usage(format!("{flag} {label} is not a {period} label; write it as in the report, e.g. {example}"))
+        })
+    };
+    let current = s.current.as_deref().map(|l| parse(l, "--current")).transpose()?;
+    let base = s.base.as_deref().map(|l| parse(l, "--base")).transpose()?;
+    period_sides(partials, base, current, s.subject.is_some()).map_err(|e| match e {
+        SideError::NoDeals => Error::File { path: "the input".into(), message: "no deals to explain".into() },
+        SideError::NothingBefore(current) => Error::File {
+            path: s.common.files.join(", "),
+            message: format!(
+                "no period with deals before {}; name the periods with --base and --current",
+                period.label(current)
+            ),
+        },
+    })
 }
 
 /// What `--partials` and `--source` cannot do: statistics need every
@@ -739,6 +786,9 @@ fn finish_partials(
 /// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
 fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
     check_pushdown(s)?;
+    if s.common.filter.rates.is_some() {
+        return Err(Error::Usage("with --source, convert in the query instead of with --currency".into()));
+    }
     say_settings_file(&s.common);
     let input = &s.common.input;
     let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
@@ -819,7 +869,8 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     let mut accounting = RowAccounting::default();
     let mut tally = Tally::default();
     for path in &s.common.files {
-        load::partials::read(path, &s.by, (f.from, f.to), &mut partials, &mut accounting, &mut tally)?;
+        let rates = f.rates.as_deref();
+        load::partials::read_converted(path, &s.by, (f.from, f.to), rates, &mut partials, &mut accounting, &mut tally)?;
     }
     finish_partials(s, partials, accounting, tally)
 }
@@ -858,7 +909,7 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::new(period, by.len()), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let report = build_with(&loaded.partials, &by, None).map_err(Error::from)?;
-    let data = render::chart::chart_data(&report, args.top);
+    let data = crate::aggregate::chart::chart_data(&report, args.top).map_err(Error::from)?;
     if report.totals.len() > 1 {
         eprintln!(
             "aov: note: the deals are in several currencies; the chart shows {}, the one with the most deals",
@@ -871,6 +922,7 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         target: args.target,
         width: args.size.0,
         height: args.size.1,
+        lang: common.lang,
     };
     let bytes = if common.png {
         render::chart::png(&data, &spec)

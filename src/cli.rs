@@ -56,6 +56,11 @@ pub enum Command {
         after_help = "Examples:\n  aov chart deals.csv -o aov.svg\n  aov chart deals.csv --by seller --top 5 --target 4000 -o sellers.png"
     )]
     Chart(ChartArgs),
+    /// Quotes and the hit rate: won, lost and open quotes per period, and the value of the won against the lost.
+    #[command(
+        after_help = "Examples:\n  aov quotes quotes.csv\n  aov quotes quotes.csv --by seller --period quarter\n  aov quotes quotes.csv --last 1 --complete-only --fail-below 25%   # for cron\n\nNeeds a status column: won, lost, open and void are classed by the same vocabulary as the report's (void ones are left out)."
+    )]
+    Quotes(QuotesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output.
     #[command(
         after_help = "Examples:\n  aov completions bash > ~/.local/share/bash-completion/completions/aov\n  aov completions zsh > ~/.zfunc/_aov\n  aov completions fish > ~/.config/fish/completions/aov.fish"
@@ -237,6 +242,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub target: Option<rust_decimal::Decimal>,
 
+    /// Add aov_yoy_change and aov_yoy_change_pct: the AOV against the same period one year earlier (ISO week: the same week number; day: the same date).
+    #[arg(long)]
+    pub yoy: bool,
+
     /// Exit with status 3 when the AOV of the last period (of any group with --by) is below AMOUNT or it has no deals; with --complete-only that is the last complete period before --as-of.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub fail_below: Option<rust_decimal::Decimal>,
@@ -248,6 +257,29 @@ pub struct ReportArgs {
     /// Run the partials query on this PostgreSQL database (postgresql://...); the FILEs are then table names.
     #[arg(long, value_name = "URL", conflicts_with = "partials")]
     pub source: Option<String>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "What to report")]
+pub struct QuotesArgs {
+    /// Length of a period (default: month); `all` makes one bucket of the whole selection.
+    #[arg(long, short = 'p', value_enum)]
+    pub period: Option<PeriodArg>,
+
+    /// Group by customer, seller, or both (`customer,seller`), in the order given.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub by: Vec<ByArg>,
+
+    /// Add a target_gap column (hit_rate_pct - PCT, in percentage points), e.g. 30 or 30%.
+    #[arg(long, value_name = "PCT", value_parser = parse_pct)]
+    pub target: Option<rust_decimal::Decimal>,
+
+    /// Exit with status 3 when the hit rate of the last period (of any group with --by) is below PCT or nothing was decided in it, e.g. 25%.
+    #[arg(long, value_name = "PCT", value_parser = parse_pct)]
+    pub fail_below: Option<rust_decimal::Decimal>,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -479,6 +511,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "HEADER")]
     pub status_col: Option<String>,
 
+    /// Convert every deal into this currency (e.g. SEK) at the rate of its deal date, from --rates FILE.
+    #[arg(long, value_name = "CODE", requires = "rates")]
+    pub currency: Option<String>,
+
+    /// Exchange rates by date: CSV date,currency,rate[,unit], the Riksbank's CSV download, or the ECB's eurofxref-hist.csv.
+    #[arg(long, value_name = "FILE")]
+    pub rates: Option<PathBuf>,
+
     /// Threads that parse big CSV files (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
@@ -575,6 +615,18 @@ pub fn parse_money(s: &str) -> Result<rust_decimal::Decimal, String> {
         .map_err(|e| format!("{e}; give an amount such as 1500 or 1500.50"))
 }
 
+/// A percentage such as `25`, `25%` or `25.5 %`, between 0 and 100.
+pub fn parse_pct(s: &str) -> Result<rust_decimal::Decimal, String> {
+    let t = s.trim();
+    let t = t.strip_suffix('%').unwrap_or(t).trim_end();
+    let bad = || format!("\"{s}\" is not a percentage; give one such as 25 or 25%");
+    let d = crate::load::amount::parse_amount(t, crate::load::DecimalStyle::Point).map_err(|_| bad())?;
+    if d.is_sign_negative() || d > rust_decimal::Decimal::from(100) {
+        return Err(format!("\"{s}\" is not between 0 % and 100 %"));
+    }
+    Ok(d)
+}
+
 pub fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
@@ -607,6 +659,16 @@ mod tests {
         assert!(Cli::try_parse_from(["aov", "report", "a.csv", "--from", "2013-02-30"]).is_err());
         assert!(Cli::try_parse_from(["aov", "report", "a.csv", "--from", "15.03.2013"]).is_err());
         assert!(Cli::try_parse_from(["aov", "report", "a.csv", "--to", "2013-06-30"]).is_ok());
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(parse_pct("25%"), Ok(rust_decimal::Decimal::from(25)));
+        assert_eq!(parse_pct("25 %"), Ok(rust_decimal::Decimal::from(25)));
+        assert_eq!(parse_pct("12.5"), Ok(rust_decimal::Decimal::new(125, 1)));
+        assert!(parse_pct("150%").is_err());
+        assert!(parse_pct("-1").is_err());
+        assert!(parse_pct("a lot").is_err());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::cli::{
     ByArg, ChartCommonArgs, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FilterArgs, FormatArg, InputArgs,
-    LangArg, OutputArgs, PeriodArg, ReportArgs, TalkArgs,
+    LangArg, OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
 };
 use crate::error::Error;
 use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
@@ -57,6 +57,9 @@ pub struct FileConfig {
     /// The language of the output, `sv` or `en` (as `--lang`), used when
     /// the environment's locale names neither.
     pub lang: Option<String>,
+    /// Convert every deal into this currency, at the rates of `rates`.
+    pub currency: Option<String>,
+    pub rates: Option<PathBuf>,
     #[serde(default)]
     pub columns: ColumnsConfig,
     #[serde(default)]
@@ -323,6 +326,7 @@ impl CommonSettings {
             vocabulary: file.status.vocabulary(),
             include_credits: f.include_credits,
             case_sensitive: f.case_sensitive,
+            rates: rate_table(args.input(), &file, &file_path, [("-o", output.as_deref()), ("--rejects", rejects)])?,
         };
         let window = Window {
             last: f.last,
@@ -397,6 +401,42 @@ impl CommonSettings {
     }
 }
 
+/// The rates of `--currency CODE --rates FILE` (or `currency` and `rates`
+/// in the settings file, a relative path there read from the file's folder).
+/// No output may be the rates file (it is an input too).
+fn rate_table(
+    input: &InputArgs,
+    file: &FileConfig,
+    file_path: &Option<PathBuf>,
+    outputs: [(&str, Option<&Path>); 2],
+) -> Result<Option<std::sync::Arc<crate::load::rates::RateTable>>, Error> {
+    let from_file = |p: &PathBuf| match file_path.as_ref().and_then(|f| f.parent()) {
+        Some(dir) if p.is_relative() => dir.join(p),
+        _ => p.clone(),
+    };
+    let currency = input.currency.clone().or_else(|| file.currency.clone());
+    let rates = input.rates.clone().or_else(|| file.rates.as_ref().map(from_file));
+    match (currency, rates) {
+        (None, None) => Ok(None),
+        (Some(c), _) if c.trim().len() != 3 || !c.trim().bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Err(Error::Usage(format!("--currency \"{c}\" is not a currency code; give three letters such as SEK")))
+        }
+        (Some(c), Some(r)) => {
+            for (flag, out) in outputs {
+                if out.is_some_and(|o| same_file(o, &r)) {
+                    return Err(Error::Usage(format!(
+                        "{flag} {} is the --rates file: writing it would destroy it; choose another file",
+                        r.display()
+                    )));
+                }
+            }
+            Ok(Some(std::sync::Arc::new(crate::load::rates::read(&r, &c)?)))
+        }
+        (Some(_), None) => Err(Error::Usage("--currency needs --rates FILE (or rates in aov.toml)".into())),
+        (None, Some(_)) => Err(Error::Usage("--rates needs --currency CODE, the currency to convert into".into())),
+    }
+}
+
 /// Everything `aov report` needs to run.
 #[derive(Clone, Debug)]
 pub struct ReportSettings {
@@ -406,6 +446,8 @@ pub struct ReportSettings {
     pub stats: bool,
     pub target: Option<Decimal>,
     pub fail_below: Option<Decimal>,
+    /// Compare each period with the same period a year earlier.
+    pub yoy: bool,
 }
 
 impl ReportSettings {
@@ -419,7 +461,52 @@ impl ReportSettings {
         };
         let by = dimensions(&by_args)?;
         let period = common.period(args.period)?;
-        Ok(ReportSettings { period, by, stats: args.stats, target: args.target, fail_below: args.fail_below, common })
+        if args.yoy && period == Period::All {
+            return Err(Error::Usage("--yoy compares periods; use it with a --period other than all".into()));
+        }
+        Ok(ReportSettings {
+            period,
+            by,
+            stats: args.stats,
+            target: args.target,
+            fail_below: args.fail_below,
+            yoy: args.yoy,
+            common,
+        })
+    }
+}
+
+/// Everything `aov quotes` needs to run.
+#[derive(Clone, Debug)]
+pub struct QuotesSettings {
+    pub common: CommonSettings,
+    pub period: Period,
+    pub by: Vec<Dimension>,
+    /// The group columns' names, as the output names them.
+    pub by_names: Vec<String>,
+    /// The target hit rate and the one below which the run fails, in percent.
+    pub target: Option<Decimal>,
+    pub fail_below: Option<Decimal>,
+}
+
+impl QuotesSettings {
+    pub fn from_args(args: &QuotesArgs) -> Result<QuotesSettings, Error> {
+        let common = CommonSettings::from_args(&args.common)?;
+        if !args.common.filter.status.is_empty() {
+            return Err(Error::Usage(
+                "aov quotes counts every status class (won, lost, open; void left out); leave out --status, or name words in [status] in aov.toml".into(),
+            ));
+        }
+        let by = dimensions(&args.by)?;
+        let period = common.period(args.period)?;
+        Ok(QuotesSettings {
+            by_names: by.iter().map(|d| d.name().to_string()).collect(),
+            by,
+            period,
+            target: args.target,
+            fail_below: args.fail_below,
+            common,
+        })
     }
 }
 
@@ -542,6 +629,82 @@ pub fn check_outputs(files: &[String], output: Option<&Path>, rejects: Option<&P
         }
     }
     Ok(())
+}
+
+/// Everything `aov explain` needs to run, validated before reading: what
+/// a segment is, and whether one seller is compared against the team.
+#[derive(Clone, Debug)]
+pub struct ExplainSettings {
+    /// With a segment column inserted for `--by COLUMN`, and without the
+    /// `--seller` filter when that seller is the subject.
+    pub common: CommonSettings,
+    pub period: Period,
+    /// The segment dimension, and its name as written (for the header).
+    pub dim: Dimension,
+    pub segment: String,
+    /// `--seller NAME` with `--by customer`: that seller (folded) against
+    /// the team, and the name as written.
+    pub subject: Option<String>,
+    pub subject_shown: Option<String>,
+    /// --base-from, --base-to, --current-from, --current-to as given.
+    pub ranges: [Option<chrono::NaiveDate>; 4],
+    /// --base and --current labels as given (read once the periods are known).
+    pub base: Option<String>,
+    pub current: Option<String>,
+    pub top: Option<u32>,
+}
+
+impl ExplainSettings {
+    pub fn from_args(args: &crate::cli::ExplainArgs) -> Result<ExplainSettings, Error> {
+        let mut common = CommonSettings::from_args(&args.common)?;
+        let period = common.period(args.period)?;
+        let segment = args.by.trim().to_string();
+        let dim = match segment.to_lowercase().as_str() {
+            "customer" => Dimension::Customer,
+            "seller" => Dimension::Seller,
+            _ => {
+                common.input.columns.insert(Field::Segment, segment.clone());
+                Dimension::Segment
+            }
+        };
+        let subject = match common.filter.sellers.len() {
+            0 => None,
+            1 if dim == Dimension::Customer => Some(std::mem::take(&mut common.filter.sellers).remove(0)),
+            1 => return Err(Error::Usage("--seller compares a seller against the team with --by customer".into())),
+            _ => return Err(Error::Usage("explain compares one --seller at a time".into())),
+        };
+        if subject.is_some() && (args.base.is_some() || args.base_from.is_some() || args.base_to.is_some()) {
+            return Err(Error::Usage(
+                "with --seller the base is the whole team in the current period; leave out --base".into(),
+            ));
+        }
+        let subject_shown = subject
+            .as_ref()
+            .map(|s| args.common.filter.seller.first().map(|n| n.trim().to_string()).unwrap_or_else(|| s.clone()));
+        Ok(ExplainSettings {
+            common,
+            period,
+            dim,
+            segment,
+            subject,
+            subject_shown,
+            ranges: [args.base_from, args.base_to, args.current_from, args.current_to],
+            base: args.base.clone(),
+            current: args.current.clone(),
+            top: args.top,
+        })
+    }
+
+    /// The dimensions the partials are grouped by: the segment, and the
+    /// seller when one is compared against the team.
+    pub fn by(&self) -> Vec<Dimension> {
+        if self.subject.is_some() { vec![self.dim, Dimension::Seller] } else { vec![self.dim] }
+    }
+
+    /// True when the sides are day ranges (partials then by day).
+    pub fn by_days(&self) -> bool {
+        self.ranges.iter().any(Option::is_some)
+    }
 }
 
 pub fn dimensions(by: &[ByArg]) -> Result<Vec<Dimension>, Error> {

@@ -16,6 +16,7 @@ pub mod manual;
 pub mod model;
 pub mod pipeline;
 pub mod progress;
+pub mod quoting;
 pub mod render;
 pub mod sql;
 pub mod status;

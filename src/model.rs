@@ -122,6 +122,24 @@ pub struct Tally {
     /// Status values the vocabulary does not know were left out (because
     /// other values of the column are known words), not counted.
     pub unknown_left_out: bool,
+    /// Deals converted into `--currency`, per currency they were in.
+    pub converted: std::collections::BTreeMap<String, Converted>,
+}
+
+/// Deals converted from one currency, and the dates of the rates used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Converted {
+    pub deals: u64,
+    pub first_rate: chrono::NaiveDate,
+    pub last_rate: chrono::NaiveDate,
+}
+
+impl Converted {
+    pub fn merge(&mut self, o: &Converted) {
+        self.deals += o.deals;
+        self.first_rate = self.first_rate.min(o.first_rate);
+        self.last_rate = self.last_rate.max(o.last_rate);
+    }
 }
 
 impl Tally {
@@ -153,6 +171,15 @@ impl Tally {
             *self.not_sales.entry(why.clone()).or_default() += n;
         }
         self.unknown_left_out |= other.unknown_left_out;
+        for (c, v) in &other.converted {
+            self.converted.entry(c.clone()).and_modify(|e| e.merge(v)).or_insert(*v);
+        }
+    }
+
+    /// Count a deal converted from `currency` at a rate of `rate_date`.
+    pub fn convert(&mut self, currency: &str, rate_date: chrono::NaiveDate) {
+        let one = Converted { deals: 1, first_rate: rate_date, last_rate: rate_date };
+        self.converted.entry(currency.to_string()).and_modify(|e| e.merge(&one)).or_insert(one);
     }
 
     /// Whether there is more to say than "every deal was counted": a status

@@ -39,6 +39,9 @@ pub struct Filter {
     /// Count credit notes (deals below zero) too.
     pub include_credits: bool,
     pub case_sensitive: bool,
+    /// Convert every deal into one currency at dated rates (`--currency
+    /// --rates`).
+    pub rates: Option<std::sync::Arc<crate::load::rates::RateTable>>,
 }
 
 /// The key names are compared by: letter case folded unless asked not to.
@@ -137,6 +140,9 @@ struct Order {
     lines: u64,
     /// Its file has a status column.
     has_status: bool,
+    /// Its file and first line (for a rate that cannot be found).
+    file: String,
+    line: u64,
 }
 
 /// What the collector made of every input.
@@ -240,6 +246,59 @@ impl<'w> Collector<'w> {
     /// The file rows now come from (for order-line messages).
     pub fn set_file(&mut self, name: &str) {
         self.file = name.to_string();
+    }
+
+    /// The amount of a deal in `--currency`, at its date's rate (`None`:
+    /// no conversion asked for, or already in it). When no rate is in
+    /// reach the deal's `rows` rows (already counted as read) are rejected
+    /// and `Err` says whether to go on.
+    fn convert(
+        &mut self,
+        file: &str,
+        line: u64,
+        deal: &Deal<'_>,
+        rows: u64,
+    ) -> Result<Option<Decimal>, ControlFlow<()>> {
+        let Some(rates) = self.filter.rates.clone() else { return Ok(None) };
+        match rates.convert(deal.amount, deal.currency, deal.date) {
+            None => Ok(None),
+            Some(Ok((amount, on))) => {
+                self.tally.convert(deal.currency, on);
+                Ok(Some(amount))
+            }
+            Some(Err(reason)) => {
+                self.accounting.read -= rows;
+                let e = RowError { file: file.to_string(), line, column: None, reason };
+                let more = rows.saturating_sub(1);
+                *self.reasons.entry(reason_kind(&e)).or_default() += more;
+                self.accounting.read += more;
+                self.accounting.rejected += more;
+                Err(self.reject(e, &[]))
+            }
+        }
+    }
+
+    /// Add a deal, in `--currency` when one is asked for.
+    fn add_in_currency(
+        &mut self,
+        file: &str,
+        line: u64,
+        deal: &Deal<'_>,
+        rows: u64,
+        has_status: bool,
+    ) -> ControlFlow<()> {
+        let Some(target) = self.filter.rates.as_ref().map(|r| r.target.clone()) else {
+            self.add(deal, rows, has_status);
+            return ControlFlow::Continue(());
+        };
+        match self.convert(file, line, deal, rows) {
+            Err(flow) => flow,
+            Ok(amount) => {
+                let converted = Deal { amount: amount.unwrap_or(deal.amount), currency: &target, ..*deal };
+                self.add(&converted, rows, has_status);
+                ControlFlow::Continue(())
+            }
+        }
     }
 
     fn add(&mut self, deal: &Deal<'_>, rows: u64, has_status: bool) {
@@ -355,7 +414,7 @@ impl<'w> Collector<'w> {
                 status: &order.status,
                 segment: &order.segment,
             };
-            self.add(&deal, order.lines, order.has_status);
+            let _ = self.add_in_currency(&order.file, order.line, &deal, order.lines, order.has_status);
         }
         self.settle_unknown_statuses();
         if let Some(w) = self.rejects.as_mut() {
@@ -419,6 +478,12 @@ impl Sink for Collector<'_> {
     fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()> {
         self.accounting.read += 1;
         if deal.order.is_empty() {
+            if self.filter.rates.is_some() {
+                let file = std::mem::take(&mut self.file);
+                let flow = self.add_in_currency(&file, line, deal, 1, self.status_column);
+                self.file = file;
+                return flow;
+            }
             self.add(deal, 1, self.status_column);
             return ControlFlow::Continue(());
         }
@@ -451,6 +516,8 @@ impl Sink for Collector<'_> {
                         segment: deal.segment.to_string(),
                         lines: 1,
                         has_status: self.status_column,
+                        file: self.file.clone(),
+                        line,
                     },
                 );
                 None

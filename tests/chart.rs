@@ -32,8 +32,7 @@ fn the_svg_has_one_line_per_group_bars_labels_and_title() {
         "Mikael Lindström",
         "Åsa Gustafsson",
         "other",
-        "deals",
-        "target 5 000",
+        "target 5,000",
         "2012-Q1",
         "2014-Q4",
         "AOV",
@@ -53,8 +52,77 @@ fn the_svg_has_one_line_per_group_bars_labels_and_title() {
         let want = if colour == "#C80000" { 2 } else { 12 };
         assert_eq!(points, vec![want, 2], "{colour}");
     }
-    // 12 deal bars (plus the background and legend rectangles).
-    assert!(doc.descendants().filter(|n| n.has_tag_name("rect")).count() >= 12);
+    // With groups, no bars: the team's deals under one seller's line
+    // would mislead (only the background rectangles are left).
+    assert!(!t.iter().any(|x| x == "deals"), "{t:?}");
+    assert!(doc.descendants().filter(|n| n.has_tag_name("rect")).count() < 12);
+}
+
+/// The y of the (last) text `want` in the chart.
+fn text_y(doc: &roxmltree::Document, want: &str) -> f64 {
+    let n = doc.descendants().rfind(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some(want));
+    n.unwrap_or_else(|| panic!("no text {want:?}")).attribute("y").unwrap().parse().unwrap()
+}
+
+#[test]
+fn every_point_lies_inside_the_plot_and_the_legend_below_it() {
+    // A daily chart, whose spikes once ran past the top of the plot.
+    for args in [
+        vec![
+            fixture("deals.csv"),
+            "--period".into(),
+            "day".into(),
+            "--from".into(),
+            "2013-01-01".into(),
+            "--to".into(),
+            "2013-03-31".into(),
+        ],
+        vec![fixture("deals.csv"), "--period".into(), "quarter".into(), "--target".into(), "5000".into()],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let text = svg(&args);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let t = texts(&doc);
+        // The value axis starts at 0: its label is the plot's bottom edge;
+        // the title is above the plot.
+        let zero = doc.descendants().find(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some("0"));
+        let bottom: f64 = zero.unwrap().attribute("y").unwrap().parse().unwrap();
+        let top = text_y(&doc, t[0].as_str()) + 20.0;
+        let circles: Vec<(f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .map(|n| (n.attribute("cx").unwrap().parse().unwrap(), n.attribute("cy").unwrap().parse().unwrap()))
+            .collect();
+        assert!(!circles.is_empty());
+        for (x, y) in &circles {
+            assert!(*y >= top && *y <= bottom + 0.5, "a point at y {y} outside {top}..{bottom}");
+            assert!(*x > 95.0 && *x < 1024.0 - 70.0, "a point at x {x}");
+        }
+        // The legend ("AOV") is under the x axis labels, not over the plot.
+        let first_label = t.iter().find(|x| x.starts_with("2013-")).unwrap();
+        assert!(text_y(&doc, "AOV") > text_y(&doc, first_label), "{t:?}");
+        assert!(t.iter().any(|x| x == "deals"), "bars without groups: {t:?}");
+    }
+}
+
+#[test]
+fn the_last_period_has_its_label_and_swedish_words_in_swedish() {
+    // 36 months: every third is labelled, and the last (2014-12) too.
+    let text = svg(&[&fixture("deals.csv"), "--lang", "sv"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let t = texts(&doc);
+    for want in [
+        "2012-01",
+        "2014-12",
+        "Snittordervärde",
+        "affärer",
+        "Snittordervärde per månad: deals.csv, 2012-01 till 2014-12",
+    ] {
+        assert!(t.iter().any(|x| x == want), "no text {want:?} in {t:?}");
+    }
+    assert!(!t.iter().any(|x| x == "2014-10"), "2014-10 would crowd 2014-12: {t:?}");
+    // Swedish thousands: a no-break space.
+    assert!(t.iter().any(|x| x == "2\u{a0}000"), "{t:?}");
 }
 
 #[test]

@@ -133,3 +133,43 @@ fn empty_sides_and_bad_labels_are_clear_errors() {
     let run = aov(&["explain", &file(), "--by", "region"]);
     assert!(run.fails(65).contains("--by names the column \"region\", but the headers are:"), "{run:?}");
 }
+
+#[test]
+fn a_name_keeps_its_most_frequent_spelling_over_every_period_not_only_the_compared_two() {
+    // "Acme AB" 30 deals in January; "ACME AB" 5 in February and 4 in March:
+    // the compared months (February, March) hold only cells of the second
+    // spelling, yet the name is shown as the first, the most frequent overall.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spellings.csv");
+    let mut text = String::from("date,customer,seller,amount\n");
+    for i in 0..30 {
+        text.push_str(&format!("2013-01-{:02},Acme AB,Eva,{}\n", i % 28 + 1, 100 + i));
+    }
+    for (month, days, first) in [("02", 5, 50), ("03", 4, 70)] {
+        for i in 0..days {
+            text.push_str(&format!("2013-{month}-{:02},ACME AB,Eva,{}\n", i + 1, first + i));
+        }
+    }
+    for (month, first) in [("02", 25), ("03", 20)] {
+        for i in 0..3 {
+            text.push_str(&format!("2013-{month}-{:02},Bolt,Olle,{}\n", i + 1, first + i));
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    // Acme: 50..54 = 260 / 5 = 52, 70..73 = 286 / 4 = 71.50; w 5/8 -> 4/7:
+    // mix = (4/7 - 5/8)(52 + 71.5)/2 = -3.31, rate = 19.5 (5/8 + 4/7)/2 = 11.67.
+    // Bolt: 78 / 3 = 26 -> 63 / 3 = 21; w 3/8 -> 3/7: mix 1.26, rate -2.01.
+    // Totals 338 / 8 = 42.25 -> 349 / 7 = 49.857.
+    for extra in [&[][..], &["--no-fast-path"], &["--threads", "2", "--block-size", "64"]] {
+        let mut args = vec!["explain", path.to_str().unwrap(), "--by", "customer", "--format", "csv"];
+        args.extend_from_slice(extra);
+        assert_eq!(
+            aov(&args).ok(),
+            "customer,base_deals,current_deals,base_aov,current_aov,mix,rate,effect\n\
+             Acme AB,5,4,52.00,71.50,-3.31,11.67,8.36\n\
+             Bolt,3,3,26.00,21.00,1.26,-2.01,-0.75\n\
+             TOTAL,8,7,42.25,49.86,-2.05,9.66,7.61\n",
+            "{extra:?}"
+        );
+    }
+}

@@ -28,6 +28,64 @@ fn same_everywhere(file: &str, extra: &[&str]) {
     }
 }
 
+/// `same_everywhere` for any command (`customers`, `sellers`, `explain`).
+fn view_same_everywhere(command: &str, file: &str, extra: &[&str]) {
+    let mut base = vec![command, file];
+    base.extend_from_slice(extra);
+    let with = |more: &[&str]| {
+        let mut a = base.clone();
+        a.extend_from_slice(more);
+        outcome(&a)
+    };
+    let general = with(&["--no-fast-path"]);
+    assert_eq!(general.2, 0, "{command} {extra:?}: {general:?}");
+    assert_eq!(with(&["--threads", "1"]), general, "{command} {extra:?}: one thread");
+    for block in ["61", "997"] {
+        for threads in ["2", "3"] {
+            let got = with(&["--threads", threads, "--block-size", block]);
+            assert_eq!(got, general, "{command} {extra:?}: {threads} threads, blocks of {block}");
+        }
+    }
+}
+
+#[test]
+fn views_keeping_days_and_amounts_read_the_same_on_the_fast_path() {
+    // Names in two spellings (folded together), two currencies, and
+    // amounts too large for an i64 in millionths (kept as exact decimals).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("views.csv");
+    let mut text = String::from("date,customer,seller,amount,currency\n");
+    for i in 0..500u32 {
+        let customer = match i % 7 {
+            0 => "Acme AB".to_string(),
+            1 => "ACME AB".to_string(),
+            k => format!("\"Kund {k}, AB\""),
+        };
+        let seller = ["Eva", "Olle", "Åsa"][(i % 3) as usize];
+        let amount = if i % 97 == 5 {
+            format!("999999999999{}.9{}", i % 10, i % 10)
+        } else {
+            format!("{}.{:02}", i * 37 % 5000, i % 100)
+        };
+        let currency = if i % 11 == 0 { "eur" } else { "SEK" };
+        let (month, day) = (i % 12 + 1, i % 28 + 1);
+        text.push_str(&format!("2013-{month:02}-{day:02},{customer},{seller},{amount},{currency}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let f = path.to_str().unwrap();
+    view_same_everywhere("customers", f, &["--format", "csv"]);
+    view_same_everywhere("customers", f, &["--format", "csv", "--last", "3"]);
+    view_same_everywhere("sellers", f, &["--format", "csv"]);
+    view_same_everywhere("sellers", f, &["--format", "csv", "--period", "quarter", "--last", "2"]);
+    view_same_everywhere("report", f, &["--stats", "--format", "csv"]);
+    view_same_everywhere("report", f, &["--stats", "--by", "seller", "--period", "quarter", "--format", "json"]);
+    view_same_everywhere("explain", f, &["--by", "customer", "--format", "csv"]);
+    view_same_everywhere("explain", f, &["--by", "customer", "--seller", "ÅSA", "--format", "csv"]);
+    let crm = fixture("edge/crm.csv");
+    view_same_everywhere("customers", &crm, &["--format", "csv"]);
+    view_same_everywhere("sellers", &crm, &["--format", "csv", "--exclude-credits"]);
+}
+
 #[test]
 fn quoted_line_breaks_and_crlf_on_every_block_boundary() {
     let f = fixture("edge/quoted.csv");

@@ -1,19 +1,20 @@
 //! Who has the potential: customers ranked by total with their share of
 //! revenue and an ABC class, and the seller view built on those classes.
 //!
-//! Both views start from partials bucketed by day (so first and last deal
-//! dates are known and a period window can still be applied) that keep
-//! every amount (for the medians).
+//! Both views start from partials at their own grain: one cell per
+//! customer (or per seller and customer), bucketed by period only when a
+//! period window needs it. The cells carry their first and last deal day,
+//! and the amounts are kept compactly for the medians: per customer, and
+//! per seller only (not per cell) for the seller view.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::amounts::Amounts;
 use super::exact::Ratio;
-use super::partials::{Overflow, Partials, exact_add};
-use super::period::Period;
-use super::stats::percentile;
+use super::partials::{Overflow, Partials, exact_add, key_currency, key_values, split_key};
 
 /// ABC class of a customer by cumulative share of revenue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,11 +90,11 @@ pub struct Customers {
 }
 
 /// One customer's figures before ranking.
-#[derive(Default)]
-struct Acc {
+struct Acc<'a> {
     deals: u64,
     total: Decimal,
-    amounts: Vec<Decimal>,
+    /// The customer's cells' amounts (one cell per period bucket).
+    amounts: Vec<&'a Amounts>,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
 }
@@ -102,44 +103,66 @@ fn hundred() -> Ratio {
     Ratio::from_int(100)
 }
 
-fn median(amounts: &mut [Decimal]) -> Option<Ratio> {
-    amounts.sort_unstable();
-    percentile(amounts, 1, 2)
+/// The median of amounts kept in several cells, by selection on one
+/// scratch copy.
+fn median(parts: &[&Amounts], scratch: &mut Amounts) -> Option<Ratio> {
+    scratch.clear();
+    for a in parts {
+        scratch.extend(a);
+    }
+    scratch.select(&[(1, 2)]).map(|s| s.percentiles.into_iter().next().expect("one point"))
 }
 
-/// Rank customers. `partials` are bucketed by day and grouped by
-/// `customer_at` among their dimensions (the others are summed over).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Rank customers. `partials` are grouped by `customer_at` among their
+/// dimensions (the others are summed over), in any period bucketing (one
+/// bucket, `All`, unless a period window needs more), with the deals' days
+/// and, for the medians, the amounts per cell.
 pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) -> Result<Customers, Overflow> {
-    assert_eq!(partials.period(), Period::Day);
-    let mut accs: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    let mut accs: FastMap<(&str, &str), Acc<'_>> = FastMap::default();
     for cell in partials.cells() {
-        let (group, currency) = cell.split();
-        let acc = accs.entry((currency.to_string(), group[customer_at].to_string())).or_default();
+        let currency = key_currency(cell.group);
+        let customer = key_values(cell.group).nth(customer_at).unwrap_or("");
+        let acc = accs.entry((currency, customer)).or_insert_with(|| Acc {
+            deals: 0,
+            total: Decimal::ZERO,
+            amounts: Vec::new(),
+            first: None,
+            last: None,
+        });
         acc.deals += cell.part.deals;
         acc.total = exact_add(acc.total, cell.part.total)
-            .ok_or_else(|| Overflow { group: format!("\"{}\"", group[customer_at]), period: "all".into() })?;
-        acc.amounts.extend_from_slice(cell.amounts.unwrap_or(&[]));
-        let day = Period::Day.first_day(cell.key);
-        acc.first = acc.first.min(day).or(day);
-        acc.last = acc.last.max(day);
+            .ok_or_else(|| Overflow { group: format!("\"{customer}\""), period: "all".into() })?;
+        if let Some(a) = cell.amounts {
+            acc.amounts.push(a);
+        }
+        if let Some((first, last)) = cell.days {
+            acc.first = acc.first.min(Some(first)).or(Some(first));
+            acc.last = acc.last.max(Some(last));
+        }
     }
-    let mut per_currency: BTreeMap<String, Vec<(String, Acc)>> = BTreeMap::new();
-    for ((currency, customer), acc) in accs {
-        per_currency.entry(currency).or_default().push((customer, acc));
-    }
-    let show_currency = per_currency.len() > 1;
+    let mut list: Vec<((&str, &str), Acc<'_>)> = accs.into_iter().collect();
+    // Currencies apart, in order; within one, the biggest customer first.
+    list.sort_unstable_by(|((ca, na), a), ((cb, nb), b)| {
+        ca.cmp(cb).then(b.total.cmp(&a.total)).then_with(|| na.cmp(nb))
+    });
     let mut rows = Vec::new();
     let mut summaries = Vec::new();
-    for (currency, mut list) in per_currency {
-        list.sort_by(|a, b| b.1.total.cmp(&a.1.total).then_with(|| a.0.cmp(&b.0)));
-        let grand = list.iter().try_fold(Decimal::ZERO, |s, (_, a)| exact_add(s, a.total));
+    let mut scratch = Amounts::default();
+    let mut rest = &list[..];
+    let show_currency = list.first().is_some_and(|((c, _), _)| list.iter().any(|((d, _), _)| d != c));
+    while let Some(((currency, _), _)) = rest.first() {
+        let n = rest.iter().take_while(|((c, _), _)| c == currency).count();
+        let (this, next) = rest.split_at(n);
+        rest = next;
+        let grand = this.iter().try_fold(Decimal::ZERO, |s, (_, a)| exact_add(s, a.total));
         let grand =
             Ratio::from_decimal(grand.ok_or_else(|| Overflow { group: "all customers".into(), period: "all".into() })?);
         let mut before = Ratio::from_int(0);
         let mut a_count = 0;
         let mut a_total = Ratio::from_int(0);
-        let n = list.len();
-        for (i, (customer, mut acc)) in list.into_iter().enumerate() {
+        for (i, ((_, customer), acc)) in this.iter().enumerate() {
             let total = Ratio::from_decimal(acc.total);
             let class = class_of(&before, &grand);
             let share = |r: &Ratio| {
@@ -154,31 +177,35 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
                 a_count += 1;
                 a_total = a_total.add(&total);
             }
-            let row = CustomerRow {
-                rank: i + 1,
-                share_pct: share(&total),
-                cum_share_pct: share(&cum),
-                class,
-                aov: Ratio::mean(acc.total, acc.deals),
-                median: median(&mut acc.amounts),
-                customer,
-                currency: currency.clone(),
-                deals: acc.deals,
-                total: acc.total,
-                first_deal: acc.first.expect("a customer has a deal"),
-                last_deal: acc.last.expect("a customer has a deal"),
-            };
-            before = cum;
             if top.is_none_or(|t| i < t) {
-                rows.push(row);
+                rows.push(CustomerRow {
+                    rank: i + 1,
+                    share_pct: share(&total),
+                    cum_share_pct: share(&cum),
+                    class,
+                    aov: Ratio::mean(acc.total, acc.deals),
+                    median: median(&acc.amounts, &mut scratch),
+                    customer: customer.to_string(),
+                    currency: currency.to_string(),
+                    deals: acc.deals,
+                    total: acc.total,
+                    first_deal: acc.first.expect("a customer has a deal"),
+                    last_deal: acc.last.expect("a customer has a deal"),
+                });
             }
+            before = cum;
         }
         let a_share_pct = if grand.signum() == std::cmp::Ordering::Greater {
             a_total.div(&grand).map(|s| s.mul(&hundred()))
         } else {
             None
         };
-        summaries.push(ClassSummary { currency, customers: n, a_customers: a_count, a_share_pct });
+        summaries.push(ClassSummary {
+            currency: currency.to_string(),
+            customers: n,
+            a_customers: a_count,
+            a_share_pct,
+        });
     }
     Ok(Customers { show_currency, rows, summaries })
 }
@@ -206,55 +233,112 @@ pub struct Sellers {
     pub rows: Vec<SellerRow>,
 }
 
-/// One row per seller. `partials` are bucketed by day and grouped by
-/// (seller, customer); customer classes are computed over all of them.
+/// The ABC class of every customer, per (currency, customer), from their
+/// totals: ranked biggest first, ties by name, as `customers` ranks them.
+fn classes<'a>(totals: FastMap<(&'a str, &'a str), Decimal>) -> Result<FastMap<(&'a str, &'a str), Class>, Overflow> {
+    let mut list: Vec<((&str, &str), Decimal)> = totals.into_iter().collect();
+    list.sort_unstable_by(|((ca, na), a), ((cb, nb), b)| ca.cmp(cb).then(b.cmp(a)).then_with(|| na.cmp(nb)));
+    let mut out = FastMap::default();
+    let mut rest = &list[..];
+    while let Some(((currency, _), _)) = rest.first() {
+        let n = rest.iter().take_while(|((c, _), _)| c == currency).count();
+        let (this, next) = rest.split_at(n);
+        rest = next;
+        let grand = this.iter().try_fold(Decimal::ZERO, |s, (_, t)| exact_add(s, *t));
+        let grand =
+            Ratio::from_decimal(grand.ok_or_else(|| Overflow { group: "all customers".into(), period: "all".into() })?);
+        let mut before = Ratio::from_int(0);
+        for (key, total) in this {
+            out.insert(*key, class_of(&before, &grand));
+            before = before.add(&Ratio::from_decimal(*total));
+        }
+    }
+    Ok(out)
+}
+
+/// One row per seller. `partials` are grouped by (seller, customer), in
+/// any period bucketing; customer classes are computed over all of them
+/// (a customer's total is the sum over its sellers). The medians come from
+/// amounts kept per seller (`Partials::with_amounts_by(.., 0)`) or per cell.
 pub fn sellers(partials: &Partials) -> Result<Sellers, Overflow> {
-    assert_eq!((partials.period(), partials.width()), (Period::Day, 2));
-    let ranked = customers(partials, 1, None)?;
-    let class: HashMap<(&str, &str), Class> =
-        ranked.rows.iter().map(|r| ((r.currency.as_str(), r.customer.as_str()), r.class)).collect();
-    #[derive(Default)]
-    struct S {
+    assert_eq!(partials.width(), 2);
+    let overflow = |name: &str| Overflow { group: format!("\"{name}\""), period: "all".into() };
+    let mut customer_totals: FastMap<(&str, &str), Decimal> = FastMap::default();
+    for cell in partials.cells() {
+        let customer = key_values(cell.group).nth(1).unwrap_or("");
+        let t = customer_totals.entry((key_currency(cell.group), customer)).or_default();
+        *t = exact_add(*t, cell.part.total).ok_or_else(|| overflow(customer))?;
+    }
+    let class = classes(customer_totals)?;
+    struct S<'a> {
         deals: u64,
         total: Decimal,
-        amounts: Vec<Decimal>,
-        customers: BTreeSet<String>,
+        amounts: Amounts,
+        cell_amounts: Vec<&'a Amounts>,
+        customers: usize,
         by_class: [u64; 3],
     }
-    let mut accs: BTreeMap<(String, String), S> = BTreeMap::new();
-    let mut team: BTreeMap<String, (u64, Decimal)> = BTreeMap::new();
+    let mut accs: FastMap<(&str, &str), S<'_>> = FastMap::default();
+    let mut team: BTreeMap<&str, (u64, Decimal)> = BTreeMap::new();
+    // A (seller, customer) group may have a cell per period: count its
+    // customer once.
+    let mut counted = vec![false; partials.groups()];
     for cell in partials.cells() {
-        let (group, currency) = cell.split();
-        let overflow = || Overflow { group: format!("\"{}\"", group[0]), period: "all".into() };
-        let s = accs.entry((currency.to_string(), group[0].to_string())).or_default();
+        let currency = key_currency(cell.group);
+        let mut values = key_values(cell.group);
+        let (seller, customer) = (values.next().unwrap_or(""), values.next().unwrap_or(""));
+        let s = accs.entry((currency, seller)).or_insert_with(|| S {
+            deals: 0,
+            total: Decimal::ZERO,
+            amounts: Amounts::default(),
+            cell_amounts: Vec::new(),
+            customers: 0,
+            by_class: [0; 3],
+        });
         s.deals += cell.part.deals;
-        s.total = exact_add(s.total, cell.part.total).ok_or_else(overflow)?;
-        s.amounts.extend_from_slice(cell.amounts.unwrap_or(&[]));
-        s.customers.insert(group[1].to_string());
-        let c = class.get(&(currency, group[1])).copied().unwrap_or(Class::C);
+        s.total = exact_add(s.total, cell.part.total).ok_or_else(|| overflow(seller))?;
+        if let Some(a) = cell.amounts {
+            s.cell_amounts.push(a);
+        }
+        if !std::mem::replace(&mut counted[cell.id as usize], true) {
+            s.customers += 1;
+        }
+        let c = class.get(&(currency, customer)).copied().unwrap_or(Class::C);
         s.by_class[c as usize] += cell.part.deals;
-        let t = team.entry(currency.to_string()).or_default();
+        let t = team.entry(currency).or_default();
         t.0 += cell.part.deals;
-        t.1 = exact_add(t.1, cell.part.total).ok_or_else(overflow)?;
+        t.1 = exact_add(t.1, cell.part.total).ok_or_else(|| overflow(seller))?;
+    }
+    for (key, _, amounts) in partials.amounts_by_value() {
+        let (seller, currency) = split_key(key);
+        if let Some(s) = accs.get_mut(&(currency, seller[0])) {
+            s.amounts.extend(amounts);
+        }
     }
     let show_currency = team.len() > 1;
+    let mut scratch = Amounts::default();
     let mut rows: Vec<SellerRow> = accs
         .into_iter()
         .map(|((currency, seller), mut s)| {
-            let (td, tt) = team[&currency];
+            let (td, tt) = team[currency];
             let aov = Ratio::mean(s.total, s.deals);
             let team_aov = Ratio::mean(tt, td);
             let pct = |n: u64| Ratio::new((n as i64).into(), (s.deals as i64).into()).map(|r| r.mul(&hundred()));
+            let median = if s.cell_amounts.is_empty() {
+                s.amounts.select(&[(1, 2)]).map(|m| m.percentiles.into_iter().next().expect("one point"))
+            } else {
+                median(&s.cell_amounts, &mut scratch)
+            };
             SellerRow {
                 vs_team: aov.as_ref().zip(team_aov.as_ref()).map(|(a, t)| a.sub(t)),
                 a_deals_pct: pct(s.by_class[0]),
                 b_deals_pct: pct(s.by_class[1]),
                 c_deals_pct: pct(s.by_class[2]),
-                median: median(&mut s.amounts),
-                customers: s.customers.len(),
+                median,
+                customers: s.customers,
                 aov,
-                seller,
-                currency,
+                seller: seller.to_string(),
+                currency: currency.to_string(),
                 deals: s.deals,
                 total: s.total,
             }
@@ -267,6 +351,7 @@ pub fn sellers(partials: &Partials) -> Result<Sellers, Overflow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::Period;
     use std::str::FromStr;
 
     fn d(s: &str) -> NaiveDate {

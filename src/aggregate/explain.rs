@@ -17,7 +17,10 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::exact::Ratio;
-use super::partials::{Partial, exact_add};
+use chrono::NaiveDate;
+
+use super::partials::{Overflow, Partial, Partials, exact_add, key_currency, key_values};
+use super::period::{Period, PeriodKey};
 
 /// One segment's deals on the two sides.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -187,6 +190,101 @@ pub fn segments_from(base: &[(&str, Decimal)], current: &[(&str, Decimal)]) -> B
     m
 }
 
+/// The deals each side of a comparison takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sides {
+    /// Two periods of the partials' own bucketing (base, current).
+    Periods(PeriodKey, PeriodKey),
+    /// Two day ranges, each inclusive (base from, to, current from, to),
+    /// over partials bucketed by day.
+    Days([NaiveDate; 4]),
+}
+
+/// Why the default sides could not be found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideError {
+    /// No deals at all.
+    NoDeals,
+    /// No period with deals before the current one.
+    NothingBefore(PeriodKey),
+}
+
+/// The sides by period: `current` (else the last period with deals) and
+/// `base` (else the last period with deals before the current one; against
+/// the team, the current period itself). One pass over the cells, which are
+/// bucketed by the period compared.
+pub fn period_sides(
+    partials: &Partials,
+    base: Option<PeriodKey>,
+    current: Option<PeriodKey>,
+    against_team: bool,
+) -> Result<Sides, SideError> {
+    let current = match current {
+        Some(c) => c,
+        None => partials.last_key().ok_or(SideError::NoDeals)?,
+    };
+    let base = match base {
+        Some(b) => b,
+        None if against_team => current,
+        None => {
+            partials.cells().map(|c| c.key).filter(|k| *k < current).max().ok_or(SideError::NothingBefore(current))?
+        }
+    };
+    Ok(Sides::Periods(base, current))
+}
+
+/// The segments of each currency on both sides: currency -> segment name ->
+/// its deals per side. The segment is the partials' first dimension. With
+/// `subject` (a seller against the team), the partials' second dimension is
+/// the seller: the base is every deal of the current side, the current side
+/// the deals of the sellers `subject` accepts. Segments with deals on
+/// neither side are left out.
+pub fn segments(
+    partials: &Partials,
+    sides: Sides,
+    subject: Option<&dyn Fn(&str) -> bool>,
+) -> Result<BTreeMap<String, BTreeMap<String, SegmentInput>>, Overflow> {
+    let mut per_currency: BTreeMap<String, BTreeMap<String, SegmentInput>> = BTreeMap::new();
+    for cell in partials.cells() {
+        let (in_base, in_current) = match sides {
+            Sides::Periods(b, c) => (cell.key == b, cell.key == c),
+            Sides::Days([a, b, c, d]) => {
+                let day = Period::Day.first_day(cell.key).expect("partials bucketed by day");
+                (day >= a && day <= b, day >= c && day <= d)
+            }
+        };
+        let (to_base, to_current) = match subject {
+            Some(is_subject) => (in_current, in_current && is_subject(key_values(cell.group).nth(1).unwrap_or(""))),
+            None => (in_base, in_current),
+        };
+        if !to_base && !to_current {
+            continue;
+        }
+        let segment = key_values(cell.group).next().unwrap_or("");
+        let overflow = || Overflow { group: segment.to_string(), period: "the comparison".into() };
+        let currency = key_currency(cell.group);
+        let segs = match per_currency.get_mut(currency) {
+            Some(segs) => segs,
+            None => per_currency.entry(currency.to_string()).or_default(),
+        };
+        let entry = match segs.get_mut(segment) {
+            Some(e) => e,
+            None => segs.entry(segment.to_string()).or_default(),
+        };
+        if to_base {
+            entry.base.merge(cell.part).ok_or_else(overflow)?;
+        }
+        if to_current {
+            entry.current.merge(cell.part).ok_or_else(overflow)?;
+        }
+    }
+    for segs in per_currency.values_mut() {
+        segs.retain(|_, s| s.base.deals > 0 || s.current.deals > 0);
+    }
+    per_currency.retain(|_, segs| !segs.is_empty());
+    Ok(per_currency)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +412,101 @@ mod tests {
         assert_eq!((e.rows[1].base_deals, e.rows[1].current_deals), (2, 1));
         assert_eq!(m(e.rows[1].base_aov.as_ref().unwrap()), "100.00");
         sums_hold(&e);
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Deals (segment, seller, day, amount) in partials of `period`.
+    fn partials(period: Period, deals: &[(&str, &str, &str, i64)]) -> Partials {
+        let mut p = Partials::new(period, 2);
+        for (segment, seller, d, amount) in deals {
+            p.add(&[segment, seller], "", day(d), dec(*amount)).unwrap();
+        }
+        p
+    }
+
+    fn sides_of(segs: &BTreeMap<String, BTreeMap<String, SegmentInput>>) -> Vec<(String, u64, String, u64, String)> {
+        segs[""]
+            .iter()
+            .map(|(name, s)| {
+                (name.clone(), s.base.deals, s.base.total.to_string(), s.current.deals, s.current.total.to_string())
+            })
+            .collect()
+    }
+
+    const DEALS: [(&str, &str, &str, i64); 6] = [
+        ("Acme", "Eva", "2013-01-10", 100),
+        ("Acme", "Olle", "2013-03-02", 40),
+        ("Bolt", "Eva", "2013-03-31", 10),
+        ("Bolt", "Olle", "2013-03-05", 30),
+        ("Cora", "Eva", "2012-12-31", 7),
+        ("Dove", "Olle", "2013-05-01", 5),
+    ];
+
+    #[test]
+    fn default_sides_are_the_last_period_with_deals_and_the_one_with_deals_before() {
+        let p = partials(Period::Month, &DEALS);
+        let m = |s: &str| Period::Month.key(day(s));
+        // May has deals, April none: March is the base.
+        assert_eq!(period_sides(&p, None, None, false), Ok(Sides::Periods(m("2013-03-01"), m("2013-05-01"))));
+        // Given a current period, the base is the last one with deals before it.
+        assert_eq!(
+            period_sides(&p, None, Some(m("2013-03-01")), false),
+            Ok(Sides::Periods(m("2013-01-01"), m("2013-03-01")))
+        );
+        // Against the team, both sides are the current period.
+        assert_eq!(period_sides(&p, None, None, true), Ok(Sides::Periods(m("2013-05-01"), m("2013-05-01"))));
+        assert_eq!(
+            period_sides(&p, None, Some(m("2012-12-01")), false),
+            Err(SideError::NothingBefore(m("2012-12-01")))
+        );
+        assert_eq!(period_sides(&Partials::new(Period::Month, 2), None, None, false), Err(SideError::NoDeals));
+    }
+
+    #[test]
+    fn segments_take_the_cells_of_each_side_and_leave_out_the_others() {
+        let p = partials(Period::Month, &DEALS);
+        let m = |s: &str| Period::Month.key(day(s));
+        let segs = segments(&p, Sides::Periods(m("2013-01-01"), m("2013-03-01")), None).unwrap();
+        // Acme: 100 in January, 40 in March; Bolt 10 + 30 in March; Cora
+        // (December) and Dove (May) are on neither side.
+        assert_eq!(
+            sides_of(&segs),
+            vec![("Acme".into(), 1, "100".into(), 1, "40".into()), ("Bolt".into(), 0, "0".into(), 2, "40".into())]
+        );
+    }
+
+    #[test]
+    fn day_ranges_cut_inside_periods() {
+        let p = partials(Period::Day, &DEALS);
+        // Base 2012-12-31..2013-01-10, current 2013-03-03..2013-03-31.
+        let sides = Sides::Days([day("2012-12-31"), day("2013-01-10"), day("2013-03-03"), day("2013-03-31")]);
+        let segs = segments(&p, sides, None).unwrap();
+        assert_eq!(
+            sides_of(&segs),
+            vec![
+                ("Acme".into(), 1, "100".into(), 0, "0".into()),
+                ("Bolt".into(), 0, "0".into(), 2, "40".into()),
+                ("Cora".into(), 1, "7".into(), 0, "0".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_seller_against_the_team_in_the_current_period() {
+        let p = partials(Period::Month, &DEALS);
+        let march = Period::Month.key(day("2013-03-01"));
+        let is_olle = |s: &str| s.to_lowercase() == "olle";
+        let segs = segments(&p, Sides::Periods(march, march), Some(&is_olle)).unwrap();
+        // The team in March: Acme 40 (Olle), Bolt 10 (Eva) + 30 (Olle).
+        assert_eq!(
+            sides_of(&segs),
+            vec![("Acme".into(), 1, "40".into(), 1, "40".into()), ("Bolt".into(), 2, "40".into(), 1, "30".into())]
+        );
+        // A period with no deals on either side gives no segments.
+        let june = Period::Month.key(day("2013-06-01"));
+        assert!(segments(&p, Sides::Periods(june, june), None).unwrap().is_empty());
     }
 }

@@ -2,16 +2,19 @@
 //! them. No I/O happens here, so every rule can be tested with numbers
 //! worked out by hand, and a library user can feed deals in directly.
 
+pub mod amounts;
+pub mod chart;
 pub mod customers;
 pub mod exact;
 pub mod explain;
 pub mod partials;
 pub mod period;
+pub mod quotes;
 pub mod report;
 pub mod stats;
 
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};
 pub use period::{Period, PeriodKey};
-pub use report::{LazyRows, Report, ReportRow, TotalRow, build, build_lazy, build_with};
+pub use report::{LazyRows, Report, ReportRow, TotalRow, build, build_lazy, build_lazy_yoy, build_with, build_yoy};
 pub use stats::Stats;

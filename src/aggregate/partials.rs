@@ -11,6 +11,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::amounts::Amounts;
 use super::period::{Period, PeriodKey};
 
 /// foldhash, not the standard SipHash: these maps are keyed by our own
@@ -58,14 +59,50 @@ pub struct Overflow {
     pub period: String,
 }
 
+/// No deal day known for a cell (partials bucketed elsewhere).
+const NO_FIRST: i32 = i32::MAX;
+const NO_LAST: i32 = i32::MIN;
+
+/// What is kept per (group, period) cell: the partial sums and the first
+/// and last deal day (day numbers, `Period::Day` keys), which merge as min
+/// and max, so that no view needs day buckets to know them.
+#[derive(Clone, Copy, Debug)]
+struct Cell {
+    part: Partial,
+    first: i32,
+    last: i32,
+}
+
+impl Cell {
+    fn days(&self) -> Option<(NaiveDate, NaiveDate)> {
+        (self.first <= self.last).then(|| (day_of(self.first), day_of(self.last)))
+    }
+}
+
+fn day_of(n: i32) -> NaiveDate {
+    Period::Day.first_day(PeriodKey(i64::from(n))).expect("a day number from a date")
+}
+
+/// The day number `Cell` keeps for `date`.
+pub fn day_number(date: NaiveDate) -> i32 {
+    Period::Day.key(date).0 as i32
+}
+
+/// Nothing kept for a cell without amounts.
+static NO_AMOUNTS: Amounts = Amounts::Micros(Vec::new());
+
 /// One cell as the report sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct CellRef<'a> {
+    /// The group's dense id (see [`Partials::group_key`]).
+    pub id: u32,
     pub group: &'a str,
     pub key: PeriodKey,
     pub part: &'a Partial,
-    /// Every amount, when the partials keep them (`--stats`).
-    pub amounts: Option<&'a [Decimal]>,
+    /// Every amount, when the partials keep them per cell (`--stats`).
+    pub amounts: Option<&'a Amounts>,
+    /// The first and last deal day, when the deals' days were known.
+    pub days: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl<'a> CellRef<'a> {
@@ -75,7 +112,23 @@ impl<'a> CellRef<'a> {
     }
 }
 
-/// Where the last separator of a key is: a few bytes from its end, before
+/// One cell of a group in [`Partials::by_group`]'s flat list.
+#[derive(Clone, Copy, Debug)]
+pub struct GroupCell<'a> {
+    pub key: PeriodKey,
+    pub part: Partial,
+    pub amounts: Option<&'a Amounts>,
+    pub days: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl GroupCell<'_> {
+    /// A period without deals.
+    pub fn empty(key: PeriodKey) -> GroupCell<'static> {
+        GroupCell { key, part: Partial::default(), amounts: None, days: None }
+    }
+}
+
+/// Where last separator of a key is: a few bytes from its end, before
 /// the currency code (a plain byte loop; `rsplit_once` called memrchr,
 /// slower on a short tail, for every group in several passes).
 fn last_sep(key: &str) -> Option<usize> {
@@ -100,19 +153,126 @@ pub fn split_key(key: &str) -> (Vec<&str>, &str) {
     (parts, currency)
 }
 
+/// Interned keys: key -> dense id, and back.
+#[derive(Clone, Debug, Default)]
+struct Keys {
+    /// The same shared string as `list[id]` (one allocation per key).
+    index: HashMap<std::sync::Arc<str>, u32>,
+    list: Vec<std::sync::Arc<str>>,
+}
+
+impl Keys {
+    fn id(&mut self, key: &str) -> (u32, bool) {
+        if let Some(&id) = self.index.get(key) {
+            return (id, false);
+        }
+        let id = self.list.len() as u32;
+        let key: std::sync::Arc<str> = key.into();
+        self.list.push(key.clone());
+        self.index.insert(key, id);
+        (id, true)
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.index.reserve(n);
+        self.list.reserve(n);
+    }
+}
+
+/// Which amounts are kept, and per what.
+#[derive(Clone, Debug)]
+struct AmountStore {
+    /// `None`: per cell; `Some(i)`: per value of dimension `i` (and
+    /// currency) and period, whatever the other dimensions (a seller's
+    /// median over its customers).
+    by: Option<usize>,
+    /// The keys (`value SEP currency`) amounts are kept under, with `by`.
+    keys: Keys,
+    /// Per group id: its amount key id, with `by`.
+    of_group: Vec<u32>,
+    /// (group or amount key id, period) -> amounts.
+    cells: HashMap<(u32, PeriodKey), Amounts>,
+}
+
+impl AmountStore {
+    fn new(by: Option<usize>) -> AmountStore {
+        AmountStore { by, keys: Keys::default(), of_group: Vec::new(), cells: HashMap::default() }
+    }
+
+    fn key_of(&self, group: u32) -> u32 {
+        if self.by.is_some() { self.of_group[group as usize] } else { group }
+    }
+
+    /// Note a new group `id` with key parts `parts`.
+    fn new_group(&mut self, id: u32, parts: &[&str], currency: &str) {
+        if let Some(i) = self.by {
+            debug_assert_eq!(self.of_group.len(), id as usize);
+            let (akey, _) = self.keys.id(&format!("{}{SEP}{currency}", parts[i]));
+            self.of_group.push(akey);
+        }
+    }
+}
+
 /// Partials per (group, period bucket) for one period granularity.
 #[derive(Clone, Debug)]
 pub struct Partials {
     period: Period,
     width: usize,
-    /// Key -> id; the same shared string as `keys[id]` (one allocation
-    /// per group, not two).
-    index: HashMap<std::sync::Arc<str>, u32>,
-    keys: Vec<std::sync::Arc<str>>,
-    cells: HashMap<(u32, PeriodKey), Partial>,
-    /// Every amount per cell, only when asked for (medians, percentiles).
-    amounts: Option<HashMap<(u32, PeriodKey), Vec<Decimal>>>,
+    keys: Keys,
+    cells: HashMap<(u32, PeriodKey), Cell>,
+    /// Every amount, only when asked for (medians, percentiles).
+    amounts: Option<AmountStore>,
+    /// The view shows each group's first and last deal day, so a reader
+    /// must hand them over (`add_cell_with`).
+    needs_days: bool,
+    /// Only the two latest periods with deals are kept (explain's default
+    /// sides): the two latest keys seen so far.
+    latest: Option<Latest>,
     scratch: String,
+}
+
+/// The two latest distinct period keys seen so far, for partials that keep
+/// only those. Every later deal of an older period can go to its group's
+/// one `OLDER` cell at once: whatever comes later, the two latest periods
+/// overall are never older than the second latest seen so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Latest([Option<i64>; 2]);
+
+/// What [`Latest::admit`] decided for a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admit {
+    /// One of the two latest so far: keep it.
+    Keep,
+    /// Keep it, and drop what is older than this key (now the second latest).
+    KeepFrom(i64),
+    /// Older than both: drop it.
+    Drop,
+}
+
+/// The period key of a group's cell that sums every period older than the
+/// two latest, in partials that keep only those (see [`Latest`]). Its deals
+/// still count where a group's deals are weighed (the spelling shown).
+pub const OLDER: i64 = i64::MIN;
+
+impl Latest {
+    pub fn admit(&mut self, key: i64) -> Admit {
+        if key == OLDER {
+            return Admit::Drop;
+        }
+        let [first, second] = self.0;
+        if first == Some(key) || second == Some(key) {
+            return Admit::Keep;
+        }
+        if first.is_none_or(|f| key > f) {
+            self.0 = [Some(key), first];
+            return first.map_or(Admit::Keep, Admit::KeepFrom);
+        }
+        if second.is_none_or(|s| key > s) {
+            self.0[1] = Some(key);
+            return Admit::KeepFrom(key);
+        }
+        Admit::Drop
+    }
 }
 
 impl Partials {
@@ -122,40 +282,79 @@ impl Partials {
         Partials {
             period,
             width,
-            index: HashMap::default(),
-            keys: Vec::new(),
+            keys: Keys::default(),
             cells: HashMap::default(),
             amounts: None,
+            needs_days: false,
+            latest: None,
             scratch: String::new(),
         }
     }
 
-    /// Partials that also keep every amount: memory then grows with the
-    /// number of deals, so only statistics that need them ask for it.
+    /// The same partials keeping only the cells of the two latest periods
+    /// with deals, and one `OLDER` cell per group for all the others (all a
+    /// comparison of the last two periods needs: cells then grow with
+    /// groups x 3, not with groups x periods). A period window must not
+    /// follow (it would count `OLDER` as a period).
+    pub fn keeping_latest(mut self) -> Partials {
+        assert!(self.amounts.is_none(), "amounts are kept for every period");
+        self.latest = Some(Latest::default());
+        self
+    }
+
+    /// Whether only the two latest periods are kept.
+    pub fn keeps_latest(&self) -> bool {
+        self.latest.is_some()
+    }
+
+    /// The same partials, telling readers that the view needs the deals'
+    /// first and last days (cells always keep them when they are known).
+    pub fn needing_days(mut self) -> Partials {
+        self.needs_days = true;
+        self
+    }
+
+    pub fn needs_days(&self) -> bool {
+        self.needs_days
+    }
+
+    /// Partials that also keep every amount per cell: memory then grows
+    /// with the number of deals (8 bytes a deal), so only statistics that
+    /// need them ask for it.
     pub fn with_amounts(period: Period, width: usize) -> Partials {
-        Partials { amounts: Some(HashMap::default()), ..Partials::new(period, width) }
+        Partials { amounts: Some(AmountStore::new(None)), ..Partials::new(period, width) }
+    }
+
+    /// Partials that keep every amount per value of dimension `dim` (and
+    /// currency) and period only, not per cell.
+    pub fn with_amounts_by(period: Period, width: usize, dim: usize) -> Partials {
+        assert!(dim < width, "amounts kept by a dimension the partials do not have");
+        Partials { amounts: Some(AmountStore::new(Some(dim))), ..Partials::new(period, width) }
     }
 
     /// An empty set of partials of the same shape.
     pub fn empty_like(&self) -> Partials {
-        if self.keeps_amounts() {
-            Partials::with_amounts(self.period, self.width)
-        } else {
-            Partials::new(self.period, self.width)
-        }
+        let amounts = self.amounts.as_ref().map(|a| AmountStore::new(a.by));
+        let latest = self.latest.map(|_| Latest::default());
+        Partials { amounts, needs_days: self.needs_days, latest, ..Partials::new(self.period, self.width) }
     }
 
     /// Room for `cells` more cells of as many groups (when a reader knows
     /// how many are coming: growing the tables step by step was a tenth of
     /// the work after reading many customers).
     pub fn reserve(&mut self, cells: usize) {
-        self.index.reserve(cells);
         self.keys.reserve(cells);
         self.cells.reserve(cells);
     }
 
     pub fn keeps_amounts(&self) -> bool {
         self.amounts.is_some()
+    }
+
+    /// Amounts kept per cell (`Some(None)`), per value of a dimension
+    /// (`Some(Some(i))`), or not at all.
+    pub fn amounts_by(&self) -> Option<Option<usize>> {
+        self.amounts.as_ref().map(|a| a.by)
     }
 
     pub fn period(&self) -> Period {
@@ -175,6 +374,16 @@ impl Partials {
         self.cells.is_empty()
     }
 
+    /// Number of groups (ids run from 0 to this).
+    pub fn groups(&self) -> usize {
+        self.keys.list.len()
+    }
+
+    /// The interned key of group `id` (split it with `split_key`).
+    pub fn group_key(&self, id: u32) -> &str {
+        &self.keys.list[id as usize]
+    }
+
     fn intern(&mut self, group: &[&str], currency: &str) -> u32 {
         debug_assert_eq!(group.len(), self.width);
         self.scratch.clear();
@@ -183,13 +392,12 @@ impl Partials {
             self.scratch.push(SEP);
         }
         self.scratch.push_str(currency);
-        if let Some(&id) = self.index.get(self.scratch.as_str()) {
-            return id;
+        let (id, new) = self.keys.id(&self.scratch);
+        if new {
+            if let Some(a) = self.amounts.as_mut() {
+                a.new_group(id, group, currency);
+            }
         }
-        let id = self.keys.len() as u32;
-        let key: std::sync::Arc<str> = self.scratch.as_str().into();
-        self.keys.push(key.clone());
-        self.index.insert(key, id);
         id
     }
 
@@ -209,7 +417,13 @@ impl Partials {
     ) -> Result<(), Overflow> {
         let key = self.period.key(date);
         let id = self.intern(group, currency);
-        self.merge_cell(id, key, &Partial { deals: 1, total: amount, rows }, Some(&[amount]))
+        let day = day_number(date);
+        self.merge_cell(id, key, &Partial { deals: 1, total: amount, rows }, day, day)?;
+        if let Some(a) = self.amounts.as_mut() {
+            let akey = a.key_of(id);
+            a.cells.entry((akey, key)).or_default().push(amount);
+        }
+        Ok(())
     }
 
     /// Add a pre-aggregated bucket whose first (or only) day is `day`, as a
@@ -224,81 +438,207 @@ impl Partials {
     ) -> Result<(), Overflow> {
         let key = self.period.key(day);
         let id = self.intern(group, currency);
-        self.merge_cell(id, key, part, None)
+        let n = day_number(day);
+        self.merge_cell(id, key, part, n, n)
     }
 
     /// Add a cell already bucketed by this report's period (a parallel
     /// reader's own accumulations).
     pub fn add_cell(&mut self, group: &[&str], currency: &str, key: PeriodKey, part: &Partial) -> Result<(), Overflow> {
         let id = self.intern(group, currency);
-        self.merge_cell(id, key, part, None)
+        self.merge_cell(id, key, part, NO_FIRST, NO_LAST)
     }
 
-    fn merge_cell(
+    /// Add a cell already bucketed by this report's period, with its first
+    /// and last deal day and, when these partials keep them, its amounts in
+    /// millionths (a parallel reader's accumulations for the views).
+    pub fn add_cell_with(
+        &mut self,
+        group: &[&str],
+        currency: &str,
+        key: PeriodKey,
+        part: &Partial,
+        days: (NaiveDate, NaiveDate),
+        amounts: Option<Amounts>,
+    ) -> Result<(), Overflow> {
+        let id = self.intern(group, currency);
+        self.add_to_group(id, key, part, Some(days), amounts)
+    }
+
+    /// The id of a group (made when new), for adding many cells of it with
+    /// [`Partials::add_to_group`] without hashing its key for each.
+    pub fn group_id(&mut self, group: &[&str], currency: &str) -> u32 {
+        self.intern(group, currency)
+    }
+
+    /// Add a cell of group `id` (from [`Partials::group_id`]) already
+    /// bucketed by this report's period, with its first and last deal day
+    /// when known, and its amounts when these partials keep them per cell
+    /// or per value.
+    pub fn add_to_group(
         &mut self,
         id: u32,
         key: PeriodKey,
         part: &Partial,
-        amounts: Option<&[Decimal]>,
+        days: Option<(NaiveDate, NaiveDate)>,
+        amounts: Option<Amounts>,
     ) -> Result<(), Overflow> {
-        match self.cells.entry((id, key)) {
-            // A new cell is the part itself: no decimal add into zero.
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(*part);
-            }
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                if e.get_mut().merge(part).is_none() {
-                    return Err(Overflow { group: describe(&self.keys[id as usize]), period: self.period.label(key) });
-                }
-            }
-        }
-        if let (Some(all), Some(new)) = (self.amounts.as_mut(), amounts) {
-            all.entry((id, key)).or_default().extend_from_slice(new);
+        let (first, last) = days.map_or((NO_FIRST, NO_LAST), |(a, b)| (day_number(a), day_number(b)));
+        self.merge_cell(id, key, part, first, last)?;
+        if let (Some(store), Some(new)) = (self.amounts.as_mut(), amounts) {
+            let akey = store.key_of(id);
+            store.cells.entry((akey, key)).or_default().append(new);
         }
         Ok(())
     }
 
-    /// Fold `other` (same period and width) into `self`.
+    /// With amounts kept per value of a dimension: add `amounts` of
+    /// `value` (and `currency`) in period `key` (a parallel reader's).
+    pub fn add_amounts_by_value(&mut self, value: &str, currency: &str, key: PeriodKey, amounts: Amounts) {
+        if let Some(store) = self.amounts.as_mut().filter(|a| a.by.is_some()) {
+            let (akey, _) = store.keys.id(&format!("{value}{SEP}{currency}"));
+            store.cells.entry((akey, key)).or_default().append(amounts);
+        }
+    }
+
+    fn merge_cell(&mut self, id: u32, key: PeriodKey, part: &Partial, first: i32, last: i32) -> Result<(), Overflow> {
+        let key = match self.latest.as_mut().map(|l| l.admit(key.0)) {
+            None | Some(Admit::Keep) => key,
+            Some(Admit::KeepFrom(floor)) => {
+                self.fold_older(floor)?;
+                key
+            }
+            Some(Admit::Drop) => PeriodKey(OLDER),
+        };
+        match self.cells.entry((id, key)) {
+            // A new cell is the part itself: no decimal add into zero.
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Cell { part: *part, first, last });
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let cell = e.get_mut();
+                if cell.part.merge(part).is_none() {
+                    let period = if key.0 == OLDER { "the earlier periods".into() } else { self.period.label(key) };
+                    return Err(Overflow { group: describe(&self.keys.list[id as usize]), period });
+                }
+                cell.first = cell.first.min(first);
+                cell.last = cell.last.max(last);
+            }
+        }
+        Ok(())
+    }
+
+    /// Move every cell of a period before `floor` into its group's `OLDER`
+    /// cell.
+    fn fold_older(&mut self, floor: i64) -> Result<(), Overflow> {
+        if !self.cells.keys().any(|(_, k)| k.0 < floor && k.0 != OLDER) {
+            return Ok(());
+        }
+        let cells = std::mem::take(&mut self.cells);
+        self.cells.reserve(cells.len());
+        for ((id, k), c) in cells {
+            let k = if k.0 < floor { PeriodKey(OLDER) } else { k };
+            match self.cells.entry((id, k)) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(c);
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let cell = e.get_mut();
+                    if cell.part.merge(&c.part).is_none() {
+                        return Err(Overflow { group: describe(&self.keys.list[id as usize]), period: "all".into() });
+                    }
+                    cell.first = cell.first.min(c.first);
+                    cell.last = cell.last.max(c.last);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Fold `other` (same period, width and amounts) into `self`.
     pub fn merge(&mut self, mut other: Partials) -> Result<(), Overflow> {
         assert_eq!((self.period, self.width), (other.period, other.width), "merging partials of different shapes");
-        if self.cells.is_empty() && self.keys.is_empty() && self.keeps_amounts() == other.keeps_amounts() {
+        assert_eq!(self.amounts_by(), other.amounts_by(), "merging partials that keep different amounts");
+        if self.cells.is_empty() && self.keys.list.is_empty() {
+            let latest = self.latest.take();
             *self = other;
+            if latest.is_some() && self.latest.is_none() {
+                // Keep only the two latest periods of what came in.
+                let mut keys: Vec<i64> = self.cells.keys().map(|(_, k)| k.0).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                let mut latest = Latest::default();
+                for k in keys.iter().rev().take(2).rev() {
+                    latest.admit(*k);
+                }
+                if let Some(floor) = latest.0[1] {
+                    self.fold_older(floor)?;
+                }
+                self.latest = Some(latest);
+            }
             return Ok(());
         }
         let remap: Vec<u32> = other
             .keys
+            .list
             .iter()
             .map(|k| {
                 let (parts, currency) = split_key(k);
                 self.intern(&parts, currency)
             })
             .collect();
-        let mut other_amounts = other.amounts.take();
-        for ((id, key), part) in other.cells {
-            let amounts = other_amounts.as_mut().and_then(|a| a.remove(&(id, key)));
-            self.merge_cell(remap[id as usize], key, &part, amounts.as_deref())?;
+        for ((id, key), cell) in other.cells {
+            self.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
+        }
+        if let (Some(mine), Some(theirs)) = (self.amounts.as_mut(), other.amounts.take()) {
+            let akeys: Vec<u32> = match mine.by {
+                None => remap,
+                Some(_) => theirs.keys.list.iter().map(|k| mine.keys.id(k).0).collect(),
+            };
+            for ((akey, key), a) in theirs.cells {
+                mine.cells.entry((akeys[akey as usize], key)).or_default().append(a);
+            }
         }
         Ok(())
     }
 
+    fn cell_amounts(&self, id: u32, key: PeriodKey) -> Option<&Amounts> {
+        match &self.amounts {
+            Some(a) if a.by.is_none() => Some(a.cells.get(&(id, key)).unwrap_or(&NO_AMOUNTS)),
+            _ => None,
+        }
+    }
+
     /// Every cell, in no particular order.
     pub fn cells(&self) -> impl Iterator<Item = CellRef<'_>> {
-        self.cells.iter().map(|((id, key), part)| CellRef {
-            group: &self.keys[*id as usize],
+        self.cells.iter().map(|((id, key), cell)| CellRef {
+            id: *id,
+            group: &self.keys.list[*id as usize],
             key: *key,
-            part,
-            amounts: self.amounts.as_ref().map(|a| a.get(&(*id, *key)).map_or(&[][..], |v| v.as_slice())),
+            part: &cell.part,
+            amounts: self.cell_amounts(*id, *key),
+            days: cell.days(),
         })
     }
 
+    /// With amounts kept per value of a dimension: every (amount key,
+    /// period) and its amounts, the key being `value SEP currency` (split it
+    /// with `split_key`), in no particular order.
+    pub fn amounts_by_value(&self) -> impl Iterator<Item = (&str, PeriodKey, &Amounts)> {
+        self.amounts
+            .iter()
+            .filter(|a| a.by.is_some())
+            .flat_map(|a| a.cells.iter().map(|((k, p), am)| (&*a.keys.list[*k as usize], *p, am)))
+    }
+
     /// Every cell, grouped and chronological within a group: the groups'
-    /// interned keys (split them with `split_key`), and for each group the
-    /// range of its cells in one flat list.
+    /// ids and interned keys (split them with `split_key`), and for each
+    /// group the range of its cells in one flat list.
     #[allow(clippy::type_complexity)]
-    pub fn by_group(&self) -> (Vec<(&str, std::ops::Range<usize>)>, Vec<(PeriodKey, Partial, Option<&[Decimal]>)>) {
+    pub fn by_group(&self) -> (Vec<(u32, &str, std::ops::Range<usize>)>, Vec<GroupCell<'_>>) {
         // Placed by counting the cells per group (ids are dense), then each
         // group's few cells sorted by period: no comparison sort of all cells.
-        let mut ends = vec![0usize; self.keys.len() + 1];
+        let mut ends = vec![0usize; self.keys.list.len() + 1];
         for (id, _) in self.cells.keys() {
             ends[*id as usize + 1] += 1;
         }
@@ -306,17 +646,17 @@ impl Partials {
             ends[i] += ends[i - 1];
         }
         let mut next = ends.clone();
-        let mut cells = vec![(PeriodKey(0), Partial::default(), None); self.cells.len()];
-        for ((id, k), p) in &self.cells {
-            let amounts = self.amounts.as_ref().map(|a| a.get(&(*id, *k)).map_or(&[][..], |v| v.as_slice()));
-            cells[next[*id as usize]] = (*k, *p, amounts);
+        let mut cells = vec![GroupCell::empty(PeriodKey(0)); self.cells.len()];
+        for ((id, k), c) in &self.cells {
+            let amounts = self.cell_amounts(*id, *k);
+            cells[next[*id as usize]] = GroupCell { key: *k, part: c.part, amounts, days: c.days() };
             next[*id as usize] += 1;
         }
-        let mut groups: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
-        for (key, w) in self.keys.iter().zip(ends.windows(2)) {
+        let mut groups: Vec<(u32, &str, std::ops::Range<usize>)> = Vec::new();
+        for (id, (key, w)) in self.keys.list.iter().zip(ends.windows(2)).enumerate() {
             if w[0] < w[1] {
-                cells[w[0]..w[1]].sort_unstable_by_key(|(k, _, _)| *k);
-                groups.push((key, w[0]..w[1]));
+                cells[w[0]..w[1]].sort_unstable_by_key(|c| c.key);
+                groups.push((id as u32, key, w[0]..w[1]));
             }
         }
         (groups, cells)
@@ -330,9 +670,10 @@ impl Partials {
     /// Keep only the periods `keep` accepts; return what was dropped.
     pub fn retain_periods(&mut self, keep: impl Fn(PeriodKey) -> bool) -> Partial {
         let mut dropped = Partial::default();
-        self.cells.retain(|(_, k), part| {
+        self.cells.retain(|(_, k), cell| {
             let stays = keep(*k);
             if !stays {
+                let part = &cell.part;
                 dropped.deals += part.deals;
                 dropped.rows += part.rows;
                 dropped.total = exact_add(dropped.total, part.total).unwrap_or(dropped.total);
@@ -340,7 +681,7 @@ impl Partials {
             stays
         });
         if let Some(a) = self.amounts.as_mut() {
-            a.retain(|(_, k), _| keep(*k));
+            a.cells.retain(|(_, k), _| keep(*k));
         }
         dropped
     }
@@ -359,10 +700,11 @@ impl Partials {
             return false;
         }
         let state = foldhash::fast::FixedState::default();
-        let mut seen: Vec<HashMap<u64, &str>> =
-            (0..self.width).map(|_| HashMap::with_capacity_and_hasher(self.keys.len(), Default::default())).collect();
+        let mut seen: Vec<HashMap<u64, &str>> = (0..self.width)
+            .map(|_| HashMap::with_capacity_and_hasher(self.keys.list.len(), Default::default()))
+            .collect();
         let mut lower = Vec::new();
-        for key in &self.keys {
+        for key in &self.keys.list {
             for (i, value) in key_values(key).enumerate() {
                 lower.clear();
                 if value.is_ascii() {
@@ -403,9 +745,9 @@ impl Partials {
     /// the first in sort order.
     pub fn fold_groups(mut self, fold: impl Fn(&str) -> String) -> Result<Partials, Overflow> {
         // Deals per group, then per spelling of each dimension's folded value.
-        let mut deals = vec![0u64; self.keys.len()];
-        for ((id, _), p) in &self.cells {
-            deals[*id as usize] += p.deals;
+        let mut deals = vec![0u64; self.keys.list.len()];
+        for ((id, _), c) in &self.cells {
+            deals[*id as usize] += c.part.deals;
         }
         /// The spellings of one folded value and their deals. Nearly every
         /// value has one spelling; a map per value would be most of the
@@ -415,7 +757,7 @@ impl Partials {
             Many(HashMap<&'a str, u64>),
         }
         let mut spellings: Vec<HashMap<String, Spellings<'_>>> = (0..self.width).map(|_| HashMap::default()).collect();
-        for (id, key) in self.keys.iter().enumerate() {
+        for (id, key) in self.keys.list.iter().enumerate() {
             let (parts, _) = split_key(key);
             for (i, v) in parts.iter().enumerate() {
                 let n = deals[id];
@@ -456,19 +798,39 @@ impl Partials {
             })
             .collect();
         let mut out = self.empty_like();
+        let rename = |key: &str| -> (Vec<String>, String) {
+            let (parts, currency) = split_key(key);
+            (parts.iter().enumerate().map(|(i, v)| shown[i][&fold(v)].clone()).collect(), currency.to_string())
+        };
         let remap: Vec<u32> = self
             .keys
+            .list
             .iter()
             .map(|key| {
-                let (parts, currency) = split_key(key);
-                let renamed: Vec<&str> = parts.iter().enumerate().map(|(i, v)| shown[i][&fold(v)].as_str()).collect();
-                out.intern(&renamed, currency)
+                let (renamed, currency) = rename(key);
+                let refs: Vec<&str> = renamed.iter().map(String::as_str).collect();
+                out.intern(&refs, &currency)
             })
             .collect();
-        let mut amounts = self.amounts.take();
-        for ((id, key), part) in std::mem::take(&mut self.cells) {
-            let a = amounts.as_mut().and_then(|a| a.remove(&(id, key)));
-            out.merge_cell(remap[id as usize], key, &part, a.as_deref())?;
+        for ((id, key), cell) in std::mem::take(&mut self.cells) {
+            out.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
+        }
+        if let (Some(mine), Some(theirs)) = (out.amounts.as_mut(), self.amounts.take()) {
+            let akeys: Vec<u32> = match mine.by {
+                None => remap,
+                Some(i) => theirs
+                    .keys
+                    .list
+                    .iter()
+                    .map(|k| {
+                        let (value, currency) = split_key(k);
+                        mine.keys.id(&format!("{}{SEP}{currency}", shown[i][&fold(value[0])])).0
+                    })
+                    .collect(),
+            };
+            for ((akey, key), a) in theirs.cells {
+                mine.cells.entry((akeys[akey as usize], key)).or_default().append(a);
+            }
         }
         Ok(out)
     }
@@ -566,7 +928,7 @@ mod tests {
         p.add(&["", "Per"], "", d("2013-01-01"), dec("1")).unwrap();
         p.add(&["Ω", ""], "EUR", d("2013-01-01"), dec("1")).unwrap();
         let mut seen = Vec::new();
-        for key in &p.keys {
+        for key in &p.keys.list {
             let (values, currency) = split_key(key);
             assert_eq!(key_values(key).collect::<Vec<_>>(), values);
             assert_eq!(key_currency(key), currency);
@@ -595,10 +957,10 @@ mod tests {
         type Cell = (String, u64, String);
         let got: Vec<(String, Vec<Cell>)> = groups
             .iter()
-            .map(|(key, range)| {
+            .map(|(_, key, range)| {
                 let cells = cells[range.clone()]
                     .iter()
-                    .map(|(k, part, _)| (Period::Month.label(*k), part.deals, part.total.to_string()))
+                    .map(|c| (Period::Month.label(c.key), c.part.deals, c.part.total.to_string()))
                     .collect();
                 (split_key(key).0.join("|"), cells)
             })
@@ -678,7 +1040,7 @@ mod tests {
             vec![("Acme AB".into(), "".into(), 0, 3, "6".into()), ("Bolt".into(), "".into(), 0, 1, "4".into())]
         );
         let mut amounts: Vec<_> =
-            folded.cells().find(|c| c.group.starts_with("Acme")).unwrap().amounts.unwrap().to_vec();
+            folded.cells().find(|c| c.group.starts_with("Acme")).unwrap().amounts.unwrap().to_decimals();
         amounts.sort();
         assert_eq!(amounts, vec![dec("1"), dec("2"), dec("3")]);
     }
@@ -700,5 +1062,108 @@ mod tests {
         p.add(&["Big"], "", d("2013-01-01"), Decimal::MAX).unwrap();
         let err = p.add(&["Big"], "", d("2013-01-01"), Decimal::MAX).unwrap_err();
         assert_eq!(err.to_string(), "the total of \"Big\" in all is too large to add up exactly");
+    }
+
+    #[test]
+    fn cells_keep_their_first_and_last_deal_day_through_merges() {
+        let mut left = Partials::new(Period::All, 1);
+        let mut right = Partials::new(Period::All, 1);
+        left.add(&["Acme"], "", d("2013-03-05"), dec("1")).unwrap();
+        right.add(&["Acme"], "", d("2012-11-30"), dec("1")).unwrap();
+        right.add(&["Acme"], "", d("2013-01-02"), dec("1")).unwrap();
+        left.merge(right).unwrap();
+        let cell = left.cells().next().unwrap();
+        assert_eq!(cell.days, Some((d("2012-11-30"), d("2013-03-05"))));
+        // A cell bucketed elsewhere, without its days, says so.
+        let mut p = Partials::new(Period::Month, 0);
+        p.add_cell(&[], "", PeriodKey(1), &Partial { deals: 1, total: dec("1"), rows: 1 }).unwrap();
+        assert_eq!(p.cells().next().unwrap().days, None);
+    }
+
+    #[test]
+    fn amounts_by_one_dimension_are_kept_per_value_and_follow_merges_and_folds() {
+        let mut left = Partials::with_amounts_by(Period::All, 2, 0);
+        let mut right = Partials::with_amounts_by(Period::All, 2, 0);
+        left.add(&["Eva", "Acme"], "", d("2013-01-01"), dec("1")).unwrap();
+        left.add(&["Eva", "Bolt"], "", d("2013-01-01"), dec("2")).unwrap();
+        right.add(&["eva", "Bolt"], "", d("2013-01-01"), dec("3")).unwrap();
+        right.add(&["Olle", "Acme"], "SEK", d("2013-01-01"), dec("4.5")).unwrap();
+        left.merge(right).unwrap();
+        let by_value = |p: &Partials| {
+            let mut v: Vec<(String, Vec<Decimal>)> = p
+                .amounts_by_value()
+                .map(|(k, _, a)| {
+                    let mut a = a.to_decimals();
+                    a.sort();
+                    (k.replace(SEP, "|"), a)
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            by_value(&left),
+            vec![
+                ("Eva|".into(), vec![dec("1"), dec("2")]),
+                ("Olle|SEK".into(), vec![dec("4.5")]),
+                ("eva|".into(), vec![dec("3")])
+            ]
+        );
+        // Per value, not per cell: cells carry none.
+        assert!(left.cells().all(|c| c.amounts.is_none()));
+        // "Eva" has 2 deals, "eva" 1: folded, all three amounts are Eva's.
+        let folded = left.fold_groups(|s| s.to_lowercase()).unwrap();
+        assert_eq!(
+            by_value(&folded),
+            vec![("Eva|".into(), vec![dec("1"), dec("2"), dec("3")]), ("Olle|SEK".into(), vec![dec("4.5")])]
+        );
+    }
+
+    #[test]
+    fn keeping_the_latest_periods_drops_older_ones_in_any_order_of_arrival() {
+        let mut l = Latest::default();
+        assert_eq!(
+            [5, 3, 5, 7, 4, 6, 2].map(|k| l.admit(k)),
+            // 3 becomes the second latest (nothing older to drop yet); 7 makes
+            // 5 the second; 4 is older than both; 6 pushes 5 out.
+            [
+                Admit::Keep,
+                Admit::KeepFrom(3),
+                Admit::Keep,
+                Admit::KeepFrom(5),
+                Admit::Drop,
+                Admit::KeepFrom(6),
+                Admit::Drop
+            ]
+        );
+        // Two halves read apart and merged keep what one pass keeps.
+        let days = ["2013-03-05", "2013-01-02", "2013-05-09", "2012-12-01", "2013-04-30", "2013-05-01"];
+        let mut whole = Partials::new(Period::Month, 1).keeping_latest();
+        let mut left = Partials::new(Period::Month, 1).keeping_latest();
+        let mut right = Partials::new(Period::Month, 1);
+        for (i, day) in days.iter().enumerate() {
+            whole.add(&["Acme"], "", d(day), dec("1")).unwrap();
+            let half = if i < 3 { &mut left } else { &mut right };
+            half.add(&["Acme"], "", d(day), dec("1")).unwrap();
+        }
+        left.merge(right).unwrap();
+        let months = |p: &Partials| {
+            let label = |k: PeriodKey| if k.0 == OLDER { "older".to_string() } else { Period::Month.label(k) };
+            let mut v: Vec<(String, u64)> = p.cells().map(|c| (label(c.key), c.part.deals)).collect();
+            v.sort();
+            v
+        };
+        // December, January and March in one cell: their deals still count.
+        let want = vec![("2013-04".to_string(), 1), ("2013-05".to_string(), 2), ("older".to_string(), 3)];
+        assert_eq!(months(&whole), want);
+        assert_eq!(months(&left), want);
+        // Unrestricted partials merged into empty restricted ones are cut too.
+        let mut all = Partials::new(Period::Month, 1);
+        for day in days {
+            all.add(&["Acme"], "", d(day), dec("1")).unwrap();
+        }
+        let mut cut = Partials::new(Period::Month, 1).keeping_latest();
+        cut.merge(all).unwrap();
+        assert_eq!(months(&cut), want);
     }
 }

@@ -197,6 +197,35 @@ impl Period {
     }
 }
 
+impl Period {
+    /// The same period one year earlier, for `--yoy`: the same month,
+    /// quarter, half or year minus one; for ISO weeks the same week number
+    /// of the previous ISO year (`None` for week 53 when that year has
+    /// only 52); for days the same date (`None` for 29 February). `All`
+    /// has no year before.
+    pub fn year_before(self, key: PeriodKey) -> Option<PeriodKey> {
+        let k = key.0;
+        match self {
+            Period::Day => {
+                let date = NaiveDate::from_num_days_from_ce_opt(i32::try_from(k).ok()?)?;
+                let earlier = NaiveDate::from_ymd_opt(date.year() - 1, date.month(), date.day())?;
+                (date.month() != 2 || date.day() != 29).then(|| self.key(earlier))
+            }
+            Period::Week => {
+                let (y, w) = iso_week(self.first_day(key)?);
+                let jan4 = NaiveDate::from_ymd_opt(y - 1, 1, 4)?;
+                let earlier = PeriodKey(self.key(jan4).0 + i64::from(w) - 1);
+                (iso_week(self.first_day(earlier)?) == (y - 1, w)).then_some(earlier)
+            }
+            Period::Month => Some(PeriodKey(k - 12)),
+            Period::Quarter => Some(PeriodKey(k - 4)),
+            Period::Half => Some(PeriodKey(k - 2)),
+            Period::Year => Some(PeriodKey(k - 1)),
+            Period::All => None,
+        }
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -304,5 +333,41 @@ mod tests {
             assert_eq!(iso_week(day), (w.year(), w.week()), "{day}");
             day = day.succ_opt().unwrap();
         }
+    }
+
+    #[test]
+    fn the_same_period_a_year_earlier() {
+        let before = |p: Period, s: &str| p.year_before(p.key(d(s))).map(|k| p.label(k));
+        assert_eq!(before(Period::Month, "2013-03-15").as_deref(), Some("2012-03"));
+        assert_eq!(before(Period::Month, "2013-01-01").as_deref(), Some("2012-01"));
+        assert_eq!(before(Period::Quarter, "2013-02-01").as_deref(), Some("2012-Q1"));
+        assert_eq!(before(Period::Half, "2013-07-01").as_deref(), Some("2012-H2"));
+        assert_eq!(before(Period::Year, "2013-07-01").as_deref(), Some("2012"));
+        assert_eq!(before(Period::All, "2013-07-01"), None);
+        // Days: the same date; 29 February has none.
+        assert_eq!(before(Period::Day, "2013-03-01").as_deref(), Some("2012-03-01"));
+        assert_eq!(before(Period::Day, "2013-02-28").as_deref(), Some("2012-02-28"));
+        assert_eq!(before(Period::Day, "2012-02-29"), None);
+        assert_eq!(before(Period::Day, "2012-03-01").as_deref(), Some("2011-03-01"));
+        // ISO weeks: the same number of the previous ISO year.
+        // 2016-01-03 is in 2015-W53; 2014 has 52 weeks, so nothing.
+        assert_eq!(before(Period::Week, "2016-01-03"), None);
+        assert_eq!(before(Period::Week, "2015-12-31"), None);
+        // 2016-W53 does not exist; 2016-01-04 is 2016-W01, a year earlier 2015-W01
+        // (2014-12-29 .. 2015-01-04).
+        assert_eq!(before(Period::Week, "2016-01-04").as_deref(), Some("2015-W01"));
+        assert_eq!(
+            Period::Week.first_day(Period::Week.year_before(Period::Week.key(d("2016-01-04"))).unwrap()),
+            Some(d("2014-12-29"))
+        );
+        // 2016-W52 (2016-12-26) against 2015-W52 (2015-12-21), not 2015-W53.
+        assert_eq!(before(Period::Week, "2016-12-26").as_deref(), Some("2015-W52"));
+        // 2010-W53 does not exist but 2009-W53 does: 2021-W01 against 2020-W01;
+        // 2009-W53 (2010-01-03) against 2008-W53, which 2008 lacks.
+        assert_eq!(before(Period::Week, "2010-01-03"), None);
+        assert_eq!(before(Period::Week, "2021-01-06").as_deref(), Some("2020-W01"));
+        // No two ISO years in a row have 53 weeks (1992, 1998, 2004, 2009,
+        // 2015, 2020, 2026 do), so a week 53 is never compared.
+        assert_eq!(before(Period::Week, "2020-12-31"), None);
     }
 }

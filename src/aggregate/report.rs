@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
+use super::amounts::Amounts;
 use super::exact::Ratio;
-use super::partials::{Overflow, Partial, Partials, exact_add};
+use super::partials::{GroupCell, Overflow, Partial, Partials, exact_add};
 use super::period::{Period, PeriodKey};
-use super::stats::{Stats, stats};
+use super::stats::{Stats, stats_of};
 use crate::model::Dimension;
 
 /// One line of the report.
@@ -34,6 +35,10 @@ pub struct ReportRow {
     pub change: Option<Ratio>,
     /// change / |previous AOV| x 100.
     pub change_pct: Option<Ratio>,
+    /// This AOV minus the AOV of the same period one year earlier, and
+    /// that change / |last year's AOV| x 100 (with `--yoy`).
+    pub yoy_change: Option<Ratio>,
+    pub yoy_change_pct: Option<Ratio>,
     /// The distribution of the amounts (with `--stats`).
     pub stats: Option<Box<Stats>>,
     /// aov - target (with `--target`).
@@ -63,6 +68,8 @@ pub struct Report {
     pub with_stats: bool,
     /// The AOV target, when one was given.
     pub target: Option<Decimal>,
+    /// Rows carry the change against the same period a year earlier.
+    pub yoy: bool,
 }
 
 impl Report {
@@ -80,7 +87,18 @@ pub fn build(partials: &Partials, by: &[Dimension]) -> Result<Report, Overflow> 
 /// `build`, with a target AOV to measure each row against. Rows carry
 /// statistics when the partials kept the amounts.
 pub fn build_with(partials: &Partials, by: &[Dimension], target: Option<Decimal>) -> Result<Report, Overflow> {
-    let (mut report, rows) = build_lazy(partials, by, target)?;
+    build_yoy(partials, by, target, false)
+}
+
+/// `build_with`, and with `yoy` each row's change against the same period
+/// one year earlier (`Period::year_before`).
+pub fn build_yoy(
+    partials: &Partials,
+    by: &[Dimension],
+    target: Option<Decimal>,
+    yoy: bool,
+) -> Result<Report, Overflow> {
+    let (mut report, rows) = build_lazy_yoy(partials, by, target, yoy)?;
     report.rows = rows.collect();
     Ok(report)
 }
@@ -96,6 +114,16 @@ pub fn build_lazy<'a>(
     by: &[Dimension],
     target: Option<Decimal>,
 ) -> Result<(Report, LazyRows<'a>), Overflow> {
+    build_lazy_yoy(partials, by, target, false)
+}
+
+/// `build_lazy`, with the year-over-year change when `yoy` is set.
+pub fn build_lazy_yoy<'a>(
+    partials: &'a Partials,
+    by: &[Dimension],
+    target: Option<Decimal>,
+    yoy: bool,
+) -> Result<(Report, LazyRows<'a>), Overflow> {
     assert_eq!(partials.width(), by.len());
     let period = partials.period();
     let with_stats = partials.keeps_amounts();
@@ -108,13 +136,17 @@ pub fn build_lazy<'a>(
     /// for a report over many customers.
     type Group<'a> = ((&'a str, &'a str), std::ops::Range<usize>);
     let mut groups: Vec<Group<'_>> =
-        group_list.into_iter().map(|(key, range)| ((key, super::partials::key_currency(key)), range)).collect();
+        group_list.into_iter().map(|(_, key, range)| ((key, super::partials::key_currency(key)), range)).collect();
     let currencies: BTreeSet<&str> = groups.iter().map(|((_, c), _)| *c).collect();
-    let mut all_amounts: HashMap<&str, Vec<Decimal>> = HashMap::new();
+    // All amounts per currency for the totals' statistics: one copy, in
+    // millionths, reordered in place by the selection.
+    let mut all_amounts: HashMap<&str, Amounts> = HashMap::new();
     if with_stats {
         for ((_, currency), range) in &groups {
-            for (_, _, a) in &flat[range.clone()] {
-                all_amounts.entry(currency).or_default().extend_from_slice(a.unwrap_or(&[]));
+            for cell in &flat[range.clone()] {
+                if let Some(a) = cell.amounts {
+                    all_amounts.entry(currency).or_default().extend(a);
+                }
             }
         }
     }
@@ -126,14 +158,12 @@ pub fn build_lazy<'a>(
     if by.is_empty() && period != Period::All && !groups.is_empty() {
         let mut filled = Vec::new();
         for (_, range) in groups.iter_mut() {
-            let (first, last) = (flat[range.start].0, flat[range.end - 1].0);
-            let have: BTreeMap<PeriodKey, (Partial, Option<&[Decimal]>)> =
-                flat[range.clone()].iter().map(|(k, p, a)| (*k, (*p, *a))).collect();
+            let (first, last) = (flat[range.start].key, flat[range.end - 1].key);
+            let have: BTreeMap<PeriodKey, GroupCell<'_>> = flat[range.clone()].iter().map(|c| (c.key, *c)).collect();
             let start = filled.len();
             let mut k = first;
             while k <= last {
-                let (p, a) = have.get(&k).copied().unwrap_or_default();
-                filled.push((k, p, a));
+                filled.push(have.get(&k).copied().unwrap_or(GroupCell::empty(k)));
                 k = k.next();
             }
             *range = start..filled.len();
@@ -148,11 +178,11 @@ pub fn build_lazy<'a>(
     let mut totals = vec![Partial::default(); currencies.len()];
     for (i, ((key, currency), range)) in groups.iter().enumerate() {
         let sum = match &flat[range.clone()] {
-            [(_, part, _)] => *part,
+            [cell] => cell.part,
             cells => {
                 let mut sum = Partial::default();
-                for (_, part, _) in cells {
-                    sum.merge(part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
+                for cell in cells {
+                    sum.merge(&cell.part).ok_or_else(|| overflow(&super::partials::split_key(key).0, "all periods"))?;
                 }
                 sum
             }
@@ -195,7 +225,7 @@ pub fn build_lazy<'a>(
         .enumerate()
         .map(|(r, c)| {
             let t = totals[r];
-            let st = all_amounts.get(c).and_then(|a| stats(a, t.total));
+            let st = all_amounts.get_mut(c).and_then(|a| stats_of(a, t.total));
             TotalRow {
                 currency: c.to_string(),
                 deals: t.deals,
@@ -207,7 +237,8 @@ pub fn build_lazy<'a>(
         .collect();
 
     let show_currency = currencies.len() > 1;
-    let report = Report { period, by: by.to_vec(), show_currency, rows: Vec::new(), totals, with_stats, target };
+    let yoy = yoy && period != Period::All;
+    let report = Report { period, by: by.to_vec(), show_currency, rows: Vec::new(), totals, with_stats, target, yoy };
     let flat_len = flat.len();
     let rows = LazyRows {
         period,
@@ -224,6 +255,8 @@ pub fn build_lazy<'a>(
             .collect::<Vec<_>>()
             .into_iter(),
         left: flat_len,
+        yoy,
+        range: 0..0,
         cells: 0..0,
         group: std::sync::Arc::new([]),
         currency: String::new(),
@@ -240,11 +273,15 @@ pub struct LazyRows<'a> {
     /// How many values a group has (`--by` dimensions).
     width: usize,
     /// Every group's cells, chronological within the group.
-    flat: Vec<(PeriodKey, Partial, Option<&'a [Decimal]>)>,
+    flat: Vec<GroupCell<'a>>,
     /// (group key, currency, its cells in `flat`), in report order.
     groups: std::vec::IntoIter<(&'a str, &'a str, std::ops::Range<usize>)>,
     /// Rows still to come (every cell is one row).
     left: usize,
+    /// Compare each row with the same period a year earlier.
+    yoy: bool,
+    /// All of the current group's cells (for the year before).
+    range: std::ops::Range<usize>,
     /// The current group's cells not yet made into rows, and what they share.
     cells: std::ops::Range<usize>,
     group: std::sync::Arc<[String]>,
@@ -278,21 +315,22 @@ impl Iterator for LazyRows<'_> {
             self.currency.clear();
             self.currency.push_str(currency);
             self.cells = range.clone();
+            self.range = range;
             self.prev = None;
         };
         self.left -= 1;
-        let (key, part, amounts) = &self.flat[c];
+        let GroupCell { key, part, amounts, .. } = &self.flat[c];
         let aov = Ratio::mean(part.total, part.deals);
         let prev_aov = match &self.prev {
             Some((k, a)) if *k == key.prev() => a.clone(),
             _ => None,
         };
         let (change, change_pct) = match (&aov, &prev_aov) {
-            (Some(cur), Some(old)) => {
-                let change = cur.sub(old);
-                let pct = change.div(&old.abs()).map(|r| r.mul(&Ratio::from_int(100)));
-                (Some(change), pct)
-            }
+            (Some(cur), Some(old)) => change_of(cur, old),
+            _ => (None, None),
+        };
+        let (yoy_change, yoy_change_pct) = match (&aov, self.year_before(*key)) {
+            (Some(cur), Some(old)) => change_of(cur, &old),
             _ => (None, None),
         };
         let target_gap = match (&aov, &self.target) {
@@ -301,7 +339,7 @@ impl Iterator for LazyRows<'_> {
         };
         self.prev = Some((*key, aov.clone()));
         Some(ReportRow {
-            stats: amounts.and_then(|a| stats(a, part.total)).map(Box::new),
+            stats: amounts.and_then(|a| stats_of(&mut a.clone(), part.total)).map(Box::new),
             target_gap,
             group: self.group.clone(),
             currency: self.currency.clone(),
@@ -311,12 +349,36 @@ impl Iterator for LazyRows<'_> {
             aov,
             change,
             change_pct,
+            yoy_change,
+            yoy_change_pct,
         })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left, Some(self.left))
     }
+}
+
+impl LazyRows<'_> {
+    /// The AOV of the current group in the same period one year before
+    /// `key`, when `--yoy` asks for it and that period has deals.
+    fn year_before(&self, key: PeriodKey) -> Option<Ratio> {
+        if !self.yoy {
+            return None;
+        }
+        let earlier = self.period.year_before(key)?;
+        let cells = &self.flat[self.range.clone()];
+        let i = cells.binary_search_by_key(&earlier, |c| c.key).ok()?;
+        Ratio::mean(cells[i].part.total, cells[i].part.deals)
+    }
+}
+
+/// The change from `old` to `cur`, and as a percentage of |old| (none when
+/// `old` is zero).
+fn change_of(cur: &Ratio, old: &Ratio) -> (Option<Ratio>, Option<Ratio>) {
+    let change = cur.sub(old);
+    let pct = change.div(&old.abs()).map(|r| r.mul(&Ratio::from_int(100)));
+    (Some(change), pct)
 }
 
 fn overflow(group: &[&str], period: &str) -> Overflow {
@@ -508,5 +570,92 @@ mod tests {
         let r = build(&p, &[]).unwrap();
         assert!(r.rows.is_empty());
         assert!(r.totals.is_empty());
+    }
+
+    /// (period, aov, yoy change, yoy pct) of each row.
+    fn yoy_lines(r: &Report) -> Vec<String> {
+        r.rows
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}|{}|{}|{}",
+                    x.period.clone().unwrap_or_default(),
+                    money(&x.aov),
+                    money(&x.yoy_change),
+                    pct(&x.yoy_change_pct)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn year_over_year_months_with_missing_periods() {
+        let mut p = Partials::new(Period::Month, 1);
+        for (g, day, amt) in [
+            ("A", "2012-03-10", "200"),
+            ("A", "2012-03-11", "100"), // 2012-03: 150
+            ("A", "2013-02-01", "80"),  // 2012-02 has no deals: no yoy
+            ("A", "2013-03-05", "100.01"),
+            ("A", "2013-03-06", "100"), // 2013-03: 100.005
+            ("B", "2012-04-01", "50"),
+            ("B", "2013-04-01", "75"), // +25, +50 %
+        ] {
+            p.add(&[g], "", d(day), dec(amt)).unwrap();
+        }
+        let r = build_yoy(&p, &[Dimension::Customer], None, true).unwrap();
+        assert!(r.yoy);
+        // A 2013-03: 100.005 - 150 = -49.995 -> -50.00 (half away from zero);
+        // -49.995 / 150 x 100 = -33.33 -> -33.3.
+        assert_eq!(
+            yoy_lines(&r),
+            vec![
+                "2012-03|150.00||",
+                "2013-02|80.00||",
+                "2013-03|100.01|-50.00|-33.3",
+                "2012-04|50.00||",
+                "2013-04|75.00|25.00|50.0",
+            ]
+        );
+        // Without --yoy nothing is compared.
+        let plain = build_with(&p, &[Dimension::Customer], None).unwrap();
+        assert!(!plain.yoy && plain.rows.iter().all(|r| r.yoy_change.is_none()));
+    }
+
+    #[test]
+    fn year_over_year_weeks_and_days() {
+        let mut w = Partials::new(Period::Week, 0);
+        for (day, amt) in [
+            ("2014-12-29", "10"), // 2015-W01
+            ("2015-12-28", "30"), // 2015-W53: 2014 has no week 53
+            ("2016-01-04", "12"), // 2016-W01 against 2015-W01: +2, +20 %
+        ] {
+            w.add(&[], "", d(day), dec(amt)).unwrap();
+        }
+        let r = build_yoy(&w, &[], None, true).unwrap();
+        let lines = yoy_lines(&r);
+        assert_eq!(lines.first().map(String::as_str), Some("2015-W01|10.00||"));
+        assert!(lines.contains(&"2015-W53|30.00||".to_string()), "{lines:?}");
+        assert_eq!(lines.last().map(String::as_str), Some("2016-W01|12.00|2.00|20.0"));
+
+        let mut p = Partials::new(Period::Day, 0);
+        for (day, amt) in [("2011-02-28", "3"), ("2012-02-28", "4"), ("2012-02-29", "9"), ("2013-03-01", "1")] {
+            p.add(&[], "", d(day), dec(amt)).unwrap();
+        }
+        let r = build_yoy(&p, &[], None, true).unwrap();
+        let rows: Vec<String> = yoy_lines(&r).into_iter().filter(|l| !l.contains("|||")).collect();
+        // 2012-02-28 against 2011-02-28: +1, +33.3 %; 29 February against
+        // nothing; 2013-03-01 against 2012-03-01, which has no deals.
+        assert_eq!(
+            rows,
+            vec!["2011-02-28|3.00||", "2012-02-28|4.00|1.00|33.3", "2012-02-29|9.00||", "2013-03-01|1.00||"]
+        );
+    }
+
+    #[test]
+    fn year_over_year_has_no_meaning_for_all() {
+        let mut p = Partials::new(Period::All, 0);
+        p.add(&[], "", d("2012-01-01"), dec("1")).unwrap();
+        let r = build_yoy(&p, &[], None, true).unwrap();
+        assert!(!r.yoy);
     }
 }

@@ -9,6 +9,7 @@
 
 use rust_decimal::Decimal;
 
+use super::amounts::Amounts;
 use super::exact::Ratio;
 
 /// The distribution of the amounts of one row.
@@ -45,18 +46,23 @@ pub fn percentile(sorted: &[Decimal], num: u64, den: u64) -> Option<Ratio> {
 
 /// Statistics of `amounts` (in any order) summing to `total`.
 pub fn stats(amounts: &[Decimal], total: Decimal) -> Option<Stats> {
-    let mut sorted = amounts.to_vec();
-    sorted.sort_unstable();
-    let max = *sorted.last()?;
+    stats_of(&mut Amounts::Exact(amounts.to_vec()), total)
+}
+
+/// Statistics of a group's amounts summing to `total`, found by selection
+/// in place (the amounts are reordered), not by sorting them.
+pub fn stats_of(amounts: &mut Amounts, total: Decimal) -> Option<Stats> {
+    let s = amounts.select(&[(1, 2), (1, 4), (3, 4), (9, 10)])?;
+    let [median, p25, p75, p90]: [Ratio; 4] = s.percentiles.try_into().ok()?;
     let total_r = Ratio::from_decimal(total);
     Some(Stats {
-        median: percentile(&sorted, 1, 2)?,
-        p25: percentile(&sorted, 1, 4)?,
-        p75: percentile(&sorted, 3, 4)?,
-        p90: percentile(&sorted, 9, 10)?,
-        min: sorted[0],
-        max,
-        top_deal_pct: Ratio::from_decimal(max).div(&total_r).map(|r| r.mul(&Ratio::from_int(100))),
+        median,
+        p25,
+        p75,
+        p90,
+        min: s.min,
+        max: s.max,
+        top_deal_pct: Ratio::from_decimal(s.max).div(&total_r).map(|r| r.mul(&Ratio::from_int(100))),
     })
 }
 

@@ -24,6 +24,8 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
+use crate::aggregate::amounts::Amounts;
+use crate::aggregate::partials::{Admit, Latest, OLDER};
 use crate::aggregate::{Partial, Partials, Period, PeriodKey};
 use crate::config::InputSettings;
 use crate::error::{Error, RowError};
@@ -74,6 +76,19 @@ pub struct RunOptions<'a> {
     pub skip_bad_rows: bool,
     /// Show a progress bar (when stderr is a terminal and it takes a while).
     pub progress: bool,
+    /// What the view needs beyond counts and sums.
+    pub view: ViewNeeds,
+}
+
+/// What a view needs kept beyond each cell's count and sum: its first and
+/// last deal day, and every amount (per cell, or per value of one of the
+/// `by` dimensions: `Some(Some(i))`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ViewNeeds {
+    pub days: bool,
+    pub amounts: Option<Option<usize>>,
+    /// Only the cells of the two latest periods with deals are needed.
+    pub latest: bool,
 }
 
 /// The result of a fast read.
@@ -92,6 +107,13 @@ pub struct Output {
     pub stopped: bool,
     /// What was counted and left out.
     pub tally: Tally,
+}
+
+impl Plan {
+    /// The file's columns, as the general reader would hand them to its sink.
+    pub fn columns(&self) -> &ColumnMap {
+        &self.map
+    }
 }
 
 /// Decide whether `path` can take the fast path, and how.
@@ -248,6 +270,37 @@ enum Cells {
     Names { short: NameTable, long: FoldMap<Box<[u8]>, Acc>, batch: Vec<Short>, amounts: Vec<i128> },
     /// Everything else: (group ids, currency id, period) -> accumulator.
     General(FxHashMap<(u32, u32, u32, i64), Acc>),
+    /// A view that needs the deals' days or amounts: as `General`, each
+    /// cell with its first and last day and (per cell) its amounts; or the
+    /// amounts per (value of dimension `by`, currency id, period).
+    Views {
+        cells: FxHashMap<(u32, u32, u32, i64), ViewAcc>,
+        /// One name over the whole selection and no currency column: the
+        /// cells in an array indexed by the name's id instead (no hashing).
+        dense: Option<Vec<Option<ViewAcc>>>,
+        by: Option<usize>,
+        by_value: FxHashMap<(u32, u32, i64), Amounts>,
+    },
+}
+
+/// A view's cell on the fast path.
+struct ViewAcc {
+    acc: Acc,
+    /// Day numbers (`Period::Day` keys).
+    first: i32,
+    last: i32,
+    /// Per-cell amounts, when the view keeps them so.
+    amounts: Option<Amounts>,
+}
+
+/// Add an amount in millionths to a store (as an exact decimal in the rare
+/// case it does not fit an `i64`).
+#[inline]
+fn push_amount(store: &mut Amounts, sum: i128) {
+    match i64::try_from(sum) {
+        Ok(m) => store.push_micros(m),
+        Err(_) => store.push(normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal")),
+    }
 }
 
 impl Cells {
@@ -386,6 +439,9 @@ struct Worker<'p> {
     keep_customer: Vec<bool>,
     keep_seller: Vec<bool>,
     cells: Cells,
+    view: ViewNeeds,
+    /// With `view.latest`: the two latest periods seen (older cells dropped).
+    latest: Option<Latest>,
     accounting: RowAccounting,
     tally: Tally,
     /// Credit notes left out: their sum in millionths, per currency id.
@@ -465,6 +521,21 @@ pub fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
 }
 
 impl<'p> Worker<'p> {
+    /// A worker for a view that needs days or amounts kept (see [`ViewNeeds`]).
+    fn for_view(mut self, view: ViewNeeds) -> Worker<'p> {
+        if view.latest {
+            self.latest = Some(Latest::default());
+        }
+        if view.days || view.amounts.is_some() {
+            let by = view.amounts.flatten();
+            let dense =
+                (self.by.len() == 1 && self.period == Period::All && self.plan.currency.is_none()).then(Vec::new);
+            self.cells = Cells::Views { cells: FxHashMap::default(), dense, by, by_value: FxHashMap::default() };
+        }
+        self.view = view;
+        self
+    }
+
     fn new(plan: &'p Plan, period: Period, by: &[Dimension], filter: &'p Filter) -> Worker<'p> {
         Worker {
             plan,
@@ -477,6 +548,8 @@ impl<'p> Worker<'p> {
             keep_customer: Vec::new(),
             keep_seller: Vec::new(),
             cells: Cells::new(period, by, plan, filter),
+            view: ViewNeeds::default(),
+            latest: None,
             accounting: RowAccounting::default(),
             tally: Tally::default(),
             credit_sums: Vec::new(),
@@ -861,7 +934,48 @@ impl<'p> Worker<'p> {
         match &mut self.cells {
             Cells::Periods { first, accs } => dense_at(first, accs, period).add(sum),
             Cells::General(cells) => {
+                // Only the two latest periods: the others go to each group's
+                // OLDER cell (see `Latest`).
+                let period = match self.latest.as_mut().map(|l| l.admit(period)) {
+                    None | Some(Admit::Keep) => period,
+                    Some(Admit::KeepFrom(floor)) => {
+                        if cells.keys().any(|(.., k)| *k < floor && *k != OLDER) {
+                            let old = std::mem::take(cells);
+                            for ((a, b, c, k), acc) in old {
+                                cells.entry((a, b, c, if k < floor { OLDER } else { k })).or_default().merge(&acc);
+                            }
+                        }
+                        period
+                    }
+                    Some(Admit::Drop) => OLDER,
+                };
                 cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_default().add(sum);
+            }
+            Cells::Views { cells, dense, by, by_value } => {
+                let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
+                let per_cell = self.view.amounts == Some(None);
+                let new =
+                    || ViewAcc { acc: Acc::default(), first: day, last: day, amounts: per_cell.then(Amounts::default) };
+                let cell = match dense {
+                    Some(dense) => {
+                        let i = pick(self.by.first()) as usize;
+                        if i >= dense.len() {
+                            dense.resize_with(i + 1, || None);
+                        }
+                        dense[i].get_or_insert_with(new)
+                    }
+                    None => {
+                        cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_insert_with(new)
+                    }
+                };
+                cell.acc.add(sum);
+                cell.first = cell.first.min(day);
+                cell.last = cell.last.max(day);
+                if let Some(a) = cell.amounts.as_mut() {
+                    push_amount(a, sum);
+                } else if let Some(i) = *by {
+                    push_amount(by_value.entry((pick(self.by.get(i)), currency, period)).or_default(), sum);
+                }
             }
             Cells::Names { .. } => unreachable!("handled above"),
         }
@@ -888,12 +1002,13 @@ impl<'p> Worker<'p> {
     }
 
     /// This worker's accumulations as partials with tidy names.
-    fn into_partials(self) -> Result<Partials, Error> {
-        let mut p = Partials::new(self.period, self.by.len());
+    fn into_partials(mut self) -> Result<Partials, Error> {
+        let mut p = view_partials(self.period, self.by.len(), self.view);
         p.reserve(match &self.cells {
             Cells::Periods { accs, .. } => accs.len(),
             Cells::Names { short, long, batch, .. } => short.len() + long.len() + batch.len(),
             Cells::General(cells) => cells.len(),
+            Cells::Views { cells, dense, .. } => cells.len() + dense.as_ref().map_or(0, Vec::len),
         });
         let period = self.period;
         let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
@@ -904,7 +1019,7 @@ impl<'p> Worker<'p> {
             p.add_cell(group, currency, PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
             Ok(())
         };
-        match self.cells {
+        match std::mem::replace(&mut self.cells, Cells::General(FxHashMap::default())) {
             Cells::Periods { first, accs } => {
                 for (i, acc) in accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
                     add(&[], "", first + i as i64, acc)?;
@@ -927,21 +1042,81 @@ impl<'p> Worker<'p> {
                 }
             }
             Cells::General(cells) => {
+                let mut groups = GroupIds::default();
                 for ((a, b, cur, key), acc) in cells {
-                    let name = |dim: &Dimension, id: u32| match dim {
-                        Dimension::Customer => self.customers.names[id as usize].as_str(),
-                        Dimension::Seller => self.sellers.names[id as usize].as_str(),
-                        Dimension::Segment => "",
-                    };
-                    let group: Vec<&str> = self.by.iter().zip([a, b]).map(|(d, id)| name(d, id)).collect();
-                    let mut currency = self.currencies.names[cur as usize].clone();
-                    currency.make_ascii_uppercase();
-                    add(&group, &currency, key, &acc)?;
+                    let id = groups.id(&mut p, &self, (a, b, cur));
+                    let total = total_of(&acc, id, &p, key)?;
+                    p.add_to_group(
+                        id,
+                        PeriodKey(key),
+                        &Partial { deals: acc.deals, total, rows: acc.deals },
+                        None,
+                        None,
+                    )?;
+                }
+            }
+            Cells::Views { mut cells, dense, by, by_value } => {
+                let all = period.key_ymd(2000, 1, 1).0;
+                for (id, cell) in dense.into_iter().flatten().enumerate() {
+                    if let Some(cell) = cell {
+                        cells.insert((id as u32, 0, 0, all), cell);
+                    }
+                }
+                let mut groups = GroupIds::default();
+                for ((a, b, cur, key), cell) in cells {
+                    let id = groups.id(&mut p, &self, (a, b, cur));
+                    let acc = &cell.acc;
+                    let total = total_of(acc, id, &p, key)?;
+                    let part = Partial { deals: acc.deals, total, rows: acc.deals };
+                    let days = (period_day(cell.first), period_day(cell.last));
+                    p.add_to_group(id, PeriodKey(key), &part, Some(days), cell.amounts)?;
+                }
+                if let Some(i) = by {
+                    for ((v, cur, key), amounts) in by_value {
+                        let currency = self.currencies.names[cur as usize].to_ascii_uppercase();
+                        p.add_amounts_by_value(self.name(self.by[i], v), &currency, PeriodKey(key), amounts);
+                    }
                 }
             }
         }
         Ok(p)
     }
+}
+
+impl Worker<'_> {
+    /// The tidy name of id `id` of a dimension.
+    fn name(&self, dim: Dimension, id: u32) -> &str {
+        match dim {
+            Dimension::Customer => self.customers.names[id as usize].as_str(),
+            Dimension::Seller => self.sellers.names[id as usize].as_str(),
+            Dimension::Segment => "",
+        }
+    }
+}
+
+/// The partials' group id of each (name id, name id, currency id) a worker
+/// has, made once per group rather than once per cell (a group has a cell
+/// per period).
+#[derive(Default)]
+struct GroupIds(FxHashMap<(u32, u32, u32), u32>);
+
+impl GroupIds {
+    fn id(&mut self, p: &mut Partials, w: &Worker<'_>, (a, b, cur): (u32, u32, u32)) -> u32 {
+        *self.0.entry((a, b, cur)).or_insert_with(|| {
+            let group: Vec<&str> = w.by.iter().zip([a, b]).map(|(d, id)| w.name(*d, id)).collect();
+            let mut currency = w.currencies.names[cur as usize].clone();
+            currency.make_ascii_uppercase();
+            p.group_id(&group, &currency)
+        })
+    }
+}
+
+/// A cell's sum as a decimal, or the overflow naming its group and period.
+fn total_of(acc: &Acc, id: u32, p: &Partials, key: i64) -> Result<rust_decimal::Decimal, Error> {
+    normalized_decimal(acc.sum(), SCALE).ok_or_else(|| {
+        let (group, _) = crate::aggregate::partials::split_key(p.group_key(id));
+        crate::aggregate::Overflow { group: group.join(" / "), period: p.period().label(PeriodKey(key)) }.into()
+    })
 }
 
 /// `value / 10^scale` as a decimal without trailing zeros (what
@@ -964,6 +1139,20 @@ fn normalized_decimal(value: i128, scale: u32) -> Option<rust_decimal::Decimal> 
         }
     }
     rust_decimal::Decimal::try_from_i128_with_scale(value, scale).ok()
+}
+
+/// Empty partials that keep what `view` needs.
+fn view_partials(period: Period, width: usize, view: ViewNeeds) -> Partials {
+    match view.amounts {
+        None => Partials::new(period, width),
+        Some(None) => Partials::with_amounts(period, width),
+        Some(Some(i)) => Partials::with_amounts_by(period, width, i),
+    }
+}
+
+/// The date of a day number.
+fn period_day(n: i32) -> chrono::NaiveDate {
+    Period::Day.first_day(PeriodKey(i64::from(n))).expect("a day number from a parsed date")
 }
 
 fn from_ymd(d: chrono::NaiveDate) -> (i32, u32, u32) {
@@ -1061,7 +1250,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let mut workers_out: Vec<Worker<'_>> = Vec::new();
 
     if threads == 1 {
-        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
         cut_blocks(file, opts.block_size, &stop, &pool, |block| {
             progress.advance(block.bytes.len() as u64);
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
@@ -1083,7 +1272,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                     let rx = Arc::clone(&rx);
                     let (stop, abandon, pool) = (&stop, &abandon, &pool);
                     scope.spawn(move || {
-                        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+                        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
                         let mut done_list = Vec::new();
                         loop {
                             let block = match rx.lock().expect("block queue").recv() {
@@ -1177,7 +1366,7 @@ fn run_chunks<'p>(
     };
 
     let work = || -> std::io::Result<(Worker<'p>, Vec<BlockDone>)> {
-        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter);
+        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
         let mut list = Vec::new();
         let mut buf = Vec::new();
         loop {
@@ -1256,7 +1445,7 @@ fn finish(
         line += r.lines;
     }
     let mut accounting = RowAccounting::default();
-    let mut partials = Partials::new(opts.period, opts.by.len());
+    let mut partials = view_partials(opts.period, opts.by.len(), opts.view);
     // Per-name tables are merged as they are (small, and each name is
     // tidied once); the others as partials.
     let mut tally = Tally::default();
@@ -1373,6 +1562,7 @@ mod tests {
             block_size: 64,
             skip_bad_rows: false,
             progress: false,
+            view: ViewNeeds::default(),
         };
         let file = File::open(path).unwrap();
         let size = file.metadata().unwrap().len();

@@ -16,6 +16,7 @@ pub mod lines;
 mod names;
 pub mod parquet;
 pub mod partials;
+pub mod rates;
 pub mod recognize;
 pub mod rows;
 pub mod source;

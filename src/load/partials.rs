@@ -22,6 +22,22 @@ pub fn read(
     accounting: &mut RowAccounting,
     tally: &mut Tally,
 ) -> Result<(), Error> {
+    read_converted(path, by, range, None, partials, accounting, tally)
+}
+
+/// `read`, converting each day's totals into `--currency` at that day's
+/// rate: the partials hold one day and currency a row, so the converted
+/// total (the exact product of the total and the rate) is the sum of the
+/// converted deals.
+pub fn read_converted(
+    path: &str,
+    by: &[Dimension],
+    range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
+    rates: Option<&crate::load::rates::RateTable>,
+    partials: &mut Partials,
+    accounting: &mut RowAccounting,
+    tally: &mut Tally,
+) -> Result<(), Error> {
     let opened: Opened = source::open(path, None)?;
     let name = opened.name.clone();
     let delimiter = crate::load::csv::sniff_delimiter(&opened.head);
@@ -87,6 +103,25 @@ pub fn read(
         }
         clean_name(currency_i.map_or("", |i| &record[i]), &mut currency);
         currency.make_ascii_uppercase();
+        let (total, credit_total) = match rates {
+            None => (total, credit_total),
+            Some(r) => {
+                let mut convert = |value: Decimal, count: u64| match r.convert(value, &currency, day) {
+                    None => Ok(value),
+                    Some(Ok((v, on))) => {
+                        for _ in 0..count {
+                            tally.convert(&currency, on);
+                        }
+                        Ok(v)
+                    }
+                    Some(Err(reason)) => Err(bad("currency", reason)),
+                };
+                let total = convert(total, deals)?;
+                let credit_total = if credits > 0 { convert(credit_total, 0)? } else { credit_total };
+                currency.clone_from(&r.target);
+                (total, credit_total)
+            }
+        };
         if credits > 0 {
             accounting.filtered += credits;
             tally.credits += credits;

@@ -25,6 +25,22 @@ pub struct Head<'a> {
     pub seller: &'a str,
 }
 
+/// A row whose amount or date is blank (and whatever else it holds reads
+/// well): an open quote has no date yet, a lost one often no value. Only a
+/// sink that counts such rows (`aov quotes`) takes them; for the others
+/// they are bad rows as before.
+#[derive(Clone, Copy, Debug)]
+pub struct Incomplete<'a> {
+    pub amount: Option<rust_decimal::Decimal>,
+    pub date: Option<chrono::NaiveDate>,
+    pub customer: &'a str,
+    pub seller: &'a str,
+    pub currency: &'a str,
+    pub order: &'a str,
+    pub status: &'a str,
+    pub segment: &'a str,
+}
+
 /// Where deals and rejected rows go.
 pub trait Sink {
     /// Whether the filters keep a row with this status and these names. A
@@ -40,6 +56,12 @@ pub trait Sink {
     }
     /// A deal read from `line`. `Break` stops reading.
     fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()>;
+    /// A row with a blank amount or date (see [`Incomplete`]): `None`
+    /// when the sink does not take such rows (then it is rejected as
+    /// before), else whether to go on reading.
+    fn incomplete(&mut self, _line: u64, _row: &Incomplete<'_>) -> Option<ControlFlow<()>> {
+        None
+    }
     /// A row that cannot be used. `Break` stops reading.
     fn reject(&mut self, error: RowError, fields: &[&str]) -> ControlFlow<()>;
     /// The columns of a new input, once its header is read.
@@ -407,6 +429,30 @@ impl RowParser {
             Some(d) => Ok(d),
             None => date::parse_date(fields[self.date], self.dates.get()),
         };
+        // A blank amount or date: a row some views count (open quotes).
+        let blank_amount = raw_amount.trim().is_empty() && amount.is_err();
+        let blank_date = fields[self.date].trim().is_empty() && date.is_err();
+        if (blank_amount && (date.is_ok() || blank_date)) || (blank_date && amount.is_ok()) {
+            let [customer, seller, currency, segment] = &mut self.scratch;
+            clean_name(self.segment.map_or("", |i| fields[i]), segment);
+            clean_name(self.customer.map_or("", |i| fields[i]), customer);
+            clean_name(self.seller.map_or("", |i| fields[i]), seller);
+            clean_name(self.currency.map_or("", |i| fields[i]), currency);
+            currency.make_ascii_uppercase();
+            let row = Incomplete {
+                amount: amount.as_ref().ok().copied(),
+                date: date.as_ref().ok().copied(),
+                customer,
+                seller,
+                currency,
+                order: self.order.map_or("", |i| fields[i].trim()),
+                status: self.status.map_or("", |i| fields[i].trim()),
+                segment,
+            };
+            if let Some(flow) = sink.incomplete(line, &row) {
+                return flow;
+            }
+        }
         let amount = match amount {
             Ok(a) => a,
             Err((column, reason)) => {

@@ -15,6 +15,7 @@ pub mod json;
 pub mod lang;
 pub mod markdown;
 pub mod output;
+pub mod quotes;
 pub mod spark;
 pub mod table;
 pub mod views;
@@ -181,6 +182,9 @@ pub fn columns(report: &Report) -> Vec<&'static str> {
         cols.extend(STATS_COLUMNS);
     }
     cols.extend(["aov_change", "aov_change_pct"]);
+    if report.yoy {
+        cols.extend(["aov_yoy_change", "aov_yoy_change_pct"]);
+    }
     if report.target.is_some() {
         cols.push("target_gap");
     }
@@ -216,6 +220,10 @@ pub fn report_row_into(report: &Report, r: &crate::aggregate::ReportRow, cells: 
     }
     fill.put(opt(&r.change, MONEY_DECIMALS, Value::Change));
     fill.put(opt(&r.change_pct, PCT_DECIMALS, Value::ChangePct));
+    if report.yoy {
+        fill.put(opt(&r.yoy_change, MONEY_DECIMALS, Value::Change));
+        fill.put(opt(&r.yoy_change_pct, PCT_DECIMALS, Value::ChangePct));
+    }
     if report.target.is_some() {
         fill.put(opt(&r.target_gap, MONEY_DECIMALS, Value::Gap));
     }
@@ -349,6 +357,9 @@ pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Gr
                 }
                 v.push(Value::Empty);
                 v.push(Value::Empty);
+                if report.yoy {
+                    v.extend([Value::Empty, Value::Empty]);
+                }
                 if report.target.is_some() {
                     v.push(Value::Empty);
                 }
@@ -393,14 +404,15 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Table => render_grid(&report_grid_in(report, true, options.lang), format, options, out),
         Format::Markdown => render_grid(&report_grid_in(report, false, options.lang), format, options, out),
         Format::Html => {
-            let data = chart::chart_data(report, 5);
-            let svg = if report.has_period_column() && !data.labels.is_empty() {
+            let data = crate::aggregate::chart::chart_data(report, 5).ok();
+            let svg = if let Some(data) = data.filter(|d| report.has_period_column() && !d.labels.is_empty()) {
                 let spec = chart::ChartSpec {
                     title: options.title.clone(),
                     top: 5,
                     target: report.target,
                     width: 1000,
                     height: 500,
+                    lang: options.lang,
                 };
                 chart::svg(&data, &spec).ok()
             } else {

@@ -31,9 +31,10 @@ for data, groups, args in engines.cases(generated):
     out = os.path.join(work, "partials.csv")
     with open(out, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["day", *groups, "deals", "total"])
+        # The credit notes the query left out come in their own columns.
+        w.writerow(["day", *groups, "deals", "total", "credits", "credit_total"])
         for r in rows:
-            w.writerow([r["day"], *[r[g] for g in groups], r["deals"], str(r["total"])])
+            w.writerow([r["day"], *[r[g] for g in groups], r["deals"], str(r["total"]), r["credits"], str(r["credit_total"])])
     ok, failures = engines.compare(aov, data, groups, args, out)
     passed += ok
     failed += len(failures)
