@@ -202,3 +202,63 @@ fn sparklines_only_in_the_table() {
         assert!(!out.contains('▁') && !out.contains("trend"), "{format}: {out}");
     }
 }
+
+#[test]
+fn the_swedish_page_answers_first_with_words_for_headers_and_key_columns_first() {
+    let run = aov(&[
+        "report",
+        &fixture("deals.csv"),
+        "--period",
+        "quarter",
+        "--target",
+        "5000",
+        "--format",
+        "html",
+        "--lang",
+        "sv",
+    ]);
+    let page = run.ok().replace('\u{a0}', " ");
+    assert!(page.contains("<html lang=\"sv\">"), "{}", &page[..200]);
+    // 2014-Q4 from Python's fractions over deals.csv (credit notes left
+    // out): AOV 5 038.65, 742.42 above 2014-Q3, +17.3 %; above 5 000.
+    let summary = "<p class=\"summary\">Senaste perioden 2014-Q4: Snittordervärde 5 038,65; \
+                   +742,42 (+17,3 %) förändring mot perioden före; målet nått.</p>";
+    assert!(page.contains(summary), "{page}");
+    // The summary comes before the chart, the chart before the table.
+    let (s, c, t) = (page.find(summary).unwrap(), page.find("<figure").unwrap(), page.find("<table>").unwrap());
+    assert!(s < c && c < t);
+    // A chart for wide screens and one for phones.
+    assert!(page.contains("<figure class=\"wide\"><svg") && page.contains("<figure class=\"narrow\"><svg"));
+    // Words as headers, the field in a tooltip; period, aov and the change first.
+    let head = &page[page.find("<thead>").unwrap()..page.find("</thead>").unwrap()];
+    let titles: Vec<&str> = head.split("title=\"").skip(1).map(|h| &h[..h.find('"').unwrap()]).collect();
+    assert_eq!(titles, ["period", "aov", "aov_change_pct", "aov_change", "deals", "total", "target_gap"]);
+    assert!(head.contains("<th class=\"n\" title=\"aov\">Snittordervärde</th>"), "{head}");
+    assert!(page.contains("Rader: 3 000 lästa, 2 977 använda, 23 bortfiltrerade, 0 avvisade."), "{page}");
+    // The first row, cells in that order: 2012-Q1, 5 767.20, no change.
+    assert!(page.contains("<tr><td>2012-Q1</td><td class=\"n\">5 767,20</td><td class=\"n\"></td>"), "{page}");
+    // The header stays in view.
+    assert!(page.contains("thead th{position:sticky;top:0"));
+}
+
+#[test]
+fn the_phone_chart_has_text_of_at_least_ten_pixels_at_its_width() {
+    // The narrow chart is drawn 360 px wide, shown at a phone's width
+    // (390 px less the page's padding, about 358 px): every font size in
+    // it is at least 12 px, so at least 11.9 CSS px on the phone.
+    let run = aov(&["report", &fixture("deals.csv"), "--period", "quarter", "--format", "html"]);
+    let page = run.ok();
+    let narrow = &page[page.find("<figure class=\"narrow\">").unwrap()..];
+    let narrow = &narrow[..narrow.find("</figure>").unwrap()];
+    let doc = roxmltree::Document::parse(&narrow["<figure class=\"narrow\">".len()..]).unwrap();
+    assert_eq!(doc.root_element().attribute("width"), Some("360"));
+    let sizes: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.attribute("font-size").unwrap().parse().unwrap())
+        .collect();
+    assert!(!sizes.is_empty());
+    for s in sizes {
+        assert!(s * 358.0 / 360.0 >= 10.0, "text of {s} px");
+    }
+}

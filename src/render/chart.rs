@@ -108,22 +108,32 @@ where
     let hi = values.iter().copied().chain(target).fold(f64::NEG_INFINITY, f64::max).max(1.0) * 1.1;
     let max_deals = data.deals.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.2;
     let x_range = -0.5..(n as f64 - 0.5);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(&spec.title, ("sans-serif", 20))
-        .margin(15)
+    // A phone's chart: no title (the page has it), narrower label areas.
+    let narrow = width < 600;
+    let mut builder = ChartBuilder::on(&root);
+    if !narrow {
+        builder.caption(&spec.title, ("sans-serif", 20));
+    }
+    let (left, right) = if narrow { (62, if bars { 40 } else { 8 }) } else { (90, 70) };
+    let mut chart = builder
+        .margin(if narrow { 8 } else { 15 })
         .x_label_area_size(45)
-        .y_label_area_size(90)
-        .right_y_label_area_size(70)
+        .y_label_area_size(left)
+        .right_y_label_area_size(right)
         .build_cartesian_2d(x_range.clone(), lo..hi)
         .map_err(|e| err(&e))?
         .set_secondary_coord(x_range, 0.0..max_deals);
     let labels = &data.labels;
-    let step = n.div_ceil(12);
+    // As many labels as fit, about 75 px each.
+    let fit = ((width.saturating_sub(left + right) / 75) as usize).clamp(2, 12);
+    let step = n.div_ceil(fit);
     let unit = if data.currency.is_empty() { String::new() } else { format!(" ({})", words.currency(&data.currency)) };
     let last = labels.len().saturating_sub(1);
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 15))
         .x_labels(n.min(400))
         .x_label_formatter(&|x| {
             let i = x.round() as i64;
@@ -145,6 +155,8 @@ where
     if bars {
         chart
             .configure_secondary_axes()
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 15))
             .y_desc(words.chart.deals)
             .y_label_formatter(&|y| money_label(*y, words))
             .draw()
@@ -192,7 +204,7 @@ where
         }
         let shown: String =
             if name.chars().count() > 22 { name.chars().take(21).chain(['…']).collect() } else { name.clone() };
-        below.draw(&Text::new(shown, (x + 24, y), ("sans-serif", 13))).map_err(|e| err(&e))?;
+        below.draw(&Text::new(shown, (x + 24, y), ("sans-serif", 15))).map_err(|e| err(&e))?;
     }
     root.present().map_err(|e| err(&e))?;
     Ok(())

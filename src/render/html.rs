@@ -1,11 +1,37 @@
-//! One self-contained HTML file: the chart inline as SVG, the table, and
-//! the notes. No scripts, no external styles, fonts or images, so it opens
-//! from an e-mail attachment, reads on a phone and prints.
+//! One self-contained HTML file: a summary, the chart inline as SVG, the
+//! table, and the notes. No scripts, no external styles, fonts or images,
+//! so it opens from an e-mail attachment, reads on a phone and prints.
+//! Headers are words of the chosen language with the field name as a
+//! tooltip; the key columns (the names and period, aov, the change) come
+//! first, so a phone shows them without scrolling; the header stays in
+//! view while the table scrolls; a phone gets a chart drawn for its width.
 
 use std::io::{self, Write};
 
-use crate::render::table::human;
-use crate::render::{Grid, RenderOptions};
+use crate::render::table::human_in;
+use crate::render::{Grid, RenderOptions, Value};
+
+/// Columns shown right after the names and the period, in this order.
+const KEY_COLUMNS: [&str; 3] = ["aov", "aov_change_pct", "aov_change"];
+
+/// The order the page shows `grid`'s columns in: text columns first (as
+/// they are), then the key columns, then the rest.
+fn column_order(grid: &Grid) -> Vec<usize> {
+    let n = grid.columns.len();
+    let lead = (0..n).take_while(|&i| !grid.numeric(i)).count();
+    let mut order: Vec<usize> = (0..lead).collect();
+    for k in KEY_COLUMNS {
+        if let Some(i) = grid.columns.iter().position(|c| c == k) {
+            order.push(i);
+        }
+    }
+    for i in lead..n {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    order
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -13,41 +39,55 @@ fn esc(s: &str) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:1rem auto;max-width:70rem;padding:0 1rem;color:#222}\
 h1{font-size:1.3rem}figure{margin:0 0 1rem}figure svg{width:100%;height:auto}\
-.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem;width:100%}\
+.scroll{overflow:auto;max-height:85vh}table{border-collapse:collapse;font-size:.9rem;width:100%}\
 th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;white-space:nowrap}th{text-align:left;background:#f4f4f4}\
+thead th{position:sticky;top:0;z-index:1}p.summary{font-size:1.05rem;font-weight:600}\
+figure.narrow{display:none}@media (max-width:600px){figure.wide{display:none}figure.narrow{display:block}\
+body{padding:0 .5rem}th,td{padding:.3rem .4rem}}\
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:bold;border-top:2px solid #999}\
 .up{color:#1a7f37}.down{color:#c62828}p.note{color:#555;font-size:.85rem}\
-@media print{body{max-width:none}figure{break-inside:avoid}th{background:none}}";
+@media print{body{max-width:none}figure{break-inside:avoid}th{background:none}.scroll{max-height:none;overflow:visible}\
+figure.wide{display:block}figure.narrow{display:none}}";
 
-/// Write `grid` as an HTML page titled `title`, with `svg` (a chart) above it.
+/// A chart's SVG without its XML prolog (which may not stand inside HTML).
+fn svg_body(svg: &str) -> &str {
+    svg.find("<svg").map_or(svg, |i| &svg[i..])
+}
+
+/// Write `grid` as an HTML page titled `title`, with `svg` (a chart for
+/// wide screens and one for phones) above it. The grid's preamble comes
+/// first, as the page's summary.
 pub fn render(
     grid: &Grid,
     title: &str,
-    svg: Option<&str>,
+    svg: Option<(&str, &str)>,
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
+    let words = options.lang.strings();
+    writeln!(out, "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">", words.html_lang)?;
     writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
     writeln!(out, "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>", esc(title))?;
     writeln!(out, "<h1>{}</h1>", esc(title))?;
-    for line in &grid.preamble {
-        writeln!(out, "<p>{}</p>", esc(line))?;
+    for (k, line) in grid.preamble.iter().enumerate() {
+        let class = if k == 0 { " class=\"summary\"" } else { "" };
+        writeln!(out, "<p{class}>{}</p>", esc(line))?;
     }
-    if let Some(svg) = svg {
-        // The SVG's own XML prolog is dropped: it may not stand inside HTML.
-        let body = svg.find("<svg").map_or(svg, |i| &svg[i..]);
-        writeln!(out, "<figure>{body}</figure>")?;
+    if let Some((wide, narrow)) = svg {
+        writeln!(out, "<figure class=\"wide\">{}</figure>", svg_body(wide))?;
+        writeln!(out, "<figure class=\"narrow\">{}</figure>", svg_body(narrow))?;
     }
+    let order = column_order(grid);
     let numeric: Vec<bool> = (0..grid.columns.len()).map(|i| grid.numeric(i)).collect();
     let class = |i: usize| if numeric[i] { " class=\"n\"" } else { "" };
     writeln!(out, "<div class=\"scroll\"><table>\n<thead><tr>")?;
-    for (i, c) in grid.columns.iter().enumerate() {
-        write!(out, "<th{}>{}</th>", class(i), esc(c))?;
+    for &i in &order {
+        let c = &grid.columns[i];
+        write!(out, "<th{} title=\"{}\">{}</th>", class(i), esc(c), esc(words.label(c)))?;
     }
     writeln!(out, "</tr></thead>\n<tbody>")?;
-    let cell = |i: usize, v: &crate::render::Value| {
-        let text = esc(&human(v));
+    let cell = |i: usize, v: &Value| {
+        let text = esc(&human_in(v, words));
         let tone = match v {
             crate::render::Value::Change(f) | crate::render::Value::ChangePct(f) if f.is_positive() => " up",
             crate::render::Value::Change(f) | crate::render::Value::ChangePct(f) if f.is_negative() => " down",
@@ -60,11 +100,11 @@ pub fn render(
         }
     };
     for row in &grid.rows {
-        let cells: String = row.iter().enumerate().map(|(i, v)| cell(i, v)).collect();
+        let cells: String = order.iter().map(|&i| row.get(i).map_or(String::new(), |v| cell(i, v))).collect();
         writeln!(out, "<tr>{cells}</tr>")?;
     }
     for row in &grid.totals {
-        let cells: String = row.iter().enumerate().map(|(i, v)| cell(i, v)).collect();
+        let cells: String = order.iter().map(|&i| row.get(i).map_or(String::new(), |v| cell(i, v))).collect();
         writeln!(out, "<tr class=\"total\">{cells}</tr>")?;
     }
     writeln!(out, "</tbody>\n</table></div>")?;
@@ -72,11 +112,7 @@ pub fn render(
         writeln!(out, "<p class=\"note\">{}</p>", esc(line))?;
     }
     if let Some(a) = options.accounting {
-        writeln!(
-            out,
-            "<p class=\"note\">Rows: {} read, {} used, {} filtered out, {} rejected.</p>",
-            a.read, a.used, a.filtered, a.rejected
-        )?;
+        writeln!(out, "<p class=\"note\">{}</p>", esc(&(words.rows)(words, [a.read, a.used, a.filtered, a.rejected])))?;
     }
     writeln!(out, "</body>\n</html>")
 }

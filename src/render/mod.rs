@@ -405,22 +405,60 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Markdown => render_grid(&report_grid_in(report, false, options.lang), format, options, out),
         Format::Html => {
             let data = crate::aggregate::chart::chart_data(report, 5).ok();
-            let svg = if let Some(data) = data.filter(|d| report.has_period_column() && !d.labels.is_empty()) {
-                let spec = chart::ChartSpec {
+            let svgs = data.filter(|d| report.has_period_column() && !d.labels.is_empty()).and_then(|data| {
+                let spec = |width, height| chart::ChartSpec {
                     title: options.title.clone(),
                     top: 5,
                     target: report.target,
-                    width: 1000,
-                    height: 500,
+                    width,
+                    height,
                     lang: options.lang,
                 };
-                chart::svg(&data, &spec).ok()
-            } else {
-                None
-            };
-            html::render(&report_grid(report, false), &options.title, svg.as_deref(), options, out)
+                // One chart for wide screens, one drawn for a phone's width.
+                Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, 440)).ok()?))
+            });
+            let mut grid = report_grid_in(report, false, options.lang);
+            if let Some(line) = summary(report, options.lang) {
+                grid.preamble.insert(0, line);
+            }
+            html::render(&grid, &options.title, svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str())), options, out)
         }
     }
+}
+
+/// The page's first line, for a report without groups: the latest period's
+/// AOV, its change from the period before and year on year (when the
+/// report has them), and whether the target was met. `None` with groups or
+/// without a period with deals.
+pub fn summary(report: &Report, lang: lang::Lang) -> Option<String> {
+    if !report.by.is_empty() || !report.has_period_column() {
+        return None;
+    }
+    let w = lang.strings();
+    let row = report.rows.iter().rev().find(|r| r.aov.is_some())?;
+    let aov = row.aov.as_ref()?.round(MONEY_DECIMALS);
+    let cur = row.currency.as_str();
+    let mut parts = vec![format!(
+        "{} {}: {} {}",
+        w.summary.latest,
+        row.period.as_deref().unwrap_or_default(),
+        w.chart.aov,
+        w.amount(&aov, cur)
+    )];
+    let moved = |change: &Option<Ratio>, pct: &Option<Ratio>, what: &str| {
+        change.as_ref().map(|c| {
+            let pct = pct.as_ref().map_or(String::new(), |p| format!(" ({})", w.pct(&p.round(PCT_DECIMALS))));
+            format!("{}{pct} {what}", w.with_currency(w.signed(&c.round(MONEY_DECIMALS)), cur))
+        })
+    };
+    parts.extend(moved(&row.change, &row.change_pct, w.summary.change));
+    parts.extend(moved(&row.yoy_change, &row.yoy_change_pct, w.summary.yoy));
+    if let Some(gap) = &row.target_gap {
+        parts.push(
+            if gap.round(MONEY_DECIMALS).is_negative() { w.summary.target_missed } else { w.summary.target_met }.into(),
+        );
+    }
+    Some(format!("{}.", parts.join("; ")))
 }
 
 /// Whether `format` writes rows one at a time (so that `render_stream` can
