@@ -133,3 +133,35 @@ fn markdown_in_swedish() {
     assert!(text.contains("| 2012 | 1⍽027 | 4⍽808⍽697,05 | 4⍽682,28 |  |  |\n"), "{text}");
     assert!(text.contains("| 2014 | 1⍽002 | 4⍽579⍽103,67 | 4⍽569,96 | \u{2212}620,28 | \u{2212}12,0 |\n"), "{text}");
 }
+
+#[test]
+fn explain_says_it_in_swedish() {
+    // The numbers of tests/explain.rs (worked out there by hand): AOV 550
+    // -> 275, mix -200, rate -75; Licens -300, Support +25.
+    let explain = fixture("edge/explain.csv");
+    let run = aov_env(&root(), &["explain", &explain, "--by", "product", "--lang", "sv"], &[]);
+    let text = run.ok().replace(NB, " ");
+    assert!(text.starts_with("Snittordervärde 2013-03 mot 2013-02, per product:\n"), "{text}");
+    assert!(
+        text.contains(
+            "Snittordervärdet sjönk 275,00 (\u{2212}50,0 %): \u{2212}200,00 eftersom en större andel av affärerna \
+             föll på värden av product med lägre snittordervärde (mix), \u{2212}75,00 eftersom affärerna inom varje \
+             värde av product var mindre (nivå).\nStörsta bidrag: Licens (\u{2212}300,00), Support (+25,00).\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(" SUMMA "), "{text}");
+    // Team 275 against Olle's 100 (tests/explain.rs): 175 below, -63.6 %.
+    let run = aov_env(&root(), &["explain", &explain, "--by", "customer", "--seller", "Olle", "--lang", "sv"], &[]);
+    let text = run.ok().replace(NB, " ");
+    assert!(
+        text.contains(
+            "Olles snittordervärde är 175,00 under teamets (\u{2212}63,6 %): \u{2212}175,00 eftersom Olles affärer \
+             går till kunder med mindre order (mix), inget från nivå.\n"
+        ),
+        "{text}"
+    );
+    // csv keeps TOTAL and plain numbers.
+    let csv = aov_env(&root(), &["explain", &explain, "--by", "product", "--format", "csv", "--lang", "sv"], &[]);
+    assert!(csv.ok().ends_with("TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\n"), "{csv:?}");
+}

@@ -1,7 +1,7 @@
 //! English: field names as headers (they are also the csv and json
 //! columns), `1,234,567.89`.
 
-use super::{ChartWords, Counted, Move, Strings, SummaryWords, Title};
+use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title};
 
 pub const STRINGS: Strings = Strings {
     code: "en",
@@ -122,4 +122,42 @@ pub const STRINGS: Strings = Strings {
     },
     periods: &[],
     and: "and",
+    explain: ExplainWords {
+        heading: |_, seller, current, base, segment| match seller {
+            Some(s) => format!("{s} against the team, {current} (AOV by {segment}):"),
+            None => format!("AOV {current} against {base}, by {segment}:"),
+        },
+        reasons: |segment, seller| match (segment, seller) {
+            ("customer", Some(name)) => [
+                format!("{name}'s deals go to customers with larger orders"),
+                format!("{name}'s deals go to customers with smaller orders"),
+                format!("{name}'s customers buy more per deal than the team's"),
+                format!("{name}'s customers buy less per deal than the team's"),
+            ],
+            ("customer", None) => [
+                "a larger share of deals went to customers with larger orders".to_string(),
+                "a larger share of deals went to customers with smaller orders".to_string(),
+                "customers bought more per deal".to_string(),
+                "customers bought less per deal".to_string(),
+            ],
+            ("seller", _) => [
+                "a larger share of deals was closed by sellers with larger deals".to_string(),
+                "a larger share of deals was closed by sellers with smaller deals".to_string(),
+                "sellers closed larger deals than before".to_string(),
+                "sellers closed smaller deals than before".to_string(),
+            ],
+            (other, _) => [
+                format!("a larger share of deals fell in {other} values with a higher AOV"),
+                format!("a larger share of deals fell in {other} values with a lower AOV"),
+                format!("deals within each {other} were larger"),
+                format!("deals within each {other} were smaller"),
+            ],
+        },
+        because: "because",
+        nothing_from: "nothing from",
+        mix: "mix",
+        rate: "rate",
+        largest: "Largest contributors",
+        total: "TOTAL",
+    },
 };

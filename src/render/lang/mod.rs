@@ -116,6 +116,27 @@ pub struct Strings {
     pub periods: &'static [(&'static str, &'static str)],
     /// `and`, between grouping fields in a title.
     pub and: &'static str,
+    /// explain's heading and reasons.
+    pub explain: ExplainWords,
+}
+
+/// The words of `aov explain` around the numbers.
+pub struct ExplainWords {
+    /// The line above the table, from the seller compared (if any), the
+    /// current and base period labels and the segment column.
+    pub heading: fn(&Strings, Option<&str>, &str, &str, &str) -> String,
+    /// What a positive and a negative mix and rate effect mean, for the
+    /// segment column and the seller compared: `[mix up, mix down, rate
+    /// up, rate down]`.
+    pub reasons: fn(&str, Option<&str>) -> [String; 4],
+    pub because: &'static str,
+    pub nothing_from: &'static str,
+    pub mix: &'static str,
+    pub rate: &'static str,
+    /// Before the segments that moved the AOV most.
+    pub largest: &'static str,
+    /// The first cell of the totals line.
+    pub total: &'static str,
 }
 
 /// What a title names.

@@ -1,7 +1,7 @@
 //! Swedish: Swedish headers and sentences, `1 234 567,89` with a no-break
 //! space between thousands, `−` (U+2212) for minus, `kr` for kronor.
 
-use super::{ChartWords, Counted, Move, Strings, SummaryWords, Title};
+use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title};
 
 pub const STRINGS: Strings = Strings {
     code: "sv",
@@ -133,6 +133,50 @@ pub const STRINGS: Strings = Strings {
         ("all", "hela perioden"),
     ],
     and: "och",
+    explain: ExplainWords {
+        heading: |s, seller, current, base, segment| {
+            let seg = s.header(segment).to_lowercase();
+            match seller {
+                Some(name) => format!("{name} mot teamet, {current} (snittordervärde per {seg}):"),
+                None => format!("Snittordervärde {current} mot {base}, per {seg}:"),
+            }
+        },
+        reasons: |segment, seller| match (segment, seller) {
+            ("customer", Some(name)) => {
+                let g = genitive(name);
+                [
+                    format!("{g} affärer går till kunder med större order"),
+                    format!("{g} affärer går till kunder med mindre order"),
+                    format!("{g} kunder köper mer per affär än teamets"),
+                    format!("{g} kunder köper mindre per affär än teamets"),
+                ]
+            }
+            ("customer", None) => [
+                "en större andel av affärerna gick till kunder med större order".to_string(),
+                "en större andel av affärerna gick till kunder med mindre order".to_string(),
+                "kunderna köpte mer per affär".to_string(),
+                "kunderna köpte mindre per affär".to_string(),
+            ],
+            ("seller", _) => [
+                "en större andel av affärerna stängdes av säljare med större affärer".to_string(),
+                "en större andel av affärerna stängdes av säljare med mindre affärer".to_string(),
+                "säljarna stängde större affärer än förut".to_string(),
+                "säljarna stängde mindre affärer än förut".to_string(),
+            ],
+            (other, _) => [
+                format!("en större andel av affärerna föll på värden av {other} med högre snittordervärde"),
+                format!("en större andel av affärerna föll på värden av {other} med lägre snittordervärde"),
+                format!("affärerna inom varje värde av {other} var större"),
+                format!("affärerna inom varje värde av {other} var mindre"),
+            ],
+        },
+        because: "eftersom",
+        nothing_from: "inget från",
+        mix: "mix",
+        rate: "nivå",
+        largest: "Största bidrag",
+        total: "SUMMA",
+    },
 };
 
 /// A Swedish genitive: `Evas`, but `Lars` and `Klaus` (a name ending in
