@@ -262,3 +262,28 @@ fn the_phone_chart_has_text_of_at_least_ten_pixels_at_its_width() {
         assert!(s * 358.0 / 360.0 >= 10.0, "text of {s} px");
     }
 }
+
+#[test]
+fn the_customers_page_has_a_pareto_chart_of_the_cumulative_share() {
+    let run = aov(&["customers", &fixture("deals.csv"), "--format", "html", "--lang", "sv"]);
+    let page = run.ok();
+    let start = page.find("<figure class=\"pareto\">").expect("a Pareto chart") + "<figure class=\"pareto\">".len();
+    let svg = &page[start..start + page[start..].find("</figure>").unwrap()];
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    // 60 customers: one bar each, one point each on the cumulative line.
+    let bars: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("rect")).collect();
+    assert_eq!(bars.len(), 60);
+    let line = doc.descendants().find(|n| n.has_tag_name("polyline")).unwrap();
+    let ys: Vec<f64> =
+        line.attribute("points").unwrap().split(' ').map(|p| p.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    assert_eq!(ys.len(), 60);
+    // The plot runs from y 190 (0 %) to 20 (100 %): the first customer
+    // holds 37.4 % (190 - 170 * 0.374 = 126.42), the last point is 100 %.
+    assert!((ys[0] - 126.42).abs() < 0.01, "{}", ys[0]);
+    assert!((ys[59] - 20.0).abs() < 0.01, "{}", ys[59]);
+    assert!(ys.windows(2).all(|w| w[1] <= w[0]), "the cumulative share never falls");
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x == "80\u{a0}%"), "{t:?}");
+    // The page keeps the view's column order (rank first).
+    assert!(page.contains("<th class=\"n\" title=\"rank\">Rang</th><th title=\"customer\">Kund</th>"), "{page}");
+}

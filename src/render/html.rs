@@ -14,10 +14,14 @@ use crate::render::{Grid, RenderOptions, Value};
 /// Columns shown right after the names and the period, in this order.
 const KEY_COLUMNS: [&str; 3] = ["aov", "aov_change_pct", "aov_change"];
 
-/// The order the page shows `grid`'s columns in: text columns first (as
-/// they are), then the key columns, then the rest.
+/// The order the page shows `grid`'s columns in: for a report over time,
+/// text columns first (as they are), then the key columns, then the rest.
 fn column_order(grid: &Grid) -> Vec<usize> {
     let n = grid.columns.len();
+    // Only a report over time: other views keep their order (rank first).
+    if !grid.columns.iter().any(|c| c == "period") {
+        return (0..n).collect();
+    }
     let lead = (0..n).take_while(|&i| !grid.numeric(i)).count();
     let mut order: Vec<usize> = (0..lead).collect();
     for k in KEY_COLUMNS {
@@ -42,12 +46,85 @@ h1{font-size:1.3rem}figure{margin:0 0 1rem}figure svg{width:100%;height:auto}\
 .scroll{overflow:auto;max-height:85vh}table{border-collapse:collapse;font-size:.9rem;width:100%}\
 th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;white-space:nowrap}th{text-align:left;background:#f4f4f4}\
 thead th{position:sticky;top:0;z-index:1}p.summary{font-size:1.05rem;font-weight:600}\
-figure.narrow{display:none}@media (max-width:600px){figure.wide{display:none}figure.narrow{display:block}\
+figure.narrow{display:none}figure.pareto svg{max-width:40rem}@media (max-width:600px){figure.wide{display:none}figure.narrow{display:block}\
 body{padding:0 .5rem}th,td{padding:.3rem .4rem}}\
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:bold;border-top:2px solid #999}\
 .up{color:#1a7f37}.down{color:#c62828}p.note{color:#555;font-size:.85rem}\
 @media print{body{max-width:none}figure{break-inside:avoid}th{background:none}.scroll{max-height:none;overflow:visible}\
-figure.wide{display:block}figure.narrow{display:none}}";
+figure.wide{display:block}figure.narrow{display:none}figure.pareto svg{max-width:40rem}}";
+
+/// A number of a cell as a coordinate (a picture, not a figure printed).
+fn coord(v: Option<&Value>) -> Option<f64> {
+    match v {
+        Some(Value::Pct(f)) | Some(Value::Money(f)) | Some(Value::Change(f)) => f.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A Pareto chart for a page whose rows carry `share_pct` and
+/// `cum_share_pct` (the customers page, one currency): each row's share
+/// as a bar, the cumulative share as a line, and the 80 % line that bounds
+/// class A. Drawn from the grid's own numbers, 360 units wide so that its
+/// 12-unit text stays readable on a phone.
+fn pareto(grid: &Grid, words: &crate::render::lang::Strings) -> Option<String> {
+    use std::fmt::Write as _;
+    let col = |name: &str| grid.columns.iter().position(|c| c == name);
+    let (share, cum) = (col("share_pct")?, col("cum_share_pct")?);
+    if col("currency").is_some() || grid.rows.is_empty() {
+        return None;
+    }
+    let points: Vec<(f64, f64)> =
+        grid.rows.iter().filter_map(|r| Some((coord(r.get(share))?, coord(r.get(cum))?))).collect();
+    let (x0, x1, y0, y1) = (44.0, 350.0, 190.0, 20.0);
+    let y = |pct: f64| y0 - (y0 - y1) * pct.clamp(0.0, 100.0) / 100.0;
+    let step = (x1 - x0) / points.len().max(1) as f64;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 360 230\" width=\"360\" height=\"230\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\">\
+         <title>{}</title>",
+        esc(words.label("cum_share_pct"))
+    );
+    for pct in [0.0, 50.0, 100.0] {
+        let _ = write!(
+            svg,
+            "<line x1=\"{x0}\" x2=\"{x1}\" y1=\"{0:.1}\" y2=\"{0:.1}\" stroke=\"#ddd\"/><text x=\"{1}\" y=\"{2:.1}\" text-anchor=\"end\">{3}{4}%</text>",
+            y(pct),
+            x0 - 4.0,
+            y(pct) + 4.0,
+            pct,
+            words.pct_space
+        );
+    }
+    for (i, (s, _)) in points.iter().enumerate() {
+        let _ = write!(
+            svg,
+            "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"#9ecae1\"/>",
+            x0 + step * i as f64 + step * 0.1,
+            y(*s),
+            step * 0.8,
+            y0 - y(*s)
+        );
+    }
+    let line: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, c))| format!("{:.2},{:.2}", x0 + step * (i as f64 + 0.5), y(*c)))
+        .collect();
+    let _ = write!(
+        svg,
+        "<polyline points=\"{0}\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"/>\
+         <line x1=\"{x0}\" x2=\"{x1}\" y1=\"{1:.1}\" y2=\"{1:.1}\" stroke=\"#c80000\" stroke-dasharray=\"4 3\"/>\
+         <text x=\"{x1}\" y=\"{2:.1}\" text-anchor=\"end\" fill=\"#c80000\">80{3}%</text>\
+         <text x=\"{x0}\" y=\"214\">{4}</text></svg>",
+        line.join(" "),
+        y(80.0),
+        y(80.0) - 4.0,
+        words.pct_space,
+        esc(&format!("{} / {}", words.label("share_pct"), words.label("cum_share_pct")))
+    );
+    Some(svg)
+}
 
 /// A chart's SVG without its XML prolog (which may not stand inside HTML).
 fn svg_body(svg: &str) -> &str {
@@ -76,6 +153,9 @@ pub fn render(
     if let Some((wide, narrow)) = svg {
         writeln!(out, "<figure class=\"wide\">{}</figure>", svg_body(wide))?;
         writeln!(out, "<figure class=\"narrow\">{}</figure>", svg_body(narrow))?;
+    }
+    if let Some(p) = pareto(grid, words) {
+        writeln!(out, "<figure class=\"pareto\">{p}</figure>")?;
     }
     let order = column_order(grid);
     let numeric: Vec<bool> = (0..grid.columns.len()).map(|i| grid.numeric(i)).collect();
