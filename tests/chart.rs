@@ -287,3 +287,35 @@ fn the_customers_page_has_a_pareto_chart_of_the_cumulative_share() {
     // The page keeps the view's column order (rank first).
     assert!(page.contains("<th class=\"n\" title=\"rank\">Rang</th><th title=\"customer\">Kund</th>"), "{page}");
 }
+
+#[test]
+fn the_explain_page_answers_first_and_has_a_waterfall() {
+    // tests/explain.rs works the numbers out: 550 -> 275, Licens -300,
+    // Support +25.
+    let run = aov(&["explain", &fixture("edge/explain.csv"), "--by", "product", "--format", "html"]);
+    let page = run.ok();
+    let answer = page.find("<p class=\"summary\">AOV fell 275.00 (-50.0 %)").expect("the answer");
+    let (fig, table) = (page.find("<figure class=\"waterfall\">").unwrap(), page.find("<table>").unwrap());
+    assert!(answer < fig && fig < table, "answer, waterfall, table");
+    assert_eq!(page.matches("AOV fell 275.00").count(), 1, "the answer once");
+    let start = fig + "<figure class=\"waterfall\">".len();
+    let doc = roxmltree::Document::parse(&page[start..start + page[start..].find("</figure>").unwrap()]).unwrap();
+    // Scale 0..550 over x 128..285: 550 ends at 285, 250 (550 - 300) at
+    // 128 + 157 * 250 / 550 = 199.36, and 275 ends at 206.5.
+    let bars: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .map(|n| {
+            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+            (x, x + n.attribute("width").unwrap().parse::<f64>().unwrap())
+        })
+        .collect();
+    assert_eq!(bars.len(), 4, "base, Licens, Support, current");
+    let near = |a: f64, b: f64| (a - b).abs() < 0.02;
+    assert!(near(bars[0].0, 128.0) && near(bars[0].1, 285.0), "{bars:?}");
+    assert!(near(bars[1].0, 199.36) && near(bars[1].1, 285.0), "{bars:?}");
+    assert!(near(bars[2].0, 199.36) && near(bars[2].1, 206.5), "{bars:?}");
+    assert!(near(bars[3].0, 128.0) && near(bars[3].1, 206.5), "{bars:?}");
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x == "Licens") && t.iter().any(|x| x == "-300.00 ▼"), "{t:?}");
+}

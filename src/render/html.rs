@@ -46,12 +46,12 @@ h1{font-size:1.3rem}figure{margin:0 0 1rem}figure svg{width:100%;height:auto}\
 .scroll{overflow:auto;max-height:85vh}table{border-collapse:collapse;font-size:.9rem;width:100%}\
 th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;white-space:nowrap}th{text-align:left;background:#f4f4f4}\
 thead th{position:sticky;top:0;z-index:1}p.summary{font-size:1.05rem;font-weight:600}\
-figure.narrow{display:none}figure.pareto svg{max-width:40rem}@media (max-width:600px){figure.wide{display:none}figure.narrow{display:block}\
+figure.narrow{display:none}figure.pareto svg,figure.waterfall svg{max-width:40rem}@media (max-width:600px){figure.wide{display:none}figure.narrow{display:block}\
 body{padding:0 .5rem}th,td{padding:.3rem .4rem}}\
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:bold;border-top:2px solid #999}\
 .up{color:#1a7f37}.down{color:#c62828}p.note{color:#555;font-size:.85rem}\
 @media print{body{max-width:none}figure{break-inside:avoid}th{background:none}.scroll{max-height:none;overflow:visible}\
-figure.wide{display:block}figure.narrow{display:none}figure.pareto svg{max-width:40rem}}";
+figure.wide{display:block}figure.narrow{display:none}figure.pareto svg,figure.waterfall svg{max-width:40rem}}";
 
 /// A number of a cell as a coordinate (a picture, not a figure printed).
 fn coord(v: Option<&Value>) -> Option<f64> {
@@ -126,6 +126,72 @@ fn pareto(grid: &Grid, words: &crate::render::lang::Strings) -> Option<String> {
     Some(svg)
 }
 
+/// A waterfall for the explain page (one currency): the base AOV, each
+/// segment's effect (mix and rate together) as a step up or down, and the
+/// current AOV, drawn from the page's own numbers on a scale from zero.
+fn waterfall(grid: &Grid, words: &crate::render::lang::Strings) -> Option<String> {
+    use std::fmt::Write as _;
+    let col = |name: &str| grid.columns.iter().position(|c| c == name);
+    let (base, current, effect) = (col("base_aov")?, col("current_aov")?, col("effect")?);
+    col("mix")?;
+    if col("currency").is_some() || grid.totals.len() != 1 || grid.rows.is_empty() {
+        return None;
+    }
+    let total = &grid.totals[0];
+    let (b, c) = (coord(total.get(base))?, coord(total.get(current))?);
+    // (label, from, to, value shown, colour)
+    let mut steps = vec![(words.label("base_aov").to_string(), 0.0, b, human_in(&total[base], words), "#9e9e9e")];
+    let mut at = b;
+    for r in &grid.rows {
+        let e = coord(r.get(effect)).unwrap_or(0.0);
+        let name = match r.first() {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let colour = if e < 0.0 { "#c62828" } else { "#1a7f37" };
+        steps.push((name, at, at + e, human_in(&Value::Change(fixed(r.get(effect))?), words), colour));
+        at += e;
+    }
+    steps.push((words.label("current_aov").to_string(), 0.0, c, human_in(&total[current], words), "#1f77b4"));
+    let hi = steps.iter().map(|s| s.1.max(s.2)).fold(0.0, f64::max).max(1.0);
+    let lo = steps.iter().map(|s| s.1.min(s.2)).fold(0.0, f64::min);
+    let (x0, x1) = (128.0, 285.0);
+    let x = |v: f64| x0 + (x1 - x0) * (v - lo) / (hi - lo);
+    let height = 20 * steps.len() + 10;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 360 {height}\" width=\"360\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\"><title>{}</title>",
+        esc(words.label("effect"))
+    );
+    for (i, (name, from, to, shown, colour)) in steps.iter().enumerate() {
+        let y = 5.0 + 20.0 * i as f64;
+        let short: String =
+            if name.chars().count() > 18 { name.chars().take(17).chain(['…']).collect() } else { name.clone() };
+        let (left, right) = (x(from.min(*to)), x(from.max(*to)));
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{:.1}\">{}</text><rect x=\"{left:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"14\" fill=\"{colour}\"/><text x=\"352\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            y + 12.0,
+            esc(&short),
+            y + 1.0,
+            (right - left).max(1.0),
+            y + 12.0,
+            esc(shown)
+        );
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+/// The rounded number of a cell.
+fn fixed(v: Option<&Value>) -> Option<crate::aggregate::Fixed> {
+    match v {
+        Some(Value::Pct(f)) | Some(Value::Money(f)) | Some(Value::Change(f)) => Some(f.clone()),
+        _ => None,
+    }
+}
+
 /// A chart's SVG without its XML prolog (which may not stand inside HTML).
 fn svg_body(svg: &str) -> &str {
     svg.find("<svg").map_or(svg, |i| &svg[i..])
@@ -156,6 +222,17 @@ pub fn render(
     }
     if let Some(p) = pareto(grid, words) {
         writeln!(out, "<figure class=\"pareto\">{p}</figure>")?;
+    }
+    // explain's page: the sentences answer the question, so they come
+    // first, then the waterfall, then the table.
+    let explain = grid.columns.iter().any(|c| c == "effect");
+    if explain {
+        for line in &grid.epilogue {
+            writeln!(out, "<p class=\"summary\">{}</p>", esc(line))?;
+        }
+    }
+    if let Some(w) = waterfall(grid, words) {
+        writeln!(out, "<figure class=\"waterfall\">{w}</figure>")?;
     }
     let order = column_order(grid);
     let numeric: Vec<bool> = (0..grid.columns.len()).map(|i| grid.numeric(i)).collect();
@@ -188,7 +265,8 @@ pub fn render(
         writeln!(out, "<tr class=\"total\">{cells}</tr>")?;
     }
     writeln!(out, "</tbody>\n</table></div>")?;
-    for line in grid.epilogue.iter().chain(&options.notes) {
+    let epilogue: &[String] = if explain { &[] } else { &grid.epilogue };
+    for line in epilogue.iter().chain(&options.notes) {
         writeln!(out, "<p class=\"note\">{}</p>", esc(line))?;
     }
     if let Some(a) = options.accounting {
