@@ -357,19 +357,18 @@ pub fn converted_line(t: &Tally, filter: &Filter) -> Option<String> {
 
 /// The footer line that states what the AOV is made of.
 pub fn definition(common: &CommonSettings) -> String {
-    let statuses = match &common.filter.status {
-        StatusRule::Won => "closed sales (won statuses)".to_string(),
-        StatusRule::All => "every status".to_string(),
+    use crate::render::lang::Counted;
+    let shown: Vec<String>;
+    let counted = match &common.filter.status {
+        StatusRule::Won => Counted::Won,
+        StatusRule::All => Counted::All,
         StatusRule::Chosen(_) => {
-            let shown: Vec<String> = common.filter_status_values.iter().map(|v| v.trim().to_string()).collect();
-            format!("status {}", shown.join(" or "))
+            shown = common.filter_status_values.iter().map(|v| v.trim().to_string()).collect();
+            Counted::Chosen(&shown)
         }
     };
-    let credits =
-        if common.filter.include_credits { "credit notes (negative amounts) counted" } else { "credit notes left out" };
-    format!(
-        "AOV = total of the counted deals / their number; counted: {statuses}, {credits}; rounded half away from zero."
-    )
+    let words = common.lang.strings();
+    (words.definition)(words, counted, common.filter.include_credits)
 }
 
 /// `12 deals` or `1 deal`.
@@ -504,6 +503,7 @@ fn options(common: &CommonSettings, loaded: &Loaded, title: String) -> RenderOpt
         excel_sv: common.excel_sv,
         notes: vec![definition(common)],
         width: common.width,
+        lang: common.lang,
     }
 }
 
@@ -547,7 +547,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let mut sorted = labels.clone();
     sorted.sort();
     let range = [sorted.first().cloned().unwrap_or_default(), sorted.last().cloned().unwrap_or_default()];
-    let opts = options(&s.common, &loaded, chart_title(&report, &s.common.files, &range));
+    let opts = options(&s.common, &loaded, chart_title_in(&report, &s.common.files, &range, s.common.lang));
     write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
         let checked = checked_period(&s);
@@ -650,6 +650,7 @@ fn quotes_cmd(args: &crate::cli::QuotesArgs) -> anyhow::Result<i32> {
         excel_sv: s.common.excel_sv,
         notes: Vec::new(),
         width: s.common.width,
+        lang: s.common.lang,
     };
     let grid = render::quotes::quotes_grid(&view);
     write_output(s.common.output.as_deref(), |out| render::render_grid(&grid, s.common.format, &opts, out))?;
@@ -1073,21 +1074,26 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
 
 /// The title of a chart: what is shown, from which files, over which periods.
 pub fn chart_title(report: &Report, files: &[String], labels: &[String]) -> String {
-    let by = if report.by.is_empty() {
-        String::new()
-    } else {
-        format!(" by {}", report.by.iter().map(|d| d.name()).collect::<Vec<_>>().join(" and "))
-    };
+    chart_title_in(report, files, labels, crate::render::lang::Lang::En)
+}
+
+/// `chart_title` in `lang`.
+pub fn chart_title_in(report: &Report, files: &[String], labels: &[String], lang: crate::render::lang::Lang) -> String {
+    let by: Vec<&str> = report.by.iter().map(|d| d.name()).collect();
     let names: Vec<String> = files
         .iter()
         .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
         .collect();
-    let range = match (labels.first(), labels.last()) {
-        (Some(a), Some(b)) if a != b => format!(", {a} to {b}"),
-        (Some(a), _) if !a.is_empty() => format!(", {a}"),
-        _ => String::new(),
+    let files = names.join(", ");
+    let words = lang.strings();
+    let title = crate::render::lang::Title {
+        period: report.period.name(),
+        by: &by,
+        files: &files,
+        first: labels.first().map(String::as_str),
+        last: labels.last().map(String::as_str),
     };
-    format!("AOV per {}{by}: {}{range}", report.period, names.join(", "))
+    (words.title)(words, &title)
 }
 
 fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
@@ -1108,11 +1114,12 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         );
     }
     let spec = render::chart::ChartSpec {
-        title: chart_title(&report, &common.files, &data.labels),
+        title: chart_title_in(&report, &common.files, &data.labels, common.lang),
         top: args.top,
         target: args.target,
         width: args.size.0,
         height: args.size.1,
+        lang: common.lang,
     };
     let bytes = if common.png {
         render::chart::png(&data, &spec)

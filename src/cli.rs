@@ -143,6 +143,10 @@ pub struct TalkArgs {
     /// Print no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Language of tables, Markdown, HTML, charts and sentences: sv (Swedish words, 1 234,56) or en (default: from LC_ALL, LC_MESSAGES or LANG, then `lang` in aov.toml, else en). csv, tsv, json and jsonl never change.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
 }
 
 /// The shared options of `aov chart`: a picture has no format, colour or
@@ -602,6 +606,14 @@ pub enum FormatArg {
     Markdown,
     /// A self-contained HTML page: the chart and the table.
     Html,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Swedish.
+    Sv,
+    /// English.
+    En,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -17,13 +17,24 @@ use rust_decimal::Decimal;
 
 use crate::cli::{
     BreadthArgs, ByArg, ChartCommonArgs, ColorArg, CommonArgs, DateFormatArg, EncodingArg, FilterArgs, FormatArg,
-    InputArgs, OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
+    InputArgs, LangArg, OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
 };
 use crate::error::Error;
 use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
 use crate::model::Dimension;
 use crate::pipeline::{Filter, Window, fold_name};
 use crate::render::Format;
+use crate::render::lang::Lang;
+
+/// The language: the flag, else the locale (when it names a language aov
+/// speaks), else the settings file, else English.
+pub fn decide_lang(flag: Option<LangArg>, locale: Option<Lang>, file: Option<LangArg>) -> Lang {
+    let of = |a: LangArg| match a {
+        LangArg::Sv => Lang::Sv,
+        LangArg::En => Lang::En,
+    };
+    flag.map(of).or(locale).or(file.map(of)).unwrap_or_default()
+}
 
 /// The most parsing threads: more only cost memory (a block buffer
 /// each) and thread start-up; `--threads 100000` is taken as this many.
@@ -47,6 +58,9 @@ pub struct FileConfig {
     pub skip_bad_rows: Option<bool>,
     /// A known export layout, or `none` (as `--layout`).
     pub layout: Option<String>,
+    /// The language of the output, `sv` or `en` (as `--lang`), used when
+    /// the environment's locale names neither.
+    pub lang: Option<String>,
     /// Convert every deal into this currency, at the rates of `rates`.
     pub currency: Option<String>,
     pub rates: Option<PathBuf>,
@@ -168,6 +182,9 @@ pub struct CommonSettings {
     pub window: Window,
     pub format: Format,
     pub excel_sv: bool,
+    /// The language of the formats people read: `--lang`, the locale,
+    /// `lang` in aov.toml, else English.
+    pub lang: Lang,
     /// The file to write; `None` is standard output (also for `-o -`).
     pub output: Option<PathBuf>,
     /// `aov chart`: a picture, which has no footer for the row accounting.
@@ -319,6 +336,11 @@ impl CommonSettings {
             last: f.last,
             complete_before: f.complete_only.then(|| f.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())),
         };
+        let lang = decide_lang(
+            args.talk().lang,
+            Lang::from_env(|k| std::env::var(k).ok()),
+            file.lang.as_deref().map(|l| setting::<LangArg>(&file_path, "lang", l)).transpose()?,
+        );
         let input = args.input();
         Ok(CommonSettings {
             files: args.files().to_vec(),
@@ -331,6 +353,7 @@ impl CommonSettings {
             window,
             format,
             excel_sv,
+            lang,
             output,
             chart: args.is_chart(),
             png,

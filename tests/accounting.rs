@@ -40,6 +40,10 @@ proptest! {
 
     #[test]
     fn every_row_is_used_filtered_or_rejected(rows in rows(), cut in 0usize..60, seed in any::<u64>()) {
+        // A file whose rows in the date range are all bad or credit notes
+        // leaves no deal, and skipping every row is bad data (status 65,
+        // tested in tests/statuses.rs); here at least one deal is used.
+        prop_assume!(rows.iter().any(|r| r.2 != "oops" && !r.2.starts_with('-') && (31..=333).contains(&r.0)));
         let dir = tempfile::tempdir().unwrap();
         let whole = write(dir.path(), "all.csv", &rows);
         let args = |files: &[&str]| {

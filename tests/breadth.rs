@@ -215,13 +215,14 @@ fn every_format_of_the_seller_view() {
         md.starts_with("| seller | deals | aov | avg_products | multi_product_pct | single_aov | multi_aov |\n"),
         "{md}"
     );
-    assert!(md.contains("| Olle | 3 | 1000.00 | 2.00 | 33.3 | 500.00 | 2000.00 |\n"), "{md}");
+    // English markdown groups thousands with a comma.
+    assert!(md.contains("| Olle | 3 | 1,000.00 | 2.00 | 33.3 | 500.00 | 2,000.00 |\n"), "{md}");
     let html = run("html");
     assert!(html.contains("Offer breadth: lines.csv"), "{html}");
-    assert!(html.contains("<td class=\"n\">1 000.00</td><td class=\"n\">1 450.00</td>"), "{html}");
+    assert!(html.contains("<td class=\"n\">1,000.00</td><td class=\"n\">1,450.00</td>"), "{html}");
     let table = run("table");
     assert!(
-        table.contains(" Eva         3°   1 300.00           1.67                66.7     1 000.00    1 450.00\n"),
+        table.contains(" Eva         3°   1,300.00           1.67                66.7     1,000.00    1,450.00\n"),
         "{table}"
     );
 }

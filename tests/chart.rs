@@ -32,8 +32,7 @@ fn the_svg_has_one_line_per_group_bars_labels_and_title() {
         "Mikael Lindström",
         "Åsa Gustafsson",
         "other",
-        "deals",
-        "target 5 000",
+        "target 5,000",
         "2012-Q1",
         "2014-Q4",
         "AOV",
@@ -53,8 +52,77 @@ fn the_svg_has_one_line_per_group_bars_labels_and_title() {
         let want = if colour == "#C80000" { 2 } else { 12 };
         assert_eq!(points, vec![want, 2], "{colour}");
     }
-    // 12 deal bars (plus the background and legend rectangles).
-    assert!(doc.descendants().filter(|n| n.has_tag_name("rect")).count() >= 12);
+    // With groups, no bars: the team's deals under one seller's line
+    // would mislead (only the background rectangles are left).
+    assert!(!t.iter().any(|x| x == "deals"), "{t:?}");
+    assert!(doc.descendants().filter(|n| n.has_tag_name("rect")).count() < 12);
+}
+
+/// The y of the (last) text `want` in the chart.
+fn text_y(doc: &roxmltree::Document, want: &str) -> f64 {
+    let n = doc.descendants().rfind(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some(want));
+    n.unwrap_or_else(|| panic!("no text {want:?}")).attribute("y").unwrap().parse().unwrap()
+}
+
+#[test]
+fn every_point_lies_inside_the_plot_and_the_legend_below_it() {
+    // A daily chart, whose spikes once ran past the top of the plot.
+    for args in [
+        vec![
+            fixture("deals.csv"),
+            "--period".into(),
+            "day".into(),
+            "--from".into(),
+            "2013-01-01".into(),
+            "--to".into(),
+            "2013-03-31".into(),
+        ],
+        vec![fixture("deals.csv"), "--period".into(), "quarter".into(), "--target".into(), "5000".into()],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let text = svg(&args);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let t = texts(&doc);
+        // The value axis starts at 0: its label is the plot's bottom edge;
+        // the title is above the plot.
+        let zero = doc.descendants().find(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some("0"));
+        let bottom: f64 = zero.unwrap().attribute("y").unwrap().parse().unwrap();
+        let top = text_y(&doc, t[0].as_str()) + 20.0;
+        let circles: Vec<(f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .map(|n| (n.attribute("cx").unwrap().parse().unwrap(), n.attribute("cy").unwrap().parse().unwrap()))
+            .collect();
+        assert!(!circles.is_empty());
+        for (x, y) in &circles {
+            assert!(*y >= top && *y <= bottom + 0.5, "a point at y {y} outside {top}..{bottom}");
+            assert!(*x > 95.0 && *x < 1024.0 - 70.0, "a point at x {x}");
+        }
+        // The legend ("AOV") is under the x axis labels, not over the plot.
+        let first_label = t.iter().find(|x| x.starts_with("2013-")).unwrap();
+        assert!(text_y(&doc, "AOV") > text_y(&doc, first_label), "{t:?}");
+        assert!(t.iter().any(|x| x == "deals"), "bars without groups: {t:?}");
+    }
+}
+
+#[test]
+fn the_last_period_has_its_label_and_swedish_words_in_swedish() {
+    // 36 months: every third is labelled, and the last (2014-12) too.
+    let text = svg(&[&fixture("deals.csv"), "--lang", "sv"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let t = texts(&doc);
+    for want in [
+        "2012-01",
+        "2014-12",
+        "Snittordervärde",
+        "affärer",
+        "Snittordervärde per månad: deals.csv, 2012-01 till 2014-12",
+    ] {
+        assert!(t.iter().any(|x| x == want), "no text {want:?} in {t:?}");
+    }
+    assert!(!t.iter().any(|x| x == "2014-10"), "2014-10 would crowd 2014-12: {t:?}");
+    // Swedish thousands: a no-break space.
+    assert!(t.iter().any(|x| x == "2\u{a0}000"), "{t:?}");
 }
 
 #[test]
@@ -121,15 +189,133 @@ fn html_is_self_contained_with_chart_and_table() {
 fn sparklines_only_in_the_table() {
     let table = aov(&["report", &fixture("edge/small.csv"), "--by", "customer", "--include-credits"]).ok().to_string();
     // Acme AB: Jan 150.005, Mar -30, Apr 323 (Feb missing: a space);
-    // the bars span the lowest to the highest AOV.
+    // below zero, the bars span the lowest AOV to the highest.
     assert!(table.contains(" trend\n") || table.contains(" trend"), "{table}");
     // (150.005 + 30) / 353 * 7 = 3.57: the fifth bar.
     assert!(table.contains("▅ ▁█"), "{table}");
     let plain = aov(&["report", &fixture("edge/small.csv"), "--include-credits"]).ok().to_string();
-    // Jan 116.67, Feb none, Mar 323.50, Apr 323.00
-    assert!(plain.contains("AOV trend: ▁ ██\n"), "{plain}");
+    // Jan 116.67, Feb none, Mar 323.50, Apr 323.00, from zero:
+    // 116.67 / 323.50 * 7 = 2.52 -> the fourth bar; 323 / 323.5 * 7 = 6.99.
+    assert!(plain.contains("AOV trend (bars from 0): ▄ ██\n"), "{plain}");
     for format in ["csv", "tsv", "json", "jsonl", "markdown"] {
         let out = aov(&["report", &fixture("edge/small.csv"), "--by", "customer", "--format", format]).ok().to_string();
         assert!(!out.contains('▁') && !out.contains("trend"), "{format}: {out}");
     }
+}
+
+#[test]
+fn the_swedish_page_answers_first_with_words_for_headers_and_key_columns_first() {
+    let run = aov(&[
+        "report",
+        &fixture("deals.csv"),
+        "--period",
+        "quarter",
+        "--target",
+        "5000",
+        "--format",
+        "html",
+        "--lang",
+        "sv",
+    ]);
+    let page = run.ok().replace('\u{a0}', " ");
+    assert!(page.contains("<html lang=\"sv\">"), "{}", &page[..200]);
+    // 2014-Q4 from Python's fractions over deals.csv (credit notes left
+    // out): AOV 5 038.65, 742.42 above 2014-Q3, +17.3 %; above 5 000.
+    let summary = "<p class=\"summary\">Senaste perioden 2014-Q4: Snittordervärde 5 038,65; \
+                   +742,42 (+17,3 %) förändring mot perioden före; målet nått.</p>";
+    assert!(page.contains(summary), "{page}");
+    // The summary comes before the chart, the chart before the table.
+    let (s, c, t) = (page.find(summary).unwrap(), page.find("<figure").unwrap(), page.find("<table>").unwrap());
+    assert!(s < c && c < t);
+    // A chart for wide screens and one for phones.
+    assert!(page.contains("<figure class=\"wide\"><svg") && page.contains("<figure class=\"narrow\"><svg"));
+    // Words as headers, the field in a tooltip; period, aov and the change first.
+    let head = &page[page.find("<thead>").unwrap()..page.find("</thead>").unwrap()];
+    let titles: Vec<&str> = head.split("title=\"").skip(1).map(|h| &h[..h.find('"').unwrap()]).collect();
+    assert_eq!(titles, ["period", "aov", "aov_change_pct", "aov_change", "deals", "total", "target_gap"]);
+    assert!(head.contains("<th class=\"n\" title=\"aov\">Snittordervärde</th>"), "{head}");
+    assert!(page.contains("Rader: 3 000 lästa, 2 977 använda, 23 bortfiltrerade, 0 avvisade."), "{page}");
+    // The first row, cells in that order: 2012-Q1, 5 767.20, no change.
+    assert!(page.contains("<tr><td>2012-Q1</td><td class=\"n\">5 767,20</td><td class=\"n\"></td>"), "{page}");
+    // The header stays in view.
+    assert!(page.contains("thead th{position:sticky;top:0"));
+}
+
+#[test]
+fn the_phone_chart_has_text_of_at_least_ten_pixels_at_its_width() {
+    // The narrow chart is drawn 360 px wide, shown at a phone's width
+    // (390 px less the page's padding, about 358 px): every font size in
+    // it is at least 12 px, so at least 11.9 CSS px on the phone.
+    let run = aov(&["report", &fixture("deals.csv"), "--period", "quarter", "--format", "html"]);
+    let page = run.ok();
+    let narrow = &page[page.find("<figure class=\"narrow\">").unwrap()..];
+    let narrow = &narrow[..narrow.find("</figure>").unwrap()];
+    let doc = roxmltree::Document::parse(&narrow["<figure class=\"narrow\">".len()..]).unwrap();
+    assert_eq!(doc.root_element().attribute("width"), Some("360"));
+    let sizes: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.attribute("font-size").unwrap().parse().unwrap())
+        .collect();
+    assert!(!sizes.is_empty());
+    for s in sizes {
+        assert!(s * 358.0 / 360.0 >= 10.0, "text of {s} px");
+    }
+}
+
+#[test]
+fn the_customers_page_has_a_pareto_chart_of_the_cumulative_share() {
+    let run = aov(&["customers", &fixture("deals.csv"), "--format", "html", "--lang", "sv"]);
+    let page = run.ok();
+    let start = page.find("<figure class=\"pareto\">").expect("a Pareto chart") + "<figure class=\"pareto\">".len();
+    let svg = &page[start..start + page[start..].find("</figure>").unwrap()];
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    // 60 customers: one bar each, one point each on the cumulative line.
+    let bars: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("rect")).collect();
+    assert_eq!(bars.len(), 60);
+    let line = doc.descendants().find(|n| n.has_tag_name("polyline")).unwrap();
+    let ys: Vec<f64> =
+        line.attribute("points").unwrap().split(' ').map(|p| p.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    assert_eq!(ys.len(), 60);
+    // The plot runs from y 190 (0 %) to 20 (100 %): the first customer
+    // holds 37.4 % (190 - 170 * 0.374 = 126.42), the last point is 100 %.
+    assert!((ys[0] - 126.42).abs() < 0.01, "{}", ys[0]);
+    assert!((ys[59] - 20.0).abs() < 0.01, "{}", ys[59]);
+    assert!(ys.windows(2).all(|w| w[1] <= w[0]), "the cumulative share never falls");
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x == "80\u{a0}%"), "{t:?}");
+    // The page keeps the view's column order (rank first).
+    assert!(page.contains("<th class=\"n\" title=\"rank\">Rang</th><th title=\"customer\">Kund</th>"), "{page}");
+}
+
+#[test]
+fn the_explain_page_answers_first_and_has_a_waterfall() {
+    // tests/explain.rs works the numbers out: 550 -> 275, Licens -300,
+    // Support +25.
+    let run = aov(&["explain", &fixture("edge/explain.csv"), "--by", "product", "--format", "html"]);
+    let page = run.ok();
+    let answer = page.find("<p class=\"summary\">AOV fell 275.00 (-50.0 %)").expect("the answer");
+    let (fig, table) = (page.find("<figure class=\"waterfall\">").unwrap(), page.find("<table>").unwrap());
+    assert!(answer < fig && fig < table, "answer, waterfall, table");
+    assert_eq!(page.matches("AOV fell 275.00").count(), 1, "the answer once");
+    let start = fig + "<figure class=\"waterfall\">".len();
+    let doc = roxmltree::Document::parse(&page[start..start + page[start..].find("</figure>").unwrap()]).unwrap();
+    // Scale 0..550 over x 128..285: 550 ends at 285, 250 (550 - 300) at
+    // 128 + 157 * 250 / 550 = 199.36, and 275 ends at 206.5.
+    let bars: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .map(|n| {
+            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+            (x, x + n.attribute("width").unwrap().parse::<f64>().unwrap())
+        })
+        .collect();
+    assert_eq!(bars.len(), 4, "base, Licens, Support, current");
+    let near = |a: f64, b: f64| (a - b).abs() < 0.02;
+    assert!(near(bars[0].0, 128.0) && near(bars[0].1, 285.0), "{bars:?}");
+    assert!(near(bars[1].0, 199.36) && near(bars[1].1, 285.0), "{bars:?}");
+    assert!(near(bars[2].0, 199.36) && near(bars[2].1, 206.5), "{bars:?}");
+    assert!(near(bars[3].0, 128.0) && near(bars[3].1, 206.5), "{bars:?}");
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x == "Licens") && t.iter().any(|x| x == "-300.00 ▼"), "{t:?}");
 }

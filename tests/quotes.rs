@@ -47,7 +47,7 @@ fn totals_count_the_undated_open_quotes() {
     let cells: Vec<&str> = total.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
     assert_eq!(
         cells,
-        vec!["Total", "7", "4", "3", "3", "57.1", "5 500.00", "3 500.00", "61.1", "1 375.00", "1 750.00", "2 000.00"]
+        vec!["Total", "7", "4", "3", "3", "57.1", "5,500.00", "3,500.00", "61.1", "1,375.00", "1,750.00", "2,000.00"]
     );
     assert!(out.contains("2 open quotes without a date are counted in the totals only."), "{run:?}");
     assert!(out.contains("Rows: 12 read, 10 used, 2 filtered out, 0 rejected."), "{run:?}");

@@ -140,9 +140,9 @@ fn markdown_table() {
         out.ok(),
         "| period | deals | total | aov | aov_change | aov_change_pct |\n\
          | --- | ---: | ---: | ---: | ---: | ---: |\n\
-         | 2013-Q1 | 5 | 1350.52 | 270.10 |  |  |\n\
-         | 2013-Q2 | 1 | 323.00 | 323.00 | 52.90 | 19.6 |\n\
-         | **Total** | **6** | **1673.52** | **278.92** |  |  |\n"
+         | 2013-Q1 | 5 | 1,350.52 | 270.10 |  |  |\n\
+         | 2013-Q2 | 1 | 323.00 | 323.00 | +52.90 | +19.6 |\n\
+         | **Total** | **6** | **1,673.52** | **278.92** |  |  |\n"
     );
 }
 
@@ -152,10 +152,10 @@ fn table_has_grouping_markers_totals_and_accounting() {
     let text = out.ok();
     // Yearly figures from Python's fractions over the same file, its 23
     // credit notes (amounts below zero) left out.
-    assert!(text.contains(" 2012     1 027    4 808 697.05   4 682.28\n"), "{text}");
-    assert!(text.contains(" 2013       948    4 920 346.91   5 190.24    +507.96 ▲          +10.8 %"), "{text}");
-    assert!(text.contains(" 2014     1 002    4 579 103.67   4 569.96    -620.28 ▼          -12.0 %"), "{text}");
-    assert!(text.contains("Rows: 3 000 read, 2 977 used, 23 filtered out, 0 rejected."), "{text}");
+    assert!(text.contains(" 2012     1,027    4,808,697.05   4,682.28\n"), "{text}");
+    assert!(text.contains(" 2013       948    4,920,346.91   5,190.24    +507.96 ▲          +10.8 %"), "{text}");
+    assert!(text.contains(" 2014     1,002    4,579,103.67   4,569.96    -620.28 ▼          -12.0 %"), "{text}");
+    assert!(text.contains("Rows: 3,000 read, 2,977 used, 23 filtered out, 0 rejected."), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
     let forced = aov(&["report", &fixture("deals.csv"), "--period", "year", "--color", "always"]);
     assert!(forced.ok().contains('\u{1b}'), "--color always colours");
@@ -366,5 +366,5 @@ fn each_currency_runs_over_its_own_periods_and_totals_name_it() {
     );
     let table = aov(&["report", p]).ok().to_string();
     assert!(table.contains(" Total EUR                2      150.00      75.00\n"), "{table}");
-    assert!(table.contains(" Total SEK                2    1 500.00     750.00\n"), "{table}");
+    assert!(table.contains(" Total SEK                2    1,500.00     750.00\n"), "{table}");
 }

@@ -8,8 +8,8 @@ use serde_json::{Map, Value as Json};
 use crate::aggregate::Ratio;
 use crate::aggregate::explain::Explanation;
 use crate::render::json::{object, to_json};
-use crate::render::table::group_digits;
-use crate::render::{Format, Grid, MONEY_DECIMALS, RenderOptions, Value, money_r, pct_r, text};
+use crate::render::lang::{Lang, Move, Strings};
+use crate::render::{Format, Grid, MONEY_DECIMALS, PCT_DECIMALS, RenderOptions, Value, money_r, pct_r, text};
 
 /// What is compared, for the words under the table.
 #[derive(Clone, Debug)]
@@ -29,6 +29,12 @@ fn m(r: &Ratio) -> Value {
 /// The grid: one row per segment, then one TOTAL row per currency. People's
 /// formats show TOTAL as a totals line; machine formats as a last row.
 pub fn grid(list: &[Explanation], framing: &Framing, machine: bool) -> Grid {
+    grid_in(list, framing, machine, Lang::En)
+}
+
+/// `grid`, its words (heading, sentences, totals) in `lang`.
+pub fn grid_in(list: &[Explanation], framing: &Framing, machine: bool, lang: Lang) -> Grid {
+    let words = lang.strings();
     let show_currency = list.len() > 1;
     let mut columns = vec![framing.segment.clone()];
     if show_currency {
@@ -57,7 +63,7 @@ pub fn grid(list: &[Explanation], framing: &Framing, machine: bool) -> Grid {
             rows.push(row);
         }
         let s = &e.summary;
-        let mut total = vec![text("TOTAL")];
+        let mut total = vec![text(if machine { "TOTAL" } else { words.explain.total })];
         if show_currency {
             total.push(text(&e.currency));
         }
@@ -72,113 +78,62 @@ pub fn grid(list: &[Explanation], framing: &Framing, machine: bool) -> Grid {
         ]);
         if machine { rows.push(total) } else { totals.push(total) }
     }
-    let epilogue =
-        if machine { Vec::new() } else { list.iter().flat_map(|e| sentences(e, framing, show_currency)).collect() };
-    Grid { columns, thin: vec![false; rows.len()], rows, totals, preamble: vec![heading(framing)], epilogue }
-}
-
-fn heading(f: &Framing) -> String {
-    match &f.seller {
-        Some(s) => format!("{s} against the team, {} (AOV by {}):", f.current_label, f.segment),
-        None => format!("AOV {} against {}, by {}:", f.current_label, f.base_label, f.segment),
-    }
-}
-
-fn amount(r: &Ratio, currency: &str) -> String {
-    let v = group_digits(&r.abs().round(MONEY_DECIMALS));
-    if currency.is_empty() { v } else { format!("{v} {currency}") }
-}
-
-fn signed(r: &Ratio, currency: &str) -> String {
-    let f = r.round(MONEY_DECIMALS);
-    let sign = if f.is_negative() {
-        "-"
-    } else if f.is_positive() {
-        "+"
+    let epilogue = if machine {
+        Vec::new()
     } else {
-        ""
+        list.iter().flat_map(|e| sentences_in(e, framing, show_currency, words)).collect()
     };
-    format!("{sign}{}", amount(r, currency))
+    let heading = (words.explain.heading)(
+        words,
+        framing.seller.as_deref(),
+        &framing.current_label,
+        &framing.base_label,
+        &framing.segment,
+    );
+    Grid { columns, thin: vec![false; rows.len()], rows, totals, preamble: vec![heading], epilogue }
+}
+
+/// An amount with its sign and currency, in the language of `w`.
+fn signed(w: &Strings, r: &Ratio, currency: &str) -> String {
+    w.with_currency(w.signed(&r.round(MONEY_DECIMALS)), currency)
 }
 
 /// Two or three sentences: what happened, why, and who contributed most.
 pub fn sentences(e: &Explanation, f: &Framing, show_currency: bool) -> Vec<String> {
+    sentences_in(e, f, show_currency, Lang::En.strings())
+}
+
+/// `sentences` in the language of `w`.
+pub fn sentences_in(e: &Explanation, f: &Framing, show_currency: bool, w: &Strings) -> Vec<String> {
     let s = &e.summary;
     let cur = e.currency.as_str();
     let prefix = if show_currency { format!("{cur}: ") } else { String::new() };
-    let change = s.change.round(MONEY_DECIMALS);
-    let pct = s
-        .change_pct
-        .as_ref()
-        .map(|p| format!(" ({}{} %)", if p.round(1).is_positive() { "+" } else { "" }, p.round(1)));
+    let moved = Move {
+        change: s.change.round(MONEY_DECIMALS),
+        pct: s.change_pct.as_ref().map(|p| p.round(PCT_DECIMALS)),
+        current: s.current_aov.round(MONEY_DECIMALS),
+        currency: cur,
+    };
     let what = match &f.seller {
-        Some(seller) => {
-            let dir = if change.is_negative() {
-                "below"
-            } else if change.is_positive() {
-                "above"
-            } else {
-                "level with"
-            };
-            format!("{prefix}{seller}'s AOV is {} {dir} the team's{}", amount(&s.change, cur), pct.unwrap_or_default())
-        }
-        None => {
-            let dir = if change.is_negative() {
-                "fell"
-            } else if change.is_positive() {
-                "rose"
-            } else {
-                "stayed at"
-            };
-            let by = if change.is_negative() || change.is_positive() {
-                amount(&s.change, cur)
-            } else {
-                amount(&s.current_aov, cur)
-            };
-            format!("{prefix}AOV {dir} {by}{}", pct.unwrap_or_default())
-        }
+        Some(seller) => format!("{prefix}{}", (w.against_team)(w, seller, &moved)),
+        None => format!("{prefix}{}", (w.moved)(w, &moved)),
     };
-    let seg = f.segment.as_str();
-    let (mix_up, mix_down, rate_up, rate_down) = match (seg, &f.seller) {
-        ("customer", Some(name)) => (
-            format!("{name}'s deals go to customers with larger orders"),
-            format!("{name}'s deals go to customers with smaller orders"),
-            format!("{name}'s customers buy more per deal than the team's"),
-            format!("{name}'s customers buy less per deal than the team's"),
-        ),
-        ("customer", None) => (
-            "a larger share of deals went to customers with larger orders".to_string(),
-            "a larger share of deals went to customers with smaller orders".to_string(),
-            "customers bought more per deal".to_string(),
-            "customers bought less per deal".to_string(),
-        ),
-        ("seller", _) => (
-            "a larger share of deals was closed by sellers with larger deals".to_string(),
-            "a larger share of deals was closed by sellers with smaller deals".to_string(),
-            "sellers closed larger deals than before".to_string(),
-            "sellers closed smaller deals than before".to_string(),
-        ),
-        (other, _) => (
-            format!("a larger share of deals fell in {other} values with a higher AOV"),
-            format!("a larger share of deals fell in {other} values with a lower AOV"),
-            format!("deals within each {other} were larger"),
-            format!("deals within each {other} were smaller"),
-        ),
-    };
+    let [mix_up, mix_down, rate_up, rate_down] = (w.explain.reasons)(f.segment.as_str(), f.seller.as_deref());
     let part = |r: &Ratio, up: &str, down: &str, label: &str| -> String {
         let f = r.round(MONEY_DECIMALS);
+        let because = w.explain.because;
         if f.is_negative() {
-            format!("{} because {down} ({label})", signed(r, cur))
+            format!("{} {because} {down} ({label})", signed(w, r, cur))
         } else if f.is_positive() {
-            format!("{} because {up} ({label})", signed(r, cur))
+            format!("{} {because} {up} ({label})", signed(w, r, cur))
         } else {
-            format!("nothing from {label}")
+            format!("{} {label}", w.explain.nothing_from)
         }
     };
     let mut out = vec![format!(
         "{what}: {}, {}.",
-        part(&s.mix, &mix_up, &mix_down, "mix"),
-        part(&s.rate, &rate_up, &rate_down, "rate")
+        part(&s.mix, &mix_up, &mix_down, w.explain.mix),
+        part(&s.rate, &rate_up, &rate_down, w.explain.rate)
     )];
     let top: Vec<String> = e
         .rows
@@ -188,10 +143,10 @@ pub fn sentences(e: &Explanation, f: &Framing, show_currency: bool) -> Vec<Strin
             f.is_positive() || f.is_negative()
         })
         .take(3)
-        .map(|r| format!("{} ({})", r.segment, signed(&r.effect, cur)))
+        .map(|r| format!("{} ({})", r.segment, signed(w, &r.effect, cur)))
         .collect();
     if !top.is_empty() {
-        out.push(format!("Largest contributors: {}.", top.join(", ")));
+        out.push(format!("{}: {}.", w.explain.largest, top.join(", ")));
     }
     out
 }
@@ -246,7 +201,7 @@ pub fn render(
             out.write_all(b"\n")
         }
         Format::Table | Format::Markdown | Format::Html => {
-            crate::render::render_grid(&grid(list, framing, false), format, options, out)
+            crate::render::render_grid(&grid_in(list, framing, false, options.lang), format, options, out)
         }
         _ => crate::render::render_grid(&grid(list, framing, true), format, options, out),
     }

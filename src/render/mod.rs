@@ -10,8 +10,10 @@ pub mod breadth;
 pub mod chart;
 pub mod delimited;
 pub mod explain;
+pub mod glyphs;
 pub mod html;
 pub mod json;
+pub mod lang;
 pub mod markdown;
 pub mod output;
 pub mod potential;
@@ -61,6 +63,8 @@ pub struct RenderOptions {
     /// The terminal's width, when the table goes to one: a wider table is
     /// made to fit. `None` (a file, a pipe): never cut.
     pub width: Option<usize>,
+    /// The language of the formats people read (never csv, tsv, json, jsonl).
+    pub lang: lang::Lang,
 }
 
 /// One cell, before formatting.
@@ -287,6 +291,12 @@ impl<R: std::borrow::Borrow<crate::aggregate::ReportRow>, I: Iterator<Item = R>>
 
 /// The report as a grid (for the formats that need all rows at once).
 pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
+    report_grid_in(report, sparklines, lang::Lang::En)
+}
+
+/// `report_grid`, its labels (totals, the trend line) in `lang`.
+pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Grid {
+    let words = lang.strings();
     let mut rows: Vec<Vec<Value>> = report.rows.iter().map(|r| report_row(report, r)).collect();
     let mut columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
     let mut epilogue = Vec::new();
@@ -298,8 +308,11 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 let cur = &report.rows[start].currency;
                 let end = start + report.rows[start..].iter().take_while(|r| &r.currency == cur).count();
                 let line = spark::group_sparkline(report, &report.rows[start..end]);
-                let label =
-                    if report.show_currency { format!("AOV trend ({cur}): ") } else { "AOV trend: ".to_string() };
+                let label = if report.show_currency {
+                    format!("{} ({cur}, {}): ", words.trend, words.trend_scale)
+                } else {
+                    format!("{} ({}): ", words.trend, words.trend_scale)
+                };
                 epilogue.push(format!("{label}{line}"));
                 start = end;
             }
@@ -334,9 +347,9 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
                 // The totals name their currency, also when it has no
                 // column of its own to stand in.
                 v[0] = if report.show_currency && report.by.is_empty() {
-                    text(format!("Total {}", t.currency))
+                    text(format!("{} {}", words.total, t.currency))
                 } else {
-                    text("Total")
+                    text(words.total)
                 };
                 v.push(Value::Count(t.deals));
                 v.push(money(t.total));
@@ -378,7 +391,7 @@ pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &m
         Format::Tsv => delimited::render(grid, b'\t', out),
         Format::Json => json::render(grid, false, out),
         Format::Jsonl => json::render(grid, true, out),
-        Format::Markdown => markdown::render(grid, out),
+        Format::Markdown => markdown::render(grid, options.lang.strings(), out),
         Format::Html => html::render(grid, &options.title, None, options, out),
     }
 }
@@ -390,25 +403,64 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Csv | Format::Tsv | Format::Json | Format::Jsonl => {
             render_stream(report, report.rows.iter(), format, options, out)
         }
-        Format::Table => render_grid(&report_grid(report, true), format, options, out),
-        Format::Markdown => render_grid(&report_grid(report, false), format, options, out),
+        Format::Table => render_grid(&report_grid_in(report, true, options.lang), format, options, out),
+        Format::Markdown => render_grid(&report_grid_in(report, false, options.lang), format, options, out),
         Format::Html => {
             let data = crate::aggregate::chart::chart_data(report, 5).ok();
-            let svg = if let Some(data) = data.filter(|d| report.has_period_column() && !d.labels.is_empty()) {
-                let spec = chart::ChartSpec {
+            let svgs = data.filter(|d| report.has_period_column() && !d.labels.is_empty()).and_then(|data| {
+                let spec = |width, height| chart::ChartSpec {
                     title: options.title.clone(),
                     top: 5,
                     target: report.target,
-                    width: 1000,
-                    height: 500,
+                    width,
+                    height,
+                    lang: options.lang,
                 };
-                chart::svg(&data, &spec).ok()
-            } else {
-                None
-            };
-            html::render(&report_grid(report, false), &options.title, svg.as_deref(), options, out)
+                // One chart for wide screens, one drawn for a phone's width.
+                Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, 440)).ok()?))
+            });
+            let mut grid = report_grid_in(report, false, options.lang);
+            if let Some(line) = summary(report, options.lang) {
+                grid.preamble.insert(0, line);
+            }
+            html::render(&grid, &options.title, svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str())), options, out)
         }
     }
+}
+
+/// The page's first line, for a report without groups: the latest period's
+/// AOV, its change from the period before and year on year (when the
+/// report has them), and whether the target was met. `None` with groups or
+/// without a period with deals.
+pub fn summary(report: &Report, lang: lang::Lang) -> Option<String> {
+    if !report.by.is_empty() || !report.has_period_column() {
+        return None;
+    }
+    let w = lang.strings();
+    let row = report.rows.iter().rev().find(|r| r.aov.is_some())?;
+    let aov = row.aov.as_ref()?.round(MONEY_DECIMALS);
+    let cur = row.currency.as_str();
+    let mut parts = vec![format!(
+        "{} {}: {} {}",
+        w.summary.latest,
+        row.period.as_deref().unwrap_or_default(),
+        w.chart.aov,
+        w.amount(&aov, cur)
+    )];
+    let moved = |change: &Option<Ratio>, pct: &Option<Ratio>, what: &str| {
+        change.as_ref().map(|c| {
+            let pct = pct.as_ref().map_or(String::new(), |p| format!(" ({})", w.pct(&p.round(PCT_DECIMALS))));
+            format!("{}{pct} {what}", w.with_currency(w.signed(&c.round(MONEY_DECIMALS)), cur))
+        })
+    };
+    parts.extend(moved(&row.change, &row.change_pct, w.summary.change));
+    parts.extend(moved(&row.yoy_change, &row.yoy_change_pct, w.summary.yoy));
+    if let Some(gap) = &row.target_gap {
+        parts.push(
+            if gap.round(MONEY_DECIMALS).is_negative() { w.summary.target_missed } else { w.summary.target_met }.into(),
+        );
+    }
+    Some(format!("{}.", parts.join("; ")))
 }
 
 /// Whether `format` writes rows one at a time (so that `render_stream` can

@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
 use crate::aggregate::Fixed;
+use crate::render::lang::{Lang, Strings};
 use crate::render::{Grid, RenderOptions, THIN_DEALS, Value};
 
 /// A rule under the header and nothing else: easy to read, easy to copy.
@@ -29,34 +30,31 @@ pub fn group_digits(f: &Fixed) -> String {
     if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
 }
 
-fn count(n: u64) -> String {
-    group_digits(&crate::aggregate::exact::round_decimal(rust_decimal::Decimal::from(n), 0))
+/// The text of a cell as people read it, in English.
+pub fn human(v: &Value) -> String {
+    human_in(v, Lang::En.strings())
 }
 
-/// The text of a cell as people read it.
-pub fn human(v: &Value) -> String {
+/// The text of a cell as people read it, in the language of `s`.
+pub fn human_in(v: &Value, s: &Strings) -> String {
     match v {
-        Value::Text(s) => s.clone(),
-        Value::Count(n) => count(*n),
-        Value::Money(f) | Value::Pct(f) => group_digits(f),
+        Value::Text(t) => t.clone(),
+        Value::Count(n) => s.count(*n),
+        Value::Money(f) | Value::Pct(f) => s.number(f),
         Value::Change(f) => match (f.is_positive(), f.is_negative()) {
-            (true, _) => format!("+{} ▲", group_digits(f)),
-            (_, true) => format!("{} ▼", group_digits(f)),
-            _ => format!("{}  ", group_digits(f)),
+            (true, _) => format!("{} ▲", s.signed(f)),
+            (_, true) => format!("{} ▼", s.number(f)),
+            _ => format!("{}  ", s.number(f)),
         },
-        Value::ChangePct(f) => match (f.is_positive(), f.is_negative()) {
-            (true, _) => format!("+{} %", group_digits(f)),
-            _ => format!("{} %", group_digits(f)),
-        },
-        Value::Gap(f) if f.is_positive() => format!("+{} ✓", group_digits(f)),
-        Value::Gap(f) if !f.is_negative() => format!("{} ✓", group_digits(f)),
-        Value::Gap(f) => format!("{}  ", group_digits(f)),
+        Value::ChangePct(f) => s.pct(f),
+        Value::Gap(f) if !f.is_negative() => format!("{} ✓", s.signed(f)),
+        Value::Gap(f) => format!("{}  ", s.number(f)),
         Value::Empty => String::new(),
     }
 }
 
-fn cell(v: &Value, color: bool, bold: bool) -> Cell {
-    let mut c = Cell::new(human(v));
+fn cell(v: &Value, s: &Strings, color: bool, bold: bool) -> Cell {
+    let mut c = Cell::new(human_in(v, s));
     if v.is_number() {
         c = c.set_alignment(CellAlignment::Right);
     }
@@ -113,13 +111,13 @@ fn text_width(s: &str) -> usize {
 }
 
 /// The widest cell of each column (header included), as printed.
-fn column_widths(grid: &Grid) -> Vec<usize> {
-    let mut w: Vec<usize> = grid.columns.iter().map(|c| text_width(c)).collect();
+fn column_widths(grid: &Grid, s: &Strings) -> Vec<usize> {
+    let mut w: Vec<usize> = grid.columns.iter().map(|c| text_width(s.header(c))).collect();
     for row in grid.rows.iter().chain(&grid.totals) {
         for (i, v) in row.iter().enumerate() {
             if let Some(slot) = w.get_mut(i) {
                 // +1 for the thin-row mark after a deal count.
-                *slot = (*slot).max(text_width(&human(v)) + usize::from(grid.columns[i] == "deals"));
+                *slot = (*slot).max(text_width(&human_in(v, s)) + usize::from(grid.columns[i] == "deals"));
             }
         }
     }
@@ -129,7 +127,12 @@ fn column_widths(grid: &Grid) -> Vec<usize> {
 /// The width of the table's widest line: each column padded by one space
 /// on each side, and a space between two columns.
 pub fn table_width(grid: &Grid) -> usize {
-    let w = column_widths(grid);
+    table_width_in(grid, Lang::En.strings())
+}
+
+/// `table_width` with the headers and numbers of the language of `s`.
+pub fn table_width_in(grid: &Grid, s: &Strings) -> usize {
+    let w = column_widths(grid, s);
     w.iter().map(|w| w + 2).sum::<usize>() + w.len().saturating_sub(1)
 }
 
@@ -187,14 +190,19 @@ impl Fitted {
 /// fits, and give the names back what the dropped columns freed. Group,
 /// period, deals, total and aov always stay.
 pub fn fit(grid: &Grid, width: usize) -> (Grid, Fitted) {
+    fit_in(grid, width, Lang::En.strings())
+}
+
+/// `fit`, measured in the language of `s`.
+pub fn fit_in(grid: &Grid, width: usize, s: &Strings) -> (Grid, Fitted) {
     let mut dropped = Vec::new();
     let mut trial = grid.clone();
-    if table_width(&trial) > width {
+    if table_width_in(&trial, s) > width {
         drop_column(&mut trial, DROP_ORDER[0], &mut dropped);
     }
-    shorten_to_fit(&mut trial, width);
+    shorten_to_fit(&mut trial, width, s);
     for name in &DROP_ORDER[1..] {
-        if table_width(&trial) <= width {
+        if table_width_in(&trial, s) <= width {
             break;
         }
         drop_column(&mut trial, name, &mut dropped);
@@ -205,7 +213,7 @@ pub fn fit(grid: &Grid, width: usize) -> (Grid, Fitted) {
     for name in &dropped {
         drop_column(&mut g, name, &mut done.dropped);
     }
-    done.shortened = shorten_to_fit(&mut g, width);
+    done.shortened = shorten_to_fit(&mut g, width, s);
     (g, done)
 }
 
@@ -223,17 +231,17 @@ fn drop_column(g: &mut Grid, name: &str, dropped: &mut Vec<String>) {
 
 /// Shorten the widest name columns until the table fits or every name
 /// column is down to `MIN_NAME`. Returns the columns cut and their width.
-fn shorten_to_fit(g: &mut Grid, width: usize) -> Vec<(String, usize)> {
+fn shorten_to_fit(g: &mut Grid, width: usize, s: &Strings) -> Vec<(String, usize)> {
     let mut shortened: Vec<(String, usize)> = Vec::new();
-    let mut widths = column_widths(g);
-    let mut excess = table_width(g).saturating_sub(width);
+    let mut widths = column_widths(g, s);
+    let mut excess = table_width_in(g, s).saturating_sub(width);
     while excess > 0 {
         let widest = (0..g.columns.len())
             .filter(|&i| shortenable(&g.columns[i]) && widths[i] > MIN_NAME)
             .filter(|&i| g.rows.iter().any(|r| matches!(r.get(i), Some(Value::Text(_)))))
             .max_by_key(|&i| widths[i]);
         let Some(i) = widest else { break };
-        let header = text_width(&g.columns[i]);
+        let header = text_width(s.header(&g.columns[i]));
         let target = widths[i].saturating_sub(excess).max(MIN_NAME).max(header);
         if target >= widths[i] {
             break;
@@ -248,17 +256,18 @@ fn shorten_to_fit(g: &mut Grid, width: usize) -> Vec<(String, usize)> {
         let name = g.columns[i].clone();
         shortened.retain(|(c, _)| *c != name);
         shortened.push((name, target));
-        widths = column_widths(g);
-        excess = table_width(g).saturating_sub(width);
+        widths = column_widths(g, s);
+        excess = table_width_in(g, s).saturating_sub(width);
     }
     shortened
 }
 
 pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let s = options.lang.strings();
     let fitted;
     let grid = match options.width {
-        Some(width) if table_width(grid) > width => {
-            let (g, what) = fit(grid, width);
+        Some(width) if table_width_in(grid, s) > width => {
+            let (g, what) = fit_in(grid, width, s);
             if !what.is_empty() {
                 eprintln!("{}", what.note(width));
             }
@@ -276,7 +285,11 @@ pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::
         table.force_no_tty();
     }
     table.set_header(grid.columns.iter().enumerate().map(|(i, c)| {
-        let h = Cell::new(c).set_alignment(if grid.numeric(i) { CellAlignment::Right } else { CellAlignment::Left });
+        let h = Cell::new(s.header(c)).set_alignment(if grid.numeric(i) {
+            CellAlignment::Right
+        } else {
+            CellAlignment::Left
+        });
         if color { h.add_attribute(Attribute::Bold) } else { h }
     }));
     // Thin rows get a ° after their deal count; the others a space, so the
@@ -285,17 +298,17 @@ pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::
     let any_thin = deals_col.is_some() && grid.thin.iter().any(|t| *t);
     let mark = |cells: &mut Vec<Cell>, row: &[Value], thin: bool| {
         if let Some(j) = deals_col.filter(|_| any_thin) {
-            let text = format!("{}{}", human(&row[j]), if thin { "°" } else { " " });
+            let text = format!("{}{}", human_in(&row[j], s), if thin { "°" } else { " " });
             cells[j] = Cell::new(text).set_alignment(CellAlignment::Right);
         }
     };
     for (i, row) in grid.rows.iter().enumerate() {
-        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, color, false)).collect();
+        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, s, color, false)).collect();
         mark(&mut cells, row, grid.thin.get(i).copied().unwrap_or(false));
         table.add_row(cells);
     }
     for row in &grid.totals {
-        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, color, true)).collect();
+        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, s, color, true)).collect();
         mark(&mut cells, row, false);
         table.add_row(cells);
     }
@@ -303,7 +316,7 @@ pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::
         writeln!(out, "{line}")?;
     }
     if grid.rows.is_empty() {
-        writeln!(out, "No deals in the selection.")?;
+        writeln!(out, "{}", s.no_deals)?;
     } else {
         for line in table.lines() {
             writeln!(out, "{}", line.trim_end())?;
@@ -313,20 +326,13 @@ pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::
         writeln!(out, "{line}")?;
     }
     if any_thin {
-        writeln!(out, "° fewer than {} deals: too few for the AOV to say much.", THIN_DEALS)?;
+        writeln!(out, "{}", (s.thin)(s, THIN_DEALS))?;
     }
     for note in &options.notes {
         writeln!(out, "{note}")?;
     }
     if let Some(a) = options.accounting {
-        writeln!(
-            out,
-            "Rows: {} read, {} used, {} filtered out, {} rejected.",
-            count(a.read),
-            count(a.used),
-            count(a.filtered),
-            count(a.rejected)
-        )?;
+        writeln!(out, "{}", (s.rows)(s, [a.read, a.used, a.filtered, a.rejected]))?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use crate::aggregate::{Partials, Period, Report, build};
 use crate::model::{Dimension, RowAccounting};
+use crate::render::lang::Lang;
 use crate::render::{Format, RenderOptions, render};
 
 fn shared_report() -> Report {
@@ -28,14 +29,14 @@ fn shared_report() -> Report {
 }
 
 fn text(format: Format, accounting: Option<RowAccounting>) -> String {
+    text_in(format, accounting, Lang::En)
+}
+
+fn text_in(format: Format, accounting: Option<RowAccounting>, lang: Lang) -> String {
     let mut out = Vec::new();
-    render(
-        &shared_report(),
-        format,
-        &RenderOptions { color: false, accounting, excel_sv: false, notes: vec![], title: String::new(), width: None },
-        &mut out,
-    )
-    .unwrap();
+    let notes = vec!["a note".to_string()];
+    render(&shared_report(), format, &RenderOptions { accounting, lang, notes, ..RenderOptions::default() }, &mut out)
+        .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -73,20 +74,8 @@ fn markdown() {
 #[test]
 fn colour_only_when_asked() {
     let mut out = Vec::new();
-    render(
-        &shared_report(),
-        Format::Table,
-        &RenderOptions {
-            color: true,
-            accounting: None,
-            excel_sv: false,
-            notes: vec![],
-            title: String::new(),
-            width: None,
-        },
-        &mut out,
-    )
-    .unwrap();
+    render(&shared_report(), Format::Table, &RenderOptions { color: true, ..RenderOptions::default() }, &mut out)
+        .unwrap();
     assert!(String::from_utf8(out).unwrap().contains("\u{1b}["));
     assert!(!text(Format::Table, None).contains('\u{1b}'));
 }
@@ -133,4 +122,57 @@ fn a_reused_row_buffer_holds_exactly_each_row() {
         assert_eq!(cells[want.len()], Value::Count(r.deals));
         assert_eq!(cells.len(), want.len() + 5, "deals, total, aov, aov_change, aov_change_pct");
     }
+}
+
+#[test]
+fn table_in_swedish() {
+    let accounting = RowAccounting { read: 9000, used: 7, filtered: 1, rejected: 8992 };
+    let t = text_in(Format::Table, Some(accounting), Lang::Sv);
+    // Worked out by hand: 24 000.01 with a no-break space and a decimal
+    // comma; the change is taken between exact AOVs,
+    // 28 499.50 / 2 - 24 000.01 / 2 = 2 249.745 -> 2 249.75.
+    assert!(t.contains("24\u{a0}000,01"), "{t}");
+    assert!(t.contains("+2\u{a0}249,75 ▲"), "{t}");
+    assert!(t.contains("+18,7\u{a0}%"), "{t}");
+    assert!(t.contains("Summa"), "{t}");
+    assert!(t.contains("Rader: 9\u{a0}000 lästa, 7 använda, 1 bortfiltrerade, 8\u{a0}992 avvisade."), "{t}");
+    insta::assert_snapshot!(t.replace('\u{a0}', "⍽"));
+}
+
+#[test]
+fn markdown_in_swedish() {
+    let t = text_in(Format::Markdown, None, Lang::Sv);
+    assert!(
+        t.starts_with("| Kund | Valuta | Period | Affärer | Summa | Snittordervärde | Förändring | Förändring % |\n"),
+        "{t}"
+    );
+    assert!(t.contains("| **Summa** | **SEK** |  | **5** | **53\u{a0}499,50** | **10\u{a0}699,90** |  |  |"), "{t}");
+    insta::assert_snapshot!(t.replace('\u{a0}', "⍽"));
+}
+
+#[test]
+fn a_negative_change_in_swedish_has_a_true_minus() {
+    let mut p = Partials::new(Period::Month, 0);
+    for (d, a) in [("2024-01-10", "550"), ("2024-02-10", "275")] {
+        p.add(&[], "SEK", NaiveDate::from_str(d).unwrap(), Decimal::from_str(a).unwrap()).unwrap();
+    }
+    let report = build(&p, &[]).unwrap();
+    let mut out = Vec::new();
+    render(&report, Format::Table, &RenderOptions { lang: Lang::Sv, ..RenderOptions::default() }, &mut out).unwrap();
+    let t = String::from_utf8(out).unwrap();
+    // 275 - 550 = -275; -275 / 550 = -50 %.
+    assert!(t.contains("\u{2212}275,00 ▼"), "{t}");
+    assert!(t.contains("\u{2212}50,0\u{a0}%"), "{t}");
+    // From zero: 550 is the top bar, 275 half of it (3.5 -> 4).
+    assert!(t.contains("Trend för snittordervärdet (staplar från 0): █▅"), "{t}");
+}
+
+#[test]
+fn machine_formats_do_not_change_with_the_language() {
+    for format in [Format::Csv, Format::Tsv, Format::Json, Format::Jsonl] {
+        assert_eq!(text_in(format, None, Lang::Sv), text_in(format, None, Lang::En), "{format:?}");
+    }
+    let csv = text_in(Format::Csv, None, Lang::Sv);
+    assert!(csv.starts_with("customer,currency,period,deals,total,aov,aov_change,aov_change_pct\n"), "{csv}");
+    assert!(csv.contains(",24000.01,12000.01,"), "{csv}");
 }

@@ -67,6 +67,57 @@ for name, args in pages.items():
         if not ok:
             failed += 1
             print(f"{name} {size}: no screenshot (status {run.returncode})\n{run.stderr[-2000:]}", file=sys.stderr)
+# At a phone's width the report page must show its key columns without
+# scrolling and chart text of at least 10 CSS px. The page has no script;
+# a copy of it gets one that measures the laid-out page and writes the
+# result into the DOM, which Chromium dumps (no network: the proxy still
+# counts every connection).
+MEASURE = """<script>
+const w = window.innerWidth, out = [];
+for (const f of ['period', 'aov', 'aov_change_pct']) {
+  const th = document.querySelector('th[title="' + f + '"]');
+  if (!th) { out.push('no column ' + f); continue; }
+  const r = th.getBoundingClientRect();
+  if (r.right > w + 0.5) out.push(f + ' ends at ' + r.right + ' of ' + w);
+}
+const svg = [...document.querySelectorAll('figure svg')].find(s => s.getBoundingClientRect().width > 0);
+if (!svg) out.push('no chart shown');
+else {
+  const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+  if (svg.getBoundingClientRect().width < w * 0.85) out.push('chart not full width');
+  for (const t of svg.querySelectorAll('text')) {
+    const px = parseFloat(t.getAttribute('font-size')) * scale;
+    if (t.textContent.trim() && px < 10) { out.push('chart text ' + px.toFixed(1) + ' px: ' + t.textContent); break; }
+  }
+}
+const pre = document.createElement('pre'); pre.id = 'measured';
+pre.textContent = out.length ? out.join('; ') : 'OK';
+document.body.appendChild(pre);
+</script>"""
+for lang in ["sv", "en"]:
+    html = os.path.join(work, f"phone-{lang}.html")
+    subprocess.run([aov, "report", "fixtures/deals.csv", "--period", "quarter", "--target", "5000", "--lang", lang,
+                    "--format", "html", "-o", html], check=True, cwd=root)
+    with open(html, encoding="utf-8") as f:
+        page = f.read().replace("</body>", MEASURE + "</body>")
+    with open(html, "w", encoding="utf-8") as f:
+        f.write(page)
+    run = subprocess.run(
+        [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={work}/profile-phone-{lang}", f"--proxy-server=http://127.0.0.1:{port}",
+            "--proxy-bypass-list=<-loopback>", "--window-size=390,844", "--virtual-time-budget=2000",
+            "--dump-dom", f"file://{html}",
+        ],
+        capture_output=True, text=True, timeout=120,
+    )
+    measured = run.stdout.split('<pre id="measured">')[-1].split("</pre>")[0] if 'id="measured"' in run.stdout else None
+    if measured != "OK":
+        failed += 1
+        print(f"phone {lang}: {measured or 'nothing measured'}\n{run.stderr[-1000:]}", file=sys.stderr)
+    else:
+        print(f"phone {lang}: key columns visible, chart text at least 10 px", file=sys.stderr)
 # Chromium itself calls home (time, accounts, updates) even headless; those
 # requests are its own, not the page's, and are told apart by their hosts.
 # It also preconnects to the proxy and may close such a socket unused: a
@@ -82,5 +133,5 @@ if page_requests:
     failed += 1
     print(f"the pages made {len(page_requests)} network requests: {page_requests[:3]}", file=sys.stderr)
 print(f"screenshots in {work}", file=sys.stderr)
-print(f"{len(pages) * 2 - failed} passed, {failed} failed")
+print(f"{len(pages) * 2 + 2 - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

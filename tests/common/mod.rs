@@ -40,7 +40,7 @@ pub fn fixture(name: &str) -> String {
 }
 
 /// Run `aov` with `args` in the project folder, with no colour settings
-/// from the environment.
+/// and no locale (so English) from the environment.
 pub fn aov(args: &[&str]) -> Run {
     aov_in(&root(), args, None)
 }
@@ -48,6 +48,7 @@ pub fn aov(args: &[&str]) -> Run {
 pub fn aov_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut cmd = assert_cmd::Command::cargo_bin("aov").expect("binary built");
     cmd.current_dir(dir).args(args).env_remove("NO_COLOR").env_remove("TERM");
+    cmd.env_remove("LC_ALL").env_remove("LC_MESSAGES").env_remove("LANG");
     if let Some(input) = stdin {
         cmd.write_stdin(input.to_vec());
     }
