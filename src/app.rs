@@ -268,9 +268,7 @@ fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -
 /// shown in the most frequent spelling. Folding is skipped when a cheap
 /// check shows no two spellings fold together (always so without `--by`).
 fn window_and_fold(loaded: &mut Loaded, common: &CommonSettings, period: Period) -> Result<(), Error> {
-    let before = loaded.accounting.filtered;
-    apply_window(&mut loaded.partials, period, &common.window, &mut loaded.accounting);
-    loaded.tally.by_window += loaded.accounting.filtered - before;
+    apply_window(&mut loaded.partials, period, &common.window, &mut loaded.accounting, &mut loaded.tally);
     if !common.filter.case_sensitive && loaded.partials.may_fold_together() {
         let partials = std::mem::replace(&mut loaded.partials, Partials::new(period, 0));
         loaded.partials = partials.fold_groups(|s| fold_name(s, false))?;
@@ -574,9 +572,7 @@ fn load_with_year_before(s: &ReportSettings, template: Partials) -> Result<(Load
     unwindowed.window = crate::pipeline::Window::default();
     let mut loaded = load_view(&unwindowed, template, &s.by, s.period)?;
     let base = loaded.partials.clone();
-    let before = loaded.accounting.filtered;
-    apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting);
-    loaded.tally.by_window += loaded.accounting.filtered - before;
+    apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting, &mut loaded.tally);
     Ok((loaded, base))
 }
 
@@ -1067,7 +1063,9 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     let mut tally = Tally::default();
     for path in &s.common.files {
         let rates = f.rates.as_deref();
-        load::partials::read_converted(path, &s.by, (f.from, f.to), rates, &mut partials, &mut accounting, &mut tally)?;
+        let how =
+            load::partials::Reading { by: &s.by, range: (f.from, f.to), rates, include_credits: f.include_credits };
+        load::partials::read_converted(path, &how, &mut partials, &mut accounting, &mut tally)?;
     }
     finish_partials(s, partials, accounting, tally)
 }

@@ -87,7 +87,7 @@ fn all_bad_message(shown: &[RowError], total: u64) -> String {
         s.push('\n');
     }
     s.push_str(&format!(
-        "every one of the {total} row{} is bad, so there is no report (--skip-bad-rows skips bad rows, but here nothing is left)",
+        "every row that would count is bad ({total} bad row{}), so there is no report (--skip-bad-rows skips bad rows, but here nothing is left)",
         if total == 1 { "" } else { "s" }
     ));
     s

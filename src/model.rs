@@ -178,7 +178,12 @@ impl Tally {
 
     /// Count a deal converted from `currency` at a rate of `rate_date`.
     pub fn convert(&mut self, currency: &str, rate_date: chrono::NaiveDate) {
-        let one = Converted { deals: 1, first_rate: rate_date, last_rate: rate_date };
+        self.convert_n(currency, rate_date, 1);
+    }
+
+    /// `convert`, for `deals` deals at once (a partials row).
+    pub fn convert_n(&mut self, currency: &str, rate_date: chrono::NaiveDate, deals: u64) {
+        let one = Converted { deals, first_rate: rate_date, last_rate: rate_date };
         self.converted.entry(currency.to_string()).and_modify(|e| e.merge(&one)).or_insert(one);
     }
 

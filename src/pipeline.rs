@@ -2,7 +2,9 @@
 //! bad-row policy, between the loaders and the aggregation.
 //!
 //! Every row a loader reads ends in exactly one of three counts: used,
-//! filtered out (by the date range), or rejected. Bad rows either stop the
+//! filtered out (by its status, a known layout's rules, a name or date
+//! filter, as a credit note, a duplicate, or by the period window), or
+//! rejected. Bad rows either stop the
 //! run (the default: the first five are kept to be shown) or are skipped
 //! and counted by reason, and optionally written to a rejects file.
 
@@ -109,23 +111,34 @@ pub struct Window {
 }
 
 /// Apply a period window to partials bucketed by any period: the window is
-/// counted in `period`. What is dropped moves from used to filtered.
-pub fn apply_window(partials: &mut Partials, period: Period, window: &Window, accounting: &mut RowAccounting) {
+/// counted in `period`. What is dropped moves from used to filtered (its
+/// rows) and from counted to left out by the window (its deals, in `tally`).
+pub fn apply_window(
+    partials: &mut Partials,
+    period: Period,
+    window: &Window,
+    accounting: &mut RowAccounting,
+    tally: &mut Tally,
+) {
     let bucket = partials.period();
     let to_period = |k: PeriodKey| bucket.first_day(k).map_or(PeriodKey(0), |d| period.key(d));
-    let mut dropped = 0;
+    let (mut rows, mut deals) = (0, 0);
     if let Some(day) = window.complete_before {
         let running = period.key(day);
-        dropped += partials.retain_periods(|k| to_period(k) < running).rows;
+        let dropped = partials.retain_periods(|k| to_period(k) < running);
+        (rows, deals) = (rows + dropped.rows, deals + dropped.deals);
     }
     if let Some(n) = window.last {
         if let Some(last) = partials.last_key().map(to_period) {
             let first = PeriodKey(last.0 - i64::from(n) + 1);
-            dropped += partials.retain_periods(|k| to_period(k) >= first).rows;
+            let dropped = partials.retain_periods(|k| to_period(k) >= first);
+            (rows, deals) = (rows + dropped.rows, deals + dropped.deals);
         }
     }
-    accounting.used -= dropped;
-    accounting.filtered += dropped;
+    accounting.used -= rows;
+    accounting.filtered += rows;
+    tally.by_window += rows;
+    tally.counted = tally.counted.saturating_sub(deals);
 }
 
 /// An order assembled from its lines.
@@ -227,10 +240,6 @@ impl<'w> Collector<'w> {
         }
     }
 
-    pub fn keeps_amounts(&self) -> bool {
-        self.partials.keeps_amounts()
-    }
-
     pub fn period(&self) -> Period {
         self.partials.period()
     }
@@ -287,7 +296,10 @@ impl<'w> Collector<'w> {
         rows: u64,
         has_status: bool,
     ) -> ControlFlow<()> {
-        let Some(target) = self.filter.rates.as_ref().map(|r| r.target.clone()) else {
+        // A deal the filters leave out (a date outside the range, a credit
+        // note) needs no rate: it is filtered, not a bad row.
+        let target = self.filter.rates.as_ref().map(|r| r.target.clone());
+        let Some(target) = target.filter(|_| self.filter.deal_left_out(deal).is_none()) else {
             self.add(deal, rows, has_status);
             return ControlFlow::Continue(());
         };
@@ -425,7 +437,8 @@ impl<'w> Collector<'w> {
         if let Some(source) = self.rejects_error {
             return Err(Error::Open { path: "the --rejects file".into(), source });
         }
-        let all_bad = self.accounting.rejected > 0 && self.accounting.rejected == self.accounting.read;
+        // Nothing left to report but bad rows (whatever the filters left out).
+        let all_bad = self.accounting.rejected > 0 && self.accounting.used == 0;
         if !self.shown.is_empty() && (!self.skip_bad_rows || all_bad) {
             let mut shown = self.shown;
             shown.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));

@@ -378,7 +378,7 @@ impl<'w> QuoteSink<'w> {
         if let Some(source) = self.rejects_error.take() {
             return Err(Error::Open { path: "the --rejects file".into(), source });
         }
-        let all_bad = self.accounting.rejected > 0 && self.accounting.rejected == self.accounting.read;
+        let all_bad = self.accounting.rejected > 0 && self.accounting.used == 0;
         if !self.shown.is_empty() && (!self.skip_bad_rows || all_bad) {
             let mut shown = std::mem::take(&mut self.shown);
             shown.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));

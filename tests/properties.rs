@@ -201,11 +201,16 @@ proptest! {
             let run = assert_cmd::Command::cargo_bin("aov").unwrap().args(&args).output().unwrap();
             let stdout = String::from_utf8_lossy(&run.stdout);
             let stderr = String::from_utf8_lossy(&run.stderr);
-            prop_assert_eq!(run.status.code(), Some(0), "{}", stderr);
+            // Every row bad: nothing is left to report, which is bad data.
+            let all_bad = good == 0 && bad > 0;
+            prop_assert_eq!(run.status.code(), Some(if all_bad { 65 } else { 0 }), "{}", stderr);
             if good > 0 {
                 prop_assert_eq!(stdout.as_ref(), want.as_str(), "{:?}", extra);
             }
-            if bad > 0 {
+            if all_bad {
+                let every = format!("every row that would count is bad ({bad} bad row");
+                prop_assert!(stderr.contains(&every), "{}", stderr);
+            } else if bad > 0 {
                 let skipped = format!("skipped {bad} bad row");
                 prop_assert!(stderr.contains(&skipped), "{}", stderr);
             }

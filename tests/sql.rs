@@ -141,3 +141,19 @@ fn partials_count_the_credit_notes_the_query_left_out() {
         );
     }
 }
+
+#[test]
+fn partials_and_include_credits_must_agree() {
+    // Partials with a credits column left credit notes out; without one they
+    // counted them: the flag must say the same.
+    let with = common::fixture("partials.csv");
+    let run = aov(&["report", "--partials", &with, "--include-credits"]);
+    assert!(run.fails(2).contains("these partials leave credit notes out"), "{run:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let without = dir.path().join("p.csv");
+    std::fs::write(&without, "day,deals,total\n2013-01-05,1,100.00\n").unwrap();
+    let run = aov(&["report", "--partials", without.to_str().unwrap()]);
+    assert!(run.fails(2).contains("these partials count credit notes"), "{run:?}");
+    let run = aov(&["report", "--partials", without.to_str().unwrap(), "--include-credits", "--format", "csv"]);
+    assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2013-01,1,100.00,100.00,,\n");
+}

@@ -112,9 +112,23 @@ fn skipping_every_row_is_bad_data() {
         let run = aov_in(&root(), &args, None);
         let err = run.fails(65);
         assert!(
-            err.ends_with("every one of the 2 rows is bad, so there is no report (--skip-bad-rows skips bad rows, but here nothing is left)\n"),
+            err.ends_with("every row that would count is bad (2 bad rows), so there is no report (--skip-bad-rows skips bad rows, but here nothing is left)\n"),
             "{run:?}"
         );
         assert!(err.contains("d.csv:2: column \"amount\": cannot read \"x\" as an amount"), "{run:?}");
     }
+}
+
+#[test]
+fn the_counted_line_counts_what_the_period_window_keeps() {
+    // --last 1: only April (300) of the won deals; March's two are left out.
+    let run = pipeline(&["--last", "1"]);
+    assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2017-04,1,300.00,300.00,,\n");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "aov: counted 1 deal with status \"Won\"; left out 4 (Engaging 1, Lost 1, Prospecting 1, Utskeppad 1); --status all counts every status; left out 2 outside --last/--complete-only"
+        ),
+        "{run:?}"
+    );
 }

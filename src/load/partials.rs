@@ -12,32 +12,30 @@ use crate::load::rows::clean_name;
 use crate::load::source::{self, Opened};
 use crate::model::{Dimension, RowAccounting, Tally};
 
-/// Read one partials CSV into `partials` (grouped by `by`), keeping days
-/// within `from..=to`.
-pub fn read(
-    path: &str,
-    by: &[Dimension],
-    range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
-    partials: &mut Partials,
-    accounting: &mut RowAccounting,
-    tally: &mut Tally,
-) -> Result<(), Error> {
-    read_converted(path, by, range, None, partials, accounting, tally)
+/// How partials are read: grouped by `by`, days within `range`, converted
+/// at `rates`, and whether the query counted credit notes.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    pub by: &'a [Dimension],
+    pub range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
+    pub rates: Option<&'a crate::load::rates::RateTable>,
+    pub include_credits: bool,
 }
 
-/// `read`, converting each day's totals into `--currency` at that day's
-/// rate: the partials hold one day and currency a row, so the converted
-/// total (the exact product of the total and the rate) is the sum of the
-/// converted deals.
+/// Read one partials CSV into `partials` (grouped by `by`), keeping days
+/// within `from..=to`, and converting each day's totals into `--currency`
+/// at that day's rate when `rates` are given: the partials hold one day and
+/// currency a row, so the converted total (the exact product of the total
+/// and the rate) is the sum of the converted deals. `include_credits` must
+/// say what the query did with credit notes (their `credits` column).
 pub fn read_converted(
     path: &str,
-    by: &[Dimension],
-    range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
-    rates: Option<&crate::load::rates::RateTable>,
+    how: &Reading<'_>,
     partials: &mut Partials,
     accounting: &mut RowAccounting,
     tally: &mut Tally,
 ) -> Result<(), Error> {
+    let Reading { by, range, rates, include_credits } = *how;
     let opened: Opened = source::open(path, None)?;
     let name = opened.name.clone();
     let delimiter = crate::load::csv::sniff_delimiter(&opened.head);
@@ -62,6 +60,19 @@ pub fn read_converted(
     // Credit notes the query left out, counted apart (absent with
     // `aov sql --include-credits`).
     let credits_i = find("credits").zip(find("credit_total"));
+    match (credits_i.is_some(), include_credits) {
+        (true, true) => {
+            return Err(Error::Usage(format!(
+                "{name}: these partials leave credit notes out (they have a \"credits\" column); to count them, make the partials with `aov sql --include-credits`"
+            )));
+        }
+        (false, false) => {
+            return Err(Error::Usage(format!(
+                "{name}: these partials count credit notes (they have no \"credits\" column, as `aov sql --include-credits` makes them); add --include-credits, or make them with the query `aov sql` prints"
+            )));
+        }
+        _ => {}
+    }
     let mut record = csv::StringRecord::new();
     let mut names: Vec<String> = vec![String::new(); by.len()];
     let mut currency = String::new();
@@ -109,9 +120,7 @@ pub fn read_converted(
                 let mut convert = |value: Decimal, count: u64| match r.convert(value, &currency, day) {
                     None => Ok(value),
                     Some(Ok((v, on))) => {
-                        for _ in 0..count {
-                            tally.convert(&currency, on);
-                        }
+                        tally.convert_n(&currency, on, count);
                         Ok(v)
                     }
                     Some(Err(reason)) => Err(bad("currency", reason)),
