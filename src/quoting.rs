@@ -56,6 +56,10 @@ pub struct QuoteTally {
     /// Open quotes in another currency without a date: no rate to convert
     /// their value at, so it is left out.
     pub unconverted: u64,
+    /// Rows a known export layout says are not sales, per reason.
+    pub not_sales: BTreeMap<String, u64>,
+    /// How files were read (layouts, sheets, columns found by their values).
+    pub notes: Vec<String>,
 }
 
 /// A quote assembled from the lines of one order.
@@ -495,6 +499,18 @@ impl Sink for QuoteSink<'_> {
     fn warn(&mut self, message: String) {
         self.warnings.push(message);
     }
+
+    fn filtered(&mut self, reason: &str) {
+        self.accounting.read += 1;
+        self.accounting.filtered += 1;
+        *self.tally.not_sales.entry(reason.to_string()).or_default() += 1;
+    }
+
+    fn note(&mut self, message: String) {
+        if !self.tally.notes.contains(&message) {
+            self.tally.notes.push(message);
+        }
+    }
 }
 
 /// What loading quotes produced.
@@ -663,6 +679,15 @@ pub fn tell_quotes(loaded: &LoadedQuotes<'_>, common: &CommonSettings, err: &mut
         writeln!(err, "aov: note: {name} has no rows")?;
     }
     let sink = &loaded.sink;
+    for note in &sink.tally.notes {
+        writeln!(err, "aov: {note}")?;
+    }
+    if !sink.tally.not_sales.is_empty() {
+        let n: u64 = sink.tally.not_sales.values().sum();
+        let list: Vec<String> = sink.tally.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
+        let what = if n == 1 { "row that is not a sale" } else { "rows that are not sales" };
+        writeln!(err, "aov: left out {n} {what}: {} (--layout none reads every row)", list.join("; "))?;
+    }
     for (i, line) in quote_lines(&sink.tally, &common.filter).into_iter().enumerate() {
         if i > 0 || !common.quiet {
             writeln!(err, "aov: {line}")?;

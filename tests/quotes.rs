@@ -152,3 +152,11 @@ fn quotes_convert_into_one_currency() {
     assert!(run.stderr.contains("aov: converted 1 quote into SEK: 1 from EUR (rate of 2013-03-28)\n"), "{run:?}");
     assert!(run.stderr.contains("1 open quote in another currency without a date"), "{run:?}");
 }
+
+#[test]
+fn quotes_say_how_a_known_layout_was_read() {
+    // Recognition's notes reach stderr in quotes too (its own sink).
+    let run = aov(&["quotes", &fixture("layouts/salesforce_opportunity.csv"), "--format", "csv"]);
+    run.ok();
+    assert!(run.stderr.starts_with("aov: read as a Salesforce opportunities export: "), "{run:?}");
+}
