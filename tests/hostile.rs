@@ -44,6 +44,8 @@ fn cases() -> Vec<(&'static str, &'static [&'static str], Want)> {
             Fails(65, "the header \"amount\" appears 2 times, so the amount column is ambiguous"),
         ),
         ("wrong_delimiter.csv", &[], Report("1,5.00,5.00,,\n")),
+        // "total" (100 + 50) is read, not "net amount"; stderr says so (below).
+        ("two_amount_columns.csv", &[], Report("2,150.00,75.00,,\n")),
         (
             "wrong_delimiter.csv",
             &["--delimiter", ","],
@@ -656,4 +658,40 @@ fn a_json_lines_line_is_bounded_too() {
     let run = aov(&["report", f.to_str().unwrap()]);
     let stderr = run.fails(65);
     assert_eq!(stderr, format!("aov: {}: line 1 is longer than 16 MiB: this is not JSON Lines\n", f.display()));
+}
+
+#[test]
+fn a_json_array_element_is_bounded_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.json");
+    let mut text = b"[{\"date\": \"2013-01-01\", \"amount\": 5},\n{\"customer\": \"".to_vec();
+    text.extend(vec![b'x'; (16 << 20) + 10]);
+    text.extend(b"\", \"date\": \"2013-01-01\", \"amount\": 5}]");
+    std::fs::write(&f, text).unwrap();
+    let run = aov(&["report", f.to_str().unwrap()]);
+    let stderr = run.fails(65);
+    assert_eq!(
+        stderr,
+        format!(
+            "aov: {}: line 2: an element of the array is longer than 16 MiB: this is not an export of deals\n",
+            f.display()
+        )
+    );
+}
+
+#[test]
+fn two_amount_columns_say_which_one_is_read() {
+    let f = fixture("hostile/two_amount_columns.csv");
+    let run = aov(&["report", &f, "--period", "all", "--format", "csv"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,150.00,75.00,,\n");
+    assert!(
+        run.stderr.contains(
+            "aov: the amount is read from \"total\"; \"net amount\" looks like an amount too (--amount-col names another)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = aov(&["report", &f, "--period", "all", "--format", "csv", "--amount-col", "net amount"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n2,120.00,60.00,,\n");
+    assert!(!run.stderr.contains("looks like"), "{}", run.stderr);
 }

@@ -5,18 +5,22 @@
 //! exact and `1e3` is refused like any other amount in exponent form; a
 //! number is a number, so no decimal separator is guessed for it. The keys
 //! of the objects, in the order first seen, play the part of a CSV header.
-//! Arrays are read element by element, never held whole.
+//! Arrays are read element by element, never held whole, and no element
+//! may be longer than [`MAX_RECORD_BYTES`], as no line of JSON Lines may.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, Read};
 use std::ops::ControlFlow;
+use std::rc::Rc;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::{Error, RowError};
 use crate::load::columns::{Field, map_columns};
+use crate::load::records::MAX_RECORD_BYTES;
 use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::source::Opened;
 
@@ -346,7 +350,31 @@ struct Elements<'r, 'a> {
     reader: &'r mut Reader<'a>,
     sink: &'r mut dyn Sink,
     result: Result<ControlFlow<()>, Error>,
+    /// Bytes read since the last element ended (see [`Capped`]).
+    since: Rc<Cell<u64>>,
 }
+
+/// The decoded text of an array, counting the bytes read since the last
+/// element: past [`MAX_RECORD_BYTES`] the read fails, so one huge element
+/// (a string of a gigabyte, `/dev/zero` named .json) cannot fill memory.
+struct Capped<R> {
+    inner: R,
+    since: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let since = self.since.get() + n as u64;
+        self.since.set(since);
+        if since > MAX_RECORD_BYTES as u64 + 1 {
+            return Err(std::io::Error::other(TOO_LONG));
+        }
+        Ok(n)
+    }
+}
+
+const TOO_LONG: &str = "an element of the array is longer than 16 MiB";
 
 impl<'de> DeserializeSeed<'de> for &mut Elements<'_, '_> {
     type Value = ();
@@ -364,6 +392,7 @@ impl<'de> Visitor<'de> for &mut Elements<'_, '_> {
         let mut n = 0u64;
         while let Some(value) = seq.next_element::<Item>()? {
             n += 1;
+            self.since.set(0);
             match self.reader.object(n, value, self.sink) {
                 Ok(ControlFlow::Continue(())) => {}
                 other => {
@@ -380,11 +409,17 @@ impl<'de> Visitor<'de> for &mut Elements<'_, '_> {
 
 fn read_array(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
     let name = opened.name.clone();
-    let mut de = serde_json::Deserializer::from_reader(opened.reader);
-    let mut elements = Elements { reader, sink, result: Ok(ControlFlow::Continue(())) };
-    (&mut elements)
-        .deserialize(&mut de)
-        .and_then(|_| de.end())
-        .map_err(|e| Error::File { path: name.clone(), message: format!("not valid JSON: {e}") })?;
+    let since = Rc::new(Cell::new(0));
+    let capped = Capped { inner: opened.reader, since: Rc::clone(&since) };
+    let mut de = serde_json::Deserializer::from_reader(capped);
+    let mut elements = Elements { reader, sink, result: Ok(ControlFlow::Continue(())), since };
+    (&mut elements).deserialize(&mut de).and_then(|_| de.end()).map_err(|e| {
+        let message = if e.is_io() && e.to_string().contains(TOO_LONG) {
+            format!("line {}: {TOO_LONG}: this is not an export of deals", e.line())
+        } else {
+            format!("not valid JSON: {e}")
+        };
+        Error::File { path: name.clone(), message }
+    })?;
     elements.result
 }

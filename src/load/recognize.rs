@@ -357,6 +357,36 @@ pub fn recognize(
         }
     }
 
+    // An amount found by its header beside another header of the amount's
+    // names (`net amount` and `total`): say which one is read.
+    if let (Some(a), false, false, None) =
+        (map.get(Field::Amount), named.contains_key(&Field::Amount), layout.is_some(), &recipe.amount)
+    {
+        let taken: Vec<usize> = Field::ALL.iter().filter_map(|f| map.get(*f)).collect();
+        let others: Vec<usize> = (0..headers.len())
+            .filter(|i| !taken.contains(i))
+            .filter(|&i| Field::Amount.aliases().iter().any(|n| norms[i] == *n || bases[i] == *n))
+            .filter(|&i| {
+                let mut n = 0;
+                let all = values(i).all(|v| {
+                    n += 1;
+                    amount::parse_amount(v, DecimalStyle::Point).is_ok()
+                        || amount::parse_amount(v, DecimalStyle::Comma).is_ok()
+                });
+                all && n > 0
+            })
+            .collect();
+        if !others.is_empty() {
+            let names: Vec<String> = others.iter().map(|&i| quoted(&map, i)).collect();
+            notes.push(format!(
+                "the amount is read from {}; {} {} an amount too (--amount-col names another)",
+                quoted(&map, a),
+                names.join(" and "),
+                if others.len() == 1 { "looks like" } else { "look like" }
+            ));
+        }
+    }
+
     // The date: the one column of dates.
     if map.get(Field::Date).is_none() && required.contains(&Field::Date) {
         let taken: Vec<usize> = Field::ALL.iter().filter_map(|f| map.get(*f)).collect();
@@ -441,6 +471,32 @@ mod tests {
     fn run(headers: &[&str], sample: &[&[&str]]) -> Recognized {
         recognize(&h(headers), &rows(sample), &HashMap::new(), &[Field::Amount, Field::Date], &ReadOptions::default())
             .unwrap()
+    }
+
+    #[test]
+    fn two_amount_headers_say_which_one_is_read() {
+        let r = run(&["date", "net amount", "total"], &[&["2013-01-01", "80", "100"]]);
+        assert_eq!(r.map.get(Field::Amount), Some(2), "\"total\" comes first among the amount's names");
+        assert_eq!(
+            r.notes,
+            vec![
+                "the amount is read from \"total\"; \"net amount\" looks like an amount too (--amount-col names another)"
+                    .to_string()
+            ]
+        );
+        // Not when the other column holds no amounts, nor when it is named.
+        let r = run(&["date", "net amount", "total"], &[&["2013-01-01", "n/a", "100"]]);
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+        let named = HashMap::from([(Field::Amount, "net amount".to_string())]);
+        let r = recognize(
+            &h(&["date", "net amount", "total"]),
+            &rows(&[&["2013-01-01", "80", "100"]]),
+            &named,
+            &[Field::Amount, Field::Date],
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
     }
 
     #[test]
