@@ -987,6 +987,22 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
     let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
     let tz = input.read.timezone.map(|t| t.name().to_string());
     let db_err = |e: postgres::Error| Error::Open { path: url.to_string(), source: io::Error::other(e.to_string()) };
+    // Only the statuses that count, when the status column is named; the
+    // query cannot find one by its values as the readers do.
+    let status = match input.columns.get(&Field::Status) {
+        Some(col) => {
+            let vocabulary = input.read.vocabulary.as_deref().cloned().unwrap_or_default();
+            s.common.filter.status.counted_words(&vocabulary).map(|w| (col.clone(), w))
+        }
+        None => {
+            if !s.common.quiet {
+                eprintln!(
+                    "aov: every row counts whatever its status: with --source, name the status column with --status-col to count closed sales only"
+                );
+            }
+            None
+        }
+    };
     let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(db_err)?;
     let mut partials = Partials::new(s.period, s.by.len());
     let mut accounting = RowAccounting::default();
@@ -1005,7 +1021,7 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
             to: s.common.filter.to,
             timezone: tz.clone(),
             include_credits: s.common.filter.include_credits,
-            status: None,
+            status: status.clone(),
         };
         let sql = crate::sql::partials_query(crate::sql::Dialect::Postgres, &q);
         let rows = client
@@ -1144,14 +1160,14 @@ fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
         to: args.to,
         timezone: args.timezone.clone(),
         include_credits: args.include_credits,
-        status: args.status_col.as_ref().and_then(|col| {
-            let words = match StatusRule::from_values(&args.status) {
-                StatusRule::All => return None,
-                StatusRule::Chosen(words) => words,
-                StatusRule::Won => crate::status::Vocabulary::builtin().words_of(crate::status::StatusClass::Won),
-            };
-            Some((col.clone(), words))
-        }),
+        status: match &args.status_col {
+            // The won words of aov.toml's [status] too, as the readers use them.
+            Some(col) => {
+                let vocabulary = crate::config::FileConfig::load(None)?.0.status.vocabulary();
+                StatusRule::from_values(&args.status).counted_words(&vocabulary).map(|w| (col.clone(), w))
+            }
+            None => None,
+        },
     };
     if let Some(tz) = &q.timezone {
         tz.parse::<chrono_tz::Tz>().map_err(|_| {

@@ -142,7 +142,10 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
     let mut inner_where = String::new();
     if let Some((col, words)) = &q.status {
         let mut e = format!("LOWER(TRIM({}))", id(col));
-        for c in [" ", "_", "-", "/", "."] {
+        // The ASCII punctuation people write in statuses (`Closed (Won)`,
+        // `Won!`, `closed-won`); quotes and backslashes are left alone, as
+        // dialects escape them differently.
+        for c in [" ", "_", "-", "/", ".", ",", "(", ")", "!", ":", ";", "&", "+", "#", "*"] {
             e = format!("REPLACE({e}, '{c}', '')");
         }
         let list: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', "''"))).collect();
@@ -240,12 +243,12 @@ mod tests {
         assert!(!partials_query(Dialect::Duckdb, &q).contains("WHERE"));
         q.status = Some(("Stage".into(), vec!["closedwon".into(), "o'k".into()]));
         let sql = partials_query(Dialect::Duckdb, &q);
-        assert!(
-            sql.contains(
-                "WHERE REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(LOWER(TRIM(\"Stage\")), ' ', ''), '_', ''), '-', ''), '/', ''), '.', '') IN ('closedwon', 'o''k')"
-            ),
-            "{sql}"
-        );
+        let mut e = "LOWER(TRIM(\"Stage\"))".to_string();
+        for c in " _-/.,()!:;&+#*".chars() {
+            e = format!("REPLACE({e}, '{c}', '')");
+        }
+        assert!(sql.contains(&format!("WHERE {e} IN ('closedwon', 'o''k')")), "{sql}");
+        assert!(sql.contains("WHERE REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(LOWER(TRIM(\"Stage\")), ' ', ''), '_', ''), '-', '')"), "{sql}");
     }
 
     #[test]

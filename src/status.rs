@@ -416,6 +416,18 @@ impl StatusRule {
         }
     }
 
+    /// The normalised statuses that count, for a query that keeps them
+    /// itself (`aov sql`, `report --source`); `None` when every status
+    /// counts. A query cannot set unknown words apart until the end of the
+    /// input, so under `Won` it keeps exactly the vocabulary's won words.
+    pub fn counted_words(&self, vocabulary: &Vocabulary) -> Option<Vec<String>> {
+        match self {
+            StatusRule::All => None,
+            StatusRule::Chosen(words) => Some(words.clone()),
+            StatusRule::Won => Some(vocabulary.words_of(StatusClass::Won)),
+        }
+    }
+
     pub fn verdict(&self, vocabulary: &Vocabulary, value: &str) -> Verdict {
         match self {
             StatusRule::All => Verdict::Counted,

@@ -132,3 +132,22 @@ fn the_counted_line_counts_what_the_period_window_keeps() {
         "{run:?}"
     );
 }
+
+/// fixtures/edge/statuses.csv, worked by hand: won are 100 + 50 + 200 in
+/// January and 300 + 24.50 in February (statuses written with spaces,
+/// hyphens, brackets, `!` and capitals); `Lost` alone is 999; all eight
+/// rows are 1 759.00 (AOV 219.875, printed 219.88). The DuckDB differential
+/// test checks that `aov sql --status-col status` keeps the same rows.
+#[test]
+fn statuses_written_with_punctuation_are_classed_by_their_words() {
+    let f = fixture("edge/statuses.csv");
+    let run = aov(&["report", &f, "--period", "month", "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "period,deals,total,aov,aov_change,aov_change_pct\n2013-01,3,350.00,116.67,,\n2013-02,2,324.50,162.25,45.58,39.1\n"
+    );
+    let run = aov(&["report", &f, "--period", "all", "--format", "csv", "--status", "Lost"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n1,999.00,999.00,,\n");
+    let run = aov(&["report", &f, "--period", "all", "--format", "csv", "--status", "all"]);
+    assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n8,1759.00,219.88,,\n");
+}

@@ -27,11 +27,14 @@ URL="postgresql:///postgres?host=/var/run/postgresql&user=postgres"
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
 ./target/release/examples/gen_deals --rows "$ROWS" --seed 11 > "$WORK/generated.csv"
-cp fixtures/edge/weeks.csv fixtures/edge/small.csv fixtures/edge/midpoints.csv "$WORK/"
+cp fixtures/edge/weeks.csv fixtures/edge/small.csv fixtures/edge/midpoints.csv fixtures/edge/statuses.csv "$WORK/"
 chmod 644 "$WORK"/*.csv
 
 passed=0
 failed=0
+# Status arguments for the query (aov sql), the deals and --source; the
+# partials carry no status column.
+STATUS=()
 check() { # data-file --by-value extra-args...
     local file=$1 by=$2
     shift 2
@@ -43,15 +46,15 @@ check() { # data-file --by-value extra-args...
     "${PSQL[@]}" -c "\\copy $table FROM '$file' CSV HEADER"
     local byargs=()
     [ -n "$by" ] && byargs=(--by "$by")
-    "$AOV" sql --dialect postgres --table "$table" "${byargs[@]}" > "$WORK/query.sql"
+    "$AOV" sql --dialect postgres --table "$table" "${byargs[@]}" "${STATUS[@]}" > "$WORK/query.sql"
     chmod 644 "$WORK/query.sql"
     "${PSQL[@]}" --csv -f "$WORK/query.sql" > "$WORK/partials.csv"
     for fmt in csv table json markdown; do
-        "$AOV" report "$file" "${byargs[@]}" "$@" --format "$fmt" > "$WORK/raw.out"
+        "$AOV" report "$file" "${byargs[@]}" "${STATUS[@]}" "$@" --format "$fmt" > "$WORK/raw.out"
         "$AOV" report --partials "$WORK/partials.csv" "${byargs[@]}" "$@" --format "$fmt" > "$WORK/partials.out"
         # --source runs the same query itself (as the postgres user: peer
         # authentication on the socket).
-        runuser -u postgres -- "$AOV" report --source "$URL" "$table" "${byargs[@]}" "$@" --format "$fmt" > "$WORK/source.out"
+        runuser -u postgres -- "$AOV" report --source "$URL" "$table" "${byargs[@]}" "${STATUS[@]}" "$@" --format "$fmt" > "$WORK/source.out"
         for got in partials source; do
             if cmp -s "$WORK/raw.out" "$WORK/$got.out"; then
                 passed=$((passed + 1))
@@ -69,5 +72,11 @@ check "$WORK/generated.csv" customer,seller --period all
 check "$WORK/weeks.csv" "" --period week
 check "$WORK/small.csv" customer --period month
 check "$WORK/midpoints.csv" customer --period all
+# Closed sales only, then named statuses, in the query and with --source.
+STATUS=(--status-col status)
+check "$WORK/statuses.csv" customer --period month
+STATUS=(--status-col status --status Lost)
+check "$WORK/statuses.csv" "" --period all
+STATUS=()
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
