@@ -233,14 +233,33 @@ pub fn load_view(
     Ok(loaded)
 }
 
-/// A `--customer` or `--seller` name that no deal in the selection has,
-/// for the dimensions the partials are grouped by (most often a typo).
+/// A `--customer` or `--seller` name that no deal in the selection has
+/// (most often a typo): by the groups when the partials are grouped by it,
+/// else by the filter's hits (a row had it, whether or not it counted).
 /// When no deal at all is left, `tell` says so for every name instead.
 fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -> Vec<String> {
     let mut out = Vec::new();
     if loaded.accounting.used == 0 {
         return out;
     }
+    // Names no row had, in views not grouped by them.
+    let f = &common.filter;
+    for (seller, flag, wanted, given) in [
+        (false, "--customer", &f.customers, &common.names_given[0]),
+        (true, "--seller", &f.sellers, &common.names_given[1]),
+    ] {
+        let dim = if seller { Dimension::Seller } else { Dimension::Customer };
+        if by.contains(&dim) {
+            continue;
+        }
+        let had: Vec<&String> = (0..wanted.len()).filter(|&i| f.hits.hit(seller, i)).map(|i| &wanted[i]).collect();
+        for (name, written) in wanted.iter().zip(given) {
+            if !had.contains(&name) {
+                out.push(format!("no deal in the selection matches {flag} \"{written}\""));
+            }
+        }
+    }
+    // Names no deal in the selection has, in views grouped by them.
     for (i, dim) in by.iter().enumerate() {
         let (flag, wanted, given) = match dim {
             Dimension::Customer => ("--customer", &common.filter.customers, &common.names_given[0]),

@@ -321,11 +321,13 @@ impl CommonSettings {
                 })
                 .collect()
         };
+        let (customers, sellers) = (clean(&f.customer), clean(&f.seller));
         let filter = Filter {
             from: f.from,
             to: f.to,
-            customers: clean(&f.customer),
-            sellers: clean(&f.seller),
+            hits: std::sync::Arc::new(crate::pipeline::NameHits::new(customers.len(), sellers.len())),
+            customers,
+            sellers,
             status: crate::status::StatusRule::from_values(&f.status),
             vocabulary: file.status.vocabulary(),
             include_credits: f.include_credits,

@@ -44,6 +44,38 @@ pub struct Filter {
     /// Convert every deal into one currency at dated rates (`--currency
     /// --rates`).
     pub rates: Option<std::sync::Arc<crate::load::rates::RateTable>>,
+    /// Which of `customers` and `sellers` some row had, shared by the
+    /// clones of the filter in every reader thread.
+    pub hits: std::sync::Arc<NameHits>,
+}
+
+/// For each name of the customer and seller filters, whether a row had it,
+/// so that a name no row has (most often a typo) is warned about in every
+/// view, grouped by that name or not.
+#[derive(Debug, Default)]
+pub struct NameHits {
+    customers: Vec<std::sync::atomic::AtomicBool>,
+    sellers: Vec<std::sync::atomic::AtomicBool>,
+}
+
+impl NameHits {
+    pub fn new(customers: usize, sellers: usize) -> NameHits {
+        let flags = |n| (0..n).map(|_| std::sync::atomic::AtomicBool::new(false)).collect();
+        NameHits { customers: flags(customers), sellers: flags(sellers) }
+    }
+
+    /// Whether some row had the `i`th customer (`seller` false) or seller.
+    pub fn hit(&self, seller: bool, i: usize) -> bool {
+        let flags = if seller { &self.sellers } else { &self.customers };
+        flags.get(i).is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn mark(&self, seller: bool, i: usize) {
+        let flags = if seller { &self.sellers } else { &self.customers };
+        if let Some(f) = flags.get(i) {
+            f.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// The key names are compared by: letter case folded unless asked not to.
@@ -75,12 +107,29 @@ impl Filter {
 
     /// Whether the customer filter keeps a (tidied) name.
     pub fn keeps_customer(&self, name: &str) -> bool {
-        self.customers.is_empty() || self.customers.contains(&fold_name(name, self.case_sensitive))
+        self.keeps_name(false, name)
     }
 
     /// Whether the seller filter keeps a (tidied) name.
     pub fn keeps_seller(&self, name: &str) -> bool {
-        self.sellers.is_empty() || self.sellers.contains(&fold_name(name, self.case_sensitive))
+        self.keeps_name(true, name)
+    }
+
+    /// Whether the seller (`seller` true) or customer filter keeps a name,
+    /// noting in `hits` which of its names it was.
+    pub fn keeps_name(&self, seller: bool, name: &str) -> bool {
+        let wanted = if seller { &self.sellers } else { &self.customers };
+        if wanted.is_empty() {
+            return true;
+        }
+        let folded = fold_name(name, self.case_sensitive);
+        match wanted.iter().position(|w| *w == folded) {
+            Some(i) => {
+                self.hits.mark(seller, i);
+                true
+            }
+            None => false,
+        }
     }
 
     /// What the status rule says of a status value.

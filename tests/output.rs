@@ -196,6 +196,19 @@ fn fail_below_fails_when_the_filter_matches_nothing_and_says_which_name() {
         out.stderr,
         "aov: counted 2 deals; left out 1 by --customer\naov: warning: no deal in the selection matches --customer \"Acme A\"\n"
     );
+    // And in views not grouped by the name: the report of all periods, by
+    // seller, with one customer of two misspelt.
+    for by in [&[][..], &["--by", "seller"][..]] {
+        let mut args = vec!["report", "deals.csv", "--customer", "acme ab", "--customer", "Acme A", "-f", "csv"];
+        args.extend(by);
+        let out = run(dir.path(), &args);
+        assert_eq!(out.status, 0, "{out:?}");
+        assert!(
+            out.stderr.ends_with("aov: warning: no deal in the selection matches --customer \"Acme A\"\n"),
+            "{out:?}"
+        );
+        assert!(!out.stderr.contains("\"acme ab\""), "{out:?}");
+    }
 }
 
 #[test]

@@ -39,7 +39,7 @@ use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
 use crate::model::Tally;
 use crate::model::{Dimension, RowAccounting};
-use crate::pipeline::{Filter, fold_name};
+use crate::pipeline::Filter;
 
 /// The scale of the fast path's integer amounts: 10^6 (the most decimals an
 /// amount may have).
@@ -787,10 +787,10 @@ impl<'p> Worker<'p> {
         Ok(Parsed::Ok { sum, y, m, d })
     }
 
-    fn keep(keep: &mut Vec<bool>, names: &Interner, id: u32, wanted: &[String], fold: impl Fn(&str) -> String) -> bool {
+    fn keep(keep: &mut Vec<bool>, names: &Interner, id: u32, filter: &Filter, seller: bool) -> bool {
         while keep.len() <= id as usize {
             let n = &names.names[keep.len()];
-            keep.push(wanted.is_empty() || wanted.contains(&fold(n)));
+            keep.push(filter.keeps_name(seller, n));
         }
         keep[id as usize]
     }
@@ -874,15 +874,12 @@ impl<'p> Worker<'p> {
     /// a row they leave out is counted as filtered out.
     fn names_kept(&mut self, customer: u32, seller: u32) -> bool {
         let f = self.filter;
-        let fold = |s: &str| fold_name(s, f.case_sensitive);
-        if !f.customers.is_empty()
-            && !Self::keep(&mut self.keep_customer, &self.customers, customer, &f.customers, fold)
-        {
+        if !f.customers.is_empty() && !Self::keep(&mut self.keep_customer, &self.customers, customer, f, false) {
             self.tally.by_customer += 1;
             self.accounting.filtered += 1;
             return false;
         }
-        if !f.sellers.is_empty() && !Self::keep(&mut self.keep_seller, &self.sellers, seller, &f.sellers, fold) {
+        if !f.sellers.is_empty() && !Self::keep(&mut self.keep_seller, &self.sellers, seller, f, true) {
             self.tally.by_seller += 1;
             self.accounting.filtered += 1;
             return false;
