@@ -247,6 +247,13 @@ type Case = (&'static str, &'static [&'static str], Outcome, bool);
 fn round_two() -> Vec<Case> {
     use Outcome::{Prints, Refused};
     let cases: Vec<Case> = vec![
+        // A row of Unicode white space is a blank row in both readers: 10 + 20.
+        (
+            "nbsp_blank_row.csv",
+            &[],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "2,30.00,15.00,,\n")),
+            true,
+        ),
         // "Acme" AB is Acme AB; an inch mark is text: 10+20+30+40 over 4 deals.
         (
             "stray_quote_after_close.csv",

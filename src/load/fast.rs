@@ -822,13 +822,11 @@ impl<'p> Worker<'p> {
             }
             pos = next;
             lines += passed;
-            if self.fields.iter().all(|&(s, e, _)| b[s..e].iter().all(|c| c.is_ascii_whitespace())) {
+            if self.fields.iter().all(|&(s, e, _)| crate::load::records::blank(&b[s..e])) {
                 continue; // a blank line, or a row of empty fields
             }
             let mut n = self.fields.len();
-            while n > plan.width
-                && b[self.fields[n - 1].0..self.fields[n - 1].1].iter().all(|c| c.is_ascii_whitespace())
-            {
+            while n > plan.width && crate::load::records::blank(&b[self.fields[n - 1].0..self.fields[n - 1].1]) {
                 n -= 1;
             }
             self.accounting.read += 1;

@@ -30,6 +30,14 @@ use std::io::{self, BufRead};
 /// (`/dev/zero`) ends in a message instead of filling the memory.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
+/// Whether a field (or a record's text) is empty or white space, as
+/// `str::trim` sees it: no-break spaces and other Unicode white space too,
+/// so that every reader passes over the same blank rows.
+pub fn blank(text: &[u8]) -> bool {
+    text.iter().all(u8::is_ascii_whitespace)
+        || (!text.is_ascii() && std::str::from_utf8(text).is_ok_and(|t| t.trim().is_empty()))
+}
+
 /// The most bytes taken from the input at a time.
 const STEP: usize = 64 * 1024;
 
@@ -63,7 +71,7 @@ impl Record {
 
     /// True when every field is empty or white space (a blank line).
     pub fn is_blank(&self) -> bool {
-        self.data.iter().all(u8::is_ascii_whitespace)
+        blank(&self.data)
     }
 
     fn clear(&mut self) {
@@ -355,6 +363,17 @@ mod tests {
 
     fn ok(line: u64, fields: &[&str]) -> Result<(u64, Vec<String>), String> {
         Ok((line, fields.iter().map(|s| s.to_string()).collect()))
+    }
+
+    #[test]
+    fn blank_is_white_space_as_trim_sees_it() {
+        for text in ["", " \t\r", "\u{a0}", " \u{2003} \u{3000}"] {
+            assert!(blank(text.as_bytes()), "{text:?}");
+        }
+        for text in ["x", "\u{a0}1", "\u{200b}"] {
+            assert!(!blank(text.as_bytes()), "{text:?}");
+        }
+        assert!(!blank(b"\xa0"), "not UTF-8: not blank");
     }
 
     #[test]
