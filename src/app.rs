@@ -406,12 +406,22 @@ pub fn counted_line(t: &Tally, filter: &Filter) -> String {
         let mut counted: Vec<&crate::model::StatusCount> = t.statuses.values().filter(|s| s.counted > 0).collect();
         counted.sort_by(by_count);
         let mut head = format!("counted {}", count(t.counted, "deal"));
-        match counted.as_slice() {
-            [] => {}
-            [one] => head.push_str(&format!(" with status \"{}\"", shown(one))),
+        // The statuses are counted as the rows are read, before a period
+        // window (--last) leaves deals out: then they are "of" more deals.
+        let read: u64 = counted.iter().map(|s| s.counted).sum();
+        let statuses = match counted.as_slice() {
+            [] => String::new(),
+            [one] => format!("with status \"{}\"", shown(one)),
             many => {
                 let list: Vec<String> = many.iter().map(|s| format!("\"{}\" {}", shown(s), s.counted)).collect();
-                head.push_str(&format!(" with status {}", list.join(", ")));
+                format!("with status {}", list.join(", "))
+            }
+        };
+        if !statuses.is_empty() {
+            if read == t.counted {
+                head.push_str(&format!(" {statuses}"));
+            } else {
+                head.push_str(&format!(" (of {read} {statuses})"));
             }
         }
         parts.push(head);

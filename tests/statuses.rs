@@ -122,12 +122,13 @@ fn skipping_every_row_is_bad_data() {
 #[test]
 fn the_counted_line_counts_what_the_period_window_keeps() {
     // --last 1: only April (300) of the won deals; March's two are left out.
+    // The status is counted as rows are read: 1 deal of the 3 won ones.
     let run = pipeline(&["--last", "1"]);
     assert_eq!(run.ok(), "period,deals,total,aov,aov_change,aov_change_pct\n2017-04,1,300.00,300.00,,\n");
     assert_eq!(
         run.stderr.lines().next(),
         Some(
-            "aov: counted 1 deal with status \"Won\"; left out 4 (Engaging 1, Lost 1, Prospecting 1, Utskeppad 1); --status all counts every status; left out 2 outside --last/--complete-only"
+            "aov: counted 1 deal (of 3 with status \"Won\"); left out 4 (Engaging 1, Lost 1, Prospecting 1, Utskeppad 1); --status all counts every status; left out 2 outside --last/--complete-only"
         ),
         "{run:?}"
     );
