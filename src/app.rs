@@ -1083,7 +1083,7 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
                 accounting.filtered += credits;
                 tally.credits += credits;
                 let sum = tally.credit_sums.entry(currency.clone()).or_default();
-                *sum = sum.checked_add(credit_total).unwrap_or(*sum);
+                *sum = crate::aggregate::partials::exact_add(*sum, credit_total).unwrap_or(*sum);
             }
             if deals == 0 {
                 continue; // a day and group with credit notes only

@@ -76,9 +76,15 @@ impl Expr {
         Ok(match self {
             Expr::Column(i) => column(*i).map_err(|e| EvalError::Column(*i, e))?,
             Expr::Constant(d) => *d,
-            Expr::Add(a, b) => a.eval(column)?.checked_add(b.eval(column)?).ok_or(EvalError::Overflow)?,
-            Expr::Sub(a, b) => a.eval(column)?.checked_sub(b.eval(column)?).ok_or(EvalError::Overflow)?,
-            Expr::Mul(a, b) => a.eval(column)?.checked_mul(b.eval(column)?).ok_or(EvalError::Overflow)?,
+            Expr::Add(a, b) => {
+                crate::aggregate::partials::exact_add(a.eval(column)?, b.eval(column)?).ok_or(EvalError::Overflow)?
+            }
+            Expr::Sub(a, b) => {
+                crate::aggregate::partials::exact_add(a.eval(column)?, -b.eval(column)?).ok_or(EvalError::Overflow)?
+            }
+            Expr::Mul(a, b) => {
+                crate::aggregate::partials::exact_mul(a.eval(column)?, b.eval(column)?).ok_or(EvalError::Overflow)?
+            }
             Expr::Neg(a) => -a.eval(column)?,
         })
     }
@@ -294,5 +300,14 @@ mod tests {
         let e = Expr::parse("a*a", &h(&["a"])).unwrap();
         let big = Decimal::MAX;
         assert_eq!(e.eval::<()>(&mut |_| Ok(big)), Err(EvalError::Overflow));
+        // A product or a sum the decimal type would round is refused too.
+        let e = Expr::parse("a*b", &h(&["a", "b"])).unwrap();
+        let v: [Decimal; 2] = ["9999999999999.999999".parse().unwrap(), "10.1234567891".parse().unwrap()];
+        assert_eq!(e.eval::<()>(&mut |i| Ok(v[i])), Err(EvalError::Overflow));
+        let e = Expr::parse("a+b", &h(&["a", "b"])).unwrap();
+        let v = [Decimal::new(i64::MAX, 0) * Decimal::new(1_000_000_000, 0), Decimal::new(1, 6)];
+        assert_eq!(e.eval::<()>(&mut |i| Ok(v[i])), Err(EvalError::Overflow));
+        let e = Expr::parse("a-b", &h(&["a", "b"])).unwrap();
+        assert_eq!(e.eval::<()>(&mut |i| Ok(v[i])), Err(EvalError::Overflow));
     }
 }

@@ -1549,7 +1549,7 @@ fn finish(
             currency.make_ascii_uppercase();
             let total = tally.credit_sums.entry(currency).or_default();
             let sum = normalized_decimal(*sum, SCALE).unwrap_or_default();
-            *total = total.checked_add(sum).unwrap_or(*total);
+            *total = crate::aggregate::partials::exact_add(*total, sum).unwrap_or(*total);
         }
     }
     let mut workers = workers_out.into_iter();

@@ -523,7 +523,7 @@ impl RowParser {
                         (Some(self.map.headers[i].trim().to_string()), e.to_string())
                     }
                     crate::load::expr::EvalError::Overflow => {
-                        (None, "the amount's value is too large to hold exactly".to_string())
+                        (None, "the amount's value has more digits than can be held exactly (28)".to_string())
                     }
                 })
             }
