@@ -105,21 +105,43 @@ impl RateTable {
 pub fn parse(text: &str, target: &str) -> Result<RateTable, String> {
     let target = target.trim().to_ascii_uppercase();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text.lines().collect();
     // The Riksbank's header may follow lines of its own.
-    if let Some(i) = lines.iter().take(10).position(|l| is_riksbank_header(l)) {
-        return riksbank(&lines[i..], i, &target);
+    let head: Vec<&str> = text.lines().take(10).collect();
+    if let Some(i) = head.iter().position(|l| is_riksbank_header(l)) {
+        let from: usize = text.split_inclusive('\n').take(i).map(str::len).sum();
+        return riksbank(&rows(&text[from..], b';', i)?, &target);
     }
-    let first = lines.iter().position(|l| !l.trim().is_empty()).ok_or("the rates file is empty")?;
-    let header: Vec<String> = lines[first].split(',').map(|h| h.trim().to_ascii_lowercase()).collect();
+    let rows = rows(text, b',', 0)?;
+    let (_, header) = rows.first().ok_or("the rates file is empty")?;
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     if header.first().map(String::as_str) == Some("date") && header.iter().any(|h| h == "usd") {
-        return ecb(&lines[first..], first, &target);
+        return ecb(&rows, &target);
     }
-    plain(&lines[first..], first, &target, &header)
+    plain(&rows, &target, &header)
+}
+
+/// The records of `text` (quoted fields as in any CSV), each with the line
+/// it starts on, blank ones passed over; `skipped` lines come before it.
+fn rows(text: &str, delimiter: u8, skipped: usize) -> Result<Vec<(usize, Vec<String>)>, String> {
+    use crate::load::records::{Record, Records};
+    let mut reader = Records::new(text.as_bytes(), delimiter);
+    let mut rec = Record::default();
+    let mut out = Vec::new();
+    loop {
+        match reader.read(&mut rec) {
+            Ok(false) => return Ok(out),
+            Ok(true) if rec.is_blank() => {}
+            Ok(true) => out.push((
+                skipped + rec.line as usize,
+                rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
+            )),
+            Err(e) => return Err(format!("line {}: {}", skipped + rec.line as usize, e.reason())),
+        }
+    }
 }
 
 fn is_riksbank_header(line: &str) -> bool {
-    let cols: Vec<String> = line.split(';').map(|c| c.trim().to_lowercase()).collect();
+    let cols: Vec<String> = line.split(';').map(|c| c.trim().trim_matches('"').to_lowercase()).collect();
     cols.len() >= 4
         && matches!(cols[0].as_str(), "period" | "datum" | "date")
         && cols.iter().any(|c| c == "serie" || c == "series")
@@ -155,23 +177,19 @@ fn insert(rates: &mut HashMap<String, BTreeMap<NaiveDate, Decimal>>, c: String, 
     rates.entry(c).or_default().insert(d, r);
 }
 
-fn plain(lines: &[&str], skipped: usize, target: &str, header: &[String]) -> Result<RateTable, String> {
+fn plain(rows: &[(usize, Vec<String>)], target: &str, header: &[String]) -> Result<RateTable, String> {
     let col = |name: &str| header.iter().position(|h| h == name);
     let (Some(di), Some(ci), Some(ri)) = (col("date"), col("currency"), col("rate")) else {
         return Err(format!(
             "the rates file's header is \"{}\"; write it as date,currency,rate (and optionally unit), or give the Riksbank's or the ECB's file as downloaded",
-            lines[0].trim()
+            rows[0].1.join(",").trim()
         ));
     };
     let ui = col("unit");
     let mut rates = HashMap::new();
-    for (n, l) in lines.iter().enumerate().skip(1) {
-        let line = skipped + n + 1;
-        if l.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = l.split(',').collect();
-        let get = |i: usize| f.get(i).copied().unwrap_or("");
+    for (line, f) in &rows[1..] {
+        let line = *line;
+        let get = |i: usize| f.get(i).map_or("", String::as_str);
         let c = code(get(ci)).ok_or_else(|| format!("line {line}: \"{}\" is not a currency code", get(ci).trim()))?;
         let mut r = number(get(ri), line)?;
         if let Some(u) = ui.filter(|u| !get(*u).trim().is_empty()) {
@@ -196,23 +214,19 @@ fn riksbank_series(s: &str) -> Option<(String, Decimal)> {
     }
 }
 
-fn riksbank(lines: &[&str], skipped: usize, target: &str) -> Result<RateTable, String> {
+fn riksbank(rows: &[(usize, Vec<String>)], target: &str) -> Result<RateTable, String> {
     if target != "SEK" {
         return Err(format!(
             "the Riksbank's rates are in kronor: use it with --currency SEK (not {target}), or give the ECB's file"
         ));
     }
-    let header: Vec<String> = lines[0].split(';').map(|c| c.trim().to_lowercase()).collect();
+    let header: Vec<String> = rows[0].1.iter().map(|c| c.trim().to_lowercase()).collect();
     let si = header.iter().position(|c| c == "serie" || c == "series").expect("checked");
     let vi = header.iter().position(|c| c == "värde" || c == "value").expect("checked");
     let mut rates = HashMap::new();
-    for (n, l) in lines.iter().enumerate().skip(1) {
-        let line = skipped + n + 1;
-        if l.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = l.split(';').collect();
-        let get = |i: usize| f.get(i).copied().unwrap_or("");
+    for (line, f) in &rows[1..] {
+        let line = *line;
+        let get = |i: usize| f.get(i).map_or("", String::as_str);
         if is_missing(get(vi)) {
             continue;
         }
@@ -242,20 +256,15 @@ pub fn divide_rounded(a: Decimal, b: Decimal, dp: u32) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(q, dp).ok().map(|d| d.normalize())
 }
 
-fn ecb(lines: &[&str], skipped: usize, target: &str) -> Result<RateTable, String> {
-    let header: Vec<&str> = lines[0].split(',').map(str::trim).collect();
-    let codes: Vec<Option<String>> = header.iter().map(|h| code(h)).collect();
+fn ecb(rows: &[(usize, Vec<String>)], target: &str) -> Result<RateTable, String> {
+    let codes: Vec<Option<String>> = rows[0].1.iter().map(|h| code(h)).collect();
     if target != "EUR" && !codes.iter().any(|c| c.as_deref() == Some(target)) {
         return Err(format!("the ECB's file has no {target} column; --currency must be EUR or one of its currencies"));
     }
     let mut rates = HashMap::new();
-    for (n, l) in lines.iter().enumerate().skip(1) {
-        let line = skipped + n + 1;
-        if l.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = l.split(',').collect();
-        let d = day(f[0], line)?;
+    for (line, f) in &rows[1..] {
+        let line = *line;
+        let d = day(&f[0], line)?;
         let mut per_euro: Vec<(String, Decimal)> = Vec::new();
         for (i, v) in f.iter().enumerate().skip(1) {
             let Some(Some(c)) = codes.get(i) else { continue };
@@ -363,6 +372,22 @@ mod tests {
         assert!(parse(text, "EUR").unwrap_err().contains("--currency SEK"));
         let bad = parse("Period;Group;Series;Value\n2013-03-28;x;Euro;8,3\n", "SEK").unwrap_err();
         assert!(bad.contains("line 2: the series \"Euro\" names no currency"), "{bad}");
+        // Lines of its own before the header, quoted fields, CRLF: the line
+        // numbers are the file's.
+        let text = "Sökning\r\n\r\n\"Period\";\"Grupp\";\"Serie\";\"Värde\"\r\n\"2013-03-28\";\"Valutor; mot kronor\";\"EUR\";\"8,3845\"\r\n2013-03-29;x;Euro;8,3\r\n";
+        let bad = parse(text, "SEK").unwrap_err();
+        assert!(bad.contains("line 5: the series \"Euro\" names no currency"), "{bad}");
+        let t = parse(&text[..text.find("2013-03-29").unwrap()], "SEK").unwrap();
+        assert_eq!(t.rate("EUR", d("2013-03-28")), Ok((dec("8.3845"), d("2013-03-28"))));
+    }
+
+    #[test]
+    fn plain_rates_with_quoted_fields() {
+        let t = parse("date,currency,rate\n\"2013-01-02\",\"EUR\",\"8,5\"\n2013-01-03,NOK,\"1,10\"\n", "SEK").unwrap();
+        assert_eq!(t.rate("EUR", d("2013-01-02")), Ok((dec("8.5"), d("2013-01-02"))));
+        assert_eq!(t.rate("NOK", d("2013-01-03")), Ok((dec("1.1"), d("2013-01-03"))));
+        let bad = parse("date,currency,rate\n2013-01-02,EUR,\"8.5\n", "SEK").unwrap_err();
+        assert!(bad.contains("line 2: a quoted field starts on this line and is never closed"), "{bad}");
     }
 
     #[test]
