@@ -448,6 +448,8 @@ pub struct ReportSettings {
     pub common: CommonSettings,
     pub period: Period,
     pub by: Vec<Dimension>,
+    /// The group columns' names, as the output names them.
+    pub by_names: Vec<String>,
     pub stats: bool,
     pub target: Option<Decimal>,
     pub fail_below: Option<Decimal>,
@@ -457,14 +459,10 @@ pub struct ReportSettings {
 
 impl ReportSettings {
     pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
-        let common = CommonSettings::from_args(&args.common)?;
-        let by_args: Vec<ByArg> = if !args.by.is_empty() {
-            args.by.clone()
-        } else {
-            let names = common.file.report.by.clone().unwrap_or_default();
-            names.iter().map(|n| setting::<ByArg>(&common.file_path, "by", n)).collect::<Result<_, _>>()?
-        };
-        let by = dimensions(&by_args)?;
+        let mut common = CommonSettings::from_args(&args.common)?;
+        let names: Vec<String> =
+            if !args.by.is_empty() { args.by.clone() } else { common.file.report.by.clone().unwrap_or_default() };
+        let (by, by_names) = group_by(&names, &mut common)?;
         let period = common.period(args.period)?;
         if args.yoy && period == Period::All {
             return Err(Error::Usage("--yoy compares periods; use it with a --period other than all".into()));
@@ -472,6 +470,7 @@ impl ReportSettings {
         Ok(ReportSettings {
             period,
             by,
+            by_names,
             stats: args.stats,
             target: args.target,
             fail_below: args.fail_below,
@@ -496,22 +495,15 @@ pub struct QuotesSettings {
 
 impl QuotesSettings {
     pub fn from_args(args: &QuotesArgs) -> Result<QuotesSettings, Error> {
-        let common = CommonSettings::from_args(&args.common)?;
+        let mut common = CommonSettings::from_args(&args.common)?;
         if !args.common.filter.status.is_empty() {
             return Err(Error::Usage(
                 "aov quotes counts every status class (won, lost, open; void left out); leave out --status, or name words in [status] in aov.toml".into(),
             ));
         }
-        let by = dimensions(&args.by)?;
+        let (by, by_names) = group_by(&args.by, &mut common)?;
         let period = common.period(args.period)?;
-        Ok(QuotesSettings {
-            by_names: by.iter().map(|d| d.name().to_string()).collect(),
-            by,
-            period,
-            target: args.target,
-            fail_below: args.fail_below,
-            common,
-        })
+        Ok(QuotesSettings { by_names, by, period, target: args.target, fail_below: args.fail_below, common })
     }
 }
 
@@ -733,6 +725,72 @@ impl ExplainSettings {
     /// True when the sides are day ranges (partials then by day).
     pub fn by_days(&self) -> bool {
         self.ranges.iter().any(Option::is_some)
+    }
+}
+
+/// Output columns of the views that a group column may not be named as.
+const OWN_COLUMNS: [&str; 5] = ["period", "currency", "deals", "total", "aov"];
+
+/// The groups of `--by`: `customer`, `seller` (as today), or a column of
+/// the input by its header, matched as `aov explain --by` matches it (the
+/// column is named to the readers as the segment). Comes back with the
+/// output column names: the dimension's name, or the header as written in
+/// `--by`. One column besides customer and seller at a time.
+pub fn group_by(names: &[String], common: &mut CommonSettings) -> Result<(Vec<Dimension>, Vec<String>), Error> {
+    let groups = Groups::parse(names)?;
+    if let Some(header) = groups.column() {
+        common.input.columns.insert(Field::Segment, header.to_string());
+    }
+    Ok((groups.by, groups.names))
+}
+
+/// `--by` read: the dimensions in order and the output name of each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Groups {
+    pub by: Vec<Dimension>,
+    pub names: Vec<String>,
+}
+
+impl Groups {
+    /// Read `--by` (a list of names); `customer` and `seller` in any letter
+    /// case are those dimensions, anything else a column's header.
+    pub fn parse(names: &[String]) -> Result<Groups, Error> {
+        let mut g = Groups::default();
+        for name in names {
+            let name = name.trim();
+            let lower = name.to_lowercase();
+            if name.is_empty() {
+                return Err(Error::Usage(
+                    "--by names an empty column; write --by customer, --by seller or a header of the input, e.g. --by product".into(),
+                ));
+            }
+            if OWN_COLUMNS.contains(&lower.as_str()) {
+                return Err(Error::Usage(format!(
+                    "--by {name}: the output has a {lower} column of its own; rename the input's column or name another"
+                )));
+            }
+            if g.names.iter().any(|s| s.to_lowercase() == lower) {
+                return Err(Error::Usage(format!("--by names {name} twice")));
+            }
+            let dim = match lower.as_str() {
+                "customer" => Dimension::Customer,
+                "seller" => Dimension::Seller,
+                _ => Dimension::Segment,
+            };
+            if let Some(other) = g.column().filter(|_| dim == Dimension::Segment) {
+                return Err(Error::Usage(format!(
+                    "--by takes one column besides customer and seller at a time, but names \"{other}\" and \"{name}\"; group by one of them"
+                )));
+            }
+            g.by.push(dim);
+            g.names.push(if dim == Dimension::Segment { name.to_string() } else { dim.name().to_string() });
+        }
+        Ok(g)
+    }
+
+    /// The header of the column of the user's choice, if `--by` names one.
+    pub fn column(&self) -> Option<&str> {
+        self.by.iter().position(|d| *d == Dimension::Segment).map(|i| self.names[i].as_str())
     }
 }
 

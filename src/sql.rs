@@ -39,6 +39,9 @@ pub struct Query {
     pub currency: Option<String>,
     pub order: Option<String>,
     pub by: Vec<Dimension>,
+    /// The column `Dimension::Segment` groups by (`aov sql --by product`),
+    /// also the name of its output column.
+    pub segment: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Convert timestamps to this zone's calendar date.
@@ -120,7 +123,11 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
         match dim {
             Dimension::Customer => keys.push((id(q.customer.as_deref().unwrap_or("customer")), "customer")),
             Dimension::Seller => keys.push((id(q.seller.as_deref().unwrap_or("seller")), "seller")),
-            Dimension::Segment => {}
+            Dimension::Segment => {
+                if let Some(col) = &q.segment {
+                    keys.push((id(col), col));
+                }
+            }
         }
     }
     if let Some(c) = &q.currency {
@@ -209,6 +216,7 @@ mod tests {
             currency: Some("currency".into()),
             order: None,
             by: vec![Dimension::Customer],
+            segment: None,
             from: NaiveDate::from_ymd_opt(2013, 1, 1),
             to: None,
             timezone: None,

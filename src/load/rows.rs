@@ -136,6 +136,12 @@ pub const NO_CUSTOMER: &str = "(no customer)";
 /// What a blank seller is shown as.
 pub const NO_SELLER: &str = "(no seller)";
 
+/// What a blank value of the column `--by` names (the segment) is shown
+/// as: `(no product)` for the header `product`. `None` without one.
+fn no_value(map: &ColumnMap) -> Option<String> {
+    map.get(Field::Segment).map(|_| format!("(no {})", map.header(Field::Segment).to_lowercase()))
+}
+
 /// How many duplicate ids a warning names.
 const SHOWN_IDS: usize = 3;
 
@@ -152,6 +158,9 @@ pub struct RowParser {
     order: Option<usize>,
     status: Option<usize>,
     segment: Option<usize>,
+    /// What a blank value of the `--by` column is shown as: `(no product)`,
+    /// as a blank customer is `(no customer)`.
+    segment_blank: Option<String>,
     width: usize,
     decimal: Decision<DecimalStyle>,
     default_decimal: DecimalStyle,
@@ -194,6 +203,7 @@ impl RowParser {
             status: map.get(Field::Status),
             // `aov breadth` reads the product where explain reads its segment.
             segment: map.get(Field::Segment).or_else(|| map.get(Field::Product)),
+            segment_blank: no_value(&map),
             width: map.headers.len(),
             decimal: options.decimal.map_or(Decision::Open, Decision::Given),
             default_decimal: options.default_decimal.unwrap_or(DecimalStyle::Point),
@@ -295,6 +305,7 @@ impl RowParser {
         self.order = map.get(Field::Order);
         self.status = map.get(Field::Status);
         self.segment = map.get(Field::Segment);
+        self.segment_blank = no_value(&map);
         self.width = map.headers.len();
         if self.order.is_some() {
             self.ids = None;
@@ -561,6 +572,9 @@ impl RowParser {
         if (blank_amount && (date.is_ok() || blank_date)) || (blank_date && amount.is_ok()) {
             let [customer, seller, currency, segment] = &mut self.scratch;
             clean_name(self.segment.map_or("", |i| fields[i]), segment);
+            if let Some(blank) = self.segment_blank.as_deref().filter(|_| segment.is_empty()) {
+                segment.push_str(blank);
+            }
             clean_name(self.customer.map_or("", |i| fields[i]), customer);
             clean_name(self.seller.map_or("", |i| fields[i]), seller);
             clean_name(self.currency.map_or("", |i| fields[i]), currency);
@@ -601,6 +615,9 @@ impl RowParser {
         };
         let [customer, seller, currency, segment] = &mut self.scratch;
         clean_name(self.segment.map_or("", |i| fields[i]), segment);
+        if let Some(blank) = self.segment_blank.as_deref().filter(|_| segment.is_empty()) {
+            segment.push_str(blank);
+        }
         clean_name(self.customer.map_or("", |i| fields[i]), customer);
         clean_name(self.seller.map_or("", |i| fields[i]), seller);
         if customer.is_empty() && self.customer.is_some() {
