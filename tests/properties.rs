@@ -224,3 +224,64 @@ proptest! {
         }
     }
 }
+
+/// Spellings of a channel column: case, spacing, å/ö, and a blank.
+const KANAL: [&str; 8] = ["Webb", "webb", "  Webb ", "Butik", "BUTIK", "Telefon", "", "Ångö"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// `--by COLUMN`, end to end: the groups' deals and totals add up to
+    /// the rows and their sum, and each group's total is the sum of the
+    /// amounts whose value folds (trimmed, lower case) to the group's;
+    /// a blank value is the group `(no kanal)`.
+    #[test]
+    fn group_totals_by_any_column_add_up_to_the_grand_total(
+        rows in proptest::collection::vec((0usize..KANAL.len(), 0u16..400, 1i64..1_000_000), 1..40),
+        period in prop::sample::select(vec!["all", "month", "week"]),
+    ) {
+        let mut text = String::from("date,Kanal,amount\n");
+        for (k, d, cents) in &rows {
+            text.push_str(&format!("{},{},{}\n", day(*d), KANAL[*k], Decimal::new(*cents, 2)));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.csv");
+        std::fs::write(&path, &text).unwrap();
+        let run = assert_cmd::Command::cargo_bin("aov")
+            .unwrap()
+            .args(["report", path.to_str().unwrap(), "--by", "kanal", "--period", period, "--format", "csv"])
+            .output()
+            .unwrap();
+        prop_assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        let out = String::from_utf8(run.stdout).unwrap();
+        let mut lines = out.lines();
+        let header = lines.next().unwrap();
+        prop_assert!(header.starts_with("kanal,"), "{}", header);
+        let total_col = header.split(',').position(|c| c == "total").unwrap();
+        let deals_col = header.split(',').position(|c| c == "deals").unwrap();
+        let mut want: std::collections::BTreeMap<String, (u64, i64)> = Default::default();
+        for (k, _, cents) in &rows {
+            let e = want.entry(KANAL[*k].trim().to_lowercase()).or_default();
+            e.0 += 1;
+            e.1 += cents;
+        }
+        let period_col = header.split(',').position(|c| c == "period");
+        let mut got: std::collections::BTreeMap<String, (u64, i64)> = Default::default();
+        // Spellings that fold together are one group: one row per period.
+        let mut seen = std::collections::HashSet::new();
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            let name = if cells[0] == "(no kanal)" { String::new() } else { cells[0].to_lowercase() };
+            let fresh = seen.insert((name.clone(), period_col.map(|i| cells[i].to_string())));
+            prop_assert!(fresh, "{} twice in\n{}", line, out);
+            let e = got.entry(name).or_default();
+            e.0 += cells[deals_col].parse::<u64>().unwrap();
+            e.1 += (cells[total_col].parse::<Decimal>().unwrap() * Decimal::from(100)).try_into().unwrap_or(i64::MAX);
+        }
+        let deals: u64 = got.values().map(|v| v.0).sum();
+        let cents: i64 = got.values().map(|v| v.1).sum();
+        prop_assert_eq!(deals, rows.len() as u64);
+        prop_assert_eq!(cents, rows.iter().map(|r| r.2).sum::<i64>());
+        prop_assert_eq!(got, want);
+    }
+}
