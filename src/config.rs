@@ -460,9 +460,16 @@ pub struct ReportSettings {
 impl ReportSettings {
     pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
         let mut common = CommonSettings::from_args(&args.common)?;
-        let names: Vec<String> =
-            if !args.by.is_empty() { args.by.clone() } else { common.file.report.by.clone().unwrap_or_default() };
-        let (by, by_names) = group_by(&names, &mut common)?;
+        let (by, by_names) = if !args.by.is_empty() {
+            group_by(&args.by, &mut common)?
+        } else {
+            let names = common.file.report.by.clone().unwrap_or_default();
+            let file = common.file_path.as_ref().map_or(CONFIG_FILE.to_string(), |p| p.display().to_string());
+            group_by(&names, &mut common).map_err(|e| match e {
+                Error::Usage(m) => Error::Usage(format!("{file}: by = {names:?}: {m}")),
+                other => other,
+            })?
+        };
         let period = common.period(args.period)?;
         if args.yoy && period == Period::All {
             return Err(Error::Usage("--yoy compares periods; use it with a --period other than all".into()));
