@@ -245,7 +245,8 @@ fn sql_groups_by_the_column_and_partials_read_it_back() {
     assert!(text.contains("\"product\" AS \"product\""), "{text}");
     assert!(text.contains("GROUP BY day, \"product\", \"seller\""), "{text}");
     // Partials written by hand for fixtures/by_column.csv by product and
-    // day, as the query returns them (the blank product is NULL).
+    // day, as the query returns them (the blank product is empty, as a
+    // NULL is written in CSV).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.csv");
     std::fs::write(
@@ -254,7 +255,7 @@ fn sql_groups_by_the_column_and_partials_read_it_back() {
          2013-01-05,Widget,1,100.000000,0,0\n2013-01-12,widget,1,300.000000,0,0\n\
          2013-01-20,Gadget,1,1000.000000,0,0\n2013-01-28,Gadget,1,500.000000,0,0\n\
          2013-02-03,Widget,1,200.000000,0,0\n2013-02-10,Gizmo,1,50.000000,0,0\n\
-         2013-02-14,Gadget,1,700.000000,0,0\n2013-03-02,Widget,1,150.000000,0,0\n\
+         2013-02-14,Gadget,1,700.000000,0,0\n2013-02-21,,1,250.000000,0,0\n2013-03-02,Widget,1,150.000000,0,0\n\
          2013-03-09,Gizmo,1,75.000000,0,0\n2013-03-15,Gadget,1,900.000000,0,0\n\
          2013-03-30,Widget,1,125.000000,0,0\n",
     )
@@ -266,6 +267,14 @@ fn sql_groups_by_the_column_and_partials_read_it_back() {
         "product,deals,total,aov,aov_change,aov_change_pct\n\
          Gadget,4,3100.00,775.00,,\n\
          Widget,5,875.00,175.00,,\n\
+         (no product),1,250.00,250.00,,\n\
          Gizmo,2,125.00,62.50,,\n"
     );
+    // The same bytes as the report of the deals, per month too.
+    for period in ["all", "month"] {
+        let a =
+            ["report", "--partials", path.to_str().unwrap(), "--by", "product", "--period", period, "--format", "csv"];
+        let b = ["report", &deals(), "--by", "product", "--period", period, "--format", "csv"];
+        assert_eq!(aov(&a).ok(), aov(&b).ok(), "{period}");
+    }
 }

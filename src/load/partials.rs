@@ -143,8 +143,12 @@ pub fn read_converted(
         }
         accounting.used += deals;
         tally.counted += deals;
-        for (slot, i) in names.iter_mut().zip(&by_i) {
+        for ((slot, i), column) in names.iter_mut().zip(&by_i).zip(by) {
             clean_name(&record[*i], slot);
+            // A NULL or blank group value, as the readers of deals show it.
+            if slot.is_empty() {
+                slot.push_str(&crate::load::rows::blank_group(column));
+            }
         }
         let group: Vec<&str> = names.iter().map(String::as_str).collect();
         partials.add_bucket(&group, &currency, day, &Partial { deals, total, rows: deals })?;

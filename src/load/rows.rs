@@ -139,7 +139,13 @@ pub const NO_SELLER: &str = "(no seller)";
 /// What a blank value of the column `--by` names (the segment) is shown
 /// as: `(no product)` for the header `product`. `None` without one.
 fn no_value(map: &ColumnMap) -> Option<String> {
-    map.get(Field::Segment).map(|_| format!("(no {})", map.header(Field::Segment).to_lowercase()))
+    map.get(Field::Segment).map(|_| blank_group(map.header(Field::Segment)))
+}
+
+/// What a blank value of the group column `column` is shown as:
+/// `(no customer)`, `(no product)`.
+pub fn blank_group(column: &str) -> String {
+    format!("(no {})", column.trim().to_lowercase())
 }
 
 /// How many duplicate ids a warning names.
@@ -768,6 +774,14 @@ fn is_invisible(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_blank_group_is_named_as_a_blank_customer_is() {
+        assert_eq!(blank_group("customer"), NO_CUSTOMER);
+        assert_eq!(blank_group("seller"), NO_SELLER);
+        assert_eq!(blank_group(" Produktgrupp "), "(no produktgrupp)");
+    }
+
     use super::*;
 
     #[test]
