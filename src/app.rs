@@ -92,8 +92,10 @@ pub fn load_through<S: crate::order_lines::Through>(
     }
     let mut sink = wrap(collector);
     let mut empty_inputs = Vec::new();
-    let fast_ok =
-        common.fast_path && !S::EACH_DEAL && !by.contains(&Dimension::Segment) && common.filter.rates.is_none();
+    let fast_ok = common.fast_path
+        && !S::EACH_DEAL
+        && !by.iter().any(|d| matches!(d, Dimension::Segment | Dimension::Column(_)))
+        && common.filter.rates.is_none();
     let mut seen_files = SeenFiles::default();
     for path in &common.files {
         if let Some(first) = seen_files.repeat(path) {
@@ -245,7 +247,7 @@ fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -
         let (flag, wanted, given) = match dim {
             Dimension::Customer => ("--customer", &common.filter.customers, &common.names_given[0]),
             Dimension::Seller => ("--seller", &common.filter.sellers, &common.names_given[1]),
-            Dimension::Segment => continue,
+            Dimension::Segment | Dimension::Column(_) => continue,
         };
         // (folded, as written)
         let mut missing: Vec<(&String, &String)> = wanted.iter().zip(given).collect();
@@ -680,7 +682,11 @@ fn view_grain(common: &CommonSettings, period: Period) -> Period {
 /// name the output gives its column.
 fn one_group(by: Option<&str>, default: Dimension, common: &mut CommonSettings) -> Result<(Dimension, String), Error> {
     let Some(name) = by else { return Ok((default, default.name().to_string())) };
-    let (dims, names) = crate::config::group_by(&[name.to_string()], common)?;
+    let list: Vec<String> = name.split(',').map(str::to_string).collect();
+    if list.len() > 1 {
+        return Err(Error::Usage(format!("--by names one column here, not {}", list.len())));
+    }
+    let (dims, names) = crate::config::group_by(&list, common)?;
     match (dims.as_slice(), names.as_slice()) {
         ([d], [n]) => Ok((*d, n.clone())),
         _ => Err(Error::Usage("--by names one column here".into())),
@@ -1050,7 +1056,7 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
             currency: input.columns.get(&Field::Currency).cloned(),
             order: input.columns.get(&Field::Order).cloned(),
             by: s.by.clone(),
-            segment: input.columns.get(&Field::Segment).cloned(),
+            segment: crate::config::chosen_columns(&s.by, &s.by_names).into_iter().map(str::to_string).collect(),
             from: s.common.filter.from,
             to: s.common.filter.to,
             timezone: tz.clone(),
@@ -1196,7 +1202,7 @@ fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
         seller: Some(args.seller_col.clone()),
         currency: args.currency_col.clone(),
         order: args.order_col.clone(),
-        segment: groups.column().map(str::to_string),
+        segment: groups.columns().into_iter().map(str::to_string).collect(),
         by: groups.by,
         from: args.from,
         to: args.to,

@@ -235,7 +235,7 @@ pub struct ReportArgs {
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
 
-    /// Group by customer, seller, or a column of the input by its header (`product`, `region,seller`), in the order given; one column besides customer and seller.
+    /// Group by customer, seller, or columns of the input by their headers (`product`, `region,seller`, `region,product`), in the order given.
     #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
     pub by: Vec<String>,
 
@@ -274,7 +274,7 @@ pub struct QuotesArgs {
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
 
-    /// Group by customer, seller, or a column of the input by its header (`product`, `region,seller`), in the order given; one column besides customer and seller.
+    /// Group by customer, seller, or columns of the input by their headers (`product`, `region,seller`, `region,product`), in the order given.
     #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
     pub by: Vec<String>,
 
@@ -402,7 +402,7 @@ pub struct SqlArgs {
     #[arg(long, value_name = "NAME")]
     pub table: String,
 
-    /// Group by customer, seller, or a column of the table by its name (`product`), as `aov report --by`.
+    /// Group by customer, seller, or columns of the table by their names (`product`, `region,product`), as `aov report --by`.
     #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
     pub by: Vec<String>,
 

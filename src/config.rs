@@ -738,18 +738,26 @@ impl ExplainSettings {
 /// Output columns of the views that a group column may not be named as.
 const OWN_COLUMNS: [&str; 5] = ["period", "currency", "deals", "total", "aov"];
 
-/// The groups of `--by`: `customer`, `seller` (as today), or a column of
-/// the input by its header, matched as `aov explain --by` matches it (the
-/// column is named to the readers as the segment). Comes back with the
-/// output column names: the dimension's name, or the header as written in
-/// `--by`. One column besides customer and seller at a time.
+/// The groups of `--by`: `customer`, `seller` (as today), or columns of
+/// the input by their headers, matched as `aov explain --by` matches it
+/// (the first is named to the readers as the segment, the others as
+/// `Field::Column`). Comes back with the output column names: the
+/// dimension's name, or the header as written in `--by`.
 pub fn group_by(names: &[String], common: &mut CommonSettings) -> Result<(Vec<Dimension>, Vec<String>), Error> {
     let groups = Groups::parse(names)?;
-    if let Some(header) = groups.column() {
-        common.input.columns.insert(Field::Segment, header.to_string());
+    for (i, header) in groups.columns().into_iter().enumerate() {
+        let field = match i {
+            0 => Field::Segment,
+            n => Field::Column((n - 1) as u8),
+        };
+        common.input.columns.insert(field, header.to_string());
     }
     Ok((groups.by, groups.names))
 }
+
+/// The most columns of the input `--by` takes at once (besides customer
+/// and seller).
+pub const MAX_COLUMNS: usize = 16;
 
 /// `--by` read: the dimensions in order and the output name of each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -779,26 +787,40 @@ impl Groups {
             if g.names.iter().any(|s| s.to_lowercase() == lower) {
                 return Err(Error::Usage(format!("--by names {name} twice")));
             }
+            let chosen = g.columns().len();
             let dim = match lower.as_str() {
                 "customer" => Dimension::Customer,
                 "seller" => Dimension::Seller,
-                _ => Dimension::Segment,
+                _ if chosen == 0 => Dimension::Segment,
+                _ if chosen < MAX_COLUMNS => Dimension::Column((chosen - 1) as u8),
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "--by takes at most {MAX_COLUMNS} columns besides customer and seller; \"{name}\" is one too many"
+                    )));
+                }
             };
-            if let Some(other) = g.column().filter(|_| dim == Dimension::Segment) {
-                return Err(Error::Usage(format!(
-                    "--by takes one column besides customer and seller at a time, but names \"{other}\" and \"{name}\"; group by one of them"
-                )));
-            }
             g.by.push(dim);
-            g.names.push(if dim == Dimension::Segment { name.to_string() } else { dim.name().to_string() });
+            let chosen_column = matches!(dim, Dimension::Segment | Dimension::Column(_));
+            g.names.push(if chosen_column { name.to_string() } else { dim.name().to_string() });
         }
         Ok(g)
     }
 
-    /// The header of the column of the user's choice, if `--by` names one.
-    pub fn column(&self) -> Option<&str> {
-        self.by.iter().position(|d| *d == Dimension::Segment).map(|i| self.names[i].as_str())
+    /// The headers of the columns of the user's choice `--by` names, in
+    /// order (the segment first).
+    pub fn columns(&self) -> Vec<&str> {
+        chosen_columns(&self.by, &self.names)
     }
+}
+
+/// Of `--by`'s dimensions and their output names, the names of the columns
+/// of the user's choice, in order (the segment first).
+pub fn chosen_columns<'a>(by: &[Dimension], names: &'a [String]) -> Vec<&'a str> {
+    by.iter()
+        .zip(names)
+        .filter(|(d, _)| matches!(d, Dimension::Segment | Dimension::Column(_)))
+        .map(|(_, n)| n.as_str())
+        .collect()
 }
 
 pub fn dimensions(by: &[ByArg]) -> Result<Vec<Dimension>, Error> {

@@ -39,9 +39,10 @@ pub struct Query {
     pub currency: Option<String>,
     pub order: Option<String>,
     pub by: Vec<Dimension>,
-    /// The column `Dimension::Segment` groups by (`aov sql --by product`),
-    /// also the name of its output column.
-    pub segment: Option<String>,
+    /// The columns `Dimension::Segment` and `Dimension::Column` group by
+    /// (`aov sql --by region,product`), also the names of their output
+    /// columns, in order.
+    pub segment: Vec<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Convert timestamps to this zone's calendar date.
@@ -124,7 +125,12 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
             Dimension::Customer => keys.push((id(q.customer.as_deref().unwrap_or("customer")), "customer")),
             Dimension::Seller => keys.push((id(q.seller.as_deref().unwrap_or("seller")), "seller")),
             Dimension::Segment => {
-                if let Some(col) = &q.segment {
+                if let Some(col) = q.segment.first() {
+                    keys.push((id(col), col));
+                }
+            }
+            Dimension::Column(i) => {
+                if let Some(col) = q.segment.get(usize::from(*i) + 1) {
                     keys.push((id(col), col));
                 }
             }
@@ -216,7 +222,7 @@ mod tests {
             currency: Some("currency".into()),
             order: None,
             by: vec![Dimension::Customer],
-            segment: None,
+            segment: Vec::new(),
             from: NaiveDate::from_ymd_opt(2013, 1, 1),
             to: None,
             timezone: None,

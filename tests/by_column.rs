@@ -1,4 +1,4 @@
-//! `--by COLUMN`: any header as a group in report, chart, quotes,
+//! `--by COLUMN`: any header (or several) as a group in report, chart, quotes,
 //! customers, sellers and sql, over fixtures/by_column.csv (12 deals by
 //! hand: product with case and spacing variants and a blank, region,
 //! Produktgrupp with å/ä/ö in mixed case) and fixtures/by_column_quotes.csv.
@@ -212,16 +212,54 @@ fn an_unknown_header_lists_the_headers() {
 }
 
 #[test]
-fn one_column_besides_customer_and_seller() {
-    let run = aov(&["report", &deals(), "--by", "product,region"]);
+fn several_columns_at_once() {
+    // Nord: Widget 100 + 125, Gadget 1000 + 700, Gizmo 50 + 75;
+    // Syd: widget 300 + Widget 200 + 150, Gadget 500 + 900, the blank 250.
+    let run = aov(&["report", &deals(), "--by", "region,product", "--period", "all", "--format", "csv"]);
     assert_eq!(
-        run.fails(2),
-        "aov: --by takes one column besides customer and seller at a time, but names \"product\" and \"region\"; group by one of them\n"
+        run.ok(),
+        "region,product,deals,total,aov,aov_change,aov_change_pct\n\
+         Nord,Gadget,2,1700.00,850.00,,\n\
+         Syd,Gadget,2,1400.00,700.00,,\n\
+         Syd,Widget,3,650.00,216.67,,\n\
+         Syd,(no product),1,250.00,250.00,,\n\
+         Nord,Widget,2,225.00,112.50,,\n\
+         Nord,Gizmo,2,125.00,62.50,,\n"
     );
+    // Three, with a seller between: Storsäck by Eva in Nord is 1000 + 700.
+    let run = aov(&["report", &deals(), "--by", "produktgrupp,seller,region", "--period", "all", "--format", "csv"]);
+    let out = run.ok();
+    assert!(out.starts_with("produktgrupp,seller,region,deals,"), "{run:?}");
+    assert!(out.contains("\nStorsäck,Eva,Nord,2,1700.00,850.00,,\n"), "{run:?}");
+    assert!(out.contains("\nÖvrigt,Olle,Nord,2,125.00,62.50,,\n"), "{run:?}");
+    assert_eq!(out.lines().count(), 10, "{run:?}");
+    // A column that is also the status rule's: grouped by, and still read
+    // as the status.
+    let run = aov(&["quotes", &quotes(), "--by", "status", "--period", "all", "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "status,quotes,won,lost,open,hit_rate_pct,won_value,lost_value,value_hit_rate_pct,won_aov,lost_aov,open_value\n\
+         Won,3,3,0,0,100.0,1700.00,0.00,100.0,566.67,,0.00\n\
+         Lost,2,0,2,0,0.0,0.00,3500.00,0.0,,1750.00,0.00\n\
+         Open,0,0,0,1,,0.00,0.00,,,,800.00\n"
+    );
+}
+
+#[test]
+fn refused_group_lists() {
     let run = aov(&["report", &deals(), "--by", "product,Product"]);
     assert!(run.fails(2).contains("--by names Product twice"), "{run:?}");
     let run = aov(&["report", &deals(), "--by", "period"]);
     assert!(run.fails(2).contains("the output has a period column of its own"), "{run:?}");
+    let many: Vec<String> = (1..=17).map(|i| format!("c{i}")).collect();
+    let many = many.join(",");
+    let run = aov(&["report", &deals(), "--by", &many]);
+    assert_eq!(
+        run.fails(2),
+        "aov: --by takes at most 16 columns besides customer and seller; \"c17\" is one too many\n"
+    );
+    let run = aov(&["customers", &deals(), "--by", "product,region"]);
+    assert!(run.fails(2).contains("--by names one column here"), "{run:?}");
 }
 
 #[test]
@@ -244,6 +282,9 @@ fn sql_groups_by_the_column_and_partials_read_it_back() {
     let text = aov(&["sql", "--dialect", "postgres", "--table", "deals", "--by", "product,seller"]).ok().to_string();
     assert!(text.contains("\"product\" AS \"product\""), "{text}");
     assert!(text.contains("GROUP BY day, \"product\", \"seller\""), "{text}");
+    let text =
+        aov(&["sql", "--dialect", "postgres", "--table", "deals", "--by", "region,customer,product"]).ok().to_string();
+    assert!(text.contains("GROUP BY day, \"region\", \"customer\", \"product\""), "{text}");
     // Partials written by hand for fixtures/by_column.csv by product and
     // day, as the query returns them (the blank product is empty, as a
     // NULL is written in CSV).
