@@ -197,6 +197,12 @@ fn chart_by_product_draws_a_line_per_product() {
         assert!(svg.contains(&format!("\n{name}\n</text>")), "{name}: {run:?}");
     }
     assert!(!svg.contains("\nwidget\n"), "{run:?}");
+    let run = aov(&["chart", &deals(), "--by", "region,seller"]);
+    let svg = run.ok();
+    assert!(svg.contains("by region and seller: by_column.csv"), "{run:?}");
+    for name in ["Nord / Eva", "Nord / Olle", "Syd / Eva", "Syd / Olle"] {
+        assert!(svg.contains(&format!("\n{name}\n</text>")), "{name}: {run:?}");
+    }
 }
 
 #[test]
@@ -318,4 +324,22 @@ fn sql_groups_by_the_column_and_partials_read_it_back() {
         let b = ["report", &deals(), "--by", "product", "--period", period, "--format", "csv"];
         assert_eq!(aov(&a).ok(), aov(&b).ok(), "{period}");
     }
+}
+
+#[test]
+fn an_order_of_several_lines_is_grouped_by_its_first_line() {
+    // Order A: Widget 10 + Gadget 20 = one deal of 30, under Widget.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lines.csv");
+    std::fs::write(
+        &path,
+        "order,date,product,amount\nA,2013-01-01,Widget,10\nA,2013-01-01,Gadget,20\nB,2013-01-02,Gadget,5\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let run = aov(&["report", p, "--order-col", "order", "--by", "product", "--period", "all", "--format", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "product,deals,total,aov,aov_change,aov_change_pct\nWidget,1,30.00,30.00,,\nGadget,1,5.00,5.00,,\n"
+    );
 }
