@@ -823,21 +823,6 @@ pub fn chosen_columns<'a>(by: &[Dimension], names: &'a [String]) -> Vec<&'a str>
         .collect()
 }
 
-pub fn dimensions(by: &[ByArg]) -> Result<Vec<Dimension>, Error> {
-    let mut out: Vec<Dimension> = Vec::new();
-    for b in by {
-        let d = match b {
-            ByArg::Customer => Dimension::Customer,
-            ByArg::Seller => Dimension::Seller,
-        };
-        if out.contains(&d) {
-            return Err(Error::Usage(format!("--by names {d} twice")));
-        }
-        out.push(d);
-    }
-    Ok(out)
-}
-
 /// NO_COLOR (any non-empty value) and TERM=dumb turn colour off.
 fn colour_allowed_by_env() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -970,6 +955,22 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_reads_customer_seller_and_columns_in_order() {
+        let names = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let g = Groups::parse(&names(&[" Region", "SELLER", "product ", "Kanal"])).unwrap();
+        use Dimension::*;
+        assert_eq!(g.by, [Segment, Seller, Column(0), Column(1)]);
+        assert_eq!(g.names, ["Region", "seller", "product", "Kanal"]);
+        assert_eq!(g.columns(), ["Region", "product", "Kanal"]);
+        let g = Groups::parse(&names(&["Customer"])).unwrap();
+        assert!(g.columns().is_empty());
+        assert_eq!((g.by, g.names), (vec![Customer], names(&["customer"])));
+        assert!(Groups::parse(&names(&["customer", "CUSTOMER"])).unwrap_err().to_string().contains("twice"));
+        assert!(Groups::parse(&names(&[" "])).unwrap_err().to_string().contains("empty column"));
+        assert!(Groups::parse(&names(&["Total"])).unwrap_err().to_string().contains("a total column of its own"));
+    }
 
     fn decide(
         out: Option<&str>,

@@ -817,4 +817,16 @@ mod tests {
         assert_eq!(m.get(Field::Customer), Some(2));
         assert_eq!(m.get(Field::Seller), None);
     }
+
+    #[test]
+    fn a_column_named_to_group_by_is_still_found_for_its_field() {
+        // `--by Kund,status`: the customer and the status are still found.
+        let named = HashMap::from([(Field::Segment, "Kund".to_string()), (Field::Column(0), "status".to_string())]);
+        let mut m = map_columns(&h(&["datum", "belopp", "Kund", "status"]), &named, &[Field::Amount]).unwrap();
+        assert_eq!((m.get(Field::Segment), m.get(Field::Column(0))), (Some(2), Some(3)));
+        assert_eq!((m.get(Field::Customer), m.get(Field::Status)), (Some(2), Some(3)));
+        // Setting the status column (found by its values) keeps the group.
+        m.set(Field::Status, Some(3));
+        assert_eq!(m.get(Field::Column(0)), Some(3));
+    }
 }
