@@ -92,8 +92,10 @@ pub fn load_through<S: crate::order_lines::Through>(
     }
     let mut sink = wrap(collector);
     let mut empty_inputs = Vec::new();
-    let fast_ok =
-        common.fast_path && !S::EACH_DEAL && !by.contains(&Dimension::Segment) && common.filter.rates.is_none();
+    let fast_ok = common.fast_path
+        && !S::EACH_DEAL
+        && !by.iter().any(|d| matches!(d, Dimension::Segment | Dimension::Column(_)))
+        && common.filter.rates.is_none();
     let mut seen_files = SeenFiles::default();
     for path in &common.files {
         if let Some(first) = seen_files.repeat(path) {
@@ -264,7 +266,7 @@ fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -
         let (flag, wanted, given) = match dim {
             Dimension::Customer => ("--customer", &common.filter.customers, &common.names_given[0]),
             Dimension::Seller => ("--seller", &common.filter.sellers, &common.names_given[1]),
-            Dimension::Segment => continue,
+            Dimension::Segment | Dimension::Column(_) => continue,
         };
         // (folded, as written)
         let mut missing: Vec<(&String, &String)> = wanted.iter().zip(given).collect();
@@ -560,13 +562,14 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         // Rows are made as they are written: memory stays at the size of
         // the partials, whatever the number of groups.
         let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+        let report = report.named(&s.by_names);
         let opts = options(&s.common, &loaded, String::new());
         write_output(s.common.output.as_deref(), |out| {
             render::render_stream(&report, rows, s.common.format, &opts, out)
         })?;
         return Ok(exit::OK);
     }
-    let mut report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+    let mut report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?.named(&s.by_names);
     if let Some(base) = &yoy_base {
         yoy_from(&mut report, base, &s)?;
     }
@@ -703,23 +706,61 @@ fn view_grain(common: &CommonSettings, period: Period) -> Period {
     if common.window.last.is_some() || common.window.complete_before.is_some() { period } else { Period::All }
 }
 
+/// The one group of `customers --by` or `sellers --by`: `default` without
+/// the flag, else customer, seller or a column by its header, with the
+/// name the output gives its column.
+fn one_group(by: Option<&str>, default: Dimension, common: &mut CommonSettings) -> Result<(Dimension, String), Error> {
+    let Some(name) = by else { return Ok((default, default.name().to_string())) };
+    let list: Vec<String> = name.split(',').map(str::to_string).collect();
+    if list.len() > 1 {
+        return Err(Error::Usage(format!("--by names one column here, not {}", list.len())));
+    }
+    let (dims, names) = crate::config::group_by(&list, common)?;
+    match (dims.as_slice(), names.as_slice()) {
+        ([d], [n]) => Ok((*d, n.clone())),
+        _ => Err(Error::Usage("--by names one column here".into())),
+    }
+}
+
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
-    let common = CommonSettings::from_args(&args.common)?;
+    let mut common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
+    // `--by product` ranks products the way customers are ranked.
+    let (dim, name) = one_group(args.by.as_deref(), Dimension::Customer, &mut common)?;
+    if args.register.is_some() && dim != Dimension::Customer {
+        return Err(Error::Usage(format!("--register joins customers with the register; leave out --by {name}")).into());
+    }
     let grain = view_grain(&common, period);
-    let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[Dimension::Customer], period)?;
+    let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[dim], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     if let Some(register) = &args.register {
         return potential_cmd(&common, &loaded, register, args);
     }
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
-    emit(
-        &common,
-        &loaded,
-        &views::customers_grid(&view),
-        format!("Customers by total: {}", file_names(&common.files)),
-    )?;
+    let mut grid = views::customers_grid(&view);
+    let title = if dim == Dimension::Customer {
+        format!("Customers by total: {}", file_names(&common.files))
+    } else {
+        let words = [(" customers ", format!(" {name} values ")), (" customer ", format!(" {name} value "))];
+        rename_column(&mut grid, "customer", &name, &words);
+        format!("{name} by total: {}", file_names(&common.files))
+    };
+    emit(&common, &loaded, &grid, title)?;
     Ok(exit::OK)
+}
+
+/// Name the grid's column `from` as `to` (a view's group column by the
+/// header `--by` named), and say `to` where the lines around the table
+/// speak of `words` (`customers`, `seller's`...), with what each becomes.
+fn rename_column(grid: &mut Grid, from: &str, to: &str, words: &[(&str, String)]) {
+    if let Some(c) = grid.columns.iter_mut().find(|c| c.as_str() == from) {
+        *c = to.to_string();
+    }
+    for line in grid.preamble.iter_mut().chain(grid.epilogue.iter_mut()) {
+        for (word, instead) in words {
+            *line = line.replace(word, instead);
+        }
+    }
 }
 
 /// `aov customers --register FILE`: the customers' sales beside the
@@ -790,9 +831,17 @@ fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &Cu
 }
 
 fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
-    let common = CommonSettings::from_args(&args.common)?;
+    let mut common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
-    let by = [Dimension::Seller, Dimension::Customer];
+    // `--by region` puts the region in the seller's place.
+    let (dim, name) = one_group(args.by.as_deref(), Dimension::Seller, &mut common)?;
+    if dim == Dimension::Customer {
+        return Err(Error::Usage(
+            "aov sellers counts the customers each seller worked; to rank customers use aov customers".into(),
+        )
+        .into());
+    }
+    let by = [dim, Dimension::Customer];
     // One cell per (seller, customer); amounts per seller only.
     let grain = view_grain(&common, period);
     let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
@@ -821,7 +870,13 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
             view.rows.iter().map(|r| shares.get(&(r.seller.clone(), r.currency.clone())).cloned().flatten()).collect();
         grid = render::potential::with_a_deals(grid, &column);
     }
-    emit(&common, &loaded, &grid, format!("Sellers: {}", file_names(&common.files)))?;
+    let title = if dim == Dimension::Seller {
+        format!("Sellers: {}", file_names(&common.files))
+    } else {
+        rename_column(&mut grid, "seller", &name, &[("seller's", format!("{name}'s"))]);
+        format!("Sellers by {name}: {}", file_names(&common.files))
+    };
+    emit(&common, &loaded, &grid, title)?;
     Ok(exit::OK)
 }
 
@@ -1046,6 +1101,7 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
             currency: input.columns.get(&Field::Currency).cloned(),
             order: input.columns.get(&Field::Order).cloned(),
             by: s.by.clone(),
+            segment: crate::config::chosen_columns(&s.by, &s.by_names).into_iter().map(str::to_string).collect(),
             from: s.common.filter.from,
             to: s.common.filter.to,
             timezone: tz.clone(),
@@ -1066,9 +1122,12 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
             let day: chrono::NaiveDate = row.try_get("day").map_err(bad)?;
             let deals: i64 = row.try_get("deals").map_err(bad)?;
             let total: rust_decimal::Decimal = row.try_get("total").map_err(bad)?;
-            for (slot, d) in names.iter_mut().zip(&s.by) {
-                let raw: Option<String> = row.try_get(d.name()).map_err(bad)?;
+            for (slot, column) in names.iter_mut().zip(&s.by_names) {
+                let raw: Option<String> = row.try_get(column.as_str()).map_err(bad)?;
                 crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), slot);
+                if slot.is_empty() {
+                    slot.push_str(&crate::load::rows::blank_group(column));
+                }
             }
             if q.currency.is_some() {
                 let raw: Option<String> = row.try_get("currency").map_err(bad)?;
@@ -1108,8 +1167,12 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     let mut tally = Tally::default();
     for path in &s.common.files {
         let rates = f.rates.as_deref();
-        let how =
-            load::partials::Reading { by: &s.by, range: (f.from, f.to), rates, include_credits: f.include_credits };
+        let how = load::partials::Reading {
+            by: &s.by_names,
+            range: (f.from, f.to),
+            rates,
+            include_credits: f.include_credits,
+        };
         load::partials::read_converted(path, &how, &mut partials, &mut accounting, &mut tally)?;
     }
     finish_partials(s, partials, accounting, tally)
@@ -1122,7 +1185,7 @@ pub fn chart_title(report: &Report, files: &[String], labels: &[String]) -> Stri
 
 /// `chart_title` in `lang`.
 pub fn chart_title_in(report: &Report, files: &[String], labels: &[String], lang: crate::render::lang::Lang) -> String {
-    let by: Vec<&str> = report.by.iter().map(|d| d.name()).collect();
+    let by: Vec<&str> = report.by_names.iter().map(String::as_str).collect();
     let names: Vec<String> = files
         .iter()
         .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
@@ -1140,15 +1203,15 @@ pub fn chart_title_in(report: &Report, files: &[String], labels: &[String], lang
 }
 
 fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
-    let common = CommonSettings::from_args(&args.common)?;
+    let mut common = CommonSettings::from_args(&args.common)?;
     let period = common.period(args.period)?;
     if period == Period::All {
         return Err(Error::Usage("a chart needs a time axis; use a --period other than all".into()).into());
     }
-    let by = crate::config::dimensions(&args.by)?;
+    let (by, by_names) = crate::config::group_by(&args.by, &mut common)?;
     let loaded = load_view(&common, Partials::new(period, by.len()), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
-    let report = build_with(&loaded.partials, &by, None).map_err(Error::from)?;
+    let report = build_with(&loaded.partials, &by, None).map_err(Error::from)?.named(&by_names);
     let data = crate::aggregate::chart::chart_data(&report, args.top).map_err(Error::from)?;
     if report.totals.len() > 1 {
         eprintln!(
@@ -1175,7 +1238,7 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
 }
 
 fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
-    let by = crate::config::dimensions(&args.by)?;
+    let groups = crate::config::Groups::parse(&args.by)?;
     let q = crate::sql::Query {
         table: args.table.clone(),
         date: args.date_col.clone(),
@@ -1184,7 +1247,8 @@ fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
         seller: Some(args.seller_col.clone()),
         currency: args.currency_col.clone(),
         order: args.order_col.clone(),
-        by,
+        segment: groups.columns().into_iter().map(str::to_string).collect(),
+        by: groups.by,
         from: args.from,
         to: args.to,
         timezone: args.timezone.clone(),

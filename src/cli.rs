@@ -235,9 +235,9 @@ pub struct ReportArgs {
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
 
-    /// Group by customer, seller, or both (`customer,seller`), in the order given.
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub by: Vec<ByArg>,
+    /// Group by customer, seller, or columns of the input by their headers (`product`, `region,seller`, `region,product`), in the order given.
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
+    pub by: Vec<String>,
 
     /// Add the distribution of deal sizes: median, p25, p75, p90, min, max, top_deal_pct (holds every amount in memory).
     #[arg(long)]
@@ -274,9 +274,9 @@ pub struct QuotesArgs {
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
 
-    /// Group by customer, seller, or both (`customer,seller`), in the order given.
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub by: Vec<ByArg>,
+    /// Group by customer, seller, or columns of the input by their headers (`product`, `region,seller`, `region,product`), in the order given.
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
+    pub by: Vec<String>,
 
     /// Add a target_gap column (hit_rate_pct - PCT, in percentage points), e.g. 30 or 30%.
     #[arg(long, value_name = "PCT", value_parser = parse_pct)]
@@ -296,6 +296,10 @@ pub struct CustomersArgs {
     /// Keep the first N customers (shares stay relative to all customers).
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+
+    /// Rank the values of another column the way customers are ranked: `seller`, or a column of the input by its header (`product`, `region`).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
 
     /// A customer register (CSV or Excel: the customer and a size such as turnover or employees): adds potential, sales_per_potential and potential_class, and lists register customers without deals.
     #[arg(long, value_name = "FILE")]
@@ -360,9 +364,9 @@ pub struct ChartArgs {
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
 
-    /// One line per customer or seller.
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub by: Vec<ByArg>,
+    /// One line per customer, seller, or value of a column of the input by its header (`product`; `region,seller` for one line per pair).
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
+    pub by: Vec<String>,
 
     /// Lines for the N largest groups by total; the rest are one "other" line.
     #[arg(long, value_name = "N", default_value_t = 5)]
@@ -398,9 +402,9 @@ pub struct SqlArgs {
     #[arg(long, value_name = "NAME")]
     pub table: String,
 
-    /// Group by customer, seller, or both, as `aov report --by`.
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub by: Vec<ByArg>,
+    /// Group by customer, seller, or columns of the table by their names (`product`, `region,product`), as `aov report --by`.
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
+    pub by: Vec<String>,
 
     /// First day to include (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
@@ -468,6 +472,10 @@ pub struct SellersArgs {
     /// The period --last and --complete-only count in (default: month).
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
+
+    /// One row per value of a column of the input (by its header, e.g. `region`) in the seller's place: its AOV, customers worked and the share of deals with A, B and C customers.
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
 
     /// A customer register (as for `aov customers --register`): adds potential_a_deals_pct, each seller's share of deals with customers of potential class A.
     #[arg(long, value_name = "FILE")]
@@ -689,7 +697,7 @@ mod tests {
     fn by_takes_a_list() {
         let cli = Cli::try_parse_from(["aov", "report", "a.csv", "--by", "customer,seller"]).unwrap();
         let Command::Report(args) = cli.command else { panic!("report") };
-        assert_eq!(args.by, vec![ByArg::Customer, ByArg::Seller]);
+        assert_eq!(args.by, vec!["customer".to_string(), "seller".to_string()]);
         assert_eq!(args.period, None);
         assert_eq!(args.common.output.format, None);
     }

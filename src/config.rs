@@ -450,6 +450,8 @@ pub struct ReportSettings {
     pub common: CommonSettings,
     pub period: Period,
     pub by: Vec<Dimension>,
+    /// The group columns' names, as the output names them.
+    pub by_names: Vec<String>,
     pub stats: bool,
     pub target: Option<Decimal>,
     pub fail_below: Option<Decimal>,
@@ -459,14 +461,17 @@ pub struct ReportSettings {
 
 impl ReportSettings {
     pub fn from_args(args: &ReportArgs) -> Result<ReportSettings, Error> {
-        let common = CommonSettings::from_args(&args.common)?;
-        let by_args: Vec<ByArg> = if !args.by.is_empty() {
-            args.by.clone()
+        let mut common = CommonSettings::from_args(&args.common)?;
+        let (by, by_names) = if !args.by.is_empty() {
+            group_by(&args.by, &mut common)?
         } else {
             let names = common.file.report.by.clone().unwrap_or_default();
-            names.iter().map(|n| setting::<ByArg>(&common.file_path, "by", n)).collect::<Result<_, _>>()?
+            let file = common.file_path.as_ref().map_or(CONFIG_FILE.to_string(), |p| p.display().to_string());
+            group_by(&names, &mut common).map_err(|e| match e {
+                Error::Usage(m) => Error::Usage(format!("{file}: by = {names:?}: {m}")),
+                other => other,
+            })?
         };
-        let by = dimensions(&by_args)?;
         let period = common.period(args.period)?;
         if args.yoy && period == Period::All {
             return Err(Error::Usage("--yoy compares periods; use it with a --period other than all".into()));
@@ -474,6 +479,7 @@ impl ReportSettings {
         Ok(ReportSettings {
             period,
             by,
+            by_names,
             stats: args.stats,
             target: args.target,
             fail_below: args.fail_below,
@@ -498,22 +504,15 @@ pub struct QuotesSettings {
 
 impl QuotesSettings {
     pub fn from_args(args: &QuotesArgs) -> Result<QuotesSettings, Error> {
-        let common = CommonSettings::from_args(&args.common)?;
+        let mut common = CommonSettings::from_args(&args.common)?;
         if !args.common.filter.status.is_empty() {
             return Err(Error::Usage(
                 "aov quotes counts every status class (won, lost, open; void left out); leave out --status, or name words in [status] in aov.toml".into(),
             ));
         }
-        let by = dimensions(&args.by)?;
+        let (by, by_names) = group_by(&args.by, &mut common)?;
         let period = common.period(args.period)?;
-        Ok(QuotesSettings {
-            by_names: by.iter().map(|d| d.name().to_string()).collect(),
-            by,
-            period,
-            target: args.target,
-            fail_below: args.fail_below,
-            common,
-        })
+        Ok(QuotesSettings { by_names, by, period, target: args.target, fail_below: args.fail_below, common })
     }
 }
 
@@ -738,19 +737,92 @@ impl ExplainSettings {
     }
 }
 
-pub fn dimensions(by: &[ByArg]) -> Result<Vec<Dimension>, Error> {
-    let mut out: Vec<Dimension> = Vec::new();
-    for b in by {
-        let d = match b {
-            ByArg::Customer => Dimension::Customer,
-            ByArg::Seller => Dimension::Seller,
+/// Output columns of the views that a group column may not be named as.
+const OWN_COLUMNS: [&str; 5] = ["period", "currency", "deals", "total", "aov"];
+
+/// The groups of `--by`: `customer`, `seller` (as today), or columns of
+/// the input by their headers, matched as `aov explain --by` matches it
+/// (the first is named to the readers as the segment, the others as
+/// `Field::Column`). Comes back with the output column names: the
+/// dimension's name, or the header as written in `--by`.
+pub fn group_by(names: &[String], common: &mut CommonSettings) -> Result<(Vec<Dimension>, Vec<String>), Error> {
+    let groups = Groups::parse(names)?;
+    for (i, header) in groups.columns().into_iter().enumerate() {
+        let field = match i {
+            0 => Field::Segment,
+            n => Field::Column((n - 1) as u8),
         };
-        if out.contains(&d) {
-            return Err(Error::Usage(format!("--by names {d} twice")));
-        }
-        out.push(d);
+        common.input.columns.insert(field, header.to_string());
     }
-    Ok(out)
+    Ok((groups.by, groups.names))
+}
+
+/// The most columns of the input `--by` takes at once (besides customer
+/// and seller).
+pub const MAX_COLUMNS: usize = 16;
+
+/// `--by` read: the dimensions in order and the output name of each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Groups {
+    pub by: Vec<Dimension>,
+    pub names: Vec<String>,
+}
+
+impl Groups {
+    /// Read `--by` (a list of names); `customer` and `seller` in any letter
+    /// case are those dimensions, anything else a column's header.
+    pub fn parse(names: &[String]) -> Result<Groups, Error> {
+        let mut g = Groups::default();
+        for name in names {
+            let name = name.trim();
+            let lower = name.to_lowercase();
+            if name.is_empty() {
+                return Err(Error::Usage(
+                    "--by names an empty column; write --by customer, --by seller or a header of the input, e.g. --by product".into(),
+                ));
+            }
+            if OWN_COLUMNS.contains(&lower.as_str()) {
+                return Err(Error::Usage(format!(
+                    "--by {name}: the output has a {lower} column of its own; rename the input's column or name another"
+                )));
+            }
+            if g.names.iter().any(|s| s.to_lowercase() == lower) {
+                return Err(Error::Usage(format!("--by names {name} twice")));
+            }
+            let chosen = g.columns().len();
+            let dim = match lower.as_str() {
+                "customer" => Dimension::Customer,
+                "seller" => Dimension::Seller,
+                _ if chosen == 0 => Dimension::Segment,
+                _ if chosen < MAX_COLUMNS => Dimension::Column((chosen - 1) as u8),
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "--by takes at most {MAX_COLUMNS} columns besides customer and seller; \"{name}\" is one too many"
+                    )));
+                }
+            };
+            g.by.push(dim);
+            let chosen_column = matches!(dim, Dimension::Segment | Dimension::Column(_));
+            g.names.push(if chosen_column { name.to_string() } else { dim.name().to_string() });
+        }
+        Ok(g)
+    }
+
+    /// The headers of the columns of the user's choice `--by` names, in
+    /// order (the segment first).
+    pub fn columns(&self) -> Vec<&str> {
+        chosen_columns(&self.by, &self.names)
+    }
+}
+
+/// Of `--by`'s dimensions and their output names, the names of the columns
+/// of the user's choice, in order (the segment first).
+pub fn chosen_columns<'a>(by: &[Dimension], names: &'a [String]) -> Vec<&'a str> {
+    by.iter()
+        .zip(names)
+        .filter(|(d, _)| matches!(d, Dimension::Segment | Dimension::Column(_)))
+        .map(|(_, n)| n.as_str())
+        .collect()
 }
 
 /// NO_COLOR (any non-empty value) and TERM=dumb turn colour off.
@@ -885,6 +957,22 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_reads_customer_seller_and_columns_in_order() {
+        let names = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let g = Groups::parse(&names(&[" Region", "SELLER", "product ", "Kanal"])).unwrap();
+        use Dimension::*;
+        assert_eq!(g.by, [Segment, Seller, Column(0), Column(1)]);
+        assert_eq!(g.names, ["Region", "seller", "product", "Kanal"]);
+        assert_eq!(g.columns(), ["Region", "product", "Kanal"]);
+        let g = Groups::parse(&names(&["Customer"])).unwrap();
+        assert!(g.columns().is_empty());
+        assert_eq!((g.by, g.names), (vec![Customer], names(&["customer"])));
+        assert!(Groups::parse(&names(&["customer", "CUSTOMER"])).unwrap_err().to_string().contains("twice"));
+        assert!(Groups::parse(&names(&[" "])).unwrap_err().to_string().contains("empty column"));
+        assert!(Groups::parse(&names(&["Total"])).unwrap_err().to_string().contains("a total column of its own"));
+    }
 
     fn decide(
         out: Option<&str>,

@@ -20,8 +20,12 @@ pub struct Deal<'a> {
     pub order: &'a str,
     /// The deal's status (won, lost...) when the input has a status column.
     pub status: &'a str,
-    /// The value of the column `aov explain --by` names, if any.
+    /// The value of the column `aov explain --by` names, if any: the first
+    /// column of the user's choice in `--by`.
     pub segment: &'a str,
+    /// The values of the further columns of `--by` (`--by region,product`:
+    /// the product), in order; empty without them.
+    pub more: &'a [String],
 }
 
 impl<'a> Deal<'a> {
@@ -31,6 +35,7 @@ impl<'a> Deal<'a> {
             Dimension::Customer => self.customer,
             Dimension::Seller => self.seller,
             Dimension::Segment => self.segment,
+            Dimension::Column(i) => self.more.get(usize::from(i)).map_or("", String::as_str),
         }
     }
 }
@@ -42,6 +47,9 @@ pub enum Dimension {
     Seller,
     /// A column of the user's choice (`aov explain --by product`).
     Segment,
+    /// A further column of the user's choice (`--by region,product`: the
+    /// product is `Column(0)`), after the segment.
+    Column(u8),
 }
 
 impl Dimension {
@@ -51,6 +59,7 @@ impl Dimension {
             Dimension::Customer => "customer",
             Dimension::Seller => "seller",
             Dimension::Segment => "segment",
+            Dimension::Column(_) => "column",
         }
     }
 }

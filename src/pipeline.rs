@@ -199,6 +199,7 @@ struct Order {
     currency: String,
     status: String,
     segment: String,
+    more: Vec<String>,
     lines: u64,
     /// Its file has a status column.
     has_status: bool,
@@ -474,6 +475,7 @@ impl<'w> Collector<'w> {
                 order: "",
                 status: &order.status,
                 segment: &order.segment,
+                more: &order.more,
             };
             let _ = self.add_in_currency(&order.file, order.line, &deal, order.lines, order.has_status);
         }
@@ -576,6 +578,7 @@ impl Sink for Collector<'_> {
                         currency: deal.currency.to_string(),
                         status: deal.status.to_string(),
                         segment: deal.segment.to_string(),
+                        more: deal.more.to_vec(),
                         lines: 1,
                         has_status: self.status_column,
                         file: self.file.clone(),

@@ -69,6 +69,7 @@ struct Pending {
     customer: String,
     seller: String,
     segment: String,
+    more: Vec<String>,
     currency: String,
     status: String,
     lines: u64,
@@ -199,6 +200,7 @@ impl<'w> QuoteSink<'w> {
         &mut self,
         at: (&str, u64),
         [customer, seller, segment]: [&str; 3],
+        more: &[String],
         currency: &str,
         status: &str,
         amount: Option<Decimal>,
@@ -234,6 +236,7 @@ impl<'w> QuoteSink<'w> {
                 Dimension::Customer => customer,
                 Dimension::Seller => seller,
                 Dimension::Segment => segment,
+                Dimension::Column(c) => more.get(usize::from(*c)).map_or("", String::as_str),
             };
             let folded = fold_name(name, self.filter.case_sensitive);
             *self.spellings[i].entry(folded.clone()).or_default().entry(name.to_string()).or_default() += 1;
@@ -274,6 +277,7 @@ impl<'w> QuoteSink<'w> {
                         customer: row.customer.to_string(),
                         seller: row.seller.to_string(),
                         segment: row.segment.to_string(),
+                        more: row.more.to_vec(),
                         currency: row.currency.to_string(),
                         status: row.status.to_string(),
                         lines: 1,
@@ -330,6 +334,7 @@ impl<'w> QuoteSink<'w> {
         let flow = self.add(
             (&file, line),
             [row.customer, row.seller, row.segment],
+            row.more,
             row.currency,
             row.status,
             row.amount,
@@ -367,6 +372,7 @@ impl<'w> QuoteSink<'w> {
             let _ = self.add(
                 (&o.file, o.line),
                 [&o.customer, &o.seller, &o.segment],
+                &o.more,
                 &o.currency,
                 &o.status,
                 o.amount,
@@ -454,6 +460,7 @@ impl Sink for QuoteSink<'_> {
             order: deal.order,
             status: deal.status,
             segment: deal.segment,
+            more: deal.more,
         };
         self.take(line, &row)
     }

@@ -39,6 +39,10 @@ pub struct Query {
     pub currency: Option<String>,
     pub order: Option<String>,
     pub by: Vec<Dimension>,
+    /// The columns `Dimension::Segment` and `Dimension::Column` group by
+    /// (`aov sql --by region,product`), also the names of their output
+    /// columns, in order.
+    pub segment: Vec<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Convert timestamps to this zone's calendar date.
@@ -120,7 +124,16 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
         match dim {
             Dimension::Customer => keys.push((id(q.customer.as_deref().unwrap_or("customer")), "customer")),
             Dimension::Seller => keys.push((id(q.seller.as_deref().unwrap_or("seller")), "seller")),
-            Dimension::Segment => {}
+            Dimension::Segment => {
+                if let Some(col) = q.segment.first() {
+                    keys.push((id(col), col));
+                }
+            }
+            Dimension::Column(i) => {
+                if let Some(col) = q.segment.get(usize::from(*i) + 1) {
+                    keys.push((id(col), col));
+                }
+            }
         }
     }
     if let Some(c) = &q.currency {
@@ -212,6 +225,7 @@ mod tests {
             currency: Some("currency".into()),
             order: None,
             by: vec![Dimension::Customer],
+            segment: Vec::new(),
             from: NaiveDate::from_ymd_opt(2013, 1, 1),
             to: None,
             timezone: None,

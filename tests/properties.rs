@@ -224,3 +224,73 @@ proptest! {
         }
     }
 }
+
+/// Spellings of a channel column: case, spacing, å/ö, and a blank.
+const KANAL: [&str; 8] = ["Webb", "webb", "  Webb ", "Butik", "BUTIK", "Telefon", "", "Ångö"];
+/// And of a region column.
+const REGION: [&str; 4] = ["Nord", "NORD", "Syd", ""];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// `--by COLUMN` and `--by COLUMN,COLUMN`, end to end: the groups'
+    /// deals and totals add up to the rows and their sum, spellings that
+    /// fold together (trimmed, lower case) are one group (one row per
+    /// period), and each group's total is the sum of its rows' amounts; a
+    /// blank value is the group `(no kanal)`, `(no region)`.
+    #[test]
+    fn group_totals_by_any_column_add_up_to_the_grand_total(
+        rows in proptest::collection::vec((0usize..KANAL.len(), 0usize..REGION.len(), 0u16..400, 1i64..1_000_000), 1..40),
+        period in prop::sample::select(vec!["all", "month", "week"]),
+        two in any::<bool>(),
+    ) {
+        let mut text = String::from("date,Kanal,Region,amount\n");
+        for (k, r, d, cents) in &rows {
+            text.push_str(&format!("{},{},{},{}\n", day(*d), KANAL[*k], REGION[*r], Decimal::new(*cents, 2)));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.csv");
+        std::fs::write(&path, &text).unwrap();
+        let by = if two { "kanal,region" } else { "kanal" };
+        let run = assert_cmd::Command::cargo_bin("aov")
+            .unwrap()
+            .args(["report", path.to_str().unwrap(), "--by", by, "--period", period, "--format", "csv"])
+            .output()
+            .unwrap();
+        prop_assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        let out = String::from_utf8(run.stdout).unwrap();
+        let mut lines = out.lines();
+        let header = lines.next().unwrap();
+        prop_assert!(header.starts_with(&format!("{by},")), "{}", header);
+        let col = |name: &str| header.split(',').position(|c| c == name);
+        let (total_col, deals_col, period_col) = (col("total").unwrap(), col("deals").unwrap(), col("period"));
+        let width = if two { 2 } else { 1 };
+        let fold = |v: &str| v.trim().to_lowercase();
+        let mut want: std::collections::BTreeMap<Vec<String>, (u64, i64)> = Default::default();
+        for (k, r, _, cents) in &rows {
+            let key = if two { vec![fold(KANAL[*k]), fold(REGION[*r])] } else { vec![fold(KANAL[*k])] };
+            let e = want.entry(key).or_default();
+            e.0 += 1;
+            e.1 += cents;
+        }
+        let mut got: std::collections::BTreeMap<Vec<String>, (u64, i64)> = Default::default();
+        let mut seen = std::collections::HashSet::new();
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            let key: Vec<String> = cells[..width]
+                .iter()
+                .map(|c| if *c == "(no kanal)" || *c == "(no region)" { String::new() } else { c.to_lowercase() })
+                .collect();
+            let fresh = seen.insert((key.clone(), period_col.map(|i| cells[i].to_string())));
+            prop_assert!(fresh, "{} twice in\n{}", line, out);
+            let e = got.entry(key).or_default();
+            e.0 += cells[deals_col].parse::<u64>().unwrap();
+            e.1 += i64::try_from(cells[total_col].parse::<Decimal>().unwrap() * Decimal::from(100)).unwrap();
+        }
+        let deals: u64 = got.values().map(|v| v.0).sum();
+        let cents: i64 = got.values().map(|v| v.1).sum();
+        prop_assert_eq!(deals, rows.len() as u64);
+        prop_assert_eq!(cents, rows.iter().map(|r| r.3).sum::<i64>());
+        prop_assert_eq!(got, want);
+    }
+}

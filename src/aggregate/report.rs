@@ -59,6 +59,9 @@ pub struct TotalRow {
 pub struct Report {
     pub period: Period,
     pub by: Vec<Dimension>,
+    /// The group columns' names, as the output names them: the dimension's
+    /// name, or for a column of the user's choice its header (`product`).
+    pub by_names: Vec<String>,
     /// True when the deals carry more than one currency: each then gets its
     /// own rows and a `currency` column.
     pub show_currency: bool,
@@ -73,6 +76,13 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report with its group columns named `names` (one per `by`).
+    pub fn named(mut self, names: &[String]) -> Report {
+        debug_assert_eq!(names.len(), self.by.len());
+        self.by_names = names.to_vec();
+        self
+    }
+
     pub fn has_period_column(&self) -> bool {
         self.period != Period::All
     }
@@ -238,7 +248,9 @@ pub fn build_lazy_yoy<'a>(
 
     let show_currency = currencies.len() > 1;
     let yoy = yoy && period != Period::All;
-    let report = Report { period, by: by.to_vec(), show_currency, rows: Vec::new(), totals, with_stats, target, yoy };
+    let by_names = by.iter().map(|d| d.name().to_string()).collect();
+    let report =
+        Report { period, by: by.to_vec(), by_names, show_currency, rows: Vec::new(), totals, with_stats, target, yoy };
     let flat_len = flat.len();
     let rows = LazyRows {
         period,

@@ -17,8 +17,10 @@ pub enum Field {
     Currency,
     Order,
     Status,
-    /// Any column named by `aov explain --by`.
+    /// Any column named by `aov explain --by` (the first of `--by`).
     Segment,
+    /// A further column named by `--by` (`Dimension::Column`).
+    Column(u8),
     /// A row id that is not an order id (invoice or transaction number):
     /// duplicates are warned about.
     Id,
@@ -39,6 +41,13 @@ impl Field {
         Field::Id,
     ];
 
+    /// A column `--by` names only to group by (the segment and the further
+    /// columns): it may also be the column of another field (`--by status`
+    /// groups by the status column the status rule reads).
+    pub fn groups_only(self) -> bool {
+        matches!(self, Field::Segment | Field::Column(_))
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Field::Amount => "amount",
@@ -49,6 +58,7 @@ impl Field {
             Field::Order => "order",
             Field::Status => "status",
             Field::Segment => "segment",
+            Field::Column(_) => "column",
             Field::Id => "id",
             Field::Product => "product",
         }
@@ -63,7 +73,7 @@ impl Field {
             Field::Currency => "--currency-col",
             Field::Order => "--order-col",
             Field::Status => "--status-col",
-            Field::Segment => "--by",
+            Field::Segment | Field::Column(_) => "--by",
             Field::Id => "--order-col",
             Field::Product => "--product-col",
         }
@@ -371,7 +381,7 @@ impl Field {
                 "fase",
                 "stato",
             ],
-            Field::Segment => &[],
+            Field::Segment | Field::Column(_) => &[],
             Field::Product => &[
                 "product",
                 "product_name",
@@ -502,7 +512,7 @@ impl ColumnMap {
     pub fn set(&mut self, field: Field, index: Option<usize>) {
         match index {
             Some(i) => {
-                self.found.retain(|f, at| *f == field || *at != i);
+                self.found.retain(|f, at| *f == field || *at != i || f.groups_only());
                 self.found.insert(field, i);
             }
             None => {
@@ -559,7 +569,7 @@ pub fn map_headers(headers: &[String], named: &HashMap<Field, String>) -> Result
             continue;
         }
         for alias in field.aliases() {
-            let free = |i: &usize| !found.values().any(|&t| t == *i);
+            let free = |i: &usize| !found.iter().any(|(f, &t)| t == *i && !f.groups_only());
             let mut hits: Vec<usize> = (0..norm.len()).filter(|&i| norm[i] == *alias && free(&i)).collect();
             if hits.is_empty() {
                 hits = (0..norm.len()).filter(|&i| bases[i] == *alias && free(&i)).collect();
@@ -597,7 +607,7 @@ impl ColumnMap {
                 continue;
             }
             for alias in field.aliases() {
-                let free = |i: &usize| !self.found.values().any(|&t| t == *i);
+                let free = |i: &usize| !self.found.iter().any(|(f, &t)| t == *i && !f.groups_only());
                 let mut hits: Vec<usize> = (0..norm.len()).filter(|&i| norm[i] == *alias && free(&i)).collect();
                 if hits.is_empty() {
                     hits = (0..norm.len()).filter(|&i| bases[i] == *alias && free(&i)).collect();
@@ -806,5 +816,17 @@ mod tests {
         let m = map_columns(&h(&["date", "amount", "owner"]), &named, &[]).unwrap();
         assert_eq!(m.get(Field::Customer), Some(2));
         assert_eq!(m.get(Field::Seller), None);
+    }
+
+    #[test]
+    fn a_column_named_to_group_by_is_still_found_for_its_field() {
+        // `--by Kund,status`: the customer and the status are still found.
+        let named = HashMap::from([(Field::Segment, "Kund".to_string()), (Field::Column(0), "status".to_string())]);
+        let mut m = map_columns(&h(&["datum", "belopp", "Kund", "status"]), &named, &[Field::Amount]).unwrap();
+        assert_eq!((m.get(Field::Segment), m.get(Field::Column(0))), (Some(2), Some(3)));
+        assert_eq!((m.get(Field::Customer), m.get(Field::Status)), (Some(2), Some(3)));
+        // Setting the status column (found by its values) keeps the group.
+        m.set(Field::Status, Some(3));
+        assert_eq!(m.get(Field::Column(0)), Some(3));
     }
 }

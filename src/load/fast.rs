@@ -1139,7 +1139,7 @@ impl Worker<'_> {
         match dim {
             Dimension::Customer => self.customers.names[id as usize].as_str(),
             Dimension::Seller => self.sellers.names[id as usize].as_str(),
-            Dimension::Segment => "",
+            Dimension::Segment | Dimension::Column(_) => "",
         }
     }
 }

@@ -10,13 +10,14 @@ use crate::error::{Error, RowError};
 use crate::load::columns::normalize;
 use crate::load::rows::clean_name;
 use crate::load::source::{self, Opened};
-use crate::model::{Dimension, RowAccounting, Tally};
+use crate::model::{RowAccounting, Tally};
 
 /// How partials are read: grouped by `by`, days within `range`, converted
 /// at `rates`, and whether the query counted credit notes.
 #[derive(Clone, Copy)]
 pub struct Reading<'a> {
-    pub by: &'a [Dimension],
+    /// The group columns by their names (`customer`, `seller`, `product`).
+    pub by: &'a [String],
     pub range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
     pub rates: Option<&'a crate::load::rates::RateTable>,
     pub include_credits: bool,
@@ -55,7 +56,7 @@ pub fn read_converted(
     let day_i = need("day")?;
     let deals_i = need("deals")?;
     let total_i = need("total")?;
-    let by_i: Vec<usize> = by.iter().map(|d| need(d.name())).collect::<Result<_, _>>()?;
+    let by_i: Vec<usize> = by.iter().map(|c| need(&normalize(c))).collect::<Result<_, _>>()?;
     let currency_i = find("currency");
     // Credit notes the query left out, counted apart (absent with
     // `aov sql --include-credits`).
@@ -142,8 +143,12 @@ pub fn read_converted(
         }
         accounting.used += deals;
         tally.counted += deals;
-        for (slot, i) in names.iter_mut().zip(&by_i) {
+        for ((slot, i), column) in names.iter_mut().zip(&by_i).zip(by) {
             clean_name(&record[*i], slot);
+            // A NULL or blank group value, as the readers of deals show it.
+            if slot.is_empty() {
+                slot.push_str(&crate::load::rows::blank_group(column));
+            }
         }
         let group: Vec<&str> = names.iter().map(String::as_str).collect();
         partials.add_bucket(&group, &currency, day, &Partial { deals, total, rows: deals })?;

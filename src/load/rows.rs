@@ -39,6 +39,8 @@ pub struct Incomplete<'a> {
     pub order: &'a str,
     pub status: &'a str,
     pub segment: &'a str,
+    /// The further `--by` columns' values (see [`Deal::more`]).
+    pub more: &'a [String],
 }
 
 /// Where deals and rejected rows go.
@@ -136,6 +138,38 @@ pub const NO_CUSTOMER: &str = "(no customer)";
 /// What a blank seller is shown as.
 pub const NO_SELLER: &str = "(no seller)";
 
+/// What a blank value of the column `--by` names (the segment) is shown
+/// as: `(no product)` for the header `product`. `None` without one.
+fn no_value(map: &ColumnMap) -> Option<String> {
+    map.get(Field::Segment).map(|_| blank_group(map.header(Field::Segment)))
+}
+
+/// The further columns of `--by` in `map` (`Field::Column(0)`, `(1)`...,
+/// as many as are named): each one's index and its blank value's name.
+fn further_columns(map: &ColumnMap) -> Vec<(usize, String)> {
+    (0..=u8::MAX)
+        .map_while(|n| map.get(Field::Column(n)).map(|i| (i, blank_group(map.header(Field::Column(n))))))
+        .collect()
+}
+
+/// The values of the further `--by` columns of a row, tidied as names, a
+/// blank one named (`(no region)`).
+fn fill_more(more: &[(usize, String)], fields: &[&str], out: &mut Vec<String>) {
+    out.resize(more.len(), String::new());
+    for ((i, blank), value) in more.iter().zip(out.iter_mut()) {
+        clean_name(fields[*i], value);
+        if value.is_empty() {
+            value.push_str(blank);
+        }
+    }
+}
+
+/// What a blank value of the group column `column` is shown as:
+/// `(no customer)`, `(no product)`.
+pub fn blank_group(column: &str) -> String {
+    format!("(no {})", column.trim().to_lowercase())
+}
+
 /// How many duplicate ids a warning names.
 const SHOWN_IDS: usize = 3;
 
@@ -152,6 +186,13 @@ pub struct RowParser {
     order: Option<usize>,
     status: Option<usize>,
     segment: Option<usize>,
+    /// What a blank value of the `--by` column is shown as: `(no product)`,
+    /// as a blank customer is `(no customer)`.
+    segment_blank: Option<String>,
+    /// The further columns of `--by` (`Field::Column`): each one's index
+    /// and what its blank value is shown as; and their values in the row.
+    more: Vec<(usize, String)>,
+    more_values: Vec<String>,
     width: usize,
     decimal: Decision<DecimalStyle>,
     default_decimal: DecimalStyle,
@@ -194,6 +235,9 @@ impl RowParser {
             status: map.get(Field::Status),
             // `aov breadth` reads the product where explain reads its segment.
             segment: map.get(Field::Segment).or_else(|| map.get(Field::Product)),
+            segment_blank: no_value(&map),
+            more: further_columns(&map),
+            more_values: Vec::new(),
             width: map.headers.len(),
             decimal: options.decimal.map_or(Decision::Open, Decision::Given),
             default_decimal: options.default_decimal.unwrap_or(DecimalStyle::Point),
@@ -276,7 +320,8 @@ impl RowParser {
     /// rows read so far had no value there. `Err` when the new columns
     /// would change what a mapped field is read from.
     pub fn widen(&mut self, map: ColumnMap) -> Result<(), String> {
-        for field in Field::ALL.into_iter().chain([Field::Segment]) {
+        let more = (0..self.more.len()).map(|i| Field::Column(i as u8));
+        for field in Field::ALL.into_iter().chain([Field::Segment]).chain(more) {
             if let Some(i) = self.map.get(field) {
                 if map.get(field) != Some(i) {
                     return Err(format!(
@@ -295,6 +340,8 @@ impl RowParser {
         self.order = map.get(Field::Order);
         self.status = map.get(Field::Status);
         self.segment = map.get(Field::Segment);
+        self.segment_blank = no_value(&map);
+        self.more = further_columns(&map);
         self.width = map.headers.len();
         if self.order.is_some() {
             self.ids = None;
@@ -561,10 +608,14 @@ impl RowParser {
         if (blank_amount && (date.is_ok() || blank_date)) || (blank_date && amount.is_ok()) {
             let [customer, seller, currency, segment] = &mut self.scratch;
             clean_name(self.segment.map_or("", |i| fields[i]), segment);
+            if let Some(blank) = self.segment_blank.as_deref().filter(|_| segment.is_empty()) {
+                segment.push_str(blank);
+            }
             clean_name(self.customer.map_or("", |i| fields[i]), customer);
             clean_name(self.seller.map_or("", |i| fields[i]), seller);
             clean_name(self.currency.map_or("", |i| fields[i]), currency);
             currency.make_ascii_uppercase();
+            fill_more(&self.more, fields, &mut self.more_values);
             let row = Incomplete {
                 amount: amount.as_ref().ok().map(|(a, _)| *a),
                 date: date.as_ref().ok().copied(),
@@ -574,6 +625,7 @@ impl RowParser {
                 order: self.order.map_or("", |i| fields[i].trim()),
                 status: self.status.map_or("", |i| fields[i].trim()),
                 segment,
+                more: &self.more_values,
             };
             if let Some(flow) = sink.incomplete(line, &row) {
                 return flow;
@@ -601,6 +653,9 @@ impl RowParser {
         };
         let [customer, seller, currency, segment] = &mut self.scratch;
         clean_name(self.segment.map_or("", |i| fields[i]), segment);
+        if let Some(blank) = self.segment_blank.as_deref().filter(|_| segment.is_empty()) {
+            segment.push_str(blank);
+        }
         clean_name(self.customer.map_or("", |i| fields[i]), customer);
         clean_name(self.seller.map_or("", |i| fields[i]), seller);
         if customer.is_empty() && self.customer.is_some() {
@@ -659,7 +714,9 @@ impl RowParser {
         }
         let order = self.order.map_or("", |i| fields[i].trim());
         let status = self.status.map_or("", |i| fields[i].trim());
-        let deal = Deal { amount, date, customer, seller, currency, order, status, segment };
+        fill_more(&self.more, fields, &mut self.more_values);
+        let more = &self.more_values;
+        let deal = Deal { amount, date, customer, seller, currency, order, status, segment, more };
         sink.deal(line, &deal)
     }
 }
@@ -751,6 +808,14 @@ fn is_invisible(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_blank_group_is_named_as_a_blank_customer_is() {
+        assert_eq!(blank_group("customer"), NO_CUSTOMER);
+        assert_eq!(blank_group("seller"), NO_SELLER);
+        assert_eq!(blank_group(" Produktgrupp "), "(no produktgrupp)");
+    }
+
     use super::*;
 
     #[test]

@@ -171,8 +171,8 @@ fn stats_cells(s: Option<&Stats>) -> [Value; STATS_COLUMNS.len()] {
 }
 
 /// The column names of a report, in order.
-pub fn columns(report: &Report) -> Vec<&'static str> {
-    let mut cols: Vec<&'static str> = report.by.iter().map(|d| d.name()).collect();
+pub fn columns(report: &Report) -> Vec<&str> {
+    let mut cols: Vec<&str> = report.by_names.iter().map(String::as_str).collect();
     if report.show_currency {
         cols.push("currency");
     }
