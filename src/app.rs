@@ -434,7 +434,7 @@ pub fn counted_line(t: &Tally, filter: &Filter) -> String {
         let n: u64 = t.not_sales.values().sum();
         let list: Vec<String> = t.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
         parts.push(format!(
-            "left out {n} {}: {} (--layout none reads every row)",
+            "left out {n} {}: {} (--export-layout none reads every row)",
             if n == 1 { "row that is not a sale" } else { "rows that are not sales" },
             list.join("; ")
         ));
@@ -1118,6 +1118,7 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         width: args.size.0,
         height: args.size.1,
         lang: common.lang,
+        layout: crate::config::chart_layout(args.layout),
     };
     let bytes = if common.png {
         render::chart::png(&data, &spec)

@@ -415,9 +415,12 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
                     width,
                     height,
                     lang: options.lang,
+                    layout: chart::Layout::Auto,
                 };
-                // One chart for wide screens, one drawn for a phone's width.
-                Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, 440)).ok()?))
+                // One chart for wide screens, one drawn for a phone's width
+                // (small multiples grow downwards, two plots a row).
+                let phone = chart::phone_height(&data, chart::Layout::Auto, 360, 440);
+                Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, phone)).ok()?))
             });
             let mut grid = report_grid_in(report, false, options.lang);
             if let Some(line) = summary(report, options.lang) {
