@@ -687,8 +687,8 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     emit(
         &common,
         &loaded,
-        &views::customers_grid(&view),
-        format!("Customers by total: {}", file_names(&common.files)),
+        &views::customers_grid_in(&view, common.lang),
+        (common.lang.strings().views.customers_title)(&file_names(&common.files)),
     )?;
     Ok(exit::OK)
 }
@@ -769,7 +769,7 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
-    let mut grid = views::sellers_grid(&view);
+    let mut grid = views::sellers_grid_in(&view, common.lang);
     if let Some(path) = &args.register {
         // Each seller's deals with customers of potential class A.
         let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
@@ -792,7 +792,7 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
             view.rows.iter().map(|r| shares.get(&(r.seller.clone(), r.currency.clone())).cloned().flatten()).collect();
         grid = render::potential::with_a_deals(grid, &column);
     }
-    emit(&common, &loaded, &grid, format!("Sellers: {}", file_names(&common.files)))?;
+    emit(&common, &loaded, &grid, (common.lang.strings().views.sellers_title)(&file_names(&common.files)))?;
     Ok(exit::OK)
 }
 

@@ -10,7 +10,7 @@
 //! the time axis is labelled at natural boundaries (see
 //! `aggregate::chart::ticks`), the last period always. Above four lines
 //! (or with `Layout::SmallMultiples`) each line gets a small plot of its
-//! own with its own deals as bars, on shared scales. PNG text is drawn by
+//! own with its own deals as bars, on a shared AOV scale. PNG text is drawn by
 //! `glyphs` (plotters drops glyph bearings).
 
 use std::sync::OnceLock;
@@ -40,8 +40,8 @@ pub enum Layout {
     Auto,
     /// Every line in one plot.
     Single,
-    /// One small plot per line, on the same scales, each with its own
-    /// deals as bars.
+    /// One small plot per line, on the same AOV scale, each with its own
+    /// deals as bars (on a scale of its own, labelled).
     SmallMultiples,
 }
 
@@ -294,10 +294,12 @@ where
         let plots = if narrow { plots } else { plots.titled(&spec.title, ("sans-serif", 20)).map_err(|e| err(&e))? };
         let cols = columns(data.series.len(), width);
         let rows = data.series.len().div_ceil(cols);
-        let max_deals = data.series.iter().flat_map(|s| s.deals.iter().copied()).max().unwrap_or(1).max(1) as f64 * 1.2;
         let font = 13;
         for (s, (series, cell)) in data.series.iter().zip(plots.split_evenly((rows, cols))).enumerate() {
             let name = name_of(series);
+            // Each plot's bars on its own labelled scale: "other" holds
+            // many groups' deals and would flatten everyone else's.
+            let max_deals = series.deals.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.2;
             let plot = Plot {
                 caption: Some((&name, font + 2)),
                 lines: vec![(s, series)],

@@ -426,9 +426,32 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
             if let Some(line) = summary(report, options.lang) {
                 grid.preamble.insert(0, line);
             }
-            html::render(&grid, &options.title, svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str())), options, out)
+            let subtotals = subtotal_rows(report, grid.columns.len(), options.lang);
+            let svgs = svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str()));
+            html::render_with_subtotals(&grid, &options.title, svgs, &subtotals, options, out)
         }
     }
+}
+
+/// A subtotal line per block of a group's rows (grouped reports over
+/// time), `width` cells wide: after which row it stands, and its cells
+/// (the group's names, "Subtotal" in the period column, deals, total, AOV).
+pub fn subtotal_rows(report: &Report, width: usize, lang: lang::Lang) -> Vec<(usize, Vec<Value>)> {
+    let Ok(list) = crate::aggregate::subtotals::subtotals(report) else { return Vec::new() };
+    let words = lang.strings();
+    list.iter()
+        .map(|s| {
+            let row = &report.rows[s.last_row];
+            let mut v: Vec<Value> = row.group.iter().map(text).collect();
+            if report.show_currency {
+                v.push(text(&row.currency));
+            }
+            v.push(text(words.views.subtotal));
+            v.extend([Value::Count(s.deals), money(s.total), money_r(&s.aov)]);
+            v.resize(width, Value::Empty);
+            (s.last_row, v)
+        })
+        .collect()
 }
 
 /// The page's first line, for a report without groups: the latest period's
