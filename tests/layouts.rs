@@ -293,5 +293,12 @@ fn the_settings_file_can_turn_recognition_off() {
     let run =
         aov_in(&dir, &["report", &path, "--export-layout", "shopify", "--format", "csv", "--period", "all"], None);
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,1934.50,644.83,,\n");
+    // The key's new name, `export-layout`, reads the same; the old flag
+    // name is now the chart's and no option of report.
+    std::fs::write(dir.join("aov.toml"), "export-layout = \"none\"\n").unwrap();
+    let run = aov_in(&dir, &["report", &path], None);
+    assert!(run.fails(65).contains("column \"Total\": the amount is empty"), "{run:?}");
+    let run = aov_in(&dir, &["report", &path, "--layout", "shopify"], None);
+    assert!(run.fails(2).contains("--layout"), "{run:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
