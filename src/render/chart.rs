@@ -51,6 +51,8 @@ pub const MAX_LINES_IN_ONE_PLOT: usize = 4;
 /// What to draw.
 #[derive(Clone, Debug)]
 pub struct ChartSpec {
+    /// The caption above the plot; none when empty (a page's heading
+    /// already says it).
     pub title: String,
     /// How many groups get their own line; the rest are "other".
     pub top: usize,
@@ -271,7 +273,13 @@ where
     if bars {
         legend.push((words.chart.deals.to_string(), BAR, true));
     }
-    if !small {
+    if small {
+        // The small plots carry no axis names: the legend says what the
+        // lines are, in which currency.
+        let unit =
+            if data.currency.is_empty() { String::new() } else { format!(" ({})", words.currency(&data.currency)) };
+        legend.push((format!("{}{unit}", words.chart.aov), RGBColor(90, 90, 90), false));
+    } else {
         for (s, series) in data.series.iter().enumerate() {
             legend.push((name_of(series), COLORS[s % COLORS.len()], false));
         }
@@ -291,10 +299,14 @@ where
     // A phone's chart: no title (the page has it), narrower label areas.
     let narrow = width < 600;
     if small {
-        let plots = if narrow { plots } else { plots.titled(&spec.title, ("sans-serif", 20)).map_err(|e| err(&e))? };
+        let plots = if narrow || spec.title.is_empty() {
+            plots
+        } else {
+            plots.titled(&spec.title, ("sans-serif", 20)).map_err(|e| err(&e))?
+        };
         let cols = columns(data.series.len(), width);
         let rows = data.series.len().div_ceil(cols);
-        let font = 13;
+        let font = 14;
         for (s, (series, cell)) in data.series.iter().zip(plots.split_evenly((rows, cols))).enumerate() {
             let name = name_of(series);
             // Each plot's bars on its own labelled scale: "other" holds
@@ -319,7 +331,7 @@ where
         let max_deals = data.deals.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.2;
         let (left, right) = if narrow { (62, if bars { 40 } else { 8 }) } else { (90, 70) };
         let plot = Plot {
-            caption: (!narrow).then_some((spec.title.as_str(), 20)),
+            caption: (!narrow && !spec.title.is_empty()).then_some((spec.title.as_str(), 20)),
             lines: data.series.iter().enumerate().collect(),
             bars: bars.then_some(&data.deals[..]),
             y: (lo, hi),

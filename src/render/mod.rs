@@ -408,8 +408,9 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Html => {
             let data = crate::aggregate::chart::chart_data(report, 5).ok();
             let svgs = data.filter(|d| report.has_period_column() && !d.labels.is_empty()).and_then(|data| {
+                // No caption: the page's heading says the same.
                 let spec = |width, height| chart::ChartSpec {
-                    title: options.title.clone(),
+                    title: String::new(),
                     top: 5,
                     target: report.target,
                     width,
