@@ -490,3 +490,23 @@ fn a_grouped_html_report_closes_each_group_with_its_subtotal() {
         assert!(!out.contains("Subtotal") && !out.contains("Delsumma"), "{format}");
     }
 }
+
+#[test]
+fn the_phone_chart_of_a_grouped_report_is_small_plots_two_a_row_with_readable_text() {
+    let page = aov(&["report", &fixture("deals.csv"), "--by", "seller", "--format", "html"]).ok().to_string();
+    let narrow = &page[page.find("<figure class=\"narrow\">").unwrap() + "<figure class=\"narrow\">".len()..];
+    let doc = roxmltree::Document::parse(&narrow[..narrow.find("</figure>").unwrap()]).unwrap();
+    // Six plots, two a row: three rows of 170 px and the legend's 40.
+    assert_eq!(doc.root_element().attribute("width"), Some("360"));
+    assert_eq!(doc.root_element().attribute("height"), Some("550"));
+    let t = texts(&doc);
+    for name in ["Erik Eriksson", "Mikael Lindström", "other"] {
+        assert!(t.iter().any(|x| x == name), "{name}: {t:?}");
+    }
+    for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let size: f64 = n.attribute("font-size").unwrap().parse().unwrap();
+        assert!(size * 358.0 / 360.0 >= 10.0, "text of {size} px: {:?}", n.text());
+    }
+    // The page's heading names the chart; the charts repeat no caption.
+    assert!(!t.iter().any(|x| x.starts_with("AOV per month")), "{t:?}");
+}

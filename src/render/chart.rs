@@ -306,7 +306,9 @@ where
         };
         let cols = columns(data.series.len(), width);
         let rows = data.series.len().div_ceil(cols);
-        let font = 14;
+        // 14 px (a 13 px comma reads as a point in PNG); a phone's SVG
+        // 13 px, still 10.9 CSS px at a phone's width.
+        let font = if narrow { 13 } else { 14 };
         for (s, (series, cell)) in data.series.iter().zip(plots.split_evenly((rows, cols))).enumerate() {
             let name = name_of(series);
             // Each plot's bars on its own labelled scale: "other" holds
@@ -321,8 +323,8 @@ where
                 target,
                 font,
                 margin: if narrow { 4 } else { 8 },
-                left: if narrow { 44 } else { 60 },
-                right: if narrow { 22 } else { 34 },
+                left: if narrow { 56 } else { 60 },
+                right: if narrow { 28 } else { 34 },
                 axis_names: false,
             };
             draw_plot(&cell, data, &plot, words)?;
