@@ -478,6 +478,11 @@ fn a_grouped_html_report_closes_each_group_with_its_subtotal() {
     }
     assert!(rows[at].starts_with("<tr class=\"total\">"), "{}", rows[at]);
     assert!(page.contains("thead th{position:sticky;top:0"));
+    // With a target of 100, each subtotal's AOV against it: Anna 150 - 100,
+    // Dan 7 - 100.
+    let page = aov(&["report", &f, "--by", "seller", "--target", "100", "--format", "html"]).ok().to_string();
+    assert!(page.contains("<td>Anna</td><td>Subtotal</td><td class=\"n\">150.00</td><td class=\"n\"></td><td class=\"n\"></td><td class=\"n\">3</td><td class=\"n\">450.00</td><td class=\"n\">+50.00 ✓</td></tr>"), "{page}");
+    assert!(page.contains("<td>Dan</td><td>Subtotal</td><td class=\"n\">7.00</td><td class=\"n\"></td><td class=\"n\"></td><td class=\"n\">3</td><td class=\"n\">21.00</td><td class=\"n\">-93.00  </td></tr>"), "{page}");
     // Without groups, or over one period, no subtotals; other formats none.
     for args in [
         vec!["report", &f, "--format", "html"],

@@ -18,6 +18,8 @@ pub struct Subtotal {
     pub total: Decimal,
     /// total / deals; `None` without deals.
     pub aov: Option<Ratio>,
+    /// aov - target (with a target).
+    pub target_gap: Option<Ratio>,
 }
 
 /// A subtotal per block of rows of one group and currency, in row order;
@@ -41,7 +43,12 @@ pub fn subtotals(report: &Report) -> Result<Vec<Subtotal>, Overflow> {
                 .ok_or_else(|| Overflow { group: first.group.join(" / "), period: "all".into() })?;
         }
         start += block.len();
-        out.push(Subtotal { last_row: start - 1, deals, total, aov: Ratio::mean(total, deals) });
+        let aov = Ratio::mean(total, deals);
+        let target_gap = match (&aov, report.target) {
+            (Some(a), Some(t)) => Some(a.sub(&Ratio::from_decimal(t))),
+            _ => None,
+        };
+        out.push(Subtotal { last_row: start - 1, deals, total, aov, target_gap });
     }
     Ok(out)
 }
@@ -65,8 +72,12 @@ mod tests {
         ] {
             p.add(&[s], "", NaiveDate::from_str(day).unwrap(), Decimal::from_str(a).unwrap()).unwrap();
         }
-        let report = build(&p, &[Dimension::Seller]).unwrap();
+        let mut report = build(&p, &[Dimension::Seller]).unwrap();
+        report.target = Some(Decimal::from(60));
         let got = subtotals(&report).unwrap();
+        // Against a target of 60: 50.10 - 60 = -9.90, 40 - 60 = -20.
+        let gaps: Vec<String> = got.iter().map(|s| s.target_gap.as_ref().unwrap().round(2).to_string()).collect();
+        assert_eq!(gaps, ["-9.90", "-20.00"]);
         let shown: Vec<(String, u64, String, String)> = got
             .iter()
             .map(|s| {

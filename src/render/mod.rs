@@ -427,7 +427,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
             if let Some(line) = summary(report, options.lang) {
                 grid.preamble.insert(0, line);
             }
-            let subtotals = subtotal_rows(report, grid.columns.len(), options.lang);
+            let subtotals = subtotal_rows(report, &grid.columns, options.lang);
             let svgs = svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str()));
             html::render_with_subtotals(&grid, &options.title, svgs, &subtotals, options, out)
         }
@@ -435,9 +435,10 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
 }
 
 /// A subtotal line per block of a group's rows (grouped reports over
-/// time), `width` cells wide: after which row it stands, and its cells
-/// (the group's names, "Subtotal" in the period column, deals, total, AOV).
-pub fn subtotal_rows(report: &Report, width: usize, lang: lang::Lang) -> Vec<(usize, Vec<Value>)> {
+/// time), in `columns`: after which row it stands, and its cells (the
+/// group's names, "Subtotal" in the period column, deals, total, AOV, and
+/// the AOV against the target).
+pub fn subtotal_rows(report: &Report, columns: &[String], lang: lang::Lang) -> Vec<(usize, Vec<Value>)> {
     let Ok(list) = crate::aggregate::subtotals::subtotals(report) else { return Vec::new() };
     let words = lang.strings();
     list.iter()
@@ -449,7 +450,10 @@ pub fn subtotal_rows(report: &Report, width: usize, lang: lang::Lang) -> Vec<(us
             }
             v.push(text(words.views.subtotal));
             v.extend([Value::Count(s.deals), money(s.total), money_r(&s.aov)]);
-            v.resize(width, Value::Empty);
+            v.resize(columns.len(), Value::Empty);
+            if let Some(i) = columns.iter().position(|c| c == "target_gap") {
+                v[i] = opt(&s.target_gap, MONEY_DECIMALS, Value::Gap);
+            }
             (s.last_row, v)
         })
         .collect()
