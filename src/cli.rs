@@ -376,7 +376,7 @@ pub struct ChartArgs {
     #[arg(long, value_name = "WxH", default_value = "1000x560", value_parser = parse_size)]
     pub size: (u32, u32),
 
-    /// How the lines share the picture: auto (small multiples above four lines), single (every line in one plot) or small-multiples (one small plot per line, same scales, each with its own deals as bars).
+    /// How the lines share the picture: auto (small multiples above four lines), single (every line in one plot) or small-multiples (one small plot per line on the same AOV scale, each with its own deals as bars).
     #[arg(long, value_enum, value_name = "LAYOUT", default_value = "auto")]
     pub layout: ChartLayoutArg,
 
