@@ -465,7 +465,7 @@ pub fn counted_line(t: &Tally, filter: &Filter) -> String {
         let n: u64 = t.not_sales.values().sum();
         let list: Vec<String> = t.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
         parts.push(format!(
-            "left out {n} {}: {} (--layout none reads every row)",
+            "left out {n} {}: {} (--export-layout none reads every row)",
             if n == 1 { "row that is not a sale" } else { "rows that are not sales" },
             list.join("; ")
         ));
@@ -737,9 +737,9 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
         return potential_cmd(&common, &loaded, register, args);
     }
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
-    let mut grid = views::customers_grid(&view);
+    let mut grid = views::customers_grid_in(&view, common.lang);
     let title = if dim == Dimension::Customer {
-        format!("Customers by total: {}", file_names(&common.files))
+        (common.lang.strings().views.customers_title)(&file_names(&common.files))
     } else {
         let words = [(" customers ", format!(" {name} values ")), (" customer ", format!(" {name} value "))];
         rename_column(&mut grid, "customer", &name, &words);
@@ -847,7 +847,7 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
-    let mut grid = views::sellers_grid(&view);
+    let mut grid = views::sellers_grid_in(&view, common.lang);
     if let Some(path) = &args.register {
         // Each seller's deals with customers of potential class A.
         let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
@@ -871,7 +871,7 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
         grid = render::potential::with_a_deals(grid, &column);
     }
     let title = if dim == Dimension::Seller {
-        format!("Sellers: {}", file_names(&common.files))
+        (common.lang.strings().views.sellers_title)(&file_names(&common.files))
     } else {
         rename_column(&mut grid, "seller", &name, &[("seller's", format!("{name}'s"))]);
         format!("Sellers by {name}: {}", file_names(&common.files))
@@ -1226,6 +1226,7 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         width: args.size.0,
         height: args.size.1,
         lang: common.lang,
+        layout: crate::config::chart_layout(args.layout),
     };
     let bytes = if common.png {
         render::chart::png(&data, &spec)

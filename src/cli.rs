@@ -380,6 +380,10 @@ pub struct ChartArgs {
     #[arg(long, value_name = "WxH", default_value = "1000x560", value_parser = parse_size)]
     pub size: (u32, u32),
 
+    /// How the lines share the picture: auto (small multiples above four lines), single (every line in one plot) or small-multiples (one small plot per line on the same AOV scale, each with its own deals as bars).
+    #[arg(long, value_enum, value_name = "LAYOUT", default_value = "auto")]
+    pub layout: ChartLayoutArg,
+
     #[command(flatten)]
     pub common: ChartCommonArgs,
 }
@@ -581,7 +585,7 @@ pub struct InputArgs {
 
     /// Read files as this known export layout (shopify, woocommerce, stripe, paypal, adyen, salesforce, hubspot, pipedrive, dynamics, fortnox, visma), or `none` to read every file as a plain table; recognised by the headers by default.
     #[arg(long, value_name = "NAME")]
-    pub layout: Option<String>,
+    pub export_layout: Option<String>,
     /// The amount as sums, differences and products of columns and decimal constants, computed exactly, e.g. 'Quantity*UnitPrice' or 'price+freight_value' (quote headers with spaces: '"Unit Price"*Qty').
     #[arg(long, value_name = "EXPR", conflicts_with = "amount_col")]
     pub amount: Option<String>,
@@ -614,6 +618,17 @@ pub enum FormatArg {
     Markdown,
     /// A self-contained HTML page: the chart and the table.
     Html,
+}
+
+/// `aov chart --layout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChartLayoutArg {
+    /// Small multiples above four lines, else one plot.
+    Auto,
+    /// Every line in one plot.
+    Single,
+    /// One small plot per line.
+    SmallMultiples,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -56,8 +56,10 @@ pub struct FileConfig {
     pub timezone: Option<String>,
     pub sheet: Option<String>,
     pub skip_bad_rows: Option<bool>,
-    /// A known export layout, or `none` (as `--layout`).
-    pub layout: Option<String>,
+    /// A known export layout, or `none` (as `--export-layout`); the key
+    /// `layout` (its name before `--layout` became the chart's) still works.
+    #[serde(alias = "layout")]
+    pub export_layout: Option<String>,
     /// The language of the output, `sv` or `en` (as `--lang`), used when
     /// the environment's locale names neither.
     pub lang: Option<String>,
@@ -929,7 +931,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             date_order,
             timezone,
             drop_duplicate_rows: a.drop_duplicate_rows,
-            layout: match a.layout.as_deref().or(file.layout.as_deref()).map(str::trim) {
+            layout: match a.export_layout.as_deref().or(file.export_layout.as_deref()).map(str::trim) {
                 None => crate::load::recognize::LayoutChoice::Auto,
                 Some(n) if n.eq_ignore_ascii_case("none") => crate::load::recognize::LayoutChoice::Off,
                 Some(n) if crate::load::layout::by_key(n).is_some() => {
@@ -937,7 +939,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
                 }
                 Some(n) => {
                     return Err(Error::Usage(format!(
-                        "--layout {n}: no such layout; the layouts are: {}",
+                        "--export-layout {n}: no such layout; the layouts are: {}",
                         crate::load::layout::keys()
                     )));
                 }
@@ -952,6 +954,17 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
         rejects: a.rejects.clone(),
         sheet: a.sheet.clone().or(file.sheet.clone()),
     })
+}
+
+/// The chart layout of `aov chart --layout`.
+pub fn chart_layout(arg: crate::cli::ChartLayoutArg) -> crate::render::chart::Layout {
+    use crate::cli::ChartLayoutArg as A;
+    use crate::render::chart::Layout;
+    match arg {
+        A::Auto => Layout::Auto,
+        A::Single => Layout::Single,
+        A::SmallMultiples => Layout::SmallMultiples,
+    }
 }
 
 #[cfg(test)]

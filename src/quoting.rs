@@ -693,7 +693,7 @@ pub fn tell_quotes(loaded: &LoadedQuotes<'_>, common: &CommonSettings, err: &mut
         let n: u64 = sink.tally.not_sales.values().sum();
         let list: Vec<String> = sink.tally.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
         let what = if n == 1 { "row that is not a sale" } else { "rows that are not sales" };
-        writeln!(err, "aov: left out {n} {what}: {} (--layout none reads every row)", list.join("; "))?;
+        writeln!(err, "aov: left out {n} {what}: {} (--export-layout none reads every row)", list.join("; "))?;
     }
     for (i, line) in quote_lines(&sink.tally, &common.filter).into_iter().enumerate() {
         if i > 0 || !common.quiet {

@@ -319,3 +319,199 @@ fn the_explain_page_answers_first_and_has_a_waterfall() {
     let t = texts(&doc);
     assert!(t.iter().any(|x| x == "Licens") && t.iter().any(|x| x == "-300.00 ▼"), "{t:?}");
 }
+
+/// The labels on the time axis (texts that start with a year), in order.
+fn time_labels(text: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(text).unwrap();
+    texts(&doc)
+        .into_iter()
+        .filter(|t| t.len() >= 4 && t[..4].bytes().all(|b| b.is_ascii_digit()) && !t.contains(' '))
+        .collect()
+}
+
+#[test]
+fn time_ticks_fall_on_natural_boundaries_and_the_last_period_is_labelled() {
+    let f = fixture("deals.csv");
+    // Weeks 2011-W52 to 2015-W01: the year starts (week 1), the last week.
+    let weeks = time_labels(&svg(&[&f, "--period", "week"]));
+    assert_eq!(weeks, ["2012-W01", "2013-W01", "2014-W01", "2015-W01"]);
+    // One year of weeks: quarter starts (the weeks that hold 1 April,
+    // 1 July, 1 October: 2014-03-31, 2014-06-30, 2014-09-29).
+    let weeks = time_labels(&svg(&[&f, "--period", "week", "--from", "2014-01-01"]));
+    assert_eq!(weeks, ["2014-W01", "2014-W14", "2014-W27", "2014-W40", "2015-W01"]);
+    // 36 months at 1000 px: every quarter start; 2014-10 would crowd the
+    // last month, 2014-12.
+    let months = time_labels(&svg(&[&f]));
+    let mut want: Vec<String> =
+        (2012..=2014).flat_map(|y| ["01", "04", "07", "10"].map(|m| format!("{y}-{m}"))).collect();
+    want.retain(|m| m != "2014-10");
+    want.push("2014-12".into());
+    assert_eq!(months, want);
+    // At 500 px, the year starts only.
+    assert_eq!(time_labels(&svg(&[&f, "--size", "500x400"])), ["2012-01", "2013-01", "2014-01", "2014-12"]);
+    // Days over three years: the year starts; the last day with deals.
+    let days = time_labels(&svg(&[&f, "--period", "day"]));
+    assert_eq!(days, ["2012-01-01", "2013-01-01", "2014-01-01", "2014-12-30"]);
+    // A quarter of days: the month starts.
+    let days = time_labels(&svg(&[&f, "--period", "day", "--from", "2013-01-01", "--to", "2013-03-31"]));
+    assert_eq!(days, ["2013-01-01", "2013-02-01", "2013-03-01", "2013-03-31"]);
+}
+
+/// The grey deal bars in document order: (x centre, height).
+fn bars(doc: &roxmltree::Document) -> Vec<(f64, f64)> {
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name("rect") && n.attribute("fill") == Some("#C8C8C8") && n.attribute("opacity") == Some("0.6")
+        })
+        .map(|n| {
+            let num = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+            (num("x") + num("width") / 2.0, num("height"))
+        })
+        .filter(|(_, h)| *h > 0.0)
+        .collect()
+}
+
+#[test]
+fn above_four_groups_each_gets_a_small_plot_with_its_own_deals() {
+    // Five sellers by total: Eva 1000 (March: 1 deal), Anna 450 (January
+    // 2, March 1), Cilla 400 (February 1), Bo 60 (one a month), Dan 21
+    // (February 3).
+    let f = fixture("charts/five_sellers.csv");
+    let text = svg(&[&f, "--by", "seller"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let t = texts(&doc);
+    for name in ["Eva", "Anna", "Cilla", "Bo", "Dan"] {
+        assert_eq!(t.iter().filter(|x| *x == name).count(), 1, "{name} names its plot: {t:?}");
+    }
+    // Each plot's bars are its group's own deals, on its own scale (the
+    // tallest bar of each plot as high as the others' tallest): Eva 1,
+    // Anna 2 and 1 (half as high, two months apart), Cilla 1, Bo 1, 1, 1,
+    // Dan 3.
+    let b = bars(&doc);
+    assert_eq!(b.len(), 8, "{b:?}");
+    let h = b[0].1;
+    let heights: Vec<f64> = b.iter().map(|(_, y)| y / h).collect();
+    let want = [1.0, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0];
+    assert!(heights.iter().zip(want).all(|(a, b)| (a - b).abs() < 0.02), "{heights:?}");
+    // Anna's bars stand two periods apart, Bo's one apart.
+    let (anna, bo) = (b[2].0 - b[1].0, b[5].0 - b[4].0);
+    assert!((anna - 2.0 * bo).abs() < 1.5, "{anna} {bo}");
+    // One line per plot, each in its colour; the legend names no seller.
+    let doc_lines = |colour: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(colour))
+            .map(|n| n.attribute("points").unwrap().split_whitespace().count())
+            .collect::<Vec<_>>()
+    };
+    // Anna (2nd colour): January and March, a gap between: two runs.
+    assert_eq!(doc_lines("#FF7F0E"), [1, 1]);
+    // Bo (4th): three months in a row.
+    assert_eq!(doc_lines("#D62728"), [3]);
+    assert_eq!(t.iter().filter(|x| *x == "deals").count(), 1, "the bars' legend once: {t:?}");
+
+    // --layout single: one plot, five lines named in the legend, no bars
+    // (they would be the whole team's).
+    let text = svg(&[&f, "--by", "seller", "--layout", "single"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    assert!(bars(&doc).is_empty());
+    assert!(!texts(&doc).iter().any(|x| x == "deals"));
+    // --layout small-multiples with two lines (Eva, other).
+    let text = svg(&[&f, "--by", "seller", "--top", "1", "--layout", "small-multiples"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x == "Eva") && t.iter().any(|x| x == "other"), "{t:?}");
+    // Other = Anna, Cilla, Bo, Dan: January 3, February 5, March 2 deals.
+    let heights: Vec<f64> = bars(&doc).iter().map(|(_, y)| *y).collect();
+    assert_eq!(heights.len(), 4, "{heights:?}");
+    let other = &heights[1..];
+    assert!((other[0] / other[1] - 0.6).abs() < 0.02 && (other[2] / other[1] - 0.4).abs() < 0.02, "{other:?}");
+    // A bad layout is a usage error naming the valid ones.
+    let err = aov(&["chart", &f, "--layout", "grid"]).fails(2).to_string();
+    assert!(err.contains("small-multiples") && err.contains("single"), "{err}");
+}
+
+#[test]
+fn every_point_of_the_small_plots_lies_inside_the_picture_above_the_legend() {
+    let text = svg(&[&fixture("deals.csv"), "--by", "seller", "--period", "quarter", "--target", "9000"]);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let legend = text_y(&doc, "deals");
+    let circles: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .map(|n| (n.attribute("cx").unwrap().parse().unwrap(), n.attribute("cy").unwrap().parse().unwrap()))
+        .collect();
+    // 6 plots (5 sellers and other) of 12 quarters.
+    assert_eq!(circles.len(), 72);
+    for (x, y) in circles {
+        assert!((0.0..1000.0).contains(&x) && y > 30.0 && y < legend - 20.0, "a point at {x}, {y}");
+    }
+    assert!(texts(&doc).iter().any(|x| x == "target 9,000"));
+}
+
+#[test]
+fn a_grouped_html_report_closes_each_group_with_its_subtotal() {
+    let f = fixture("charts/five_sellers.csv");
+    let page = aov(&["report", &f, "--by", "seller", "--format", "html", "--lang", "sv"]).ok().replace('\u{a0}', " ");
+    let rows: Vec<&str> = page.lines().filter(|l| l.starts_with("<tr")).collect();
+    // Each seller's months, then the seller's subtotal: deals, the exact
+    // total and total / deals (Anna 450 / 3 = 150, Dan 21 / 3 = 7).
+    let sub = |name: &str, aov: &str, deals: u64, total: &str| {
+        format!(
+            "<tr class=\"subtotal\"><td>{name}</td><td>Delsumma</td><td class=\"n\">{aov}</td><td class=\"n\"></td><td class=\"n\"></td><td class=\"n\">{deals}</td><td class=\"n\">{total}</td></tr>"
+        )
+    };
+    let want = [
+        ("Eva", 1, sub("Eva", "1 000,00", 1, "1 000,00")),
+        ("Anna", 2, sub("Anna", "150,00", 3, "450,00")),
+        ("Cilla", 1, sub("Cilla", "400,00", 1, "400,00")),
+        ("Bo", 3, sub("Bo", "20,00", 3, "60,00")),
+        ("Dan", 1, sub("Dan", "7,00", 3, "21,00")),
+    ];
+    let mut at = 0;
+    for (name, months, line) in want {
+        for _ in 0..months {
+            assert!(rows[at].starts_with(&format!("<tr><td>{name}</td><td>2013-")), "{at}: {}", rows[at]);
+            at += 1;
+        }
+        assert_eq!(rows[at], line);
+        at += 1;
+    }
+    assert!(rows[at].starts_with("<tr class=\"total\">"), "{}", rows[at]);
+    assert!(page.contains("thead th{position:sticky;top:0"));
+    // With a target of 100, each subtotal's AOV against it: Anna 150 - 100,
+    // Dan 7 - 100.
+    let page = aov(&["report", &f, "--by", "seller", "--target", "100", "--format", "html"]).ok().to_string();
+    assert!(page.contains("<td>Anna</td><td>Subtotal</td><td class=\"n\">150.00</td><td class=\"n\"></td><td class=\"n\"></td><td class=\"n\">3</td><td class=\"n\">450.00</td><td class=\"n\">+50.00 ✓</td></tr>"), "{page}");
+    assert!(page.contains("<td>Dan</td><td>Subtotal</td><td class=\"n\">7.00</td><td class=\"n\"></td><td class=\"n\"></td><td class=\"n\">3</td><td class=\"n\">21.00</td><td class=\"n\">-93.00  </td></tr>"), "{page}");
+    // Without groups, or over one period, no subtotals; other formats none.
+    for args in [
+        vec!["report", &f, "--format", "html"],
+        vec!["report", &f, "--by", "seller", "--period", "all", "--format", "html"],
+    ] {
+        assert!(!aov(&args).ok().contains("class=\"subtotal\""), "{args:?}");
+    }
+    for format in ["table", "markdown", "csv"] {
+        let out = aov(&["report", &f, "--by", "seller", "--format", format]).ok().to_string();
+        assert!(!out.contains("Subtotal") && !out.contains("Delsumma"), "{format}");
+    }
+}
+
+#[test]
+fn the_phone_chart_of_a_grouped_report_is_small_plots_two_a_row_with_readable_text() {
+    let page = aov(&["report", &fixture("deals.csv"), "--by", "seller", "--format", "html"]).ok().to_string();
+    let narrow = &page[page.find("<figure class=\"narrow\">").unwrap() + "<figure class=\"narrow\">".len()..];
+    let doc = roxmltree::Document::parse(&narrow[..narrow.find("</figure>").unwrap()]).unwrap();
+    // Six plots, two a row: three rows of 170 px and the legend's 40.
+    assert_eq!(doc.root_element().attribute("width"), Some("360"));
+    assert_eq!(doc.root_element().attribute("height"), Some("550"));
+    let t = texts(&doc);
+    for name in ["Erik Eriksson", "Mikael Lindström", "other"] {
+        assert!(t.iter().any(|x| x == name), "{name}: {t:?}");
+    }
+    for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let size: f64 = n.attribute("font-size").unwrap().parse().unwrap();
+        assert!(size * 358.0 / 360.0 >= 10.0, "text of {size} px: {:?}", n.text());
+    }
+    // The page's heading names the chart; the charts repeat no caption.
+    assert!(!t.iter().any(|x| x.starts_with("AOV per month")), "{t:?}");
+}

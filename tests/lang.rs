@@ -165,3 +165,27 @@ fn explain_says_it_in_swedish() {
     let csv = aov_env(&root(), &["explain", &explain, "--by", "product", "--format", "csv", "--lang", "sv"], &[]);
     assert!(csv.ok().ends_with("TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\n"), "{csv:?}");
 }
+
+#[test]
+fn the_customers_and_sellers_views_speak_swedish_on_a_swedish_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture("charts/five_sellers.csv");
+    let sv = [("LANG", "sv_SE.UTF-8")];
+    // K5 1000, K4 421, K1 400 of 1931 in all: the three hold 1821 / 1931
+    // = 94.3 %, the first two 73.6 % (under 80 %: K1 is still class A).
+    let run = aov_env(dir.path(), &["customers", &f], &sv);
+    let out = run.ok().to_string();
+    assert!(out.starts_with(&format!("Klass A: 3 av 5 kunder står för 94,3{NB}% av intäkterna.\n")), "{out}");
+    assert!(out.contains("Klasser: A så länge de större kunderna står för under 80 % av intäkterna"), "{out}");
+    assert!(!out.contains("Class") && !out.contains("customers bring"), "{out}");
+    let page = aov_env(dir.path(), &["customers", &f, "--format", "html"], &sv).ok().to_string();
+    assert!(page.contains("<title>Kunder efter summa: five_sellers.csv</title>"), "{page}");
+    let out = aov_env(dir.path(), &["sellers", &f, "--format", "markdown"], &sv).ok().to_string();
+    assert!(out.contains("A-/B-/C-affärer %: andelen av säljarens affärer med kunder i klass A, B, C;"), "{out}");
+    assert!(!out.contains("share of the seller's"), "{out}");
+    let page = aov_env(dir.path(), &["sellers", &f, "--format", "html"], &sv).ok().to_string();
+    assert!(page.contains("<title>Säljare: five_sellers.csv</title>"), "{page}");
+    // English stays English.
+    let out = aov_env(dir.path(), &["customers", &f], &[("LANG", "en_GB.UTF-8")]).ok().to_string();
+    assert!(out.starts_with("Class A: 3 of 5 customers bring 94.3 % of revenue.\n"), "{out}");
+}

@@ -39,14 +39,14 @@ fn a_shopify_export_counts_orders_at_their_total_without_voided_or_cancelled_one
     assert!(err.contains(
         "aov: read as a Shopify orders export: one deal per order (\"Name\"), valued at \"Total\", voided and cancelled orders left out\n"
     ), "{err}");
-    assert!(err.contains("; left out 5 rows that are not sales: 3 a later line of an order (the order's values are on its first line); 1 cancelled order; 1 voided order (--layout none reads every row)"), "{err}");
+    assert!(err.contains("; left out 5 rows that are not sales: 3 a later line of an order (the order's values are on its first line); 1 cancelled order; 1 voided order (--export-layout none reads every row)"), "{err}");
     assert!(err.contains("aov: rows: 8 read, 3 used, 5 filtered out, 0 rejected\n"), "{err}");
 }
 
 #[test]
 fn layout_none_reads_a_shopify_export_as_a_plain_table() {
     let path = fixture("layouts/shopify_orders.csv");
-    let run = aov(&["report", &path, "--layout", "none"]);
+    let run = aov(&["report", &path, "--export-layout", "none"]);
     let err = run.fails(65);
     assert!(err.contains("column \"Total\": the amount is empty"), "{err}");
     assert!(!err.contains("read as"), "{err}");
@@ -118,10 +118,13 @@ fn crm_layouts_find_value_date_and_stage() {
 #[test]
 fn a_forced_layout_must_fit_and_an_unknown_one_is_a_usage_error() {
     let path = fixture("layouts/money_column.csv");
-    let err = aov(&["report", &path, "--layout", "stripe"]).fails(65).to_string();
-    assert!(err.contains("--layout stripe: no amount column of a Stripe payments export (one of \"amount\")"), "{err}");
-    let err = aov(&["report", &path, "--layout", "bogus"]).fails(2).to_string();
-    assert!(err.contains("--layout bogus: no such layout; the layouts are: shopify, woocommerce, stripe, paypal, adyen, salesforce, hubspot, pipedrive, dynamics, fortnox, visma, none"), "{err}");
+    let err = aov(&["report", &path, "--export-layout", "stripe"]).fails(65).to_string();
+    assert!(
+        err.contains("--export-layout stripe: no amount column of a Stripe payments export (one of \"amount\")"),
+        "{err}"
+    );
+    let err = aov(&["report", &path, "--export-layout", "bogus"]).fails(2).to_string();
+    assert!(err.contains("--export-layout bogus: no such layout; the layouts are: shopify, woocommerce, stripe, paypal, adyen, salesforce, hubspot, pipedrive, dynamics, fortnox, visma, none"), "{err}");
 }
 
 #[test]
@@ -287,7 +290,15 @@ fn the_settings_file_can_turn_recognition_off() {
     let run = aov_in(&dir, &["report", &path], None);
     assert!(run.fails(65).contains("column \"Total\": the amount is empty"), "{run:?}");
     // The flag wins over the file.
-    let run = aov_in(&dir, &["report", &path, "--layout", "shopify", "--format", "csv", "--period", "all"], None);
+    let run =
+        aov_in(&dir, &["report", &path, "--export-layout", "shopify", "--format", "csv", "--period", "all"], None);
     assert_eq!(run.ok(), "deals,total,aov,aov_change,aov_change_pct\n3,1934.50,644.83,,\n");
+    // The key's new name, `export-layout`, reads the same; the old flag
+    // name is now the chart's and no option of report.
+    std::fs::write(dir.join("aov.toml"), "export-layout = \"none\"\n").unwrap();
+    let run = aov_in(&dir, &["report", &path], None);
+    assert!(run.fails(65).contains("column \"Total\": the amount is empty"), "{run:?}");
+    let run = aov_in(&dir, &["report", &path, "--layout", "shopify"], None);
+    assert!(run.fails(2).contains("--layout"), "{run:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -15,6 +15,7 @@ pub mod potential;
 pub mod quotes;
 pub mod report;
 pub mod stats;
+pub mod subtotals;
 
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};

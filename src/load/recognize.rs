@@ -23,15 +23,15 @@ use crate::status::Vocabulary;
 /// `source::SNIFF_BYTES` of text, so the fast path's plan sees the same).
 pub const SAMPLE_ROWS: usize = 500;
 
-/// Whether known layouts are recognised (`--layout`).
+/// Whether known layouts are recognised (`--export-layout`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum LayoutChoice {
     /// Recognise a layout by its headers.
     #[default]
     Auto,
-    /// `--layout none`: read every file as a plain table.
+    /// `--export-layout none`: read every file as a plain table.
     Off,
-    /// `--layout NAME`: read as this layout.
+    /// `--export-layout NAME`: read as this layout.
     Named(String),
 }
 
@@ -223,7 +223,7 @@ pub fn recognize(
         LayoutChoice::Auto => layout::recognise(&bases),
         LayoutChoice::Named(key) => Some(
             layout::by_key(key)
-                .ok_or_else(|| format!("--layout {key}: no such layout; the layouts are: {}", layout::keys()))?,
+                .ok_or_else(|| format!("--export-layout {key}: no such layout; the layouts are: {}", layout::keys()))?,
         ),
     };
     if let Some(l) = layout {
@@ -238,7 +238,7 @@ pub fn recognize(
             let at = header_index(&bases, &norms, names, &[]);
             if at.is_none() && forced && matches!(field, Field::Amount | Field::Date) {
                 return Err(format!(
-                    "--layout {}: no {} column of {} (one of {}) among the headers",
+                    "--export-layout {}: no {} column of {} (one of {}) among the headers",
                     l.key,
                     field.name(),
                     l.title,
@@ -632,7 +632,7 @@ mod tests {
         assert!(r.recipe.check(&fields, DecimalStyle::Point).unwrap_err().starts_with("not a customer payment"));
         let fields = ["1/2/2016", "", "", "", "Website Payment", "Completed", "USD", "-5", "", "", ""];
         assert!(r.recipe.check(&fields, DecimalStyle::Point).unwrap_err().starts_with("payment not incoming"));
-        // --layout none reads it as a plain table.
+        // --export-layout none reads it as a plain table.
         let options = ReadOptions { layout: LayoutChoice::Off, ..ReadOptions::default() };
         let err = recognize(
             &h(&["Date", "Type", "Status", "Currency", "Gross", "Fee", "Net"]),
@@ -645,7 +645,7 @@ mod tests {
         assert!(err.starts_with("no amount column found"), "{err}");
         let options = ReadOptions { layout: LayoutChoice::Named("nosuch".into()), ..ReadOptions::default() };
         let err = recognize(&h(&["date"]), &[], &HashMap::new(), &[], &options).unwrap_err();
-        assert!(err.starts_with("--layout nosuch: no such layout; the layouts are: shopify, "), "{err}");
+        assert!(err.starts_with("--export-layout nosuch: no such layout; the layouts are: shopify, "), "{err}");
     }
 
     #[test]

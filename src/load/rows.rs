@@ -111,7 +111,7 @@ pub struct ReadOptions {
     pub timezone: Option<chrono_tz::Tz>,
     /// Drop rows identical in every field to an earlier row (counted).
     pub drop_duplicate_rows: bool,
-    /// Whether known export layouts are recognised (`--layout`).
+    /// Whether known export layouts are recognised (`--export-layout`).
     pub layout: crate::load::recognize::LayoutChoice,
     /// The amount as an expression of columns (`--amount`).
     pub amount_expr: Option<String>,

@@ -6,8 +6,10 @@
 //! leaves a gap after it (`2012-1 0` for `2012-10`). [`Glyphs`] wraps a
 //! bitmap backend and draws text itself, with the same layout box,
 //! anchors, rotation and vertical placement as plotters, and the glyphs
-//! at their bearings; everything else passes through. SVG is not
-//! affected (it writes text as text).
+//! at their bearings; wide lines are drawn a segment at a time (plotters'
+//! mitred joins otherwise spike past the plot at sharp turns); everything
+//! else passes through. SVG is not affected (it writes text as text and
+//! lines as polylines the browser joins).
 
 use ab_glyph::{Font, FontRef, ScaleFont, point};
 use plotters_backend::text_anchor::{HPos, VPos};
@@ -100,6 +102,19 @@ impl<B: DrawingBackend> DrawingBackend for Glyphs<B> {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        // A wide line is drawn segment by segment: plotters joins the
+        // segments of one wide path with unlimited mitres, so a sharp turn
+        // (a daily spike) shot a spear far past the plot.
+        if style.stroke_width() > 1 {
+            let points: Vec<BackendCoord> = path.into_iter().collect();
+            if points.len() > 2 {
+                for pair in points.windows(2) {
+                    self.inner.draw_path(pair.iter().copied(), style)?;
+                }
+                return Ok(());
+            }
+            return self.inner.draw_path(points, style);
+        }
         self.inner.draw_path(path, style)
     }
 

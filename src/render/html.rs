@@ -4,7 +4,8 @@
 //! Headers are words of the chosen language with the field name as a
 //! tooltip; the key columns (the names and period, aov, the change) come
 //! first, so a phone shows them without scrolling; the header stays in
-//! view while the table scrolls; a phone gets a chart drawn for its width.
+//! view while the table scrolls; a grouped report closes each group's
+//! rows with its subtotal; a phone gets a chart drawn for its width.
 
 use std::io::{self, Write};
 
@@ -47,8 +48,9 @@ h1{font-size:1.3rem}figure{margin:0 0 1rem}figure svg{width:100%;height:auto}\
 th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;white-space:nowrap}th{text-align:left;background:#f4f4f4}\
 thead th{position:sticky;top:0;z-index:1}p.summary{font-size:1.05rem;font-weight:600}\
 figure.narrow{display:none}figure.pareto svg,figure.waterfall svg{max-width:40rem}@media (max-width:600px){figure.wide{display:none}figure.narrow{display:block}\
-body{padding:0 .5rem}th,td{padding:.3rem .4rem}}\
+body{padding:0 .5rem}table{font-size:.8rem}th,td{padding:.3rem .4rem}td:not(.n),th{white-space:normal}th{overflow-wrap:anywhere}}\
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:bold;border-top:2px solid #999}\
+tr.subtotal td{font-weight:600;background:#f8f8f8;border-bottom:2px solid #bbb}\
 .up{color:#1a7f37}.down{color:#c62828}p.note{color:#555;font-size:.85rem}\
 @media print{body{max-width:none}figure{break-inside:avoid}th{background:none}.scroll{max-height:none;overflow:visible}\
 figure.wide{display:block}figure.narrow{display:none}figure.pareto svg,figure.waterfall svg{max-width:40rem}}";
@@ -207,6 +209,19 @@ pub fn render(
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    render_with_subtotals(grid, title, svg, &[], options, out)
+}
+
+/// `render`, with a subtotal line (its cells in the grid's columns) after
+/// each row named in `subtotals` (in row order).
+pub fn render_with_subtotals(
+    grid: &Grid,
+    title: &str,
+    svg: Option<(&str, &str)>,
+    subtotals: &[(usize, Vec<Value>)],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let words = options.lang.strings();
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">", words.html_lang)?;
     writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
@@ -256,9 +271,14 @@ pub fn render(
             format!("<td>{text}</td>")
         }
     };
-    for row in &grid.rows {
+    let mut subtotals = subtotals.iter().peekable();
+    for (r, row) in grid.rows.iter().enumerate() {
         let cells: String = order.iter().map(|&i| row.get(i).map_or(String::new(), |v| cell(i, v))).collect();
         writeln!(out, "<tr>{cells}</tr>")?;
+        while let Some((_, sub)) = subtotals.next_if(|(after, _)| *after == r) {
+            let cells: String = order.iter().map(|&i| sub.get(i).map_or(String::new(), |v| cell(i, v))).collect();
+            writeln!(out, "<tr class=\"subtotal\">{cells}</tr>")?;
+        }
     }
     for row in &grid.totals {
         let cells: String = order.iter().map(|&i| row.get(i).map_or(String::new(), |v| cell(i, v))).collect();

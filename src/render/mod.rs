@@ -408,24 +408,55 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Html => {
             let data = crate::aggregate::chart::chart_data(report, 5).ok();
             let svgs = data.filter(|d| report.has_period_column() && !d.labels.is_empty()).and_then(|data| {
+                // No caption: the page's heading says the same.
                 let spec = |width, height| chart::ChartSpec {
-                    title: options.title.clone(),
+                    title: String::new(),
                     top: 5,
                     target: report.target,
                     width,
                     height,
                     lang: options.lang,
+                    layout: chart::Layout::Auto,
                 };
-                // One chart for wide screens, one drawn for a phone's width.
-                Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, 440)).ok()?))
+                // One chart for wide screens, one drawn for a phone's width
+                // (small multiples grow downwards, two plots a row).
+                let phone = chart::phone_height(&data, chart::Layout::Auto, 360, 440);
+                Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, phone)).ok()?))
             });
             let mut grid = report_grid_in(report, false, options.lang);
             if let Some(line) = summary(report, options.lang) {
                 grid.preamble.insert(0, line);
             }
-            html::render(&grid, &options.title, svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str())), options, out)
+            let subtotals = subtotal_rows(report, &grid.columns, options.lang);
+            let svgs = svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str()));
+            html::render_with_subtotals(&grid, &options.title, svgs, &subtotals, options, out)
         }
     }
+}
+
+/// A subtotal line per block of a group's rows (grouped reports over
+/// time), in `columns`: after which row it stands, and its cells (the
+/// group's names, "Subtotal" in the period column, deals, total, AOV, and
+/// the AOV against the target).
+pub fn subtotal_rows(report: &Report, columns: &[String], lang: lang::Lang) -> Vec<(usize, Vec<Value>)> {
+    let Ok(list) = crate::aggregate::subtotals::subtotals(report) else { return Vec::new() };
+    let words = lang.strings();
+    list.iter()
+        .map(|s| {
+            let row = &report.rows[s.last_row];
+            let mut v: Vec<Value> = row.group.iter().map(text).collect();
+            if report.show_currency {
+                v.push(text(&row.currency));
+            }
+            v.push(text(words.views.subtotal));
+            v.extend([Value::Count(s.deals), money(s.total), money_r(&s.aov)]);
+            v.resize(columns.len(), Value::Empty);
+            if let Some(i) = columns.iter().position(|c| c == "target_gap") {
+                v[i] = opt(&s.target_gap, MONEY_DECIMALS, Value::Gap);
+            }
+            (s.last_row, v)
+        })
+        .collect()
 }
 
 /// The page's first line, for a report without groups: the latest period's

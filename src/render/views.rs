@@ -1,10 +1,17 @@
 //! Grids of the customer and seller views: which columns, in which order,
-//! and the lines people see around them.
+//! and the lines people see around them (in the chosen language).
 
 use crate::aggregate::customers::{Customers, Sellers};
+use crate::render::lang::Lang;
 use crate::render::{Grid, PCT_DECIMALS, THIN_DEALS, Value, money, money_r, pct_r, text};
 
 pub fn customers_grid(v: &Customers) -> Grid {
+    customers_grid_in(v, Lang::En)
+}
+
+/// `customers_grid` with its lines in `lang`.
+pub fn customers_grid_in(v: &Customers, lang: Lang) -> Grid {
+    let words = lang.strings();
     let mut columns = vec!["rank", "customer"];
     if v.show_currency {
         columns.push("currency");
@@ -46,16 +53,15 @@ pub fn customers_grid(v: &Customers) -> Grid {
         .summaries
         .iter()
         .map(|s| {
-            let share = s
-                .a_share_pct
-                .as_ref()
-                .map_or("an undefined share".to_string(), |p| format!("{} %", p.round(PCT_DECIMALS)));
-            let of = if v.show_currency { format!(" ({})", s.currency) } else { String::new() };
-            format!(
-                "Class A{of}: {} of {} customer{} bring {share} of revenue.",
-                s.a_customers,
-                s.customers,
-                if s.customers == 1 { "" } else { "s" }
+            let share =
+                s.a_share_pct.as_ref().map(|p| format!("{}{}%", words.number(&p.round(PCT_DECIMALS)), words.pct_space));
+            let of = if v.show_currency { s.currency.as_str() } else { "" };
+            (words.views.class_a)(
+                of,
+                &words.count(s.a_customers as u64),
+                &words.count(s.customers as u64),
+                s.customers as u64,
+                share,
             )
         })
         .collect();
@@ -65,13 +71,17 @@ pub fn customers_grid(v: &Customers) -> Grid {
         rows,
         totals: Vec::new(),
         preamble,
-        epilogue: vec![
-            "Classes: A while the bigger customers hold under 80 % of revenue, B under 95 %, C the rest.".into(),
-        ],
+        epilogue: vec![words.views.classes.into()],
     }
 }
 
 pub fn sellers_grid(v: &Sellers) -> Grid {
+    sellers_grid_in(v, Lang::En)
+}
+
+/// `sellers_grid` with its lines in `lang`.
+pub fn sellers_grid_in(v: &Sellers, lang: Lang) -> Grid {
+    let words = lang.strings();
     let mut columns = vec!["seller"];
     if v.show_currency {
         columns.push("currency");
@@ -115,8 +125,6 @@ pub fn sellers_grid(v: &Sellers) -> Grid {
         rows,
         totals: Vec::new(),
         preamble: Vec::new(),
-        epilogue: vec![
-            "a/b/c_deals_pct: share of the seller's deals with customers of class A, B, C; vs_team: the seller's AOV minus the AOV of all deals.".into(),
-        ],
+        epilogue: vec![words.views.sellers_note.into()],
     }
 }

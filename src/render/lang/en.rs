@@ -1,7 +1,7 @@
 //! English: field names as headers (they are also the csv and json
 //! columns), `1,234,567.89`.
 
-use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title};
+use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title, ViewWords};
 
 pub const STRINGS: Strings = Strings {
     code: "en",
@@ -77,6 +77,18 @@ pub const STRINGS: Strings = Strings {
         ("effect", "Effect"),
         ("vs_team", "Against the team"),
     ],
+    views: ViewWords {
+        customers_title: |files| format!("Customers by total: {files}"),
+        sellers_title: |files| format!("Sellers: {files}"),
+        class_a: |of, a, n, count, share| {
+            let of = if of.is_empty() { String::new() } else { format!(" ({of})") };
+            let share = share.unwrap_or_else(|| "an undefined share".into());
+            format!("Class A{of}: {a} of {n} customer{} bring {share} of revenue.", if count == 1 { "" } else { "s" })
+        },
+        classes: "Classes: A while the bigger customers hold under 80 % of revenue, B under 95 %, C the rest.",
+        sellers_note: "a/b/c_deals_pct: share of the seller's deals with customers of class A, B, C; vs_team: the seller's AOV minus the AOV of all deals.",
+        subtotal: "Subtotal",
+    },
     chart: ChartWords {
         aov: "AOV",
         deals: "deals",

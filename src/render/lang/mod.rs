@@ -118,6 +118,28 @@ pub struct Strings {
     pub and: &'static str,
     /// explain's heading and reasons.
     pub explain: ExplainWords,
+    /// The customers and sellers views, and subtotals.
+    pub views: ViewWords,
+}
+
+/// The words of the customers and sellers views and of the subtotal
+/// lines of grouped HTML reports.
+#[derive(Debug)]
+pub struct ViewWords {
+    /// The customers page's title, given the file names.
+    pub customers_title: fn(&str) -> String,
+    /// The sellers page's title, given the file names.
+    pub sellers_title: fn(&str) -> String,
+    /// "Class A (SEK): 14 of 60 customers bring 80.9 % of revenue.", given
+    /// the currency (empty: not shown), the A customers, all customers and
+    /// the share already written with its `%` (None: undefined).
+    pub class_a: fn(&str, &str, &str, u64, Option<String>) -> String,
+    /// What the classes mean.
+    pub classes: &'static str,
+    /// What the sellers' share and vs_team columns mean.
+    pub sellers_note: &'static str,
+    /// The first cell of a group's subtotal line.
+    pub subtotal: &'static str,
 }
 
 /// The words of `aov explain` around the numbers.

@@ -1,7 +1,7 @@
 //! Swedish: Swedish headers and sentences, `1 234 567,89` with a no-break
 //! space between thousands, `−` (U+2212) for minus, `kr` for kronor.
 
-use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title};
+use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title, ViewWords};
 
 pub const STRINGS: Strings = Strings {
     code: "sv",
@@ -78,6 +78,19 @@ pub const STRINGS: Strings = Strings {
         )
     },
     labels: &[],
+    views: ViewWords {
+        customers_title: |files| format!("Kunder efter summa: {files}"),
+        sellers_title: |files| format!("Säljare: {files}"),
+        class_a: |of, a, n, count, share| {
+            let of = if of.is_empty() { String::new() } else { format!(" ({of})") };
+            let share = share.unwrap_or_else(|| "en odefinierad andel".into());
+            let kunder = if count == 1 { "kund" } else { "kunder" };
+            format!("Klass A{of}: {a} av {n} {kunder} står för {share} av intäkterna.")
+        },
+        classes: "Klasser: A så länge de större kunderna står för under 80 % av intäkterna, B under 95 %, C resten.",
+        sellers_note: "A-/B-/C-affärer %: andelen av säljarens affärer med kunder i klass A, B, C; Mot teamet: säljarens snittordervärde minus snittordervärdet för alla affärer.",
+        subtotal: "Delsumma",
+    },
     chart: ChartWords {
         aov: "Snittordervärde",
         deals: "affärer",
