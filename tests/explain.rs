@@ -20,7 +20,10 @@ fn by_any_column_with_mix_and_rate() {
         "product,base_deals,current_deals,base_aov,current_aov,mix,rate,effect\n\
          Licens,2,1,1000.00,800.00,-225.00,-75.00,-300.00\n\
          Support,2,3,100.00,100.00,25.00,0.00,25.00\n\
-         TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\n"
+         TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\n\
+         MEDIAN,4,4,550.00,100.00,,,-450.00\n\
+         WITHOUT_BASE_LARGEST,3,4,400.00,275.00,,,-125.00\n\
+         WITHOUT_CURRENT_LARGEST,4,3,550.00,100.00,,,-450.00\n"
     );
 }
 
@@ -50,7 +53,10 @@ fn new_and_lost_customers_are_mix() {
          E,0,1,,100.00,25.00,0.00,25.00\n\
          C,1,1,100.00,100.00,0.00,0.00,0.00\n\
          D,1,1,100.00,100.00,0.00,0.00,0.00\n\
-         TOTAL,4,4,550.00,275.00,-225.00,-50.00,-275.00\n"
+         TOTAL,4,4,550.00,275.00,-225.00,-50.00,-275.00\n\
+         MEDIAN,4,4,550.00,100.00,,,-450.00\n\
+         WITHOUT_BASE_LARGEST,3,4,400.00,275.00,,,-125.00\n\
+         WITHOUT_CURRENT_LARGEST,4,3,550.00,100.00,,,-450.00\n"
     );
     let run = aov(&["explain", &file(), "--by", "customer", "--top", "2", "--format", "csv"]);
     assert_eq!(
@@ -59,7 +65,10 @@ fn new_and_lost_customers_are_mix() {
          B,1,0,1000.00,,-250.00,0.00,-250.00\n\
          A,1,1,1000.00,800.00,0.00,-50.00,-50.00\n\
          other,2,3,100.00,100.00,25.00,0.00,25.00\n\
-         TOTAL,4,4,550.00,275.00,-225.00,-50.00,-275.00\n"
+         TOTAL,4,4,550.00,275.00,-225.00,-50.00,-275.00\n\
+         MEDIAN,4,4,550.00,100.00,,,-450.00\n\
+         WITHOUT_BASE_LARGEST,3,4,400.00,275.00,,,-125.00\n\
+         WITHOUT_CURRENT_LARGEST,4,3,550.00,100.00,,,-450.00\n"
     );
 }
 
@@ -75,7 +84,10 @@ fn one_seller_against_the_team() {
          C,1,1,100.00,100.00,8.33,0.00,8.33\n\
          D,1,1,100.00,100.00,8.33,0.00,8.33\n\
          E,1,1,100.00,100.00,8.33,0.00,8.33\n\
-         TOTAL,4,3,275.00,100.00,-175.00,0.00,-175.00\n"
+         TOTAL,4,3,275.00,100.00,-175.00,0.00,-175.00\n\
+         MEDIAN,4,3,100.00,100.00,,,0.00\n\
+         WITHOUT_BASE_LARGEST,3,3,100.00,100.00,,,0.00\n\
+         WITHOUT_CURRENT_LARGEST,4,2,275.00,100.00,,,-175.00\n"
     );
     let run = aov(&["explain", &file(), "--by", "customer", "--seller", "Olle"]);
     assert!(
@@ -168,7 +180,10 @@ fn a_name_keeps_its_most_frequent_spelling_over_every_period_not_only_the_compar
             "customer,base_deals,current_deals,base_aov,current_aov,mix,rate,effect\n\
              Acme AB,5,4,52.00,71.50,-3.31,11.67,8.36\n\
              Bolt,3,3,26.00,21.00,1.26,-2.01,-0.75\n\
-             TOTAL,8,7,42.25,49.86,-2.05,9.66,7.61\n",
+             TOTAL,8,7,42.25,49.86,-2.05,9.66,7.61\n\
+             MEDIAN,8,7,50.50,70.00,,,19.50\n\
+             WITHOUT_BASE_LARGEST,7,7,40.57,49.86,,,9.29\n\
+             WITHOUT_CURRENT_LARGEST,8,6,42.25,46.00,,,3.75\n",
             "{extra:?}"
         );
     }

@@ -163,5 +163,11 @@ fn explain_says_it_in_swedish() {
     );
     // csv keeps TOTAL and plain numbers.
     let csv = aov_env(&root(), &["explain", &explain, "--by", "product", "--format", "csv", "--lang", "sv"], &[]);
-    assert!(csv.ok().ends_with("TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\n"), "{csv:?}");
+    assert!(
+        csv.ok().ends_with(
+            "TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\nMEDIAN,4,4,550.00,100.00,,,-450.00\n\
+             WITHOUT_BASE_LARGEST,3,4,400.00,275.00,,,-125.00\nWITHOUT_CURRENT_LARGEST,4,3,550.00,100.00,,,-450.00\n"
+        ),
+        "{csv:?}"
+    );
 }

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::amounts::Amounts;
+use super::outliers::{Bucket, DealStore};
 use super::period::{Period, PeriodKey};
 
 /// foldhash, not the standard SipHash: these maps are keyed by our own
@@ -250,6 +251,8 @@ pub struct Partials {
     /// Only the two latest periods with deals are kept (explain's default
     /// sides): the two latest keys seen so far.
     latest: Option<Latest>,
+    /// Each bucket's amounts and largest deal, only for explain's outliers.
+    deals: Option<DealStore>,
     scratch: String,
 }
 
@@ -277,6 +280,11 @@ pub enum Admit {
 pub const OLDER: i64 = i64::MIN;
 
 impl Latest {
+    /// The second latest period key so far: older ones are not kept.
+    pub fn floor(&self) -> Option<i64> {
+        self.0[1]
+    }
+
     pub fn admit(&mut self, key: i64) -> Admit {
         if key == OLDER {
             return Admit::Drop;
@@ -309,7 +317,52 @@ impl Partials {
             amounts: None,
             needs_days: false,
             latest: None,
+            deals: None,
             scratch: String::new(),
+        }
+    }
+
+    /// The same partials also keeping, per period bucket and currency (and
+    /// value of dimension `by`, when given), every amount and the largest
+    /// deal with its customer and date, for periods inside `only` (all when
+    /// `None`): what explain needs to name the outliers. Readers then hand
+    /// each deal's customer over ([`Partials::note_deal`]).
+    pub fn with_deals(mut self, by: Option<usize>, only: Option<[(i64, i64); 2]>) -> Partials {
+        self.deals = Some(DealStore::new(by, only));
+        self
+    }
+
+    /// What [`Partials::with_deals`] asked for, if it did.
+    pub fn keeps_deals(&self) -> Option<(Option<usize>, Option<[(i64, i64); 2]>)> {
+        self.deals.as_ref().map(|d| (d.by, d.only))
+    }
+
+    /// The deals kept by [`Partials::with_deals`].
+    pub fn deal_store(&self) -> Option<&DealStore> {
+        self.deals.as_ref()
+    }
+
+    /// Note a deal's customer, amount and date in the deal store (call it
+    /// beside `add_deal`; nothing happens without a store, or for a period
+    /// older than the two latest when only those are kept).
+    pub fn note_deal(&mut self, group: &[&str], currency: &str, date: NaiveDate, amount: Decimal, customer: &str) {
+        let key = self.period.key(date).0;
+        if self.latest.and_then(|l| l.0[1]).is_some_and(|floor| key < floor) {
+            return;
+        }
+        if let Some(d) = self.deals.as_mut() {
+            d.add(key, group, currency, date, amount, customer);
+        }
+    }
+
+    /// Add a bucket of the deal store already made (a parallel reader's);
+    /// `name` as [`DealStore::add_bucket`] takes it.
+    pub fn add_deal_bucket(&mut self, key: PeriodKey, name: &str, bucket: Bucket) {
+        if self.latest.and_then(|l| l.0[1]).is_some_and(|floor| key.0 < floor) {
+            return;
+        }
+        if let Some(d) = self.deals.as_mut() {
+            d.add_bucket(key.0, name, bucket);
         }
     }
 
@@ -358,7 +411,8 @@ impl Partials {
     pub fn empty_like(&self) -> Partials {
         let amounts = self.amounts.as_ref().map(|a| AmountStore::new(a.by));
         let latest = self.latest.map(|_| Latest::default());
-        Partials { amounts, needs_days: self.needs_days, latest, ..Partials::new(self.period, self.width) }
+        let deals = self.deals.as_ref().map(DealStore::empty_like);
+        Partials { amounts, needs_days: self.needs_days, latest, deals, ..Partials::new(self.period, self.width) }
     }
 
     /// Room for `cells` more cells of as many groups (when a reader knows
@@ -553,6 +607,9 @@ impl Partials {
     /// Move every cell of a period before `floor` into its group's `OLDER`
     /// cell.
     fn fold_older(&mut self, floor: i64) -> Result<(), Overflow> {
+        if let Some(d) = self.deals.as_mut() {
+            d.drop_before(floor);
+        }
         if !self.cells.keys().any(|(_, k)| k.0 < floor && k.0 != OLDER) {
             return Ok(());
         }
@@ -619,6 +676,12 @@ impl Partials {
             };
             for ((akey, key), a) in theirs.cells {
                 mine.cells.entry((akeys[akey as usize], key)).or_default().append(a);
+            }
+        }
+        if let (Some(mine), Some(theirs)) = (self.deals.as_mut(), other.deals.take()) {
+            mine.merge(theirs);
+            if let Some(floor) = self.latest.and_then(|l| l.0[1]) {
+                mine.drop_before(floor);
             }
         }
         Ok(())
@@ -704,6 +767,9 @@ impl Partials {
         });
         if let Some(a) = self.amounts.as_mut() {
             a.cells.retain(|(_, k), _| keep(*k));
+        }
+        if let Some(d) = self.deals.as_mut() {
+            d.retain(|k| keep(PeriodKey(k)));
         }
         dropped
     }
@@ -853,6 +919,10 @@ impl Partials {
             for ((akey, key), a) in theirs.cells {
                 mine.cells.entry((akeys[akey as usize], key)).or_default().append(a);
             }
+        }
+        // Bucketed by currency (and a value matched by folded name): kept as it is.
+        if self.deals.is_some() {
+            out.deals = self.deals.take();
         }
         Ok(out)
     }

@@ -2,6 +2,7 @@
 //! columns), `1,234,567.89`.
 
 use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title};
+use crate::render::explain::{DealLine, OneDeal, OutlierWords, share};
 
 pub const STRINGS: Strings = Strings {
     code: "en",
@@ -159,5 +160,53 @@ pub const STRINGS: Strings = Strings {
         rate: "rate",
         largest: "Largest contributors",
         total: "TOTAL",
+    },
+    // explain names the outliers (issue 19)
+    outliers: OutlierWords {
+        median: "Median",
+        without: |side| format!("Without {side}'s largest deal"),
+        team: "the team",
+        largest: |s, d: &DealLine<'_>| {
+            let share = d.share.as_ref().map_or(String::new(), |p| format!(", {} of the total", share(s, p)));
+            format!(
+                "Largest deal in {}: {} with {} on {}{share}.",
+                d.side,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
+        sentence: |s, o: &OneDeal<'_>| {
+            let median = if o.median_steady {
+                format!(
+                    "the median hardly moved ({} \u{2192} {})",
+                    s.number(&o.base_median),
+                    s.number(&o.current_median)
+                )
+            } else {
+                format!("the median went from {} to {}", s.number(&o.base_median), s.number(&o.current_median))
+            };
+            let d = &o.deal;
+            let share =
+                d.share.as_ref().map_or(String::new(), |p| format!(" was {} of {}'s total", share(s, p), d.side));
+            let size = match &o.without_pct {
+                Some(p) => format!("{}{}%", s.magnitude(p), s.pct_space),
+                None => s.with_currency(s.magnitude(&o.without), d.currency),
+            };
+            let without = if o.without.is_negative() {
+                format!("without it AOV fell {size}")
+            } else if o.without.is_positive() {
+                format!("without it AOV rose {size}")
+            } else {
+                "without it AOV did not move".to_string()
+            };
+            format!(
+                "{}; {median}: one deal of {} with {} on {}{share}; {without}.",
+                o.moved,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
     },
 };

@@ -118,6 +118,8 @@ pub struct Strings {
     pub and: &'static str,
     /// explain's heading and reasons.
     pub explain: ExplainWords,
+    /// explain's medians and largest deals (issue 19).
+    pub outliers: crate::render::explain::OutlierWords,
 }
 
 /// The words of `aov explain` around the numbers.

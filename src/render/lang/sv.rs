@@ -2,6 +2,7 @@
 //! space between thousands, `−` (U+2212) for minus, `kr` for kronor.
 
 use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title};
+use crate::render::explain::{DealLine, OneDeal, OutlierWords, share};
 
 pub const STRINGS: Strings = Strings {
     code: "sv",
@@ -176,6 +177,54 @@ pub const STRINGS: Strings = Strings {
         rate: "nivå",
         largest: "Största bidrag",
         total: "SUMMA",
+    },
+    // explain names the outliers (issue 19)
+    outliers: OutlierWords {
+        median: "Median",
+        without: |side| format!("Utan största affären i {side}"),
+        team: "teamet",
+        largest: |s, d: &DealLine<'_>| {
+            let share = d.share.as_ref().map_or(String::new(), |p| format!(", {} av totalen", share(s, p)));
+            format!(
+                "Största affären i {}: {} med {} den {}{share}.",
+                d.side,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
+        sentence: |s, o: &OneDeal<'_>| {
+            let median = if o.median_steady {
+                format!(
+                    "medianen rörde sig knappt ({} \u{2192} {})",
+                    s.number(&o.base_median),
+                    s.number(&o.current_median)
+                )
+            } else {
+                format!("medianen gick från {} till {}", s.number(&o.base_median), s.number(&o.current_median))
+            };
+            let d = &o.deal;
+            let share =
+                d.share.as_ref().map_or(String::new(), |p| format!(" var {} av totalen för {}", share(s, p), d.side));
+            let size = match &o.without_pct {
+                Some(p) => format!("{}{}%", s.magnitude(p), s.pct_space),
+                None => s.with_currency(s.magnitude(&o.without), d.currency),
+            };
+            let without = if o.without.is_negative() {
+                format!("utan den sjönk snittordervärdet {size}")
+            } else if o.without.is_positive() {
+                format!("utan den steg snittordervärdet {size}")
+            } else {
+                "utan den låg snittordervärdet kvar".to_string()
+            };
+            format!(
+                "{}; {median}: en affär på {} med {} den {}{share}; {without}.",
+                o.moved,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
     },
 };
 
