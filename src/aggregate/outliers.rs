@@ -460,4 +460,67 @@ mod tests {
         let o = outliers(none, side(&[(d("5"), day(1), "A")]).unwrap());
         assert_eq!((o.change, o.dominant), (None, None));
     }
+
+    #[test]
+    fn most_of_the_change_means_under_half_left_or_the_other_way() {
+        let r = |n: i128| Ratio::from_int(n);
+        // A change of -100: without the deal -49 is under half, -50 is not.
+        assert!(accounts_for_most(&r(-100), &r(-49)));
+        assert!(!accounts_for_most(&r(-100), &r(-50)));
+        assert!(accounts_for_most(&r(-100), &r(0)));
+        // The other way round, however small or large.
+        assert!(accounts_for_most(&r(-100), &r(1)));
+        assert!(accounts_for_most(&r(-100), &r(500)));
+        // Larger in the same direction: the deal held the change back.
+        assert!(!accounts_for_most(&r(-100), &r(-150)));
+        assert!(!accounts_for_most(&r(0), &r(0)));
+    }
+
+    #[test]
+    fn stores_merge_to_the_same_largest_deal_in_any_order() {
+        let deals = [("50", 9, "Z"), ("50", 2, "Y"), ("50", 2, "X"), ("10", 1, "A")];
+        let mut one = DealStore::new(None, None);
+        for (a, n, c) in deals {
+            one.add(7, &["s"], "SEK", day(n), d(a), c);
+        }
+        let mut left = DealStore::new(None, None);
+        let mut right = DealStore::new(None, None);
+        for (i, (a, n, c)) in deals.iter().rev().enumerate() {
+            let s = if i % 2 == 0 { &mut left } else { &mut right };
+            s.add(7, &["s"], "SEK", day(*n), d(a), c);
+        }
+        right.merge(left);
+        let top = |s: &DealStore| s.iter().map(|(k, n, b)| (k, n.to_string(), b.largest.clone())).collect::<Vec<_>>();
+        // Equal amounts: the earliest day, then the customer first in order.
+        let want = Some(Top { amount: d("50"), date: day(2), customer: "X".into() });
+        assert_eq!(top(&one), vec![(7, "SEK".to_string(), want.clone())]);
+        assert_eq!(top(&right), top(&one));
+        // Outside the ranges asked for, nothing is kept; older periods drop.
+        let mut only = DealStore::new(Some(0), Some([(1, 1), (3, 4)]));
+        for k in 0..6 {
+            only.add(k, &["Eva"], "", day(1), d("1"), "A");
+        }
+        assert_eq!(
+            only.iter().map(|(k, n, _)| (k, split_name(n))).collect::<Vec<_>>(),
+            [(1, ("Eva", "")), (3, ("Eva", "")), (4, ("Eva", ""))]
+        );
+        only.drop_before(3);
+        assert_eq!(only.iter().map(|(k, ..)| k).collect::<Vec<_>>(), [3, 4]);
+    }
+
+    #[test]
+    fn partials_keeping_the_latest_periods_keep_only_their_deals() {
+        use crate::aggregate::{Partials, Period};
+        let mut p = Partials::new(Period::Month, 1).keeping_latest().with_deals(None, None);
+        for m in [3u32, 1, 5, 2, 4, 5] {
+            let date = NaiveDate::from_ymd_opt(2013, m, 10).unwrap();
+            p.add(&["Eva"], "", date, d("10")).unwrap();
+            p.note_deal(&["Eva"], "", date, d("10"), "A");
+        }
+        let months: Vec<String> =
+            p.deal_store().unwrap().iter().map(|(k, ..)| Period::Month.label(crate::aggregate::PeriodKey(k))).collect();
+        assert_eq!(months, ["2013-04", "2013-05"]);
+        let amounts: Vec<usize> = p.deal_store().unwrap().iter().map(|(.., b)| b.amounts.len()).collect();
+        assert_eq!(amounts, [1, 2]);
+    }
 }
