@@ -83,6 +83,7 @@ pub fn load_through<S: crate::order_lines::Through>(
         amounts: partials.amounts_by(),
         latest: partials.keeps_latest(),
         deals: partials.keeps_deals(),
+        recent: partials.keeps_recent(),
     };
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
     if let Some(path) = &input.rejects {
@@ -676,10 +677,14 @@ fn view_grain(common: &CommonSettings, period: Period) -> Period {
 }
 
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
-    let common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
+    let s = crate::config::CustomersSettings::from_args(args)?;
+    let (common, period) = (s.common, s.period);
     let grain = view_grain(&common, period);
-    let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[Dimension::Customer], period)?;
+    let mut partials = Partials::with_amounts(grain, 1).needing_days();
+    if let Some((span, as_of)) = s.trend {
+        partials = partials.with_recent(span, as_of);
+    }
+    let loaded = load_view(&common, partials, &[Dimension::Customer], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     if let Some(register) = &args.register {
         return potential_cmd(&common, &loaded, register, args);

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use super::amounts::Amounts;
 use super::outliers::{Bucket, DealStore};
 use super::period::{Period, PeriodKey};
+use super::recent::Recent;
 
 /// foldhash, not the standard SipHash: these maps are keyed by our own
 /// group keys and ids, and hashing was a good part of the time spent after
@@ -253,6 +254,8 @@ pub struct Partials {
     latest: Option<Latest>,
     /// Each bucket's amounts and largest deal, only for explain's outliers.
     deals: Option<DealStore>,
+    /// Each group's sums per day inside the two trend windows (customers).
+    recent: Option<Recent>,
     scratch: String,
 }
 
@@ -318,8 +321,40 @@ impl Partials {
             needs_days: false,
             latest: None,
             deals: None,
+            recent: None,
             scratch: String::new(),
         }
+    }
+
+    /// The same partials also keeping each group's sums per day inside the
+    /// last two windows of `span` ending on `as_of` (or on the last deal
+    /// day when `None`): what a trend needs (see [`Recent`]).
+    pub fn with_recent(mut self, span: super::potential::Span, as_of: Option<NaiveDate>) -> Partials {
+        self.recent = Some(Recent::new(span, as_of));
+        self
+    }
+
+    /// What [`Partials::with_recent`] asked for, if it did.
+    pub fn keeps_recent(&self) -> Option<(super::potential::Span, Option<NaiveDate>)> {
+        self.recent.as_ref().map(|r| (r.span, r.fixed))
+    }
+
+    /// The sums kept by [`Partials::with_recent`].
+    pub fn recent(&self) -> Option<&Recent> {
+        self.recent.as_ref()
+    }
+
+    /// Add a sum of group `id` (from [`Partials::group_id`]) on `day` to
+    /// the trend store (a parallel reader's own sums).
+    pub fn add_recent(&mut self, id: u32, day: NaiveDate, sum: Decimal) -> Result<(), Overflow> {
+        let overflow =
+            |p: &Partials| Overflow { group: describe(&p.keys.list[id as usize]), period: "the trend windows".into() };
+        if let Some(r) = self.recent.as_mut() {
+            if r.add(id, day_number(day), sum).is_none() {
+                return Err(overflow(self));
+            }
+        }
+        Ok(())
     }
 
     /// The same partials also keeping, per period bucket and currency (and
@@ -412,7 +447,15 @@ impl Partials {
         let amounts = self.amounts.as_ref().map(|a| AmountStore::new(a.by));
         let latest = self.latest.map(|_| Latest::default());
         let deals = self.deals.as_ref().map(DealStore::empty_like);
-        Partials { amounts, needs_days: self.needs_days, latest, deals, ..Partials::new(self.period, self.width) }
+        let recent = self.recent.as_ref().map(Recent::empty_like);
+        Partials {
+            amounts,
+            needs_days: self.needs_days,
+            latest,
+            deals,
+            recent,
+            ..Partials::new(self.period, self.width)
+        }
     }
 
     /// Room for `cells` more cells of as many groups (when a reader knows
@@ -495,6 +538,12 @@ impl Partials {
         let id = self.intern(group, currency);
         let day = day_number(date);
         self.merge_cell(id, key, &Partial { deals: 1, total: amount, rows }, day, day)?;
+        if let Some(r) = self.recent.as_mut() {
+            if r.add(id, day, amount).is_none() {
+                let group = describe(&self.keys.list[id as usize]);
+                return Err(Overflow { group, period: "the trend windows".into() });
+            }
+        }
         if let Some(a) = self.amounts.as_mut() {
             let akey = a.key_of(id);
             a.cells.entry((akey, key)).or_default().push(amount);
@@ -669,6 +718,11 @@ impl Partials {
         for ((id, key), cell) in other.cells {
             self.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
         }
+        if let (Some(mine), Some(theirs)) = (self.recent.as_mut(), other.recent.take()) {
+            if mine.merge(theirs, &remap).is_none() {
+                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
+            }
+        }
         if let (Some(mine), Some(theirs)) = (self.amounts.as_mut(), other.amounts.take()) {
             let akeys: Vec<u32> = match mine.by {
                 None => remap,
@@ -770,6 +824,10 @@ impl Partials {
         }
         if let Some(d) = self.deals.as_mut() {
             d.retain(|k| keep(PeriodKey(k)));
+        }
+        let period = self.period;
+        if let Some(r) = self.recent.as_mut() {
+            r.retain(|day| keep(period.key(day)));
         }
         dropped
     }
@@ -902,6 +960,11 @@ impl Partials {
             .collect();
         for ((id, key), cell) in std::mem::take(&mut self.cells) {
             out.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
+        }
+        if let (Some(mine), Some(theirs)) = (out.recent.as_mut(), self.recent.take()) {
+            if mine.merge(theirs, &remap).is_none() {
+                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
+            }
         }
         if let (Some(mine), Some(theirs)) = (out.amounts.as_mut(), self.amounts.take()) {
             let akeys: Vec<u32> = match mine.by {

@@ -93,6 +93,9 @@ pub struct ViewNeeds {
     /// Each bucket's amounts and largest deal (explain's outliers): the
     /// store's `by` dimension and period ranges (see `Partials::with_deals`).
     pub deals: Option<(Option<usize>, Option<[(i64, i64); 2]>)>,
+    /// Each group's sums per day in the two trend windows (customers'
+    /// trend): the window and the as-of day (see `Partials::with_recent`).
+    pub recent: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
 }
 
 /// A bucket of the deal store on the fast path: its amounts, and its
@@ -496,6 +499,11 @@ struct Worker<'p> {
     latest: Option<Latest>,
     /// With `view.deals`: (value id, currency id, period) -> bucket.
     deals: Option<FxHashMap<(u32, u32, i64), FastBucket>>,
+    /// With `view.recent`: the sums by a worker-local group id, and the
+    /// (name id, name id, currency id) of each local id.
+    recent: Option<(crate::aggregate::recent::Recent, FxHashMap<(u32, u32, u32), u32>, Vec<(u32, u32, u32)>)>,
+    /// A trend sum no longer fit exactly.
+    overflowed: bool,
     accounting: RowAccounting,
     tally: Tally,
     /// Credit notes left out: their sum in millionths, per currency id.
@@ -580,6 +588,9 @@ impl<'p> Worker<'p> {
         if view.latest {
             self.latest = Some(Latest::default());
         }
+        if let Some((span, as_of)) = view.recent {
+            self.recent = Some((crate::aggregate::recent::Recent::new(span, as_of), FxHashMap::default(), Vec::new()));
+        }
         if view.deals.is_some() {
             self.deals = Some(FxHashMap::default());
             // The largest deal is named by its customer.
@@ -613,6 +624,8 @@ impl<'p> Worker<'p> {
             view: ViewNeeds::default(),
             latest: None,
             deals: None,
+            recent: None,
+            overflowed: false,
             accounting: RowAccounting::default(),
             tally: Tally::default(),
             credit_sums: Vec::new(),
@@ -1054,6 +1067,18 @@ impl<'p> Worker<'p> {
             }
             Cells::Names { .. } => unreachable!("handled above"),
         }
+        if let Some((recent, ids, list)) = self.recent.as_mut() {
+            let group = (pick(self.by.first()), pick(self.by.get(1)), currency);
+            let id = *ids.entry(group).or_insert_with(|| {
+                list.push(group);
+                list.len() as u32 - 1
+            });
+            let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
+            let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
+            if recent.add(id, day, amount).is_none() {
+                self.overflowed = true;
+            }
+        }
         if self.deals.is_some() {
             let value = match self.view.deals.and_then(|(by, _)| by) {
                 Some(i) => pick(self.by.get(i)),
@@ -1203,6 +1228,20 @@ impl<'p> Worker<'p> {
                 }
             }
         }
+        if let Some((recent, _, list)) = self.recent.take() {
+            if self.overflowed {
+                return Err(crate::aggregate::Overflow {
+                    group: "a customer".into(),
+                    period: "the trend windows".into(),
+                }
+                .into());
+            }
+            let mut groups = GroupIds::default();
+            let ids: Vec<u32> = list.iter().map(|g| groups.id(&mut p, &self, *g)).collect();
+            for (id, day, sum) in recent.entries() {
+                p.add_recent(ids[id as usize], day, sum)?;
+            }
+        }
         if let Some(deals) = self.deals.take() {
             let floor = self.latest.and_then(|l| l.floor());
             let by = self.view.deals.and_then(|(by, _)| by);
@@ -1296,8 +1335,12 @@ fn view_partials(period: Period, width: usize, view: ViewNeeds) -> Partials {
         Some(None) => Partials::with_amounts(period, width),
         Some(Some(i)) => Partials::with_amounts_by(period, width, i),
     };
-    match view.deals {
+    let p = match view.deals {
         Some((by, only)) => p.with_deals(by, only),
+        None => p,
+    };
+    match view.recent {
+        Some((span, as_of)) => p.with_recent(span, as_of),
         None => p,
     }
 }

@@ -2,7 +2,7 @@
 //! and the lines people see around them.
 
 use crate::aggregate::customers::{Customers, Sellers};
-use crate::render::{Grid, PCT_DECIMALS, THIN_DEALS, Value, money, money_r, pct_r, text};
+use crate::render::{Grid, PCT_DECIMALS, THIN_DEALS, Value, money, money_r, opt, pct_r, text};
 
 pub fn customers_grid(v: &Customers) -> Grid {
     let mut columns = vec!["rank", "customer"];
@@ -20,6 +20,9 @@ pub fn customers_grid(v: &Customers) -> Grid {
         "first_deal",
         "last_deal",
     ]);
+    if v.trend.is_some() {
+        columns.extend(["days_since_last", "trend_pct"]);
+    }
     let rows = v
         .rows
         .iter()
@@ -39,6 +42,14 @@ pub fn customers_grid(v: &Customers) -> Grid {
                 text(r.first_deal.to_string()),
                 text(r.last_deal.to_string()),
             ]);
+            if v.trend.is_some() {
+                row.push(match r.days_since_last {
+                    Some(n) if n >= 0 => Value::Count(n as u64),
+                    Some(n) => text(n.to_string()),
+                    None => Value::Empty,
+                });
+                row.push(opt(&r.trend_pct, PCT_DECIMALS, Value::ChangePct));
+            }
             row
         })
         .collect();
@@ -58,7 +69,13 @@ pub fn customers_grid(v: &Customers) -> Grid {
                 if s.customers == 1 { "" } else { "s" }
             )
         })
-        .collect();
+        .collect::<Vec<String>>();
+    let mut preamble = preamble;
+    if let Some(t) = &v.trend {
+        let [(a, b), (c, d)] = t.windows;
+        let whose = if t.given { "--as-of" } else { "the last deal day" };
+        preamble.push(format!("Trend: {a} to {b} against {c} to {d}; days since last deal to {} ({whose}).", t.as_of));
+    }
     Grid {
         columns: columns.into_iter().map(String::from).collect(),
         thin: v.rows.iter().map(|r| r.deals < THIN_DEALS).collect(),
