@@ -34,7 +34,10 @@ fn the_table_says_it_in_words() {
     assert!(text.starts_with("AOV 2013-03 against 2013-02, by product:\n"), "{text}");
     assert!(
         text.contains(
-            "AOV fell 275.00 (-50.0 %): -200.00 because a larger share of deals fell in product values with a lower AOV (mix), \
+            // Without one of February's 1000s: 400 -> 275, -125 (-31.25 %), under half of -275.
+            "AOV fell 275.00 (-50.0 %); the median went from 550.00 to 100.00: one deal of 1,000.00 with A on 2013-02-01 \
+             was 45.5 % of 2013-02's total; without it AOV fell 31.3 %.\n\
+             Of that: -200.00 because a larger share of deals fell in product values with a lower AOV (mix), \
              -75.00 because deals within each product were smaller (rate).\nLargest contributors: Licens (-300.00), Support (+25.00).\n"
         ),
         "{text}"
@@ -91,7 +94,12 @@ fn one_seller_against_the_team() {
     );
     let run = aov(&["explain", &file(), "--by", "customer", "--seller", "Olle"]);
     assert!(
-        run.ok().contains("Olle's AOV is 175.00 below the team's (-63.6 %): -175.00 because Olle's deals go to customers with smaller orders (mix), nothing from rate.\n"),
+        // Without the team's 800 its AOV is 100, as Olle's: the deal is named first.
+        run.ok().contains(
+            "Olle's AOV is 175.00 below the team's (-63.6 %); the median hardly moved (100.00 \u{2192} 100.00): \
+             one deal of 800.00 with A on 2013-03-01 was 72.7 % of the team's total; without it AOV did not move.\n\
+             Of that: -175.00 because Olle's deals go to customers with smaller orders (mix), nothing from rate.\n"
+        ),
         "{run:?}"
     );
 }
@@ -232,13 +240,13 @@ fn one_deal_in_the_base_accounts_for_most_of_the_change() {
     // 2000 / 2220 = 90.09 %; 131 / 241 = 54.36 %.
     let first = "AOV fell 619.50 (-83.7 %); the median hardly moved (120.00 \u{2192} 120.50): one deal of 2,000.00 \
                  with Acme AB on 2013-11-14 was 90.1 % of 2013-11's total; without it AOV rose 9.5 %.\n\
-                 AOV fell 619.50 (-83.7 %): nothing from mix, -619.50 because sellers closed smaller deals than before (rate).\n";
+                 Of that: nothing from mix, -619.50 because sellers closed smaller deals than before (rate).\n";
     assert!(text.contains(first), "{text}");
     assert!(
-        text.contains("Largest deal in 2013-11: 2,000.00 with Acme AB on 2013-11-14, 90.1 % of the total.\n"),
+        text.contains("Largest deal, 2013-11: 2,000.00 with Acme AB on 2013-11-14, 90.1 % of the total.\n"),
         "{text}"
     );
-    assert!(text.contains("Largest deal in 2013-12: 131.00 with B on 2013-12-03, 54.4 % of the total.\n"), "{text}");
+    assert!(text.contains("Largest deal, 2013-12: 131.00 with B on 2013-12-03, 54.4 % of the total.\n"), "{text}");
     let sv = aov(&["explain", &outlier("base"), "--by", "seller", "--lang", "sv"]).ok().replace('\u{a0}', " ");
     assert!(
         sv.contains(
@@ -272,7 +280,7 @@ fn one_deal_in_the_current_side_accounts_for_most_of_the_change() {
         ),
         "{text}"
     );
-    assert!(text.contains("Largest deal in 2013-11: 100.00 with A on 2013-11-03, 50.0 % of the total.\n"), "{text}");
+    assert!(text.contains("Largest deal, 2013-11: 100.00 with A on 2013-11-03, 50.0 % of the total.\n"), "{text}");
 }
 
 #[test]
@@ -297,8 +305,8 @@ fn without_a_dominating_deal_the_sentences_are_unchanged() {
         [
             "AOV rose 200.00 (+100.0 %): nothing from mix, +200.00 because sellers closed larger deals than before (rate).",
             "Largest contributors: Eva (+200.00).",
-            "Largest deal in 2013-11: 300.00 with C on 2013-11-03, 50.0 % of the total.",
-            "Largest deal in 2013-12: 500.00 with C on 2013-12-03, 41.7 % of the total.",
+            "Largest deal, 2013-11: 300.00 with C on 2013-11-03, 50.0 % of the total.",
+            "Largest deal, 2013-12: 500.00 with C on 2013-12-03, 41.7 % of the total.",
         ]
     );
 }

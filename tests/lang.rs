@@ -144,7 +144,9 @@ fn explain_says_it_in_swedish() {
     assert!(text.starts_with("Snittordervärde 2013-03 mot 2013-02, per product:\n"), "{text}");
     assert!(
         text.contains(
-            "Snittordervärdet sjönk 275,00 (\u{2212}50,0 %): \u{2212}200,00 eftersom en större andel av affärerna \
+            "Snittordervärdet sjönk 275,00 (\u{2212}50,0 %); medianen gick från 550,00 till 100,00: en affär på 1 000,00 \
+             med A den 2013-02-01 var 45,5 % av totalen för 2013-02; utan den sjönk snittordervärdet 31,3 %.\n\
+             Därav: \u{2212}200,00 eftersom en större andel av affärerna \
              föll på värden av product med lägre snittordervärde (mix), \u{2212}75,00 eftersom affärerna inom varje \
              värde av product var mindre (nivå).\nStörsta bidrag: Licens (\u{2212}300,00), Support (+25,00).\n"
         ),
@@ -156,7 +158,9 @@ fn explain_says_it_in_swedish() {
     let text = run.ok().replace(NB, " ");
     assert!(
         text.contains(
-            "Olles snittordervärde är 175,00 under teamets (\u{2212}63,6 %): \u{2212}175,00 eftersom Olles affärer \
+            "Olles snittordervärde är 175,00 under teamets (\u{2212}63,6 %); medianen rörde sig knappt (100,00 \u{2192} 100,00): \
+             en affär på 800,00 med A den 2013-03-01 var 72,7 % av totalen för teamet; utan den låg snittordervärdet kvar.\n\
+             Därav: \u{2212}175,00 eftersom Olles affärer \
              går till kunder med mindre order (mix), inget från nivå.\n"
         ),
         "{text}"

@@ -30,6 +30,10 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState
 /// keys do; control characters never occur in names).
 pub const SEP: char = '\u{1f}';
 
+/// What a deal store keeps: its `by` dimension and the period ranges it
+/// keeps (see [`DealStore`]).
+pub type DealShape = (Option<usize>, Option<[(i64, i64); 2]>);
+
 /// The largest deal of a bucket so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Top {

@@ -368,7 +368,7 @@ impl Partials {
     }
 
     /// What [`Partials::with_deals`] asked for, if it did.
-    pub fn keeps_deals(&self) -> Option<(Option<usize>, Option<[(i64, i64); 2]>)> {
+    pub fn keeps_deals(&self) -> Option<super::outliers::DealShape> {
         self.deals.as_ref().map(|d| (d.by, d.only))
     }
 

@@ -92,11 +92,15 @@ pub struct ViewNeeds {
     pub latest: bool,
     /// Each bucket's amounts and largest deal (explain's outliers): the
     /// store's `by` dimension and period ranges (see `Partials::with_deals`).
-    pub deals: Option<(Option<usize>, Option<[(i64, i64); 2]>)>,
+    pub deals: Option<crate::aggregate::outliers::DealShape>,
     /// Each group's sums per day in the two trend windows (customers'
     /// trend): the window and the as-of day (see `Partials::with_recent`).
     pub recent: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
 }
+
+/// A worker's trend sums by a local group id, the local id of each
+/// (name id, name id, currency id), and the group of each local id.
+type WorkerRecent = (crate::aggregate::recent::Recent, FxHashMap<(u32, u32, u32), u32>, Vec<(u32, u32, u32)>);
 
 /// A bucket of the deal store on the fast path: its amounts, and its
 /// largest deal as (millionths, day number, customer id).
@@ -501,7 +505,7 @@ struct Worker<'p> {
     deals: Option<FxHashMap<(u32, u32, i64), FastBucket>>,
     /// With `view.recent`: the sums by a worker-local group id, and the
     /// (name id, name id, currency id) of each local id.
-    recent: Option<(crate::aggregate::recent::Recent, FxHashMap<(u32, u32, u32), u32>, Vec<(u32, u32, u32)>)>,
+    recent: Option<WorkerRecent>,
     /// A trend sum no longer fit exactly.
     overflowed: bool,
     accounting: RowAccounting,

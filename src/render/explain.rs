@@ -36,6 +36,8 @@ pub struct OutlierWords {
     pub largest: fn(&Strings, &DealLine<'_>) -> String,
     /// The sentence said first when one deal accounts for most of the change.
     pub sentence: fn(&Strings, &OneDeal<'_>) -> String,
+    /// What the mix and rate sentence begins with after that one.
+    pub of_that: &'static str,
 }
 
 /// A side's largest deal, rounded for printing.
@@ -286,6 +288,8 @@ pub fn sentences_in(e: &Explanation, f: &Framing, show_currency: bool, w: &Strin
             out.push(first);
         }
     }
+    // Said once: after the one-deal sentence, the split begins "Of that".
+    let what = if out.is_empty() { what } else { format!("{prefix}{}", w.outliers.of_that) };
     out.push(format!(
         "{what}: {}, {}.",
         part(&s.mix, &mix_up, &mix_down, w.explain.mix),

@@ -169,13 +169,14 @@ pub const STRINGS: Strings = Strings {
         largest: |s, d: &DealLine<'_>| {
             let share = d.share.as_ref().map_or(String::new(), |p| format!(", {} of the total", share(s, p)));
             format!(
-                "Largest deal in {}: {} with {} on {}{share}.",
+                "Largest deal, {}: {} with {} on {}{share}.",
                 d.side,
                 s.amount(&d.amount, d.currency),
                 d.customer,
                 d.date
             )
         },
+        of_that: "Of that",
         sentence: |s, o: &OneDeal<'_>| {
             let median = if o.median_steady {
                 format!(

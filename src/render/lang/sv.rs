@@ -181,18 +181,19 @@ pub const STRINGS: Strings = Strings {
     // explain names the outliers (issue 19)
     outliers: OutlierWords {
         median: "Median",
-        without: |side| format!("Utan största affären i {side}"),
+        without: |side| format!("Utan största affären, {side}"),
         team: "teamet",
         largest: |s, d: &DealLine<'_>| {
             let share = d.share.as_ref().map_or(String::new(), |p| format!(", {} av totalen", share(s, p)));
             format!(
-                "Största affären i {}: {} med {} den {}{share}.",
+                "Största affären, {}: {} med {} den {}{share}.",
                 d.side,
                 s.amount(&d.amount, d.currency),
                 d.customer,
                 d.date
             )
         },
+        of_that: "Därav",
         sentence: |s, o: &OneDeal<'_>| {
             let median = if o.median_steady {
                 format!(
