@@ -82,6 +82,8 @@ pub fn load_through<S: crate::order_lines::Through>(
         days: partials.needs_days(),
         amounts: partials.amounts_by(),
         latest: partials.keeps_latest(),
+        deals: partials.keeps_deals(),
+        recent: partials.keeps_recent(),
     };
     let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
     if let Some(path) = &input.rejects {
@@ -723,15 +725,19 @@ fn one_group(by: Option<&str>, default: Dimension, common: &mut CommonSettings) 
 }
 
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
-    let mut common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
+    let s = crate::config::CustomersSettings::from_args(args)?;
+    let (mut common, period) = (s.common, s.period);
     // `--by product` ranks products the way customers are ranked.
     let (dim, name) = one_group(args.by.as_deref(), Dimension::Customer, &mut common)?;
     if args.register.is_some() && dim != Dimension::Customer {
         return Err(Error::Usage(format!("--register joins customers with the register; leave out --by {name}")).into());
     }
     let grain = view_grain(&common, period);
-    let loaded = load_view(&common, Partials::with_amounts(grain, 1).needing_days(), &[dim], period)?;
+    let mut partials = Partials::with_amounts(grain, 1).needing_days();
+    if let Some((span, as_of)) = s.trend {
+        partials = partials.with_recent(span, as_of);
+    }
+    let loaded = load_view(&common, partials, &[dim], period)?;
     tell(&loaded, &common, &mut io::stderr().lock())?;
     if let Some(register) = &args.register {
         return potential_cmd(&common, &loaded, register, args);
@@ -935,6 +941,9 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     let latest_only = !s.by_days() && s.base.is_none() && s.current.is_none() && !window;
     let partials = Partials::new(grain, by.len());
     let partials = if latest_only { partials.keeping_latest() } else { partials };
+    // Each side's median and largest deal: amounts kept only for the
+    // periods compared when they are known before reading.
+    let partials = partials.with_deals(s.subject.is_some().then_some(1), outlier_ranges(&s));
     let loaded = load_view(common, partials, &by, s.period)?;
     tell(&loaded, common, &mut io::stderr().lock())?;
     let sides = explain_sides(&s, &loaded.partials)?;
@@ -951,6 +960,7 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
         let message = format!("neither {base_label} nor {current_label} has deals, so there is nothing to compare");
         return Err(Error::File { path: files(), message }.into());
     }
+    let mut outliers = crate::aggregate::outliers::of_sides(&loaded.partials, sides, subject).unwrap_or_default();
     let mut list = Vec::new();
     for (currency, segs) in &per_currency {
         let mut e = explain(currency, segs).map_err(|e| {
@@ -968,6 +978,7 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
         if let Some(n) = s.top {
             fold_top(&mut e, n as usize, segs);
         }
+        e.outliers = outliers.remove(currency);
         list.push(e);
     }
     let framing = crate::render::explain::Framing {
@@ -981,6 +992,20 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
         crate::render::explain::render(&list, &framing, common.format, &opts, out)
     })?;
     Ok(exit::OK)
+}
+
+/// The period keys explain's deal store must keep, when the sides are
+/// known before reading (day ranges, or both periods named; a seller
+/// against the team in a named period); `None` keeps every period.
+fn outlier_ranges(s: &ExplainSettings) -> Option<[(i64, i64); 2]> {
+    if s.by_days() {
+        let [a, b, c, d] = s.ranges;
+        return crate::aggregate::outliers::ranges_for(None, None, Some([a?, b?, c?, d?]));
+    }
+    let key = |l: &Option<String>| l.as_deref().and_then(|l| s.period.parse_label(l)).map(|k| k.0);
+    let current = key(&s.current);
+    let base = if s.subject.is_some() { current } else { key(&s.base) };
+    crate::aggregate::outliers::ranges_for(base, current, None)
 }
 
 /// The two sides of `explain`, once the periods with deals are known: the

@@ -269,6 +269,12 @@ impl SharedArgs for ChartCommonArgs {
 
 impl CommonSettings {
     pub fn from_args(args: &impl SharedArgs) -> Result<CommonSettings, Error> {
+        CommonSettings::from_args_with(args, false)
+    }
+
+    /// `from_args`, where `as_of_alone` lets `--as-of` stand without
+    /// `--complete-only` (a view with a use of its own for it).
+    pub fn from_args_with(args: &impl SharedArgs, as_of_alone: bool) -> Result<CommonSettings, Error> {
         let (file, file_path) = FileConfig::load(args.input().config.as_deref())?;
         let f = args.filter();
         if let (Some(from), Some(to)) = (f.from, f.to) {
@@ -276,7 +282,7 @@ impl CommonSettings {
                 return Err(Error::Usage(format!("--from {from} is after --to {to}; the range would be empty")));
             }
         }
-        if f.as_of.is_some() && !f.complete_only {
+        if f.as_of.is_some() && !f.complete_only && !as_of_alone {
             return Err(Error::Usage("--as-of only matters with --complete-only".into()));
         }
         let stdin_count = args.files().iter().filter(|f| *f == "-").count();
@@ -660,6 +666,29 @@ impl BreadthSettings {
             ByArg::Seller => Dimension::Seller,
         });
         Ok(BreadthSettings { common, period, by })
+    }
+}
+
+/// `aov customers`: the common settings and, without a register, the
+/// trend window and its as-of day (`--as-of` given, else the last deal
+/// day of the data).
+pub struct CustomersSettings {
+    pub common: CommonSettings,
+    pub period: Period,
+    pub trend: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
+}
+
+impl CustomersSettings {
+    pub fn from_args(args: &crate::cli::CustomersArgs) -> Result<CustomersSettings, Error> {
+        let common = CommonSettings::from_args_with(&args.common, true)?;
+        let period = common.period(args.period)?;
+        let span = crate::aggregate::potential::Span::parse(&args.window)
+            .map_err(|e| Error::Usage(format!("--window {e}")))?;
+        if args.register.is_some() && args.common.filter.as_of.is_some() && !args.common.filter.complete_only {
+            return Err(Error::Usage("--as-of sets the trend's end, which --register does not show".into()));
+        }
+        let trend = args.register.is_none().then_some((span, args.common.filter.as_of));
+        Ok(CustomersSettings { common, period, trend })
     }
 }
 

@@ -403,6 +403,7 @@ impl<'w> Collector<'w> {
         if let Err(e) = partials.add_deal(&group, deal.currency, deal.date, deal.amount, rows) {
             self.overflow.get_or_insert(e);
         }
+        partials.note_deal(&group, deal.currency, deal.date, deal.amount, deal.customer);
     }
 
     /// Count the deals of unknown statuses when no status value was a

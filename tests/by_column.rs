@@ -137,14 +137,16 @@ fn table_by_product() {
 fn customers_by_product_ranks_products_with_abc_class() {
     // Shares of 4350: Gadget 71.26 %, Widget 20.11 % (cum 91.38), the blank
     // 5.75 % (cum 97.13), Gizmo 2.87 %; A while the bigger hold under 80 %.
+    // Days since the last deal to the data's last day (30 March): 15, 0,
+    // 37, 21; no trend, as the 12 months before hold no deals.
     let run = aov(&["customers", &deals(), "--by", "product", "--format", "csv"]);
     assert_eq!(
         run.ok(),
-        "rank,product,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal\n\
-         1,Gadget,4,3100.00,775.00,800.00,71.3,71.3,A,2013-01-20,2013-03-15\n\
-         2,Widget,5,875.00,175.00,150.00,20.1,91.4,A,2013-01-05,2013-03-30\n\
-         3,(no product),1,250.00,250.00,250.00,5.7,97.1,B,2013-02-21,2013-02-21\n\
-         4,Gizmo,2,125.00,62.50,62.50,2.9,100.0,C,2013-02-10,2013-03-09\n"
+        "rank,product,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend_pct\n\
+         1,Gadget,4,3100.00,775.00,800.00,71.3,71.3,A,2013-01-20,2013-03-15,15,\n\
+         2,Widget,5,875.00,175.00,150.00,20.1,91.4,A,2013-01-05,2013-03-30,0,\n\
+         3,(no product),1,250.00,250.00,250.00,5.7,97.1,B,2013-02-21,2013-02-21,37,\n\
+         4,Gizmo,2,125.00,62.50,62.50,2.9,100.0,C,2013-02-10,2013-03-09,21,\n"
     );
     let table = aov(&["customers", &deals(), "--by", "product"]);
     assert!(table.ok().contains("Class A: 2 of 4 product values bring 91.4 % of revenue."), "{table:?}");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Run, fixture, root};
+use common::{Run, aov, fixture, root};
 use std::path::Path;
 
 /// Run `aov` in `dir` with exactly the locale variables given.
@@ -144,7 +144,9 @@ fn explain_says_it_in_swedish() {
     assert!(text.starts_with("Snittordervärde 2013-03 mot 2013-02, per product:\n"), "{text}");
     assert!(
         text.contains(
-            "Snittordervärdet sjönk 275,00 (\u{2212}50,0 %): \u{2212}200,00 eftersom en större andel av affärerna \
+            "Snittordervärdet sjönk 275,00 (\u{2212}50,0 %); medianen gick från 550,00 till 100,00: en affär på 1 000,00 \
+             med A den 2013-02-01 var 45,5 % av totalen för 2013-02; utan den sjönk snittordervärdet 31,3 %.\n\
+             Därav: \u{2212}200,00 eftersom en större andel av affärerna \
              föll på värden av product med lägre snittordervärde (mix), \u{2212}75,00 eftersom affärerna inom varje \
              värde av product var mindre (nivå).\nStörsta bidrag: Licens (\u{2212}300,00), Support (+25,00).\n"
         ),
@@ -156,14 +158,22 @@ fn explain_says_it_in_swedish() {
     let text = run.ok().replace(NB, " ");
     assert!(
         text.contains(
-            "Olles snittordervärde är 175,00 under teamets (\u{2212}63,6 %): \u{2212}175,00 eftersom Olles affärer \
+            "Olles snittordervärde är 175,00 under teamets (\u{2212}63,6 %); medianen rörde sig knappt (100,00 \u{2192} 100,00): \
+             en affär på 800,00 med A den 2013-03-01 var 72,7 % av totalen för teamet; utan den låg snittordervärdet kvar.\n\
+             Därav: \u{2212}175,00 eftersom Olles affärer \
              går till kunder med mindre order (mix), inget från nivå.\n"
         ),
         "{text}"
     );
     // csv keeps TOTAL and plain numbers.
     let csv = aov_env(&root(), &["explain", &explain, "--by", "product", "--format", "csv", "--lang", "sv"], &[]);
-    assert!(csv.ok().ends_with("TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\n"), "{csv:?}");
+    assert!(
+        csv.ok().ends_with(
+            "TOTAL,4,4,550.00,275.00,-200.00,-75.00,-275.00\nMEDIAN,4,4,550.00,100.00,,,-450.00\n\
+             WITHOUT_BASE_LARGEST,3,4,400.00,275.00,,,-125.00\nWITHOUT_CURRENT_LARGEST,4,3,550.00,100.00,,,-450.00\n"
+        ),
+        "{csv:?}"
+    );
 }
 
 #[test]
@@ -188,4 +198,18 @@ fn the_customers_and_sellers_views_speak_swedish_on_a_swedish_machine() {
     // English stays English.
     let out = aov_env(dir.path(), &["customers", &f], &[("LANG", "en_GB.UTF-8")]).ok().to_string();
     assert!(out.starts_with("Class A: 3 of 5 customers bring 94.3 % of revenue.\n"), "{out}");
+}
+
+#[test]
+fn the_customers_trend_line_and_its_columns_in_swedish() {
+    // fixtures/edge/trend.csv ends on 2013-12-31: the last 12 months are
+    // 2013, the 12 before them 2012.
+    let run = aov(&["customers", &fixture("edge/trend.csv"), "--lang", "sv", "--color", "never"]);
+    let out = run.ok();
+    assert!(
+        out.contains("Trend: 2013-01-01–2013-12-31 mot 2012-01-01–2012-12-31; dagar sedan senaste affär till 2013-12-31 (den sista affärsdagen).\n"),
+        "{out}"
+    );
+    assert!(out.contains("Dagar sedan senaste   Trend %"), "{out}");
+    assert!(!out.contains("days_since_last"), "{out}");
 }

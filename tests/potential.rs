@@ -121,3 +121,21 @@ fn a_workbook_register_is_read_from_the_sheet_with_the_size_column() {
     .to_string();
     assert!(err.contains("line 5: Holm, Karlsson & Co AB is in the register twice (also line 3)"), "{err}");
 }
+
+#[test]
+fn sellers_share_of_class_a_deals_is_the_same_from_every_reader() {
+    // The register's classes by size (100 000 in all): ACME AB 60 000 with
+    // nothing before it (A), Dala Trä 25 000 with 60 % before (A), Cafe Nord
+    // 10 000 with 85 % before (B), Bolaget 5 000 with 95 % before (C). Eva
+    // has 1 of 4 deals with an A customer (25 %), Olle 1 of 2 (50 %).
+    let reg = fixture("potential/register.csv");
+    let deals = fixture("potential/deals.csv");
+    for reader in [&[][..], &["--no-fast-path"], &["--threads", "2", "--block-size", "64"]] {
+        let mut args = vec!["sellers", deals.as_str(), "--register", reg.as_str(), "--format", "csv"];
+        args.extend_from_slice(reader);
+        let run = aov(&args);
+        let shares: Vec<String> =
+            run.ok().lines().skip(1).map(|l| l.split(',').next_back().unwrap().to_string()).collect();
+        assert_eq!(shares, ["25.0", "50.0"], "{reader:?}");
+    }
+}

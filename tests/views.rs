@@ -44,10 +44,11 @@ fn closed_sales_only_by_default() {
     let run = aov(&["customers", &crm(), "--format", "csv"]);
     assert_eq!(
         run.ok(),
-        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal\n\
-         1,Acme AB,3,1700.00,566.67,500.00,85.0,85.0,A,2013-01-05,2013-01-20\n\
-         2,Malmö Fisk,1,200.00,200.00,200.00,10.0,95.0,B,2013-02-01,2013-02-01\n\
-         3,Zeta HB,1,100.00,100.00,100.00,5.0,100.0,C,2013-02-03,2013-02-03\n"
+        // Days to the last deal day, 3 February; no deals a year before: no trend.
+        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend_pct\n\
+         1,Acme AB,3,1700.00,566.67,500.00,85.0,85.0,A,2013-01-05,2013-01-20,14,\n\
+         2,Malmö Fisk,1,200.00,200.00,200.00,10.0,95.0,B,2013-02-01,2013-02-01,2,\n\
+         3,Zeta HB,1,100.00,100.00,100.00,5.0,100.0,C,2013-02-03,2013-02-03,0,\n"
     );
 }
 
@@ -63,10 +64,11 @@ fn customers_are_ranked_with_shares_and_abc_classes() {
     // Zeta HB: 100 + 400 = 500 (18.87 %), 75.47 % before it: A. Malmö Fisk: 200 - 50: 94.34 % before: B.
     assert_eq!(
         run.ok(),
-        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal\n\
-         1,Acme AB,4,2000.00,500.00,400.00,75.5,75.5,A,2013-01-05,2013-01-20\n\
-         2,Zeta HB,2,500.00,250.00,250.00,18.9,94.3,A,2013-02-03,2013-03-01\n\
-         3,Malmö Fisk,2,150.00,75.00,75.00,5.7,100.0,B,2013-02-01,2013-02-02\n"
+        // Days to 1 March: 11 + 28 + 1 = 40 from 20 January, 27 from 2 February.
+        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend_pct\n\
+         1,Acme AB,4,2000.00,500.00,400.00,75.5,75.5,A,2013-01-05,2013-01-20,40,\n\
+         2,Zeta HB,2,500.00,250.00,250.00,18.9,94.3,A,2013-02-03,2013-03-01,0,\n\
+         3,Malmö Fisk,2,150.00,75.00,75.00,5.7,100.0,B,2013-02-01,2013-02-02,27,\n"
     );
     assert_eq!(run.stderr, ALL_NOTE, "{run:?}");
     let run = aov(&all(&["customers", crm_static(), "--top", "1"]));
@@ -217,4 +219,98 @@ fn the_table_footer_states_what_was_counted() {
         run.ok().contains("AOV = total of the counted deals / their number; counted: status won, credit notes left out; rounded half away from zero.\n"),
         "{run:?}"
     );
+}
+
+// Issue 19: without a register, customers add days_since_last and a trend
+// over fixtures/edge/trend.csv (as-of day: the last deal, 31 December 2013).
+
+/// The customer, days_since_last and trend_pct of each row, from every reader.
+fn trend_columns(extra: &[&str]) -> Vec<(String, String, String)> {
+    let file = fixture("edge/trend.csv");
+    let mut out: Option<Vec<(String, String, String)>> = None;
+    for reader in [&[][..], &["--no-fast-path"], &["--threads", "2", "--block-size", "64"]] {
+        let mut args = vec!["customers", file.as_str(), "--format", "csv"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(reader);
+        let run = aov(&args);
+        let mut lines = run.ok().lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at = |name: &str| head.iter().position(|h| *h == name).unwrap();
+        let (c, d, t) = (at("customer"), at("days_since_last"), at("trend_pct"));
+        let rows: Vec<(String, String, String)> = lines
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[c].to_string(), f[d].to_string(), f[t].to_string())
+            })
+            .collect();
+        if let Some(first) = &out {
+            assert_eq!(&rows, first, "{reader:?}");
+        }
+        out = Some(rows);
+    }
+    out.unwrap()
+}
+
+fn rows(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    v.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect()
+}
+
+#[test]
+fn customers_show_days_since_the_last_deal_and_the_trend() {
+    // --window 6m up to 31 Dec 2013: last window 1 Jul - 31 Dec, before it 1 Jan - 30 Jun.
+    // Big AB: 300 + 0.25 against 1000 + 500.50: -1200.25 / 1500.50 = -79.99 %; 41 days from 20 Nov.
+    // Old Ltd: 0 against 100 (its 700 of 2012 is older): -100 %; 333 days from 1 Feb.
+    // Steady: 250 against 200: +25 %; 121 days from 1 Sep. New Co: nothing before: no trend.
+    assert_eq!(
+        trend_columns(&["--window", "6m"]),
+        rows(&[
+            ("Big AB", "41", "-80.0"),
+            ("Old Ltd", "333", "-100.0"),
+            ("Steady", "121", "25.0"),
+            ("New Co", "0", ""),
+        ])
+    );
+    // The default window is 12 months: 1 Jan - 31 Dec 2013 against 2012,
+    // where only Old Ltd has a deal (700 on 31 Dec 2012): 100 against 700.
+    assert_eq!(
+        trend_columns(&[]),
+        rows(&[("Big AB", "41", ""), ("Old Ltd", "333", "-85.7"), ("Steady", "121", ""), ("New Co", "0", "")])
+    );
+    // 90 days: 3 Oct - 31 Dec against 5 Jul - 2 Oct: Steady 0 against 250.
+    assert_eq!(
+        trend_columns(&["--window", "90d"]),
+        rows(&[("Big AB", "41", ""), ("Old Ltd", "333", ""), ("Steady", "121", "-100.0"), ("New Co", "0", "")])
+    );
+}
+
+#[test]
+fn as_of_sets_the_end_of_the_trend_windows() {
+    // --as-of 30 Sep 2013, 3 months: 1 Jul - 30 Sep against 31 Mar - 30 Jun.
+    // Big AB: 300 against 500.50: -40.06 %; its last deal (20 Nov) is 51
+    // days after the as-of day. New Co's (31 Dec) 92 days after.
+    assert_eq!(
+        trend_columns(&["--window", "3m", "--as-of", "2013-09-30"]),
+        rows(&[("Big AB", "-51", "-40.1"), ("Old Ltd", "241", ""), ("Steady", "29", ""), ("New Co", "-92", "")])
+    );
+    let text =
+        aov(&["customers", &fixture("edge/trend.csv"), "--window", "3m", "--as-of", "2013-09-30"]).ok().to_string();
+    assert!(
+        text.contains("Trend: 2013-07-01 to 2013-09-30 against 2013-03-31 to 2013-06-30; days since last deal to 2013-09-30 (--as-of).\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_window_is_a_usage_error() {
+    for bad in ["12x", "0m", "m", "1.5m"] {
+        let run = aov(&["customers", &fixture("edge/trend.csv"), "--window", bad]);
+        assert_eq!(
+            run.fails(2),
+            format!(
+                "aov: --window \"{bad}\" is not a window length; write a number and d, w, m or y, e.g. 12m or 90d\n"
+            )
+        );
+    }
+    let run = aov(&["customers", &fixture("edge/trend.csv"), "--window", "6m", "--register", "r.csv"]);
+    assert!(run.fails(2).contains("cannot be used with"), "{run:?}");
 }

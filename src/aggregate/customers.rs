@@ -71,6 +71,24 @@ pub struct CustomerRow {
     pub class: Class,
     pub first_deal: NaiveDate,
     pub last_deal: NaiveDate,
+    /// Days from the last deal to the as-of day, when the partials kept a
+    /// trend (negative when the last deal is after a given `--as-of`).
+    pub days_since_last: Option<i64>,
+    /// The total in the last trend window and in the preceding one.
+    pub window_totals: Option<[Decimal; 2]>,
+    /// The last window's total against the preceding one's, in percent of
+    /// the preceding; `None` when that was 0 (or no trend was kept).
+    pub trend_pct: Option<Ratio>,
+}
+
+/// The trend windows the rows were measured in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrendWindows {
+    /// The as-of day, and whether it was given (else the last deal day).
+    pub as_of: NaiveDate,
+    pub given: bool,
+    /// The last window and the preceding one, (first day, last day) each.
+    pub windows: [(NaiveDate, NaiveDate); 2],
 }
 
 /// Class A at a glance, per currency.
@@ -85,6 +103,8 @@ pub struct ClassSummary {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Customers {
     pub show_currency: bool,
+    /// With partials that kept a trend (`Partials::with_recent`).
+    pub trend: Option<TrendWindows>,
     pub rows: Vec<CustomerRow>,
     pub summaries: Vec<ClassSummary>,
 }
@@ -97,6 +117,8 @@ struct Acc<'a> {
     amounts: Vec<&'a Amounts>,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
+    /// Totals in the last trend window and the preceding one.
+    windows: [Decimal; 2],
 }
 
 fn hundred() -> Ratio {
@@ -130,6 +152,7 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
             amounts: Vec::new(),
             first: None,
             last: None,
+            windows: [Decimal::ZERO; 2],
         });
         acc.deals += cell.part.deals;
         acc.total = exact_add(acc.total, cell.part.total)
@@ -140,6 +163,21 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
         if let Some((first, last)) = cell.days {
             acc.first = acc.first.min(Some(first)).or(Some(first));
             acc.last = acc.last.max(Some(last));
+        }
+    }
+    // The trend: each group's window totals, added to its customer.
+    let recent = partials.recent();
+    let trend =
+        recent.and_then(|r| Some(TrendWindows { as_of: r.as_of()?, given: r.fixed.is_some(), windows: r.windows()? }));
+    if let Some(totals) = recent.and_then(|r| r.totals()) {
+        for (id, [last, before]) in totals {
+            let key = partials.group_key(id);
+            let customer = key_values(key).nth(customer_at).unwrap_or("");
+            if let Some(acc) = accs.get_mut(&(key_currency(key), customer)) {
+                let over = || Overflow { group: format!("\"{customer}\""), period: "the trend windows".into() };
+                acc.windows[0] = exact_add(acc.windows[0], last).ok_or_else(over)?;
+                acc.windows[1] = exact_add(acc.windows[1], before).ok_or_else(over)?;
+            }
         }
     }
     let mut list: Vec<((&str, &str), Acc<'_>)> = accs.into_iter().collect();
@@ -191,6 +229,11 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
                     total: acc.total,
                     first_deal: acc.first.expect("a customer has a deal"),
                     last_deal: acc.last.expect("a customer has a deal"),
+                    days_since_last: trend.as_ref().zip(acc.last).map(|(t, last)| (t.as_of - last).num_days()),
+                    window_totals: trend.as_ref().map(|_| acc.windows),
+                    trend_pct: trend
+                        .as_ref()
+                        .and_then(|_| crate::aggregate::recent::trend(acc.windows[0], acc.windows[1])),
                 });
             }
             before = cum;
@@ -207,7 +250,7 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
             a_share_pct,
         });
     }
-    Ok(Customers { show_currency, rows, summaries })
+    Ok(Customers { show_currency, trend, rows, summaries })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

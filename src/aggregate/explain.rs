@@ -62,6 +62,9 @@ pub struct Explanation {
     /// Sorted by |effect|, largest first.
     pub rows: Vec<SegmentRow>,
     pub summary: Summary,
+    /// Each side's median and largest deal, and the change without it,
+    /// when the partials kept the deals (`Partials::with_deals`).
+    pub outliers: Option<super::outliers::Outliers>,
 }
 
 /// A side without deals cannot be compared.
@@ -143,6 +146,7 @@ pub fn explain(currency: &str, segments: &BTreeMap<String, SegmentInput>) -> Res
             mix,
             rate,
         },
+        outliers: None,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod partials;
 pub mod period;
 pub mod potential;
 pub mod quotes;
+pub mod recent;
 pub mod report;
 pub mod stats;
 pub mod subtotals;

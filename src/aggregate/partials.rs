@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::amounts::Amounts;
+use super::outliers::{Bucket, DealStore};
 use super::period::{Period, PeriodKey};
+use super::recent::Recent;
 
 /// foldhash, not the standard SipHash: these maps are keyed by our own
 /// group keys and ids, and hashing was a good part of the time spent after
@@ -282,6 +284,10 @@ pub struct Partials {
     /// Only the two latest periods with deals are kept (explain's default
     /// sides): the two latest keys seen so far.
     latest: Option<Latest>,
+    /// Each bucket's amounts and largest deal, only for explain's outliers.
+    deals: Option<DealStore>,
+    /// Each group's sums per day inside the two trend windows (customers).
+    recent: Option<Recent>,
     scratch: String,
 }
 
@@ -309,6 +315,11 @@ pub enum Admit {
 pub const OLDER: i64 = i64::MIN;
 
 impl Latest {
+    /// The second latest period key so far: older ones are not kept.
+    pub fn floor(&self) -> Option<i64> {
+        self.0[1]
+    }
+
     pub fn admit(&mut self, key: i64) -> Admit {
         if key == OLDER {
             return Admit::Drop;
@@ -341,7 +352,84 @@ impl Partials {
             amounts: None,
             needs_days: false,
             latest: None,
+            deals: None,
+            recent: None,
             scratch: String::new(),
+        }
+    }
+
+    /// The same partials also keeping each group's sums per day inside the
+    /// last two windows of `span` ending on `as_of` (or on the last deal
+    /// day when `None`): what a trend needs (see [`Recent`]).
+    pub fn with_recent(mut self, span: super::potential::Span, as_of: Option<NaiveDate>) -> Partials {
+        self.recent = Some(Recent::new(span, as_of));
+        self
+    }
+
+    /// What [`Partials::with_recent`] asked for, if it did.
+    pub fn keeps_recent(&self) -> Option<(super::potential::Span, Option<NaiveDate>)> {
+        self.recent.as_ref().map(|r| (r.span, r.fixed))
+    }
+
+    /// The sums kept by [`Partials::with_recent`].
+    pub fn recent(&self) -> Option<&Recent> {
+        self.recent.as_ref()
+    }
+
+    /// Add a sum of group `id` (from [`Partials::group_id`]) on `day` to
+    /// the trend store (a parallel reader's own sums).
+    pub fn add_recent(&mut self, id: u32, day: NaiveDate, sum: Decimal) -> Result<(), Overflow> {
+        let overflow =
+            |p: &Partials| Overflow { group: describe(&p.keys.list[id as usize]), period: "the trend windows".into() };
+        if let Some(r) = self.recent.as_mut() {
+            if r.add(id, day_number(day), sum).is_none() {
+                return Err(overflow(self));
+            }
+        }
+        Ok(())
+    }
+
+    /// The same partials also keeping, per period bucket and currency (and
+    /// value of dimension `by`, when given), every amount and the largest
+    /// deal with its customer and date, for periods inside `only` (all when
+    /// `None`): what explain needs to name the outliers. Readers then hand
+    /// each deal's customer over ([`Partials::note_deal`]).
+    pub fn with_deals(mut self, by: Option<usize>, only: Option<[(i64, i64); 2]>) -> Partials {
+        self.deals = Some(DealStore::new(by, only));
+        self
+    }
+
+    /// What [`Partials::with_deals`] asked for, if it did.
+    pub fn keeps_deals(&self) -> Option<super::outliers::DealShape> {
+        self.deals.as_ref().map(|d| (d.by, d.only))
+    }
+
+    /// The deals kept by [`Partials::with_deals`].
+    pub fn deal_store(&self) -> Option<&DealStore> {
+        self.deals.as_ref()
+    }
+
+    /// Note a deal's customer, amount and date in the deal store (call it
+    /// beside `add_deal`; nothing happens without a store, or for a period
+    /// older than the two latest when only those are kept).
+    pub fn note_deal(&mut self, group: &[&str], currency: &str, date: NaiveDate, amount: Decimal, customer: &str) {
+        let key = self.period.key(date).0;
+        if self.latest.and_then(|l| l.0[1]).is_some_and(|floor| key < floor) {
+            return;
+        }
+        if let Some(d) = self.deals.as_mut() {
+            d.add(key, group, currency, date, amount, customer);
+        }
+    }
+
+    /// Add a bucket of the deal store already made (a parallel reader's);
+    /// `name` as [`DealStore::add_bucket`] takes it.
+    pub fn add_deal_bucket(&mut self, key: PeriodKey, name: &str, bucket: Bucket) {
+        if self.latest.and_then(|l| l.0[1]).is_some_and(|floor| key.0 < floor) {
+            return;
+        }
+        if let Some(d) = self.deals.as_mut() {
+            d.add_bucket(key.0, name, bucket);
         }
     }
 
@@ -390,7 +478,16 @@ impl Partials {
     pub fn empty_like(&self) -> Partials {
         let amounts = self.amounts.as_ref().map(|a| AmountStore::new(a.by));
         let latest = self.latest.map(|_| Latest::default());
-        Partials { amounts, needs_days: self.needs_days, latest, ..Partials::new(self.period, self.width) }
+        let deals = self.deals.as_ref().map(DealStore::empty_like);
+        let recent = self.recent.as_ref().map(Recent::empty_like);
+        Partials {
+            amounts,
+            needs_days: self.needs_days,
+            latest,
+            deals,
+            recent,
+            ..Partials::new(self.period, self.width)
+        }
     }
 
     /// Room for `cells` more cells of as many groups (when a reader knows
@@ -473,6 +570,12 @@ impl Partials {
         let id = self.intern(group, currency);
         let day = day_number(date);
         self.merge_cell(id, key, &Partial { deals: 1, total: amount, rows }, day, day)?;
+        if let Some(r) = self.recent.as_mut() {
+            if r.add(id, day, amount).is_none() {
+                let group = describe(&self.keys.list[id as usize]);
+                return Err(Overflow { group, period: "the trend windows".into() });
+            }
+        }
         if let Some(a) = self.amounts.as_mut() {
             let akey = a.key_of(id);
             a.cells.entry((akey, key)).or_default().push(amount);
@@ -585,6 +688,9 @@ impl Partials {
     /// Move every cell of a period before `floor` into its group's `OLDER`
     /// cell.
     fn fold_older(&mut self, floor: i64) -> Result<(), Overflow> {
+        if let Some(d) = self.deals.as_mut() {
+            d.drop_before(floor);
+        }
         if !self.cells.keys().any(|(_, k)| k.0 < floor && k.0 != OLDER) {
             return Ok(());
         }
@@ -644,6 +750,11 @@ impl Partials {
         for ((id, key), cell) in other.cells {
             self.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
         }
+        if let (Some(mine), Some(theirs)) = (self.recent.as_mut(), other.recent.take()) {
+            if mine.merge(theirs, &remap).is_none() {
+                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
+            }
+        }
         if let (Some(mine), Some(theirs)) = (self.amounts.as_mut(), other.amounts.take()) {
             let akeys: Vec<u32> = match mine.by {
                 None => remap,
@@ -651,6 +762,12 @@ impl Partials {
             };
             for ((akey, key), a) in theirs.cells {
                 mine.cells.entry((akeys[akey as usize], key)).or_default().append(a);
+            }
+        }
+        if let (Some(mine), Some(theirs)) = (self.deals.as_mut(), other.deals.take()) {
+            mine.merge(theirs);
+            if let Some(floor) = self.latest.and_then(|l| l.0[1]) {
+                mine.drop_before(floor);
             }
         }
         Ok(())
@@ -736,6 +853,13 @@ impl Partials {
         });
         if let Some(a) = self.amounts.as_mut() {
             a.cells.retain(|(_, k), _| keep(*k));
+        }
+        if let Some(d) = self.deals.as_mut() {
+            d.retain(|k| keep(PeriodKey(k)));
+        }
+        let period = self.period;
+        if let Some(r) = self.recent.as_mut() {
+            r.retain(|day| keep(period.key(day)));
         }
         dropped
     }
@@ -869,6 +993,11 @@ impl Partials {
         for ((id, key), cell) in std::mem::take(&mut self.cells) {
             out.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
         }
+        if let (Some(mine), Some(theirs)) = (out.recent.as_mut(), self.recent.take()) {
+            if mine.merge(theirs, &remap).is_none() {
+                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
+            }
+        }
         if let (Some(mine), Some(theirs)) = (out.amounts.as_mut(), self.amounts.take()) {
             let akeys: Vec<u32> = match mine.by {
                 None => remap,
@@ -885,6 +1014,10 @@ impl Partials {
             for ((akey, key), a) in theirs.cells {
                 mine.cells.entry((akeys[akey as usize], key)).or_default().append(a);
             }
+        }
+        // Bucketed by currency (and a value matched by folded name): kept as it is.
+        if self.deals.is_some() {
+            out.deals = self.deals.take();
         }
         Ok(out)
     }

@@ -90,6 +90,24 @@ pub struct ViewNeeds {
     pub amounts: Option<Option<usize>>,
     /// Only the cells of the two latest periods with deals are needed.
     pub latest: bool,
+    /// Each bucket's amounts and largest deal (explain's outliers): the
+    /// store's `by` dimension and period ranges (see `Partials::with_deals`).
+    pub deals: Option<crate::aggregate::outliers::DealShape>,
+    /// Each group's sums per day in the two trend windows (customers'
+    /// trend): the window and the as-of day (see `Partials::with_recent`).
+    pub recent: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
+}
+
+/// A worker's trend sums by a local group id, the local id of each
+/// (name id, name id, currency id), and the group of each local id.
+type WorkerRecent = (crate::aggregate::recent::Recent, FxHashMap<(u32, u32, u32), u32>, Vec<(u32, u32, u32)>);
+
+/// A bucket of the deal store on the fast path: its amounts, and its
+/// largest deal as (millionths, day number, customer id).
+#[derive(Default)]
+struct FastBucket {
+    amounts: Amounts,
+    top: Option<(i128, i32, u32)>,
 }
 
 /// The result of a fast read.
@@ -483,6 +501,13 @@ struct Worker<'p> {
     view: ViewNeeds,
     /// With `view.latest`: the two latest periods seen (older cells dropped).
     latest: Option<Latest>,
+    /// With `view.deals`: (value id, currency id, period) -> bucket.
+    deals: Option<FxHashMap<(u32, u32, i64), FastBucket>>,
+    /// With `view.recent`: the sums by a worker-local group id, and the
+    /// (name id, name id, currency id) of each local id.
+    recent: Option<WorkerRecent>,
+    /// A trend sum no longer fit exactly.
+    overflowed: bool,
     accounting: RowAccounting,
     tally: Tally,
     /// Credit notes left out: their sum in millionths, per currency id.
@@ -567,6 +592,17 @@ impl<'p> Worker<'p> {
         if view.latest {
             self.latest = Some(Latest::default());
         }
+        if let Some((span, as_of)) = view.recent {
+            self.recent = Some((crate::aggregate::recent::Recent::new(span, as_of), FxHashMap::default(), Vec::new()));
+        }
+        if view.deals.is_some() {
+            self.deals = Some(FxHashMap::default());
+            // The largest deal is named by its customer.
+            self.need_customer = true;
+            if matches!(self.cells, Cells::Names { .. }) {
+                self.cells = Cells::General(FxHashMap::default());
+            }
+        }
         if view.days || view.amounts.is_some() {
             let by = view.amounts.flatten();
             let dense =
@@ -591,6 +627,9 @@ impl<'p> Worker<'p> {
             cells: Cells::new(period, by, plan, filter),
             view: ViewNeeds::default(),
             latest: None,
+            deals: None,
+            recent: None,
+            overflowed: false,
             accounting: RowAccounting::default(),
             tally: Tally::default(),
             credit_sums: Vec::new(),
@@ -1027,6 +1066,65 @@ impl<'p> Worker<'p> {
             }
             Cells::Names { .. } => unreachable!("handled above"),
         }
+        if let Some((recent, ids, list)) = self.recent.as_mut() {
+            let group = (pick(self.by.first()), pick(self.by.get(1)), currency);
+            let id = *ids.entry(group).or_insert_with(|| {
+                list.push(group);
+                list.len() as u32 - 1
+            });
+            let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
+            let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
+            if recent.add(id, day, amount).is_none() {
+                self.overflowed = true;
+            }
+        }
+        if self.deals.is_some() {
+            let value = match self.view.deals.and_then(|(by, _)| by) {
+                Some(i) => pick(self.by.get(i)),
+                None => 0,
+            };
+            self.note_deal(value, currency, period, customer, sum, (y, m, d));
+        }
+    }
+
+    /// Note a deal in the deal store (explain's outliers), unless its period
+    /// is older than the two latest kept or outside the ranges asked for.
+    fn note_deal(
+        &mut self,
+        value: u32,
+        currency: u32,
+        period: i64,
+        customer: u32,
+        sum: i128,
+        (y, m, d): (i32, u32, u32),
+    ) {
+        let floor = self.latest.and_then(|l| l.floor());
+        let only = self.view.deals.and_then(|(_, only)| only);
+        if floor.is_some_and(|f| period < f)
+            || only.is_some_and(|r| !r.iter().any(|(a, b)| (*a..=*b).contains(&period)))
+        {
+            return;
+        }
+        let names = &self.customers.names;
+        let Some(deals) = self.deals.as_mut() else { return };
+        if let Some(f) = floor {
+            if deals.keys().any(|(.., k)| *k < f) {
+                deals.retain(|(.., k), _| *k >= f);
+            }
+        }
+        let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
+        let b = deals.entry((value, currency, period)).or_default();
+        push_amount(&mut b.amounts, sum);
+        let larger = match b.top {
+            None => true,
+            Some((a, dd, c)) => {
+                (sum, std::cmp::Reverse(day), std::cmp::Reverse(names[customer as usize].as_str()))
+                    > (a, std::cmp::Reverse(dd), std::cmp::Reverse(names[c as usize].as_str()))
+            }
+        };
+        if larger {
+            b.top = Some((sum, day, customer));
+        }
     }
 
     /// Take in another worker's per-name table (when both have one);
@@ -1129,6 +1227,44 @@ impl<'p> Worker<'p> {
                 }
             }
         }
+        if let Some((recent, _, list)) = self.recent.take() {
+            if self.overflowed {
+                return Err(crate::aggregate::Overflow {
+                    group: "a customer".into(),
+                    period: "the trend windows".into(),
+                }
+                .into());
+            }
+            let mut groups = GroupIds::default();
+            let ids: Vec<u32> = list.iter().map(|g| groups.id(&mut p, &self, *g)).collect();
+            for (id, day, sum) in recent.entries() {
+                p.add_recent(ids[id as usize], day, sum)?;
+            }
+        }
+        if let Some(deals) = self.deals.take() {
+            let floor = self.latest.and_then(|l| l.floor());
+            let by = self.view.deals.and_then(|(by, _)| by);
+            for ((v, cur, key), b) in deals {
+                if floor.is_some_and(|f| key < f) {
+                    continue;
+                }
+                let currency = self.currencies.names[cur as usize].to_ascii_uppercase();
+                let name = match by {
+                    Some(i) => format!("{}{}{currency}", self.name(self.by[i], v), crate::aggregate::outliers::SEP),
+                    None => currency,
+                };
+                let largest = b.top.map(|(sum, day, c)| crate::aggregate::outliers::Top {
+                    amount: normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal"),
+                    date: period_day(day),
+                    customer: self.customers.names[c as usize].clone(),
+                });
+                p.add_deal_bucket(
+                    PeriodKey(key),
+                    &name,
+                    crate::aggregate::outliers::Bucket { amounts: b.amounts, largest },
+                );
+            }
+        }
         Ok(p)
     }
 }
@@ -1193,10 +1329,18 @@ fn normalized_decimal(value: i128, scale: u32) -> Option<rust_decimal::Decimal> 
 
 /// Empty partials that keep what `view` needs.
 fn view_partials(period: Period, width: usize, view: ViewNeeds) -> Partials {
-    match view.amounts {
+    let p = match view.amounts {
         None => Partials::new(period, width),
         Some(None) => Partials::with_amounts(period, width),
         Some(Some(i)) => Partials::with_amounts_by(period, width, i),
+    };
+    let p = match view.deals {
+        Some((by, only)) => p.with_deals(by, only),
+        None => p,
+    };
+    match view.recent {
+        Some((span, as_of)) => p.with_recent(span, as_of),
+        None => p,
     }
 }
 

@@ -5,8 +5,9 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value as Json};
 
-use crate::aggregate::Ratio;
 use crate::aggregate::explain::Explanation;
+use crate::aggregate::outliers::{Largest, Outliers, Which};
+use crate::aggregate::{Fixed, Ratio};
 use crate::render::json::{object, to_json};
 use crate::render::lang::{Lang, Move, Strings};
 use crate::render::{Format, Grid, MONEY_DECIMALS, PCT_DECIMALS, RenderOptions, Value, money_r, pct_r, text};
@@ -20,6 +21,55 @@ pub struct Framing {
     pub seller: Option<String>,
     pub base_label: String,
     pub current_label: String,
+}
+
+/// The words around each side's median and largest deal (issue 19).
+pub struct OutlierWords {
+    /// The totals line of the medians.
+    pub median: &'static str,
+    /// The totals line of the change without a side's largest deal, from
+    /// the side's label.
+    pub without: fn(&str) -> String,
+    /// The other side when a seller is compared against the team.
+    pub team: &'static str,
+    /// The line naming a side's largest deal.
+    pub largest: fn(&Strings, &DealLine<'_>) -> String,
+    /// The sentence said first when one deal accounts for most of the change.
+    pub sentence: fn(&Strings, &OneDeal<'_>) -> String,
+    /// What the mix and rate sentence begins with after that one.
+    pub of_that: &'static str,
+}
+
+/// A side's largest deal, rounded for printing.
+pub struct DealLine<'a> {
+    /// The side's label (`2013-11`).
+    pub side: &'a str,
+    pub amount: Fixed,
+    pub currency: &'a str,
+    pub customer: &'a str,
+    pub date: chrono::NaiveDate,
+    /// Its share of the side's total, in percent.
+    pub share: Option<Fixed>,
+}
+
+/// What the first sentence says when one deal accounts for most of the
+/// change.
+pub struct OneDeal<'a> {
+    /// `AOV fell 2,810.00 (-55.0 %)`.
+    pub moved: String,
+    pub base_median: Fixed,
+    pub current_median: Fixed,
+    /// The median moved by at most a tenth of the AOV's change.
+    pub median_steady: bool,
+    pub deal: DealLine<'a>,
+    /// The change without the deal, and in percent of the base AOV then.
+    pub without: Fixed,
+    pub without_pct: Option<Fixed>,
+}
+
+/// `28.0 %`, no sign.
+pub fn share(w: &Strings, f: &Fixed) -> String {
+    format!("{}{}%", w.number(f), w.pct_space)
 }
 
 fn m(r: &Ratio) -> Value {
@@ -76,7 +126,59 @@ pub fn grid_in(list: &[Explanation], framing: &Framing, machine: bool, lang: Lan
             m(&s.rate),
             Value::Change(s.change.round(MONEY_DECIMALS)),
         ]);
-        if machine { rows.push(total) } else { totals.push(total) }
+        if machine {
+            rows.push(total)
+        } else {
+            totals.push(total)
+        }
+        if let Some(o) = &e.outliers {
+            let (base, current) = side_labels(framing, words);
+            let lines = [
+                (
+                    if machine { "MEDIAN".to_string() } else { words.outliers.median.to_string() },
+                    [
+                        Value::Count(o.base.deals),
+                        Value::Count(o.current.deals),
+                        money_r(&o.base.median),
+                        money_r(&o.current.median),
+                    ],
+                    &o.median_change,
+                ),
+                (
+                    if machine { "WITHOUT_BASE_LARGEST".to_string() } else { (words.outliers.without)(base) },
+                    [
+                        Value::Count(o.base.deals.saturating_sub(1)),
+                        Value::Count(o.current.deals),
+                        money_r(&o.base.aov_without_largest),
+                        money_r(&o.current.aov),
+                    ],
+                    &o.change_without_base_largest,
+                ),
+                (
+                    if machine { "WITHOUT_CURRENT_LARGEST".to_string() } else { (words.outliers.without)(current) },
+                    [
+                        Value::Count(o.base.deals),
+                        Value::Count(o.current.deals.saturating_sub(1)),
+                        money_r(&o.base.aov),
+                        money_r(&o.current.aov_without_largest),
+                    ],
+                    &o.change_without_current_largest,
+                ),
+            ];
+            for (label, cells, change) in lines {
+                let mut row = vec![text(label)];
+                if show_currency {
+                    row.push(text(&e.currency));
+                }
+                row.extend(cells);
+                row.extend([
+                    Value::Empty,
+                    Value::Empty,
+                    change.as_ref().map_or(Value::Empty, |c| Value::Change(c.round(MONEY_DECIMALS))),
+                ]);
+                if machine { rows.push(row) } else { totals.push(row) }
+            }
+        }
     }
     let epilogue = if machine {
         Vec::new()
@@ -91,6 +193,52 @@ pub fn grid_in(list: &[Explanation], framing: &Framing, machine: bool, lang: Lan
         &framing.segment,
     );
     Grid { columns, thin: vec![false; rows.len()], rows, totals, preamble: vec![heading], epilogue }
+}
+
+/// The two sides' names for the outlier lines: the periods, or the team
+/// and the seller compared.
+fn side_labels<'a>(f: &'a Framing, w: &'a Strings) -> (&'a str, &'a str) {
+    match &f.seller {
+        Some(seller) => (w.outliers.team, seller.as_str()),
+        None => (f.base_label.as_str(), f.current_label.as_str()),
+    }
+}
+
+fn deal_line<'a>(l: &'a Largest, side: &'a str, currency: &'a str) -> DealLine<'a> {
+    DealLine {
+        side,
+        amount: crate::aggregate::exact::round_decimal(l.amount, MONEY_DECIMALS),
+        currency,
+        customer: &l.customer,
+        date: l.date,
+        share: l.share_pct.as_ref().map(|p| p.round(PCT_DECIMALS)),
+    }
+}
+
+/// The sentence said first when one deal accounts for most of the change.
+fn one_deal_sentence(o: &Outliers, moved: String, f: &Framing, cur: &str, w: &Strings) -> Option<String> {
+    let (base, current) = side_labels(f, w);
+    let (deal, side, without, without_pct) = match o.dominant? {
+        Which::Base => {
+            (o.base.largest.as_ref()?, base, &o.change_without_base_largest, &o.change_pct_without_base_largest)
+        }
+        Which::Current => (
+            o.current.largest.as_ref()?,
+            current,
+            &o.change_without_current_largest,
+            &o.change_pct_without_current_largest,
+        ),
+    };
+    let one = OneDeal {
+        moved,
+        base_median: o.base.median.as_ref()?.round(MONEY_DECIMALS),
+        current_median: o.current.median.as_ref()?.round(MONEY_DECIMALS),
+        median_steady: o.median_steady,
+        deal: deal_line(deal, side, cur),
+        without: without.as_ref()?.round(MONEY_DECIMALS),
+        without_pct: without_pct.as_ref().map(|p| p.round(PCT_DECIMALS)),
+    };
+    Some((w.outliers.sentence)(w, &one))
 }
 
 /// An amount with its sign and currency, in the language of `w`.
@@ -130,11 +278,23 @@ pub fn sentences_in(e: &Explanation, f: &Framing, show_currency: bool, w: &Strin
             format!("{} {label}", w.explain.nothing_from)
         }
     };
-    let mut out = vec![format!(
+    let mut out = Vec::new();
+    if let Some(o) = &e.outliers {
+        let moved_only = match &f.seller {
+            Some(seller) => (w.against_team)(w, seller, &moved),
+            None => (w.moved)(w, &moved),
+        };
+        if let Some(first) = one_deal_sentence(o, format!("{prefix}{moved_only}"), f, cur, w) {
+            out.push(first);
+        }
+    }
+    // Said once: after the one-deal sentence, the split begins "Of that".
+    let what = if out.is_empty() { what } else { format!("{prefix}{}", w.outliers.of_that) };
+    out.push(format!(
         "{what}: {}, {}.",
         part(&s.mix, &mix_up, &mix_down, w.explain.mix),
         part(&s.rate, &rate_up, &rate_down, w.explain.rate)
-    )];
+    ));
     let top: Vec<String> = e
         .rows
         .iter()
@@ -147,6 +307,14 @@ pub fn sentences_in(e: &Explanation, f: &Framing, show_currency: bool, w: &Strin
         .collect();
     if !top.is_empty() {
         out.push(format!("{}: {}.", w.explain.largest, top.join(", ")));
+    }
+    if let Some(o) = &e.outliers {
+        let (base, current) = side_labels(f, w);
+        for (side, label) in [(&o.base, base), (&o.current, current)] {
+            if let Some(l) = &side.largest {
+                out.push(format!("{prefix}{}", (w.outliers.largest)(w, &deal_line(l, label, cur))));
+            }
+        }
     }
     out
 }
@@ -179,6 +347,9 @@ pub fn json(list: &[Explanation], framing: &Framing) -> Json {
         o.insert("change_pct".into(), to_json(&pct_r(&s.change_pct)));
         o.insert("mix".into(), to_json(&m(&s.mix)));
         o.insert("rate".into(), to_json(&m(&s.rate)));
+        if let Some(x) = &e.outliers {
+            outlier_json(x, &mut o);
+        }
         summaries.push(Json::Object(o));
         i += 1; // the TOTAL row
     }
@@ -186,6 +357,38 @@ pub fn json(list: &[Explanation], framing: &Framing) -> Json {
     top.insert("segments".into(), Json::Array(segments));
     top.insert("summary".into(), if summaries.len() == 1 { summaries.remove(0) } else { Json::Array(summaries) });
     Json::Object(top)
+}
+
+/// The outlier figures in JSON's `summary`.
+fn outlier_json(x: &Outliers, o: &mut Map<String, Json>) {
+    let largest = |l: &Option<Largest>| match l {
+        None => Json::Null,
+        Some(l) => {
+            let mut d = Map::new();
+            d.insert("customer".into(), Json::String(l.customer.clone()));
+            d.insert("date".into(), Json::String(l.date.to_string()));
+            d.insert("amount".into(), to_json(&crate::render::money(l.amount)));
+            d.insert("share_pct".into(), to_json(&pct_r(&l.share_pct)));
+            Json::Object(d)
+        }
+    };
+    o.insert("base_median".into(), to_json(&money_r(&x.base.median)));
+    o.insert("current_median".into(), to_json(&money_r(&x.current.median)));
+    o.insert("median_change".into(), to_json(&money_r(&x.median_change)));
+    o.insert("base_largest".into(), largest(&x.base.largest));
+    o.insert("current_largest".into(), largest(&x.current.largest));
+    o.insert("base_aov_without_largest".into(), to_json(&money_r(&x.base.aov_without_largest)));
+    o.insert("current_aov_without_largest".into(), to_json(&money_r(&x.current.aov_without_largest)));
+    o.insert("change_without_base_largest".into(), to_json(&money_r(&x.change_without_base_largest)));
+    o.insert("change_pct_without_base_largest".into(), to_json(&pct_r(&x.change_pct_without_base_largest)));
+    o.insert("change_without_current_largest".into(), to_json(&money_r(&x.change_without_current_largest)));
+    o.insert("change_pct_without_current_largest".into(), to_json(&pct_r(&x.change_pct_without_current_largest)));
+    let dominant = match x.dominant {
+        Some(Which::Base) => Json::String("base".into()),
+        Some(Which::Current) => Json::String("current".into()),
+        None => Json::Null,
+    };
+    o.insert("one_deal_dominates".into(), dominant);
 }
 
 pub fn render(

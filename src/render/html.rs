@@ -136,7 +136,7 @@ fn waterfall(grid: &Grid, words: &crate::render::lang::Strings) -> Option<String
     let col = |name: &str| grid.columns.iter().position(|c| c == name);
     let (base, current, effect) = (col("base_aov")?, col("current_aov")?, col("effect")?);
     col("mix")?;
-    if col("currency").is_some() || grid.totals.len() != 1 || grid.rows.is_empty() {
+    if col("currency").is_some() || grid.totals.is_empty() || grid.rows.is_empty() {
         return None;
     }
     let total = &grid.totals[0];

@@ -3,7 +3,7 @@
 
 use crate::aggregate::customers::{Customers, Sellers};
 use crate::render::lang::Lang;
-use crate::render::{Grid, PCT_DECIMALS, THIN_DEALS, Value, money, money_r, pct_r, text};
+use crate::render::{Grid, PCT_DECIMALS, THIN_DEALS, Value, money, money_r, opt, pct_r, text};
 
 pub fn customers_grid(v: &Customers) -> Grid {
     customers_grid_in(v, Lang::En)
@@ -27,6 +27,9 @@ pub fn customers_grid_in(v: &Customers, lang: Lang) -> Grid {
         "first_deal",
         "last_deal",
     ]);
+    if v.trend.is_some() {
+        columns.extend(["days_since_last", "trend_pct"]);
+    }
     let rows = v
         .rows
         .iter()
@@ -46,6 +49,14 @@ pub fn customers_grid_in(v: &Customers, lang: Lang) -> Grid {
                 text(r.first_deal.to_string()),
                 text(r.last_deal.to_string()),
             ]);
+            if v.trend.is_some() {
+                row.push(match r.days_since_last {
+                    Some(n) if n >= 0 => Value::Count(n as u64),
+                    Some(n) => text(n.to_string()),
+                    None => Value::Empty,
+                });
+                row.push(opt(&r.trend_pct, PCT_DECIMALS, Value::ChangePct));
+            }
             row
         })
         .collect();
@@ -64,7 +75,13 @@ pub fn customers_grid_in(v: &Customers, lang: Lang) -> Grid {
                 share,
             )
         })
-        .collect();
+        .collect::<Vec<String>>();
+    let mut preamble = preamble;
+    if let Some(t) = &v.trend {
+        let [(a, b), (c, d)] = t.windows;
+        let [a, b, c, d] = [a, b, c, d].map(|x| x.to_string());
+        preamble.push((words.views.trend)([&a, &b, &c, &d], &t.as_of.to_string(), t.given));
+    }
     Grid {
         columns: columns.into_iter().map(String::from).collect(),
         thin: v.rows.iter().map(|r| r.deals < THIN_DEALS).collect(),

@@ -2,6 +2,7 @@
 //! columns), `1,234,567.89`.
 
 use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title, ViewWords};
+use crate::render::explain::{DealLine, OneDeal, OutlierWords, share};
 
 pub const STRINGS: Strings = Strings {
     code: "en",
@@ -62,6 +63,8 @@ pub const STRINGS: Strings = Strings {
         ("rank", "Rank"),
         ("first_deal", "First deal"),
         ("last_deal", "Last deal"),
+        ("days_since_last", "Days since last"),
+        ("trend_pct", "Trend %"),
         ("a_deals_pct", "A deals %"),
         ("b_deals_pct", "B deals %"),
         ("c_deals_pct", "C deals %"),
@@ -88,6 +91,10 @@ pub const STRINGS: Strings = Strings {
         classes: "Classes: A while the bigger customers hold under 80 % of revenue, B under 95 %, C the rest.",
         sellers_note: "a/b/c_deals_pct: share of the seller's deals with customers of class A, B, C; vs_team: the seller's AOV minus the AOV of all deals.",
         subtotal: "Subtotal",
+        trend: |[a, b, c, d], as_of, given| {
+            let whose = if given { "--as-of" } else { "the last deal day" };
+            format!("Trend: {a} to {b} against {c} to {d}; days since last deal to {as_of} ({whose}).")
+        },
     },
     chart: ChartWords {
         aov: "AOV",
@@ -171,5 +178,54 @@ pub const STRINGS: Strings = Strings {
         rate: "rate",
         largest: "Largest contributors",
         total: "TOTAL",
+    },
+    // explain names the outliers (issue 19)
+    outliers: OutlierWords {
+        median: "Median",
+        without: |side| format!("Without {side}'s largest deal"),
+        team: "the team",
+        largest: |s, d: &DealLine<'_>| {
+            let share = d.share.as_ref().map_or(String::new(), |p| format!(", {} of the total", share(s, p)));
+            format!(
+                "Largest deal, {}: {} with {} on {}{share}.",
+                d.side,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
+        of_that: "Of that",
+        sentence: |s, o: &OneDeal<'_>| {
+            let median = if o.median_steady {
+                format!(
+                    "the median hardly moved ({} \u{2192} {})",
+                    s.number(&o.base_median),
+                    s.number(&o.current_median)
+                )
+            } else {
+                format!("the median went from {} to {}", s.number(&o.base_median), s.number(&o.current_median))
+            };
+            let d = &o.deal;
+            let share =
+                d.share.as_ref().map_or(String::new(), |p| format!(" was {} of {}'s total", share(s, p), d.side));
+            let size = match &o.without_pct {
+                Some(p) => format!("{}{}%", s.magnitude(p), s.pct_space),
+                None => s.with_currency(s.magnitude(&o.without), d.currency),
+            };
+            let without = if o.without.is_negative() {
+                format!("without it AOV fell {size}")
+            } else if o.without.is_positive() {
+                format!("without it AOV rose {size}")
+            } else {
+                "without it AOV did not move".to_string()
+            };
+            format!(
+                "{}; {median}: one deal of {} with {} on {}{share}; {without}.",
+                o.moved,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
     },
 };

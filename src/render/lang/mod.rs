@@ -120,6 +120,8 @@ pub struct Strings {
     pub explain: ExplainWords,
     /// The customers and sellers views, and subtotals.
     pub views: ViewWords,
+    /// explain's medians and largest deals (issue 19).
+    pub outliers: crate::render::explain::OutlierWords,
 }
 
 /// The words of the customers and sellers views and of the subtotal
@@ -140,6 +142,10 @@ pub struct ViewWords {
     pub sellers_note: &'static str,
     /// The first cell of a group's subtotal line.
     pub subtotal: &'static str,
+    /// "Trend: A to B against C to D; days since last deal to E (whose).",
+    /// given the two windows' bounds, the as-of day and whether `--as-of`
+    /// gave it.
+    pub trend: fn([&str; 4], &str, bool) -> String,
 }
 
 /// The words of `aov explain` around the numbers.

@@ -2,6 +2,7 @@
 //! space between thousands, `−` (U+2212) for minus, `kr` for kronor.
 
 use super::{ChartWords, Counted, ExplainWords, Move, Strings, SummaryWords, Title, ViewWords};
+use crate::render::explain::{DealLine, OneDeal, OutlierWords, share};
 
 pub const STRINGS: Strings = Strings {
     code: "sv",
@@ -35,6 +36,8 @@ pub const STRINGS: Strings = Strings {
         ("rank", "Rang"),
         ("first_deal", "Första affär"),
         ("last_deal", "Senaste affär"),
+        ("days_since_last", "Dagar sedan senaste"),
+        ("trend_pct", "Trend %"),
         ("a_deals_pct", "A-affärer %"),
         ("b_deals_pct", "B-affärer %"),
         ("c_deals_pct", "C-affärer %"),
@@ -90,6 +93,10 @@ pub const STRINGS: Strings = Strings {
         classes: "Klasser: A så länge de större kunderna står för under 80 % av intäkterna, B under 95 %, C resten.",
         sellers_note: "A-/B-/C-affärer %: andelen av säljarens affärer med kunder i klass A, B, C; Mot teamet: säljarens snittordervärde minus snittordervärdet för alla affärer.",
         subtotal: "Delsumma",
+        trend: |[a, b, c, d], as_of, given| {
+            let whose = if given { "--as-of" } else { "den sista affärsdagen" };
+            format!("Trend: {a}–{b} mot {c}–{d}; dagar sedan senaste affär till {as_of} ({whose}).")
+        },
     },
     chart: ChartWords {
         aov: "Snittordervärde",
@@ -189,6 +196,55 @@ pub const STRINGS: Strings = Strings {
         rate: "nivå",
         largest: "Största bidrag",
         total: "SUMMA",
+    },
+    // explain names the outliers (issue 19)
+    outliers: OutlierWords {
+        median: "Median",
+        without: |side| format!("Utan största affären, {side}"),
+        team: "teamet",
+        largest: |s, d: &DealLine<'_>| {
+            let share = d.share.as_ref().map_or(String::new(), |p| format!(", {} av totalen", share(s, p)));
+            format!(
+                "Största affären, {}: {} med {} den {}{share}.",
+                d.side,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
+        of_that: "Därav",
+        sentence: |s, o: &OneDeal<'_>| {
+            let median = if o.median_steady {
+                format!(
+                    "medianen rörde sig knappt ({} \u{2192} {})",
+                    s.number(&o.base_median),
+                    s.number(&o.current_median)
+                )
+            } else {
+                format!("medianen gick från {} till {}", s.number(&o.base_median), s.number(&o.current_median))
+            };
+            let d = &o.deal;
+            let share =
+                d.share.as_ref().map_or(String::new(), |p| format!(" var {} av totalen för {}", share(s, p), d.side));
+            let size = match &o.without_pct {
+                Some(p) => format!("{}{}%", s.magnitude(p), s.pct_space),
+                None => s.with_currency(s.magnitude(&o.without), d.currency),
+            };
+            let without = if o.without.is_negative() {
+                format!("utan den sjönk snittordervärdet {size}")
+            } else if o.without.is_positive() {
+                format!("utan den steg snittordervärdet {size}")
+            } else {
+                "utan den låg snittordervärdet kvar".to_string()
+            };
+            format!(
+                "{}; {median}: en affär på {} med {} den {}{share}; {without}.",
+                o.moved,
+                s.amount(&d.amount, d.currency),
+                d.customer,
+                d.date
+            )
+        },
     },
 };
 
