@@ -1050,14 +1050,16 @@ fn explain_sides(s: &ExplainSettings, partials: &Partials) -> Result<crate::aggr
 
 /// What `--partials` and `--source` cannot do: statistics need every
 /// amount, and filters other than dates belong in the query.
-fn check_pushdown(s: &ReportSettings) -> Result<(), Error> {
+fn check_pushdown(s: &ReportSettings, source: bool) -> Result<(), Error> {
     let f = &s.common.filter;
+    // `--source` runs the query itself, with the statuses of --status.
+    let chosen = matches!(f.status, StatusRule::Chosen(_)) && !source;
     if s.stats {
         return Err(Error::Usage(
             "--stats needs every amount (for medians and percentiles), which partials do not hold; run it on the deals themselves".into(),
         ));
     }
-    if !f.customers.is_empty() || !f.sellers.is_empty() || matches!(f.status, StatusRule::Chosen(_)) {
+    if !f.customers.is_empty() || !f.sellers.is_empty() || chosen {
         return Err(Error::Usage("with --partials or --source, filter in the query instead (a WHERE clause)".into()));
     }
     Ok(())
@@ -1087,7 +1089,7 @@ fn finish_partials(
 /// Run the partials query on PostgreSQL and read the result straight into
 /// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
 fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
-    check_pushdown(s)?;
+    check_pushdown(s, true)?;
     if s.common.filter.rates.is_some() {
         return Err(Error::Usage("with --source, convert in the query instead of with --currency".into()));
     }
@@ -1184,7 +1186,7 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
 
 /// The report's partials from files an engine computed.
 fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
-    check_pushdown(s)?;
+    check_pushdown(s, false)?;
     say_settings_file(&s.common);
     let f = &s.common.filter;
     let mut partials = Partials::new(s.period, s.by.len());

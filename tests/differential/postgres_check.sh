@@ -35,6 +35,9 @@ failed=0
 # Status arguments for the query (aov sql), the deals and --source; the
 # partials carry no status column.
 STATUS=()
+# What is compared with the report of the deals: partials say nothing of
+# which statuses their query kept, so with --status only --source is.
+GOT="partials source"
 check() { # data-file --by-value extra-args...
     local file=$1 by=$2
     shift 2
@@ -55,7 +58,15 @@ check() { # data-file --by-value extra-args...
         # --source runs the same query itself (as the postgres user: peer
         # authentication on the socket).
         runuser -u postgres -- "$AOV" report --source "$URL" "$table" "${byargs[@]}" "${STATUS[@]}" "$@" --format "$fmt" > "$WORK/source.out"
-        for got in partials source; do
+        if [ ${#STATUS[@]} -gt 0 ]; then
+            # The rows the query's status filter leaves out never reach aov:
+            # only the table's "Rows:" footer may differ.
+            for f in raw partials source; do
+                grep -v '^Rows:' "$WORK/$f.out" > "$WORK/$f.tmp" || true
+                mv "$WORK/$f.tmp" "$WORK/$f.out"
+            done
+        fi
+        for got in $GOT; do
             if cmp -s "$WORK/raw.out" "$WORK/$got.out"; then
                 passed=$((passed + 1))
             else
@@ -76,7 +87,9 @@ check "$WORK/midpoints.csv" customer --period all
 STATUS=(--status-col status)
 check "$WORK/statuses.csv" customer --period month
 STATUS=(--status-col status --status Lost)
+GOT=source
 check "$WORK/statuses.csv" "" --period all
 STATUS=()
+GOT="partials source"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
