@@ -247,6 +247,23 @@ type Case = (&'static str, &'static [&'static str], Outcome, bool);
 fn round_two() -> Vec<Case> {
     use Outcome::{Prints, Refused};
     let cases: Vec<Case> = vec![
+        // Line 3's comma settles the column (line 2's row is bad anyway):
+        // line 2's point is the fault both readers name.
+        (
+            "style_settled_after_a_bad_row.csv",
+            &[],
+            Refused(
+                65,
+                "aov: {file}:2: column \"amount\": \"0.00\" uses a decimal point, but the column uses a decimal comma (as \"1.234,56\" on line 3 shows)",
+            ),
+            true,
+        ),
+        (
+            "style_settled_after_a_bad_row.csv",
+            &["--skip-bad-rows"],
+            Prints(concat!("deals,total,aov,aov_change,aov_change_pct\n", "1,1234.56,1234.56,,\n")),
+            true,
+        ),
         // A row of Unicode white space is a blank row in both readers: 10 + 20.
         (
             "nbsp_blank_row.csv",

@@ -250,3 +250,34 @@ proptest! {
         prop_assert_eq!((r.stdout, r.stderr.replace("<stdin>", p), r.status), general);
     }
 }
+
+/// A case the random test found: rows bad in their date before the row
+/// that settles the decimal comma. Both readers name the dates (the
+/// parallel reader used to name the amounts' decimal point instead).
+#[test]
+fn rows_before_the_decimal_style_is_settled_fail_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed.csv");
+    std::fs::write(
+        &path,
+        "date,customer,amount\r\n31/02/2013,Acme AB,0.00\r\n31/02/2013,Acme AB,0.00\r\n31/02/2013,Acme AB,10.00\r\n\
+         2011-01-01,\"Acme AB\",1.234,extra\r\n2013-02-30,\"Norrlands Bygg\",10013\r\n2011-12-21, Zeta ,100 kr\r\n\
+         2013-03-08,\"Say \"\"hi\"\"\",\"1.234,56\"\r\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let runs: Vec<common::Run> = [&[][..], &["--no-fast-path"], &["--threads", "2", "--block-size", "99"]]
+        .iter()
+        .map(|extra| {
+            let mut args = vec!["report", p, "--period", "all"];
+            args.extend_from_slice(extra);
+            common::aov(&args)
+        })
+        .collect();
+    let first = format!("aov: {p}:2: column \"date\": \"31/02/2013\" is not a day of the calendar\n");
+    for run in &runs {
+        assert_eq!(run.status, 65, "{run:?}");
+        assert!(run.stderr.starts_with(&first), "{run:?}");
+        assert_eq!(run.stderr, runs[0].stderr, "{run:?}");
+    }
+}

@@ -29,7 +29,7 @@ use crate::aggregate::partials::{Admit, Latest, OLDER};
 use crate::aggregate::{Partial, Partials, Period, PeriodKey};
 use crate::config::InputSettings;
 use crate::error::{Error, RowError};
-use crate::load::amount::{self, AmountError, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
+use crate::load::amount::{self, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder, YEARS};
 use crate::load::names::{Acc, BATCH, NameTable, Short};
@@ -786,15 +786,13 @@ impl<'p> Worker<'p> {
             Some(v) => v,
             None => {
                 let raw = Self::field(b, self.fields[plan.amount]);
-                if let (Some((by, by_line)), Some(seen)) = (decided_by, amount::evidence(&raw)) {
+                if let (Some(_), Some(seen)) = (decided_by, amount::evidence(&raw)) {
                     if seen != style {
-                        let e = AmountError::Mixed {
-                            value: raw.trim().to_string(),
-                            style,
-                            decided_by: by.clone(),
-                            line: *by_line,
-                        };
-                        return Ok(Parsed::Bad(Field::Amount, e.to_string()));
+                        // The general reader settles the style as it
+                        // reads: a row before the one that settled it is
+                        // at fault for another reason, or for none. It
+                        // says which.
+                        return Err("an amount's decimal separator disagrees with the column's".into());
                     }
                 }
                 match amount::parse_amount_currency(&raw, style) {
