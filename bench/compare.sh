@@ -5,6 +5,7 @@
 #   bench/compare.sh                  # 10M rows, 5 runs per tool and case
 #   ROWS=1000000 RUNS=7 bench/compare.sh
 #   CASES="customers sellers" BEFORE=/path/to/old/aov bench/compare.sh
+#   CASES="jsonl parquet" bench/compare.sh   # the other readers
 #
 # It builds aov, generates the file with the project's own generator
 # (examples/gen_deals.rs) unless it exists, installs DuckDB's CLI and Polars
@@ -49,8 +50,19 @@ duck_sql() {
 cat > "$DATA/polars_aov.py" <<'PY'
 import sys, polars as pl
 path, case = sys.argv[1], sys.argv[2]
-lf = pl.scan_csv(path, schema_overrides={"amount": pl.Float64})
 month = pl.col("date").str.slice(0, 7).alias("period")
+if case == "jsonl":
+    # The same deals as JSON Lines, every value a string (exact amounts).
+    lf = pl.scan_ndjson(path.removesuffix(".csv") + ".jsonl", schema={c: pl.Utf8 for c in ["date", "customer", "seller", "amount"]})
+    lf = lf.with_columns(pl.col("amount").cast(pl.Float64))
+    case = "month"
+elif case == "parquet":
+    # The same deals as Parquet, dates as dates and amounts as DECIMAL(18,2).
+    lf = pl.scan_parquet(path.removesuffix(".csv") + ".parquet")
+    lf = lf.with_columns(pl.col("amount").cast(pl.Float64), pl.col("date").dt.strftime("%Y-%m-%d"))
+    case = "month"
+else:
+    lf = pl.scan_csv(path, schema_overrides={"amount": pl.Float64})
 aggs = [pl.len().alias("deals"), pl.col("amount").sum().alias("total"), pl.col("amount").mean().alias("aov")]
 amount = pl.col("amount")
 # The views after the headline, each as Polars would compute it (floats).
@@ -93,9 +105,28 @@ else:  # custmonth
 q.collect().write_csv(sys.stdout)
 PY
 
+# The other readers: the month report from the same deals as JSON Lines
+# and as Parquet, made from the CSV by Polars once (not timed).
+if [[ " ${CASES:-} " == *" jsonl "* || " ${CASES:-} " == *" parquet "* ]]; then
+    [ -s "${FILE%.csv}.jsonl" ] && [ -s "${FILE%.csv}.parquet" ] || "$VENV/bin/python" - "$FILE" <<'PY'
+import sys, polars as pl
+path = sys.argv[1]
+df = pl.read_csv(path, infer_schema=False)
+df.write_ndjson(path.removesuffix(".csv") + ".jsonl")
+df.with_columns(pl.col("date").str.to_date(), pl.col("amount").cast(pl.Decimal(18, 2))).write_parquet(path.removesuffix(".csv") + ".parquet")
+PY
+fi
+input_of() {
+    case "$1" in
+        jsonl) echo "${FILE%.csv}.jsonl" ;;
+        parquet) echo "${FILE%.csv}.parquet" ;;
+        *) echo "$FILE" ;;
+    esac
+}
+
 aov_args() {
     case "$1" in
-        month) echo "report --period month" ;;
+        month | jsonl | parquet) echo "report --period month" ;;
         customer) echo "report --by customer --period all" ;;
         seller) echo "report --by seller --period month" ;;
         customers) echo "customers" ;;
@@ -123,10 +154,10 @@ peak() {
 # The command line of a tool for a case, in CMD.
 command_of() {
     case $1 in
-        aov) CMD=($AOV $(aov_args $2) "$FILE" --format csv) ;;
-        aov1) CMD=($AOV $(aov_args $2) "$FILE" --format csv --threads 1) ;;
+        aov) CMD=($AOV $(aov_args $2) "$(input_of $2)" --format csv) ;;
+        aov1) CMD=($AOV $(aov_args $2) "$(input_of $2)" --format csv --threads 1) ;;
         # Another build of aov (BEFORE=path), for before/after figures.
-        before) CMD=($BEFORE $(aov_args $2) "$FILE" --format csv) ;;
+        before) CMD=($BEFORE $(aov_args $2) "$(input_of $2)" --format csv) ;;
         duckdb) CMD=("$VENV/bin/duckdb" -csv -c "$(duck_sql $2)") ;;
         polars) CMD=("$VENV/bin/python" "$DATA/polars_aov.py" "$FILE" $2) ;;
     esac
@@ -137,7 +168,9 @@ echo "# $ROWS rows, $((SIZE / 1000000)) MB, $RUNS runs each, $(nproc) cores; med
 printf '%-10s %-26s %9s %9s %9s %9s\n' case tool "time s" "peak MiB" "MB/s" "ratio"
 # The headline report against both engines; the views after it (customers,
 # sellers, --stats per month, explain by customer, the report by customer
-# per month) against Polars doing the same view. CASES picks some.
+# per month) against Polars doing the same view; the month report from
+# JSON Lines and Parquet (CASES="jsonl parquet") against Polars reading
+# the same file. CASES picks some.
 CASES=${CASES:-"month customer seller customers sellers stats explain custmonth"}
 for case in $CASES; do
     case $case in
