@@ -239,7 +239,9 @@ pub fn load_view(
 
 /// A `--customer` or `--seller` name that no deal in the selection has
 /// (most often a typo): by the groups when the partials are grouped by it,
-/// else by the filter's hits (a row had it, whether or not it counted).
+/// else by the filter's hits (a row the filters before it kept had it:
+/// rows left out by date or status, or by the customer filter for a
+/// seller, do not count).
 /// When no deal at all is left, `tell` says so for every name instead.
 fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -> Vec<String> {
     let mut out = Vec::new();
@@ -743,6 +745,19 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
         return potential_cmd(&common, &loaded, register, args);
     }
     let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
+    // A period window (--last) can leave the earlier trend window without
+    // the deals it would hold: say so rather than show a trend from a part.
+    let windowed = common.window.last.is_some() || common.window.complete_before.is_some();
+    let p = loaded.partials.period();
+    let kept_from = loaded.partials.cells().map(|c| c.key).min().and_then(|k| p.first_day(k));
+    if let (Some(t), Some(first), true) = (&view.trend, kept_from, windowed) {
+        if t.windows[1].0 < first && !common.quiet {
+            eprintln!(
+                "aov: warning: the trend's earlier window starts on {}, before the first day --last/--complete-only keeps ({first}); its trend counts only the kept deals",
+                t.windows[1].0
+            );
+        }
+    }
     let mut grid = views::customers_grid_in(&view, common.lang);
     let title = if dim == Dimension::Customer {
         (common.lang.strings().views.customers_title)(&file_names(&common.files))

@@ -313,7 +313,7 @@ pub struct CustomersArgs {
     #[arg(long, short = 'p', value_enum)]
     pub period: Option<PeriodArg>,
 
-    /// The trend window (without --register): trend_pct sets each customer's total in the last LENGTH up to the as-of day (--as-of, else the last deal day) against the LENGTH before it; e.g. 12m, 6m, 90d, 8w, 1y.
+    /// The trend window (without --register): trend sets each customer's total in the last LENGTH up to the as-of day (--as-of, else the last deal day) against the LENGTH before it; e.g. 12m, 6m, 90d, 8w, 1y.
     #[arg(long, value_name = "LENGTH", default_value = "12m", conflicts_with = "register")]
     pub window: String,
 

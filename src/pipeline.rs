@@ -44,8 +44,8 @@ pub struct Filter {
     /// Convert every deal into one currency at dated rates (`--currency
     /// --rates`).
     pub rates: Option<std::sync::Arc<crate::load::rates::RateTable>>,
-    /// Which of `customers` and `sellers` some row had, shared by the
-    /// clones of the filter in every reader thread.
+    /// Which of `customers` and `sellers` some row reached the name filter
+    /// with, shared by the clones of the filter in every reader thread.
     pub hits: std::sync::Arc<NameHits>,
 }
 
@@ -403,7 +403,9 @@ impl<'w> Collector<'w> {
         if let Err(e) = partials.add_deal(&group, deal.currency, deal.date, deal.amount, rows) {
             self.overflow.get_or_insert(e);
         }
-        partials.note_deal(&group, deal.currency, deal.date, deal.amount, deal.customer);
+        // A blank customer is `(no customer)`, as the parallel reader names it.
+        let customer = if deal.customer.is_empty() { crate::load::rows::NO_CUSTOMER } else { deal.customer };
+        partials.note_deal(&group, deal.currency, deal.date, deal.amount, customer);
     }
 
     /// Count the deals of unknown statuses when no status value was a

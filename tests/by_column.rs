@@ -142,7 +142,7 @@ fn customers_by_product_ranks_products_with_abc_class() {
     let run = aov(&["customers", &deals(), "--by", "product", "--format", "csv"]);
     assert_eq!(
         run.ok(),
-        "rank,product,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend_pct\n\
+        "rank,product,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend\n\
          1,Gadget,4,3100.00,775.00,800.00,71.3,71.3,A,2013-01-20,2013-03-15,15,\n\
          2,Widget,5,875.00,175.00,150.00,20.1,91.4,A,2013-01-05,2013-03-30,0,\n\
          3,(no product),1,250.00,250.00,250.00,5.7,97.1,B,2013-02-21,2013-02-21,37,\n\

@@ -351,3 +351,25 @@ fn the_outlier_lines_in_the_table_and_markdown() {
         insta::assert_snapshot!(format!("explain_outliers_{format}"), run.ok());
     }
 }
+
+#[test]
+fn the_largest_deal_without_a_customer_column_reads_alike_in_both_readers() {
+    // January: 100 and 50 (S); February: 70 (S) and 20 (T). No customer
+    // column: the largest deal of January, 100 on 1 January, is with
+    // "(no customer)" in every reader.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("nocust.csv");
+    std::fs::write(&f, "date,seller,amount\n2024-01-01,S,100\n2024-01-05,S,50\n2024-02-01,S,70\n2024-02-03,T,20\n")
+        .unwrap();
+    let f = f.to_str().unwrap();
+    let runs: Vec<_> = [&[][..], &["--no-fast-path"]]
+        .iter()
+        .map(|extra| {
+            let mut args = vec!["explain", f, "--by", "seller", "--format", "json"];
+            args.extend_from_slice(extra);
+            aov(&args)
+        })
+        .collect();
+    assert!(runs[0].ok().contains("\"customer\": \"(no customer)\""), "{:?}", runs[0]);
+    assert_eq!(runs[0].ok(), runs[1].ok());
+}

@@ -141,3 +141,9 @@ fn an_output_that_is_the_rates_file_is_refused_and_the_rates_kept() {
     run.fails(2);
     assert_eq!(std::fs::read(&rates).unwrap(), before);
 }
+
+#[test]
+fn an_endless_rates_file_ends_in_a_message() {
+    let run = aov(&["report", &fixture("deals.csv"), "--currency", "SEK", "--rates", "/dev/zero"]);
+    assert_eq!(run.fails(65), "aov: /dev/zero: the rates file is larger than 64 MiB: this is not a file of rates\n");
+}

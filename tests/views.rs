@@ -45,7 +45,7 @@ fn closed_sales_only_by_default() {
     assert_eq!(
         run.ok(),
         // Days to the last deal day, 3 February; no deals a year before: no trend.
-        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend_pct\n\
+        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend\n\
          1,Acme AB,3,1700.00,566.67,500.00,85.0,85.0,A,2013-01-05,2013-01-20,14,\n\
          2,Malmö Fisk,1,200.00,200.00,200.00,10.0,95.0,B,2013-02-01,2013-02-01,2,\n\
          3,Zeta HB,1,100.00,100.00,100.00,5.0,100.0,C,2013-02-03,2013-02-03,0,\n"
@@ -65,7 +65,7 @@ fn customers_are_ranked_with_shares_and_abc_classes() {
     assert_eq!(
         run.ok(),
         // Days to 1 March: 11 + 28 + 1 = 40 from 20 January, 27 from 2 February.
-        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend_pct\n\
+        "rank,customer,deals,total,aov,median,share_pct,cum_share_pct,class,first_deal,last_deal,days_since_last,trend\n\
          1,Acme AB,4,2000.00,500.00,400.00,75.5,75.5,A,2013-01-05,2013-01-20,40,\n\
          2,Zeta HB,2,500.00,250.00,250.00,18.9,94.3,A,2013-02-03,2013-03-01,0,\n\
          3,Malmö Fisk,2,150.00,75.00,75.00,5.7,100.0,B,2013-02-01,2013-02-02,27,\n"
@@ -224,7 +224,7 @@ fn the_table_footer_states_what_was_counted() {
 // Issue 19: without a register, customers add days_since_last and a trend
 // over fixtures/edge/trend.csv (as-of day: the last deal, 31 December 2013).
 
-/// The customer, days_since_last and trend_pct of each row, from every reader.
+/// The customer, days_since_last and trend of each row, from every reader.
 fn trend_columns(extra: &[&str]) -> Vec<(String, String, String)> {
     let file = fixture("edge/trend.csv");
     let mut out: Option<Vec<(String, String, String)>> = None;
@@ -236,7 +236,7 @@ fn trend_columns(extra: &[&str]) -> Vec<(String, String, String)> {
         let mut lines = run.ok().lines();
         let head: Vec<&str> = lines.next().unwrap().split(',').collect();
         let at = |name: &str| head.iter().position(|h| *h == name).unwrap();
-        let (c, d, t) = (at("customer"), at("days_since_last"), at("trend_pct"));
+        let (c, d, t) = (at("customer"), at("days_since_last"), at("trend"));
         let rows: Vec<(String, String, String)> = lines
             .map(|l| {
                 let f: Vec<&str> = l.split(',').collect();
@@ -313,4 +313,19 @@ fn a_bad_window_is_a_usage_error() {
     }
     let run = aov(&["customers", &fixture("edge/trend.csv"), "--window", "6m", "--register", "r.csv"]);
     assert!(run.fails(2).contains("cannot be used with"), "{run:?}");
+}
+
+#[test]
+fn a_trend_window_reaching_before_last_is_warned_about() {
+    // fixtures/deals.csv ends on 2014-12-30; --last 3 keeps October to
+    // December 2014; a 2-month window before the last one starts on 31
+    // August.
+    let run = aov(&["customers", &fixture("deals.csv"), "--last", "3", "--window", "2m", "-f", "csv"]);
+    assert_eq!(run.status, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("aov: warning: the trend's earlier window starts on 2014-08-31, before the first day --last/--complete-only keeps (2014-10-01); its trend counts only the kept deals\n"),
+        "{run:?}"
+    );
+    let run = aov(&["customers", &fixture("deals.csv"), "--last", "6", "--window", "1m", "-f", "csv"]);
+    assert!(!run.stderr.contains("warning"), "{run:?}");
 }

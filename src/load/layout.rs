@@ -39,7 +39,7 @@ pub struct Rule {
 /// A known export layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
-    /// The name `--layout` takes.
+    /// The name `--export-layout` takes.
     pub key: &'static str,
     /// How stderr names it: "a Shopify orders export".
     pub title: &'static str,
@@ -299,12 +299,12 @@ pub const LAYOUTS: &[Layout] = &[
     },
 ];
 
-/// The layout `--layout` names.
+/// The layout `--export-layout` names.
 pub fn by_key(key: &str) -> Option<&'static Layout> {
     LAYOUTS.iter().find(|l| l.key.eq_ignore_ascii_case(key.trim()))
 }
 
-/// The names `--layout` takes, for messages.
+/// The names `--export-layout` takes, for messages.
 pub fn keys() -> String {
     let mut v: Vec<&str> = LAYOUTS.iter().map(|l| l.key).collect();
     v.push("none");

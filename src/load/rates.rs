@@ -296,10 +296,29 @@ fn ecb(rows: &[(usize, Vec<String>)], target: &str) -> Result<RateTable, String>
     Ok(RateTable { target: target.to_string(), layout: RatesLayout::Ecb, rates })
 }
 
+/// The most a rates file may hold.
+const MAX_RATES_BYTES: u64 = 64 << 20;
+
 /// Read the rates file at `path`.
 pub fn read(path: &std::path::Path, target: &str) -> Result<RateTable, crate::error::Error> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| crate::error::Error::Open { path: shown.clone(), source })?;
+    // A rates file is small (the ECB's whole history is a few MiB): cap
+    // what is read, so `--rates /dev/zero` ends in a message.
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|source| crate::error::Error::Open { path: shown.clone(), source })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RATES_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| crate::error::Error::Open { path: shown.clone(), source })?;
+    if bytes.len() as u64 > MAX_RATES_BYTES {
+        return Err(crate::error::Error::File {
+            path: shown,
+            message: format!(
+                "the rates file is larger than {} MiB: this is not a file of rates",
+                MAX_RATES_BYTES >> 20
+            ),
+        });
+    }
     let text = String::from_utf8(bytes).map_err(|_| crate::error::Error::File {
         path: shown.clone(),
         message: "the rates file is not UTF-8 text".into(),

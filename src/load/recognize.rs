@@ -216,6 +216,26 @@ pub fn recognize(
     // Columns of money when none can be chosen alone (for the error).
     let mut money: Vec<usize> = Vec::new();
     let values = |i: usize| sample.iter().filter_map(move |r| r.get(i)).map(|v| v.trim()).filter(|v| !v.is_empty());
+    // Whether a column's sampled values are all amounts (or all dates), and
+    // it has some.
+    let all_of = |i: usize, read: &dyn Fn(&str) -> bool| {
+        let mut n = 0;
+        values(i).all(|v| {
+            n += 1;
+            read(v)
+        }) && n > 0
+    };
+    let all_amounts = |i: usize| {
+        all_of(i, &|v| {
+            amount::parse_amount(v, DecimalStyle::Point).is_ok() || amount::parse_amount(v, DecimalStyle::Comma).is_ok()
+        })
+    };
+    let all_dates = |i: usize| {
+        all_of(i, &|v| {
+            date::parse_date(v, Some(DateOrder::DayFirst)).is_ok()
+                || date::parse_date(v, Some(DateOrder::MonthFirst)).is_ok()
+        })
+    };
 
     // A known layout.
     let layout = match &options.layout {
@@ -329,15 +349,7 @@ pub fn recognize(
             let candidates: Vec<usize> = (0..headers.len())
                 .filter(|i| !taken.contains(i))
                 .filter(|&i| bases[i].split('_').any(|w| MONEY.iter().any(|m| w.starts_with(m) || w.ends_with(m))))
-                .filter(|&i| {
-                    let mut n = 0;
-                    let all = values(i).all(|v| {
-                        n += 1;
-                        amount::parse_amount(v, DecimalStyle::Point).is_ok()
-                            || amount::parse_amount(v, DecimalStyle::Comma).is_ok()
-                    });
-                    all && n > 0
-                })
+                .filter(|&i| all_amounts(i))
                 .collect();
             // Columns of whole numbers under a money-like name (a payment's
             // sequence number, its instalments) give way to one with cents.
@@ -366,15 +378,7 @@ pub fn recognize(
         let others: Vec<usize> = (0..headers.len())
             .filter(|i| !taken.contains(i))
             .filter(|&i| Field::Amount.aliases().iter().any(|n| norms[i] == *n || bases[i] == *n))
-            .filter(|&i| {
-                let mut n = 0;
-                let all = values(i).all(|v| {
-                    n += 1;
-                    amount::parse_amount(v, DecimalStyle::Point).is_ok()
-                        || amount::parse_amount(v, DecimalStyle::Comma).is_ok()
-                });
-                all && n > 0
-            })
+            .filter(|&i| all_amounts(i))
             .collect();
         if !others.is_empty() {
             let names: Vec<String> = others.iter().map(|&i| quoted(&map, i)).collect();
@@ -390,18 +394,8 @@ pub fn recognize(
     // The date: the one column of dates.
     if map.get(Field::Date).is_none() && required.contains(&Field::Date) {
         let taken: Vec<usize> = Field::ALL.iter().filter_map(|f| map.get(*f)).collect();
-        let candidates: Vec<usize> = (0..headers.len())
-            .filter(|i| !taken.contains(i))
-            .filter(|&i| {
-                let mut n = 0;
-                let all = values(i).all(|v| {
-                    n += 1;
-                    date::parse_date(v, Some(DateOrder::DayFirst)).is_ok()
-                        || date::parse_date(v, Some(DateOrder::MonthFirst)).is_ok()
-                });
-                all && n > 0
-            })
-            .collect();
+        let candidates: Vec<usize> =
+            (0..headers.len()).filter(|i| !taken.contains(i)).filter(|&i| all_dates(i)).collect();
         if let [i] = candidates.as_slice() {
             notes.push(format!(
                 "no date header: {} is the only column of dates, so it is read as the date (--date-col names another)",

@@ -34,8 +34,13 @@ pub const MAX_RECORD_BYTES: usize = 16 << 20;
 /// `str::trim` sees it: no-break spaces and other Unicode white space too,
 /// so that every reader passes over the same blank rows.
 pub fn blank(text: &[u8]) -> bool {
-    text.iter().all(u8::is_ascii_whitespace)
-        || (!text.is_ascii() && std::str::from_utf8(text).is_ok_and(|t| t.trim().is_empty()))
+    // `char::is_whitespace`, not `u8::is_ascii_whitespace`: the latter
+    // leaves out the vertical tab, which `trim` takes.
+    if text.is_ascii() {
+        text.iter().all(|&c| char::from(c).is_whitespace())
+    } else {
+        std::str::from_utf8(text).is_ok_and(|t| t.trim().is_empty())
+    }
 }
 
 /// The most bytes taken from the input at a time.
@@ -367,7 +372,7 @@ mod tests {
 
     #[test]
     fn blank_is_white_space_as_trim_sees_it() {
-        for text in ["", " \t\r", "\u{a0}", " \u{2003} \u{3000}"] {
+        for text in ["", " \t\r", "\x0b\x0c", "\u{a0}", " \u{2003} \u{3000}"] {
             assert!(blank(text.as_bytes()), "{text:?}");
         }
         for text in ["x", "\u{a0}1", "\u{200b}"] {

@@ -28,7 +28,7 @@ pub fn customers_grid_in(v: &Customers, lang: Lang) -> Grid {
         "last_deal",
     ]);
     if v.trend.is_some() {
-        columns.extend(["days_since_last", "trend_pct"]);
+        columns.extend(["days_since_last", "trend"]);
     }
     let rows = v
         .rows

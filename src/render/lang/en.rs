@@ -64,7 +64,6 @@ pub const STRINGS: Strings = Strings {
         ("first_deal", "First deal"),
         ("last_deal", "Last deal"),
         ("days_since_last", "Days since last"),
-        ("trend_pct", "Trend %"),
         ("a_deals_pct", "A deals %"),
         ("b_deals_pct", "B deals %"),
         ("c_deals_pct", "C deals %"),

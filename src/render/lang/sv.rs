@@ -37,7 +37,6 @@ pub const STRINGS: Strings = Strings {
         ("first_deal", "Första affär"),
         ("last_deal", "Senaste affär"),
         ("days_since_last", "Dagar sedan senaste"),
-        ("trend_pct", "Trend %"),
         ("a_deals_pct", "A-affärer %"),
         ("b_deals_pct", "B-affärer %"),
         ("c_deals_pct", "C-affärer %"),
