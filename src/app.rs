@@ -762,9 +762,9 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let title = if dim == Dimension::Customer {
         (common.lang.strings().views.customers_title)(&file_names(&common.files))
     } else {
-        let words = [(" customers ", format!(" {name} values ")), (" customer ", format!(" {name} value "))];
-        rename_column(&mut grid, "customer", &name, &words);
-        format!("{name} by total: {}", file_names(&common.files))
+        let words = &common.lang.strings().views;
+        rename_column(&mut grid, "customer", &name, &(words.customer_words)(&name));
+        (words.ranked_title)(&name, &file_names(&common.files))
     };
     emit(&common, &loaded, &grid, title)?;
     Ok(exit::OK)
@@ -773,7 +773,7 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
 /// Name the grid's column `from` as `to` (a view's group column by the
 /// header `--by` named), and say `to` where the lines around the table
 /// speak of `words` (`customers`, `seller's`...), with what each becomes.
-fn rename_column(grid: &mut Grid, from: &str, to: &str, words: &[(&str, String)]) {
+fn rename_column(grid: &mut Grid, from: &str, to: &str, words: &[(&'static str, String)]) {
     if let Some(c) = grid.columns.iter_mut().find(|c| c.as_str() == from) {
         *c = to.to_string();
     }
@@ -894,8 +894,9 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let title = if dim == Dimension::Seller {
         (common.lang.strings().views.sellers_title)(&file_names(&common.files))
     } else {
-        rename_column(&mut grid, "seller", &name, &[("seller's", format!("{name}'s"))]);
-        format!("Sellers by {name}: {}", file_names(&common.files))
+        let words = &common.lang.strings().views;
+        rename_column(&mut grid, "seller", &name, &(words.seller_words)(&name));
+        (words.sellers_by_title)(&name, &file_names(&common.files))
     };
     emit(&common, &loaded, &grid, title)?;
     Ok(exit::OK)

@@ -213,3 +213,17 @@ fn the_customers_trend_line_and_its_columns_in_swedish() {
     assert!(out.contains("Dagar sedan senaste     Trend\n"), "{out}");
     assert!(!out.contains("days_since_last"), "{out}");
 }
+
+#[test]
+fn customers_and_sellers_by_a_column_in_swedish() {
+    // fixtures/by_column.csv: the class-A line counts products, the title
+    // names the column, and the sellers' note speaks of the region's deals.
+    let f = fixture("by_column.csv");
+    let run = aov(&["customers", &f, "--by", "product", "--lang", "sv", "--color", "never"]);
+    assert!(run.ok().starts_with("Klass A: 2 av 4 product-värden står för 91,4\u{a0}% av intäkterna.\n"), "{run:?}");
+    let run = aov(&["customers", &f, "--by", "product", "--lang", "sv", "--format", "html"]);
+    assert!(run.ok().contains("<title>product efter summa: by_column.csv</title>"), "{run:?}");
+    let run = aov(&["sellers", &f, "--by", "region", "--lang", "sv", "--format", "html"]);
+    assert!(run.ok().contains("<title>Säljare efter region: by_column.csv</title>"), "{run:?}");
+    assert!(run.ok().contains("andelen av region-värdets affärer med kunder i klass A, B, C"), "{run:?}");
+}

@@ -82,6 +82,12 @@ pub const STRINGS: Strings = Strings {
     views: ViewWords {
         customers_title: |files| format!("Customers by total: {files}"),
         sellers_title: |files| format!("Sellers: {files}"),
+        ranked_title: |name, files| format!("{name} by total: {files}"),
+        sellers_by_title: |name, files| format!("Sellers by {name}: {files}"),
+        customer_words: |name| {
+            vec![(" customers ", format!(" {name} values ")), (" customer ", format!(" {name} value "))]
+        },
+        seller_words: |name| vec![("seller's", format!("{name}'s"))],
         class_a: |of, a, n, count, share| {
             let of = if of.is_empty() { String::new() } else { format!(" ({of})") };
             let share = share.unwrap_or_else(|| "an undefined share".into());

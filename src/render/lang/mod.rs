@@ -132,6 +132,15 @@ pub struct ViewWords {
     pub customers_title: fn(&str) -> String,
     /// The sellers page's title, given the file names.
     pub sellers_title: fn(&str) -> String,
+    /// `customers --by COLUMN`'s title, given the column and the files.
+    pub ranked_title: fn(&str, &str) -> String,
+    /// `sellers --by COLUMN`'s title, given the column and the files.
+    pub sellers_by_title: fn(&str, &str) -> String,
+    /// The words of the customers view's lines that name customers, and
+    /// what they become when `--by COLUMN` ranks that column's values.
+    pub customer_words: fn(&str) -> Vec<(&'static str, String)>,
+    /// The same for the sellers view's words that name the seller.
+    pub seller_words: fn(&str) -> Vec<(&'static str, String)>,
     /// "Class A (SEK): 14 of 60 customers bring 80.9 % of revenue.", given
     /// the currency (empty: not shown), the A customers, all customers and
     /// the share already written with its `%` (None: undefined).

@@ -83,6 +83,16 @@ pub const STRINGS: Strings = Strings {
     views: ViewWords {
         customers_title: |files| format!("Kunder efter summa: {files}"),
         sellers_title: |files| format!("Säljare: {files}"),
+        ranked_title: |name, files| format!("{name} efter summa: {files}"),
+        sellers_by_title: |name, files| format!("Säljare efter {name}: {files}"),
+        customer_words: |name| {
+            vec![
+                (" kunderna ", format!(" {name}-värdena ")),
+                (" kunder ", format!(" {name}-värden ")),
+                (" kund ", format!(" {name}-värde ")),
+            ]
+        },
+        seller_words: |name| vec![("säljarens", format!("{name}-värdets"))],
         class_a: |of, a, n, count, share| {
             let of = if of.is_empty() { String::new() } else { format!(" ({of})") };
             let share = share.unwrap_or_else(|| "en odefinierad andel".into());
