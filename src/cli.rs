@@ -453,6 +453,9 @@ pub struct SqlArgs {
     /// Count credit notes (deals below zero, after summing an order's lines); by default the query leaves them out.
     #[arg(long)]
     pub include_credits: bool,
+    /// Bucket the days in the engine: one row per period (dated by its first day: the Monday of an ISO week, the first of a month, quarter, half or year) and group; `all` one row per group. Default: day. Read such partials with the same --period or a coarser one that nests (month partials as quarter, half, year or all; week partials as week or all).
+    #[arg(long, short = 'p', value_enum, value_name = "PERIOD")]
+    pub period: Option<PeriodArg>,
 }
 
 #[derive(Debug, Args)]
