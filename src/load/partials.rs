@@ -256,3 +256,50 @@ pub fn read_converted(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Period::*;
+
+    #[test]
+    fn periods_nest_as_the_calendar_does() {
+        for p in Period::ALL {
+            assert!(nests(Day, p), "{p:?}");
+            assert!(nests(p, All), "{p:?}");
+            assert!(nests(p, p), "{p:?}");
+        }
+        for (grain, period) in [(Month, Quarter), (Month, Half), (Month, Year), (Quarter, Half), (Quarter, Year), (Half, Year)] {
+            assert!(nests(grain, period), "{grain:?} {period:?}");
+            assert!(!nests(period, grain), "{period:?} {grain:?}");
+        }
+        for p in [Day, Month, Quarter, Half, Year] {
+            assert!(!nests(Week, p), "{p:?}");
+            assert!(!nests(p, Week) || p == Day, "{p:?}");
+        }
+        for p in [Day, Week, Month, Quarter, Half, Year] {
+            assert!(!nests(All, p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn a_grain_is_named_or_blank() {
+        assert_eq!(grain_of(""), Some(Day));
+        assert_eq!(grain_of(" Week "), Some(Week));
+        assert_eq!(grain_of("quarter"), Some(Quarter));
+        assert_eq!(grain_of("fortnight"), None);
+    }
+
+    #[test]
+    fn converting_needs_day_partials() {
+        let err = check_grain("p.csv", Month, Month, (None, None), true).unwrap_err();
+        assert!(err.to_string().contains("--currency converts at each day's rate"), "{err}");
+        assert!(check_grain("p.csv", Day, Month, (None, None), true).is_ok());
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+        // ISO week 1 of 2015 runs from Monday 2014-12-29 to Sunday 2015-01-04.
+        assert!(check_grain("p.csv", Week, Week, (d("2014-12-29"), d("2015-01-04")), false).is_ok());
+        assert!(check_grain("p.csv", Week, Week, (d("2015-01-01"), None), false).is_err());
+        assert!(check_grain("p.csv", Half, Year, (d("2013-07-01"), d("2013-12-31")), false).is_ok());
+        assert!(check_grain("p.csv", All, All, (d("2013-01-01"), None), false).is_err());
+    }
+}
