@@ -233,7 +233,10 @@ fn month_partials_make_quarters_and_the_report_of_the_deals() {
         run.ok(),
         "period,deals,total,aov,aov_change,aov_change_pct\n2013-Q1,5,1350.52,270.10,,\n2013-Q2,1,323.00,323.00,52.90,19.6\n"
     );
-    assert_eq!(run.stderr, "aov: counted 6 deals; left out 1 credit note totalling -30.00 (--include-credits counts them)\n");
+    assert_eq!(
+        run.stderr,
+        "aov: counted 6 deals; left out 1 credit note totalling -30.00 (--include-credits counts them)\n"
+    );
     let small = common::fixture("edge/small.csv");
     for period in ["month", "quarter", "half", "year", "all"] {
         for format in ["csv", "table", "json", "markdown"] {
@@ -308,4 +311,18 @@ fn period_partials_refuse_what_they_cannot_give() {
         run.ok(),
         "period,deals,total,aov,aov_change,aov_change_pct\n2013-W01,1,10.00,10.00,,\n2013-W02,1,20.00,20.00,10.00,100.0\n"
     );
+}
+
+#[test]
+fn the_month_partials_fixture_is_small_csv_by_customer() {
+    let path = common::fixture("partials-month.csv");
+    let small = common::fixture("edge/small.csv");
+    for period in ["month", "quarter", "year", "all"] {
+        for format in ["csv", "table"] {
+            let a = aov(&["report", "--partials", &path, "--by", "customer", "--period", period, "--format", format]);
+            let b = aov(&["report", &small, "--by", "customer", "--period", period, "--format", format]);
+            assert_eq!(a.ok(), b.ok(), "{period} {format}");
+            assert_eq!(a.stderr, b.stderr, "{period} {format}");
+        }
+    }
 }

@@ -185,7 +185,10 @@ pub fn read_converted(
             if !matches!(this, Period::Day | Period::All) && this.first_day(this.key(day)) != Some(day) {
                 return Err(bad(
                     "day",
-                    format!("{day} is not the first day of a {}, as the query `aov sql --period` makes it", this.name()),
+                    format!(
+                        "{day} is not the first day of a {}, as the query `aov sql --period` makes it",
+                        this.name()
+                    ),
                 ));
             }
         }
@@ -269,7 +272,9 @@ mod tests {
             assert!(nests(p, All), "{p:?}");
             assert!(nests(p, p), "{p:?}");
         }
-        for (grain, period) in [(Month, Quarter), (Month, Half), (Month, Year), (Quarter, Half), (Quarter, Year), (Half, Year)] {
+        for (grain, period) in
+            [(Month, Quarter), (Month, Half), (Month, Year), (Quarter, Half), (Quarter, Year), (Half, Year)]
+        {
             assert!(nests(grain, period), "{grain:?} {period:?}");
             assert!(!nests(period, grain), "{period:?} {grain:?}");
         }
