@@ -53,7 +53,7 @@ pub enum Command {
     Breadth(BreadthArgs),
     /// Print the query that computes exact partials on your own engine (Spark, Trino, BigQuery, Snowflake, PostgreSQL, DuckDB, ClickHouse).
     #[command(
-        after_help = "Examples:\n  aov sql --dialect postgres --table sales.deals --by customer > partials.sql\n  psql -f partials.sql --csv > partials.csv && aov report --partials partials.csv --by customer --period month"
+        after_help = "Examples:\n  aov sql --dialect postgres --table sales.deals --by customer > partials.sql\n  psql -f partials.sql --csv > partials.csv && aov report --partials partials.csv --by customer --period month\n  aov sql --dialect duckdb --table deals --period week > weekly.sql   # one row per ISO week: read with --period week or all"
     )]
     Sql(SqlArgs),
     /// Draw the AOV trend: one line per group, deals as bars, the target as a line (SVG, or PNG with -o FILE.png).

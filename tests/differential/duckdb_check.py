@@ -171,6 +171,13 @@ pushed = [  # (data, aov sql --period, aov report --period, --by, dates, other a
     (os.path.join(fixtures, "midpoints.csv"), "week", "week", ["customer"], [], []),
     (statuses, "month", "month", ["customer"], [], ["--status-col", "status"]),
     (statuses, "week", "all", [], [], ["--status-col", "status"]),
+    # Order lines summed first, currencies in the key, any columns as groups.
+    (os.path.join(fixtures, "..", "lines.csv"), "month", "quarter", [], [], ["--order-col", "order_id"]),
+    (os.path.join(fixtures, "..", "lines.csv"), "week", "week", ["customer"], [], ["--order-col", "order_id"]),
+    (os.path.join(fixtures, "currencies.csv"), "month", "month", [], [], ["--currency-col", "currency"]),
+    (os.path.join(fixtures, "currencies.csv"), "week", "all", ["customer"], [], ["--currency-col", "currency"]),
+    (os.path.join(fixtures, "..", "by_column.csv"), "month", "quarter", ["region", "product"], [], []),
+    (os.path.join(fixtures, "..", "by_column.csv"), "week", "all", ["product"], [], []),
 ]
 bad += sum(pushed_equal(d, sp, p, g, r, q) for d, sp, p, g, r, q in pushed)
 cases += pushed
