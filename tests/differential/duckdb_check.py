@@ -94,9 +94,9 @@ print(f"direct: {len(CASES)} passed, 0 failed", file=sys.stderr)
 # with `aov report --partials`: byte-identical to the report from the
 # deals, in every format, on the generated data and on fixtures with ISO
 # week 53, year ends, credit notes and half-cent ties.
-def partials_equal(data: str, args: list[str], groups: list[str], sql_args: list[str] = [], push: list[str] = [], dates: list[str] = []) -> int:
+def partials_equal(data: str, args: list[str], groups: list[str], sql_args: list[str] = [], push: list[str] = [], dates: list[str] = [], types: str = "all_varchar=true") -> int:
     con2 = duckdb.connect()
-    con2.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{data}', header=true, all_varchar=true)")
+    con2.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{data}', header=true, {types})")
     by = ["--by", ",".join(groups)] if groups else []
     sql = subprocess.run([aov, "sql", "--dialect", "duckdb", "--table", "deals", *by, *sql_args, *push], check=True, capture_output=True, text=True).stdout
     body = "\n".join(l for l in sql.splitlines() if not l.startswith("--"))
@@ -181,6 +181,23 @@ pushed = [  # (data, aov sql --period, aov report --period, --by, dates, other a
 ]
 bad += sum(pushed_equal(d, sp, p, g, r, q) for d, sp, p, g, r, q in pushed)
 cases += pushed
+
+# Timestamps in UTC taken to Stockholm's calendar date (--timezone) before
+# bucketing: deals an hour either side of midnight at a week, month,
+# quarter and year end (ISO week 53 of 2015 included).
+tz = os.path.join(tempfile.mkdtemp(), "tz.csv")
+with open(tz, "w") as f:
+    f.write("date,customer,amount\n2012-12-30T22:30:00Z,A,10.00\n2012-12-30T23:30:00Z,A,20.00\n"
+            "2013-03-31T21:59:59Z,B,5.50\n2013-03-31T22:00:00Z,B,7.25\n2013-06-30T21:30:00Z,A,3.00\n"
+            "2013-06-30T22:30:00Z,B,1.00\n2015-01-04T22:59:00Z,A,2.00\n2015-01-04T23:01:00Z,A,4.00\n"
+            "2016-01-03T22:59:00Z,A,2.00\n2016-01-03T23:01:00Z,B,4.00\n")
+typed = "columns={'date':'TIMESTAMPTZ','customer':'VARCHAR','amount':'VARCHAR'}"
+zone = ["--timezone", "Europe/Stockholm"]
+tz_cases = [("week", "week", []), ("month", "month", ["customer"]), ("month", "quarter", []), ("quarter", "year", ["customer"]), ("all", "all", [])]
+for sp, p, g in tz_cases:
+    # The report of the deals takes --timezone too (sql_args reach both).
+    bad += partials_equal(tz, ["--period", p], g, zone, push=["--period", sp], types=typed)
+cases += tz_cases
 if bad:
     print(f"{bad} partials differences", file=sys.stderr)
     sys.exit(1)
