@@ -139,8 +139,7 @@ impl Dialect {
     /// `col` less `n` whole days.
     fn minus_days(self, col: &str, n: &str) -> String {
         match self {
-            Dialect::Postgres => format!("CAST({col} - CAST({n} AS INTEGER) AS DATE)"),
-            Dialect::Duckdb => format!("CAST({col} - CAST({n} AS INTEGER) AS DATE)"),
+            Dialect::Postgres | Dialect::Duckdb => format!("CAST({col} - CAST({n} AS INTEGER) AS DATE)"),
             Dialect::Trino => format!("date_add('day', -({n}), {col})"),
             Dialect::Spark => format!("date_sub({col}, CAST({n} AS INT))"),
             Dialect::Bigquery => format!("DATE_SUB({col}, INTERVAL {n} DAY)"),
@@ -337,6 +336,7 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     fn query() -> Query {
         Query {
@@ -387,6 +387,51 @@ mod tests {
         }
         assert!(sql.contains(&format!("WHERE {e} IN ('closedwon', 'o''k')")), "{sql}");
         assert!(sql.contains("WHERE REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(LOWER(TRIM(\"Stage\")), ' ', ''), '_', ''), '-', '')"), "{sql}");
+    }
+
+    /// The arithmetic the queries write, done here on numbers: the first
+    /// day of every date's period from 1900 to 2100 equals the one aov's
+    /// own calendar gives (ISO weeks across week 53 and year ends included).
+    #[test]
+    fn the_bucket_arithmetic_is_the_calendar() {
+        let monday = ymd(1970, 1, 5);
+        let posmod = |n: i64, m: i64| ((n % m) + m) % m;
+        let mut d = ymd(1900, 1, 1);
+        while d < ymd(2100, 1, 1) {
+            let days = (d - monday).num_days();
+            let week = d - chrono::Duration::days(posmod(days, 7));
+            assert_eq!(Some(week), Period::Week.first_day(Period::Week.key(d)), "{d}");
+            let months = (i64::from(d.year()) - 1970) * 12 + i64::from(d.month()) - 1;
+            for (p, n) in [(Period::Month, 1), (Period::Quarter, 3), (Period::Half, 6), (Period::Year, 12)] {
+                let k = months - posmod(months, n);
+                let start = ymd(1970 + k.div_euclid(12) as i32, k.rem_euclid(12) as u32 + 1, 1);
+                assert_eq!(Some(start), p.first_day(p.key(d)), "{d} {p:?}");
+            }
+            d = d.succ_opt().unwrap();
+        }
+        // By hand: Thursday 2015-12-31 is in ISO week 2015-W53, from Monday
+        // 2015-12-28; Sunday 2016-01-03 too; 2013-08-17 is in Q3 and H2.
+        assert_eq!(Period::Week.first_day(Period::Week.key(ymd(2016, 1, 3))), Some(ymd(2015, 12, 28)));
+        assert_eq!(Period::Quarter.first_day(Period::Quarter.key(ymd(2013, 8, 17))), Some(ymd(2013, 7, 1)));
+        assert_eq!(Period::Half.first_day(Period::Half.key(ymd(2013, 8, 17))), Some(ymd(2013, 7, 1)));
+    }
+
+    #[test]
+    fn a_period_query_buckets_in_a_middle_query() {
+        let mut q = query();
+        q.period = Period::Quarter;
+        let sql = partials_query(Dialect::Duckdb, &q);
+        assert!(sql.starts_with("-- aov partials: per quarter (dated by its first day)"), "{sql}");
+        assert!(sql.contains("SELECT period_start AS day, 'quarter' AS period, \"customer\", \"currency\", "), "{sql}");
+        assert!(sql.contains("GROUP BY period_start, \"customer\", \"currency\"\n"), "{sql}");
+        // The date filter is on the days, inside, before bucketing.
+        assert!(sql.contains("  ) deals\n  WHERE day >= DATE '2013-01-01'\n) deals\n"), "{sql}");
+        q.period = Period::All;
+        q.by.clear();
+        q.currency = None;
+        let sql = partials_query(Dialect::Postgres, &q);
+        assert!(sql.contains("SELECT MIN(day) AS day, 'all' AS period, SUM("), "{sql}");
+        assert!(sql.ends_with("WHERE day >= DATE '2013-01-01'\nHAVING COUNT(*) > 0\n"), "{sql}");
     }
 
     #[test]
