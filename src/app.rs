@@ -1150,6 +1150,8 @@ fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
             timezone: tz.clone(),
             include_credits: s.common.filter.include_credits,
             status: status.clone(),
+            // The engine buckets the days into the report's periods.
+            period: s.period,
         };
         let sql = crate::sql::partials_query(crate::sql::Dialect::Postgres, &q);
         let rows = client
@@ -1215,6 +1217,7 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
             range: (f.from, f.to),
             rates,
             include_credits: f.include_credits,
+            period: s.period,
         };
         load::partials::read_converted(path, &how, &mut partials, &mut accounting, &mut tally)?;
     }
@@ -1297,6 +1300,7 @@ fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
         to: args.to,
         timezone: args.timezone.clone(),
         include_credits: args.include_credits,
+        period: args.period.map_or(Period::Day, crate::config::period),
         status: match &args.status_col {
             // The won words of aov.toml's [status] too, as the readers use them.
             Some(col) => {

@@ -53,7 +53,7 @@ pub enum Command {
     Breadth(BreadthArgs),
     /// Print the query that computes exact partials on your own engine (Spark, Trino, BigQuery, Snowflake, PostgreSQL, DuckDB, ClickHouse).
     #[command(
-        after_help = "Examples:\n  aov sql --dialect postgres --table sales.deals --by customer > partials.sql\n  psql -f partials.sql --csv > partials.csv && aov report --partials partials.csv --by customer --period month"
+        after_help = "Examples:\n  aov sql --dialect postgres --table sales.deals --by customer > partials.sql\n  psql -f partials.sql --csv > partials.csv && aov report --partials partials.csv --by customer --period month\n  aov sql --dialect duckdb --table deals --period week > weekly.sql   # one row per ISO week: read with --period week or all"
     )]
     Sql(SqlArgs),
     /// Draw the AOV trend: one line per group, deals as bars, the target as a line (SVG, or PNG with -o FILE.png).
@@ -453,6 +453,9 @@ pub struct SqlArgs {
     /// Count credit notes (deals below zero, after summing an order's lines); by default the query leaves them out.
     #[arg(long)]
     pub include_credits: bool,
+    /// Bucket the days in the engine: one row per period (dated by its first day: the Monday of an ISO week, the first of a month, quarter, half or year) and group; `all` one row per group. Default: day. Read such partials with the same --period or a coarser one that nests (month partials as quarter, half, year or all; week partials as week or all).
+    #[arg(long, short = 'p', value_enum, value_name = "PERIOD")]
+    pub period: Option<PeriodArg>,
 }
 
 #[derive(Debug, Args)]

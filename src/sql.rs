@@ -6,7 +6,13 @@
 //! figures: per calendar day and group key, `COUNT(*)` and `SUM` of the
 //! amount cast to an exact decimal. `aov report --partials` then maps days
 //! to its own periods, divides and rounds with its own rules, and the
-//! result equals the single-machine report by construction. Hand-written
+//! result equals the single-machine report by construction. With
+//! `--period`, the engine buckets the days itself (one row per period and
+//! group, dated by the period's first day), by plain date arithmetic: days
+//! since Monday 1970-01-05 modulo 7 for ISO weeks, months since 1970-01
+//! for months, quarters, halves and years; never an engine's own week
+//! function, whose numbering differs. Such partials say their grain in a
+//! `period` column. Hand-written
 //! templates for this one query shape, one per dialect, are simpler to
 //! check than a general SQL builder.
 
@@ -14,6 +20,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use crate::aggregate::period::Period;
 use crate::model::Dimension;
 
 /// The engines `aov sql` writes for.
@@ -52,6 +59,8 @@ pub struct Query {
     /// The status column and the statuses that count (normalised words, as
     /// `crate::status::normalize` makes them); `None` counts every row.
     pub status: Option<(String, Vec<String>)>,
+    /// The period the engine buckets the days into (`Day`: none, as before).
+    pub period: Period,
 }
 
 impl Dialect {
@@ -106,12 +115,94 @@ impl Dialect {
         }
     }
 
+    /// The whole number of days from `from` (a date literal) to `col`.
+    fn days_between(self, from: &str, col: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("({col} - {from})"),
+            Dialect::Duckdb | Dialect::Trino => format!("date_diff('day', {from}, {col})"),
+            Dialect::Spark => format!("datediff({col}, {from})"),
+            Dialect::Bigquery => format!("DATE_DIFF({col}, {from}, DAY)"),
+            Dialect::Snowflake => format!("DATEDIFF('day', {from}, {col})"),
+            Dialect::Clickhouse => format!("dateDiff('day', {from}, {col})"),
+        }
+    }
+
+    /// `n` modulo `m`, never negative (days before the origin).
+    fn modulo(self, n: &str, m: u32) -> String {
+        match self {
+            Dialect::Spark => format!("pmod({n}, {m})"),
+            Dialect::Bigquery | Dialect::Snowflake | Dialect::Trino => format!("MOD(MOD({n}, {m}) + {m}, {m})"),
+            _ => format!("((({n}) % {m} + {m}) % {m})"),
+        }
+    }
+
+    /// `col` less `n` whole days.
+    fn minus_days(self, col: &str, n: &str) -> String {
+        match self {
+            Dialect::Postgres | Dialect::Duckdb => format!("CAST({col} - CAST({n} AS INTEGER) AS DATE)"),
+            Dialect::Trino => format!("date_add('day', -({n}), {col})"),
+            Dialect::Spark => format!("date_sub({col}, CAST({n} AS INT))"),
+            Dialect::Bigquery => format!("DATE_SUB({col}, INTERVAL {n} DAY)"),
+            Dialect::Snowflake => format!("DATEADD('day', -({n}), {col})"),
+            Dialect::Clickhouse => format!("subtractDays({col}, {n})"),
+        }
+    }
+
+    /// The date `n` months after `from` (a date literal, a first of month).
+    fn plus_months(self, from: &str, n: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("CAST({from} + CAST({n} AS INTEGER) * INTERVAL '1 month' AS DATE)"),
+            Dialect::Duckdb => format!("CAST({from} + to_months(CAST({n} AS INTEGER)) AS DATE)"),
+            Dialect::Trino => format!("date_add('month', {n}, {from})"),
+            Dialect::Spark => format!("add_months({from}, CAST({n} AS INT))"),
+            Dialect::Bigquery => format!("DATE_ADD({from}, INTERVAL {n} MONTH)"),
+            Dialect::Snowflake => format!("DATEADD('month', {n}, {from})"),
+            Dialect::Clickhouse => format!("addMonths({from}, {n})"),
+        }
+    }
+
+    /// A whole number from `EXTRACT` (PostgreSQL's is NUMERIC).
+    fn extract(self, part: &str, col: &str) -> String {
+        let int = match self {
+            Dialect::Bigquery => "INT64",
+            Dialect::Clickhouse => "Int64",
+            Dialect::Spark => "INT",
+            _ => "INTEGER",
+        };
+        format!("CAST(EXTRACT({part} FROM {col}) AS {int})")
+    }
+
+    /// The first day of the period holding the date `col`, by plain date
+    /// arithmetic (`None` for `Day` and `All`, which need no bucket).
+    fn period_start(self, period: Period, col: &str) -> Option<String> {
+        let months_per = match period {
+            Period::Day | Period::All => return None,
+            Period::Week => {
+                // 1970-01-05 was a Monday: a week starts where the days since
+                // it are a multiple of 7.
+                let days = self.days_between(&self.date_literal(ymd(1970, 1, 5)), col);
+                return Some(self.minus_days(col, &self.modulo(&days, 7)));
+            }
+            Period::Month => 1,
+            Period::Quarter => 3,
+            Period::Half => 6,
+            Period::Year => 12,
+        };
+        let months = format!("(({} - 1970) * 12 + {} - 1)", self.extract("YEAR", col), self.extract("MONTH", col));
+        let start = if months_per == 1 { months } else { format!("({months} - {})", self.modulo(&months, months_per)) };
+        Some(self.plus_months(&self.date_literal(ymd(1970, 1, 1)), &start))
+    }
+
     fn date_literal(self, d: NaiveDate) -> String {
         match self {
             Dialect::Clickhouse => format!("toDate('{d}')"),
             _ => format!("DATE '{d}'"),
         }
     }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a real day")
 }
 
 /// The partials query: one row per calendar day and group key with
@@ -201,9 +292,40 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
              SUM(CASE WHEN amount < 0 THEN amount ELSE {zero} END) AS credit_total"
         )
     };
+    let head = "-- Export the result as CSV and run: aov report --partials FILE ...\n";
+    let grain = q.period.name();
+    if q.period == Period::All {
+        // One row per group, dated by its first deal; without groups, no
+        // row at all when nothing is selected (rather than one of NULLs).
+        let names: Vec<String> = keys.iter().map(|(_, n)| id(n)).collect();
+        let (group, order) = if names.is_empty() {
+            ("HAVING COUNT(*) > 0\n".to_string(), String::new())
+        } else {
+            (format!("GROUP BY {}\n", names.join(", ")), format!("ORDER BY {}\n", names.join(", ")))
+        };
+        return format!(
+            "-- aov partials: per group over the whole selection, the count and the exact sum.\n{head}\
+             SELECT MIN(day) AS day, '{grain}' AS period{outer_keys}, {sums}\n\
+             FROM (\n  {inner}\n) deals{where_clause}\n{group}{order}"
+        );
+    }
+    if let Some(start) = d.period_start(q.period, "day") {
+        // The days bucketed in a middle query, after the date filters, under
+        // a name of their own (some engines let an alias shadow a column).
+        let inner = inner.replace('\n', "\n  ");
+        let where_clause = where_clause.replace('\n', "\n  ");
+        let middle_keys: String = keys.iter().map(|(_, n)| format!(",\n    {}", id(n))).collect();
+        return format!(
+            "-- aov partials: per {grain} (dated by its first day) and group, the count and the exact sum.\n{head}\
+             SELECT period_start AS day, '{grain}' AS period{outer_keys}, {sums}\n\
+             FROM (\n  SELECT\n    {start} AS period_start{middle_keys},\n    amount\n  \
+             FROM (\n    {inner}\n  ) deals{where_clause}\n) deals\n\
+             GROUP BY period_start{outer_keys}\n\
+             ORDER BY period_start{outer_keys}\n"
+        );
+    }
     format!(
-        "-- aov partials: per calendar day and group, the count and the exact sum.\n\
-         -- Export the result as CSV and run: aov report --partials FILE ...\n\
+        "-- aov partials: per calendar day and group, the count and the exact sum.\n{head}\
          SELECT day{outer_keys}, {sums}\n\
          FROM (\n  {inner}\n) deals{where_clause}\n\
          GROUP BY day{outer_keys}\n\
@@ -214,6 +336,7 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     fn query() -> Query {
         Query {
@@ -231,6 +354,7 @@ mod tests {
             timezone: None,
             include_credits: false,
             status: None,
+            period: Period::Day,
         }
     }
 
@@ -263,6 +387,51 @@ mod tests {
         }
         assert!(sql.contains(&format!("WHERE {e} IN ('closedwon', 'o''k')")), "{sql}");
         assert!(sql.contains("WHERE REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(LOWER(TRIM(\"Stage\")), ' ', ''), '_', ''), '-', '')"), "{sql}");
+    }
+
+    /// The arithmetic the queries write, done here on numbers: the first
+    /// day of every date's period from 1900 to 2100 equals the one aov's
+    /// own calendar gives (ISO weeks across week 53 and year ends included).
+    #[test]
+    fn the_bucket_arithmetic_is_the_calendar() {
+        let monday = ymd(1970, 1, 5);
+        let posmod = |n: i64, m: i64| ((n % m) + m) % m;
+        let mut d = ymd(1900, 1, 1);
+        while d < ymd(2100, 1, 1) {
+            let days = (d - monday).num_days();
+            let week = d - chrono::Duration::days(posmod(days, 7));
+            assert_eq!(Some(week), Period::Week.first_day(Period::Week.key(d)), "{d}");
+            let months = (i64::from(d.year()) - 1970) * 12 + i64::from(d.month()) - 1;
+            for (p, n) in [(Period::Month, 1), (Period::Quarter, 3), (Period::Half, 6), (Period::Year, 12)] {
+                let k = months - posmod(months, n);
+                let start = ymd(1970 + k.div_euclid(12) as i32, k.rem_euclid(12) as u32 + 1, 1);
+                assert_eq!(Some(start), p.first_day(p.key(d)), "{d} {p:?}");
+            }
+            d = d.succ_opt().unwrap();
+        }
+        // By hand: Thursday 2015-12-31 is in ISO week 2015-W53, from Monday
+        // 2015-12-28; Sunday 2016-01-03 too; 2013-08-17 is in Q3 and H2.
+        assert_eq!(Period::Week.first_day(Period::Week.key(ymd(2016, 1, 3))), Some(ymd(2015, 12, 28)));
+        assert_eq!(Period::Quarter.first_day(Period::Quarter.key(ymd(2013, 8, 17))), Some(ymd(2013, 7, 1)));
+        assert_eq!(Period::Half.first_day(Period::Half.key(ymd(2013, 8, 17))), Some(ymd(2013, 7, 1)));
+    }
+
+    #[test]
+    fn a_period_query_buckets_in_a_middle_query() {
+        let mut q = query();
+        q.period = Period::Quarter;
+        let sql = partials_query(Dialect::Duckdb, &q);
+        assert!(sql.starts_with("-- aov partials: per quarter (dated by its first day)"), "{sql}");
+        assert!(sql.contains("SELECT period_start AS day, 'quarter' AS period, \"customer\", \"currency\", "), "{sql}");
+        assert!(sql.contains("GROUP BY period_start, \"customer\", \"currency\"\n"), "{sql}");
+        // The date filter is on the days, inside, before bucketing.
+        assert!(sql.contains("  ) deals\n  WHERE day >= DATE '2013-01-01'\n) deals\n"), "{sql}");
+        q.period = Period::All;
+        q.by.clear();
+        q.currency = None;
+        let sql = partials_query(Dialect::Postgres, &q);
+        assert!(sql.contains("SELECT MIN(day) AS day, 'all' AS period, SUM("), "{sql}");
+        assert!(sql.ends_with("WHERE day >= DATE '2013-01-01'\nHAVING COUNT(*) > 0\n"), "{sql}");
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Reading partials that an engine computed (`aov sql` prints the query):
 //! one row per calendar day and group key with `deals` and the exact
 //! `total`. They go into the same partials a raw file makes, so the report
-//! is the same.
+//! is the same. Partials the engine bucketed (`aov sql --period`) say
+//! their grain in a `period` column and hold each period's first day; they
+//! read at that period or a coarser one that nests, never a finer one.
 
 use rust_decimal::Decimal;
 
-use crate::aggregate::{Partial, Partials};
+use crate::aggregate::{Partial, Partials, Period};
 use crate::error::{Error, RowError};
 use crate::load::columns::normalize;
 use crate::load::rows::clean_name;
@@ -21,6 +23,78 @@ pub struct Reading<'a> {
     pub range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
     pub rates: Option<&'a crate::load::rates::RateTable>,
     pub include_credits: bool,
+    /// The report's period: partials of a finer grain cannot make it.
+    pub period: Period,
+}
+
+/// Months in a period of whole months (`None` for day, week and all).
+fn months(p: Period) -> Option<u32> {
+    match p {
+        Period::Month => Some(1),
+        Period::Quarter => Some(3),
+        Period::Half => Some(6),
+        Period::Year => Some(12),
+        Period::Day | Period::Week | Period::All => None,
+    }
+}
+
+/// Whether every bucket of `period` is a whole number of buckets of
+/// `grain`, so that partials made at `grain` can make a report by `period`:
+/// days make anything, anything makes all; months make quarters, halves
+/// and years, quarters make halves and years, halves make years; weeks
+/// (which straddle months and years) make only weeks.
+pub fn nests(grain: Period, period: Period) -> bool {
+    match (grain, period) {
+        (Period::Day, _) | (_, Period::All) => true,
+        _ if grain == period => true,
+        _ => matches!((months(grain), months(period)), (Some(g), Some(p)) if p > g && p % g == 0),
+    }
+}
+
+/// The grain named in a `period` cell (empty: day, as old partials are).
+fn grain_of(cell: &str) -> Option<Period> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Some(Period::Day);
+    }
+    Period::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(cell))
+}
+
+/// What partials of `grain` refuse for a report by `period` within
+/// `range`, at `rates` (a usage error: the flags ask what they cannot give).
+fn check_grain(
+    name: &str,
+    grain: Period,
+    period: Period,
+    range: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>),
+    converting: bool,
+) -> Result<(), Error> {
+    let g = grain.name();
+    if !nests(grain, period) {
+        return Err(Error::Usage(format!(
+            "{name}: these partials are per {g} (their \"period\" column), too coarse for --period {}; use --period {g} or a coarser one whose periods are whole {g}s, or make the partials with `aov sql --period {}`",
+            period.name(),
+            period.name()
+        )));
+    }
+    if grain == Period::Day {
+        return Ok(());
+    }
+    if converting {
+        return Err(Error::Usage(format!(
+            "{name}: these partials are per {g}, and --currency converts at each day's rate; make them per day (`aov sql` without --period), or convert in the query"
+        )));
+    }
+    let start = |d: chrono::NaiveDate| grain.first_day(grain.key(d));
+    let end = |d: chrono::NaiveDate| grain.first_day(grain.key(d).next()).and_then(|n| n.pred_opt());
+    let from_ok = range.0.is_none_or(|f| start(f) == Some(f));
+    let to_ok = range.1.is_none_or(|t| end(t) == Some(t));
+    if !from_ok || !to_ok {
+        return Err(Error::Usage(format!(
+            "{name}: these partials are per {g}, so --from must be the first day of a {g} and --to the last day of one; or give --from and --to to `aov sql`, which filters the days"
+        )));
+    }
+    Ok(())
 }
 
 /// Read one partials CSV into `partials` (grouped by `by`), keeping days
@@ -36,7 +110,7 @@ pub fn read_converted(
     accounting: &mut RowAccounting,
     tally: &mut Tally,
 ) -> Result<(), Error> {
-    let Reading { by, range, rates, include_credits } = *how;
+    let Reading { by, range, rates, include_credits, period } = *how;
     let opened: Opened = source::open(path, None)?;
     let name = opened.name.clone();
     let delimiter = crate::load::csv::sniff_delimiter(&opened.head);
@@ -58,6 +132,9 @@ pub fn read_converted(
     let total_i = need("total")?;
     let by_i: Vec<usize> = by.iter().map(|c| need(&normalize(c))).collect::<Result<_, _>>()?;
     let currency_i = find("currency");
+    // The grain the engine bucketed by; without the column, days.
+    let grain_i = find("period");
+    let mut grain: Option<Period> = None;
     // Credit notes the query left out, counted apart (absent with
     // `aov sql --include-credits`).
     let credits_i = find("credits").zip(find("credit_total"));
@@ -88,6 +165,33 @@ pub fn read_converted(
             Error::Row(RowError { file: name.clone(), line, column: Some(column.to_string()), reason })
         };
         let day = crate::load::date::parse_date(&record[day_i], None).map_err(|e| bad("day", e.to_string()))?;
+        if let Some(i) = grain_i {
+            let this = grain_of(&record[i]).ok_or_else(|| {
+                bad("period", format!("{:?} is not a period (day, week, month, quarter, half, year, all)", &record[i]))
+            })?;
+            match grain {
+                None => {
+                    check_grain(&name, this, period, range, rates.is_some())?;
+                    grain = Some(this);
+                }
+                Some(g) if g != this => {
+                    return Err(bad(
+                        "period",
+                        format!("{:?} after rows per {}: one partials file holds one period", &record[i], g.name()),
+                    ));
+                }
+                Some(_) => {}
+            }
+            if !matches!(this, Period::Day | Period::All) && this.first_day(this.key(day)) != Some(day) {
+                return Err(bad(
+                    "day",
+                    format!(
+                        "{day} is not the first day of a {}, as the query `aov sql --period` makes it",
+                        this.name()
+                    ),
+                ));
+            }
+        }
         let deals: u64 = record[deals_i]
             .trim()
             .parse()
@@ -154,4 +258,53 @@ pub fn read_converted(
         partials.add_bucket(&group, &currency, day, &Partial { deals, total, rows: deals })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Period::*;
+
+    #[test]
+    fn periods_nest_as_the_calendar_does() {
+        for p in Period::ALL {
+            assert!(nests(Day, p), "{p:?}");
+            assert!(nests(p, All), "{p:?}");
+            assert!(nests(p, p), "{p:?}");
+        }
+        for (grain, period) in
+            [(Month, Quarter), (Month, Half), (Month, Year), (Quarter, Half), (Quarter, Year), (Half, Year)]
+        {
+            assert!(nests(grain, period), "{grain:?} {period:?}");
+            assert!(!nests(period, grain), "{period:?} {grain:?}");
+        }
+        for p in [Day, Month, Quarter, Half, Year] {
+            assert!(!nests(Week, p), "{p:?}");
+            assert!(!nests(p, Week) || p == Day, "{p:?}");
+        }
+        for p in [Day, Week, Month, Quarter, Half, Year] {
+            assert!(!nests(All, p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn a_grain_is_named_or_blank() {
+        assert_eq!(grain_of(""), Some(Day));
+        assert_eq!(grain_of(" Week "), Some(Week));
+        assert_eq!(grain_of("quarter"), Some(Quarter));
+        assert_eq!(grain_of("fortnight"), None);
+    }
+
+    #[test]
+    fn converting_needs_day_partials() {
+        let err = check_grain("p.csv", Month, Month, (None, None), true).unwrap_err();
+        assert!(err.to_string().contains("--currency converts at each day's rate"), "{err}");
+        assert!(check_grain("p.csv", Day, Month, (None, None), true).is_ok());
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+        // ISO week 1 of 2015 runs from Monday 2014-12-29 to Sunday 2015-01-04.
+        assert!(check_grain("p.csv", Week, Week, (d("2014-12-29"), d("2015-01-04")), false).is_ok());
+        assert!(check_grain("p.csv", Week, Week, (d("2015-01-01"), None), false).is_err());
+        assert!(check_grain("p.csv", Half, Year, (d("2013-07-01"), d("2013-12-31")), false).is_ok());
+        assert!(check_grain("p.csv", All, All, (d("2013-01-01"), None), false).is_err());
+    }
 }

@@ -17,13 +17,13 @@ s = session.Session()
 s.query("CREATE DATABASE IF NOT EXISTS aov")
 
 passed = failed = 0
-for data, groups, args in engines.cases(generated):
+for data, groups, args, push in engines.cases(generated):
     header = open(data, encoding="utf-8").readline().strip().split(",")
     columns = ", ".join(f"{c} String" for c in header)
     s.query("DROP TABLE IF EXISTS aov.deals")
     # Every column as text, as the query casts date and amount itself.
     s.query(f"CREATE TABLE aov.deals ENGINE = Memory AS SELECT * FROM file('{os.path.abspath(data)}', CSVWithNames, '{columns}')")
-    body = engines.query(aov, "clickhouse", "aov.deals", groups)
+    body = engines.query(aov, "clickhouse", "aov.deals", groups, push)
     out = os.path.join(work, "partials.csv")
     with open(out, "w", encoding="utf-8") as f:
         f.write(str(s.query(body, "CSVWithNames")))

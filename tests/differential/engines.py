@@ -7,22 +7,38 @@ FORMATS = ["csv", "table", "json", "markdown"]
 
 
 def cases(generated):
-    """(data file, --by dimensions, report arguments) for every run."""
+    """(data file, --by dimensions, report arguments, the period `aov sql
+    --period` pushes into the engine or None for days) for every run."""
     fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures", "edge")
+    weeks = os.path.join(fixtures, "weeks.csv")
     return [
-        (generated, [], ["--period", "month"]),
-        (generated, ["customer"], ["--period", "quarter"]),
-        (generated, ["seller"], ["--period", "week"]),
-        (os.path.join(fixtures, "weeks.csv"), [], ["--period", "week"]),
-        (os.path.join(fixtures, "small.csv"), ["customer"], ["--period", "month"]),
-        (os.path.join(fixtures, "midpoints.csv"), ["customer"], ["--period", "all"]),
+        (generated, [], ["--period", "month"], None),
+        (generated, ["customer"], ["--period", "quarter"], None),
+        (generated, ["seller"], ["--period", "week"], None),
+        (weeks, [], ["--period", "week"], None),
+        (os.path.join(fixtures, "small.csv"), ["customer"], ["--period", "month"], None),
+        (os.path.join(fixtures, "midpoints.csv"), ["customer"], ["--period", "all"], None),
+        # The period pushed down: one row per period (its first day) and
+        # group, read at that period or a coarser one that nests.
+        (generated, [], ["--period", "month"], "month"),
+        (generated, ["customer"], ["--period", "quarter"], "month"),
+        (generated, ["seller"], ["--period", "week"], "week"),
+        (generated, [], ["--period", "half"], "quarter"),
+        (generated, ["customer", "seller"], ["--period", "all"], "all"),
+        (weeks, [], ["--period", "week"], "week"),
+        (weeks, [], ["--period", "month"], "month"),
+        (weeks, [], ["--period", "year"], "quarter"),
+        (weeks, [], ["--period", "all"], "all"),
+        (os.path.join(fixtures, "small.csv"), ["customer"], ["--period", "year"], "month"),
     ]
 
 
-def query(aov, dialect, table, groups):
-    """The query `aov sql` prints for `dialect`, without its comments."""
+def query(aov, dialect, table, groups, push=None):
+    """The query `aov sql` prints for `dialect` (per `push` period when
+    given), without its comments."""
     by = ["--by", ",".join(groups)] if groups else []
-    sql = subprocess.run([aov, "sql", "--dialect", dialect, "--table", table, *by], check=True, capture_output=True, text=True).stdout
+    period = ["--period", push] if push else []
+    sql = subprocess.run([aov, "sql", "--dialect", dialect, "--table", table, *by, *period], check=True, capture_output=True, text=True).stdout
     return "\n".join(l for l in sql.splitlines() if not l.startswith("--"))
 
 

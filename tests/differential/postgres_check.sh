@@ -20,13 +20,17 @@ if ! pg_lsclusters -h | grep -q "^$VER main .* online"; then
     pg_ctlcluster "$VER" main start -- -o "-c listen_addresses=''"
 fi
 PSQL=(runuser -u postgres -- env PGOPTIONS=-cclient_min_messages=warning psql -X -q -v ON_ERROR_STOP=1)
-cargo build --release --quiet --example gen_deals
-cargo build --release --quiet
-AOV=$PWD/target/release/aov
+# AOV_BIN (with GEN_BIN) names binaries already built, e.g. debug ones.
+if [ -z "${AOV_BIN:-}" ]; then
+    cargo build --release --quiet --example gen_deals
+    cargo build --release --quiet
+fi
+AOV=${AOV_BIN:-$PWD/target/release/aov}
+GEN=${GEN_BIN:-./target/release/examples/gen_deals}
 URL="postgresql:///postgres?host=/var/run/postgresql&user=postgres"
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
-./target/release/examples/gen_deals --rows "$ROWS" --seed 11 > "$WORK/generated.csv"
+"$GEN" --rows "$ROWS" --seed 11 > "$WORK/generated.csv"
 cp fixtures/edge/weeks.csv fixtures/edge/small.csv fixtures/edge/midpoints.csv fixtures/edge/statuses.csv "$WORK/"
 chmod 644 "$WORK"/*.csv
 
@@ -38,6 +42,11 @@ STATUS=()
 # What is compared with the report of the deals: partials say nothing of
 # which statuses their query kept, so with --status only --source is.
 GOT="partials source"
+# The period `aov sql --period` pushes into the partials (none: days), and
+# dates filtered in the query then (--source pushes the report's own period
+# and dates whatever these say).
+PUSH=""
+PUSH_DATES=()
 check() { # data-file --by-value extra-args...
     local file=$1 by=$2
     shift 2
@@ -49,17 +58,19 @@ check() { # data-file --by-value extra-args...
     "${PSQL[@]}" -c "\\copy $table FROM '$file' CSV HEADER"
     local byargs=()
     [ -n "$by" ] && byargs=(--by "$by")
-    "$AOV" sql --dialect postgres --table "$table" "${byargs[@]}" "${STATUS[@]}" > "$WORK/query.sql"
+    local pushargs=()
+    [ -n "$PUSH" ] && pushargs=(--period "$PUSH" "${PUSH_DATES[@]}")
+    "$AOV" sql --dialect postgres --table "$table" "${byargs[@]}" "${STATUS[@]}" "${pushargs[@]}" > "$WORK/query.sql"
     chmod 644 "$WORK/query.sql"
     "${PSQL[@]}" --csv -f "$WORK/query.sql" > "$WORK/partials.csv"
     for fmt in csv table json markdown; do
-        "$AOV" report "$file" "${byargs[@]}" "${STATUS[@]}" "$@" --format "$fmt" > "$WORK/raw.out"
+        "$AOV" report "$file" "${byargs[@]}" "${STATUS[@]}" "$@" "${PUSH_DATES[@]}" --format "$fmt" > "$WORK/raw.out"
         "$AOV" report --partials "$WORK/partials.csv" "${byargs[@]}" "$@" --format "$fmt" > "$WORK/partials.out"
         # --source runs the same query itself (as the postgres user: peer
         # authentication on the socket).
-        runuser -u postgres -- "$AOV" report --source "$URL" "$table" "${byargs[@]}" "${STATUS[@]}" "$@" --format "$fmt" > "$WORK/source.out"
-        if [ ${#STATUS[@]} -gt 0 ]; then
-            # The rows the query's status filter leaves out never reach aov:
+        runuser -u postgres -- "$AOV" report --source "$URL" "$table" "${byargs[@]}" "${STATUS[@]}" "$@" "${PUSH_DATES[@]}" --format "$fmt" > "$WORK/source.out"
+        if [ ${#STATUS[@]} -gt 0 ] || [ ${#PUSH_DATES[@]} -gt 0 ]; then
+            # The rows the query's status (or date) filter leaves out never reach aov:
             # only the table's "Rows:" footer may differ.
             for f in raw partials source; do
                 grep -v '^Rows:' "$WORK/$f.out" > "$WORK/$f.tmp" || true
@@ -91,5 +102,26 @@ GOT=source
 check "$WORK/statuses.csv" "" --period all
 STATUS=()
 GOT="partials source"
+# The period pushed down: partials per week, month, quarter or over all,
+# read at that period or a coarser one that nests.
+PUSH=month check "$WORK/generated.csv" "" --period month
+PUSH=month check "$WORK/generated.csv" customer --period quarter
+PUSH=quarter check "$WORK/generated.csv" seller --period year
+PUSH=week check "$WORK/generated.csv" seller --period week
+PUSH=week check "$WORK/generated.csv" "" --period all
+PUSH=all check "$WORK/generated.csv" customer,seller --period all
+PUSH=week check "$WORK/weeks.csv" "" --period week
+PUSH=month check "$WORK/weeks.csv" "" --period month
+PUSH=quarter check "$WORK/weeks.csv" "" --period half
+PUSH=all check "$WORK/weeks.csv" "" --period all
+PUSH=week check "$WORK/midpoints.csv" customer --period week
+PUSH_DATES=(--from 2012-02-03 --to 2013-11-30)
+PUSH=month check "$WORK/generated.csv" customer --period month
+PUSH=week check "$WORK/generated.csv" "" --period week
+PUSH_DATES=()
+STATUS=(--status-col status)
+PUSH=month check "$WORK/statuses.csv" customer --period month
+PUSH=week check "$WORK/statuses.csv" "" --period all
+STATUS=()
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

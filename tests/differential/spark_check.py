@@ -23,18 +23,21 @@ spark = (
 spark.sparkContext.setLogLevel("ERROR")
 
 passed = failed = 0
-for data, groups, args in engines.cases(generated):
+for data, groups, args, push in engines.cases(generated):
     # Every column as text, as the query casts date and amount itself.
     spark.read.option("header", True).csv(data).createOrReplaceTempView("deals")
-    body = engines.query(aov, "spark", "deals", groups)
-    rows = spark.sql(body).collect()
+    body = engines.query(aov, "spark", "deals", groups, push)
+    result = spark.sql(body)
+    rows = result.collect()
     out = os.path.join(work, "partials.csv")
     with open(out, "w", newline="") as f:
         w = csv.writer(f)
-        # The credit notes the query left out come in their own columns.
-        w.writerow(["day", *groups, "deals", "total", "credits", "credit_total"])
+        # Every column the query returns, under its own name: day, period
+        # (with --period), the groups, deals, total, and the credit notes
+        # the query left out in their own columns.
+        w.writerow(result.columns)
         for r in rows:
-            w.writerow([r["day"], *[r[g] for g in groups], r["deals"], str(r["total"]), r["credits"], str(r["credit_total"])])
+            w.writerow(["" if v is None else str(v) for v in r])
     ok, failures = engines.compare(aov, data, groups, args, out)
     passed += ok
     failed += len(failures)
