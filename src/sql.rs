@@ -207,6 +207,12 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// The partials query: one row per calendar day and group key with
 /// `deals` and the exact `total`. Orders made of several lines are summed
+/// What a status comparison in SQL drops, one `REPLACE` each.
+const STATUS_PUNCTUATION: [&str; 31] = [
+    " ", "\t", "_", "-", "/", ".", ",", "(", ")", "!", ":", ";", "&", "+", "#", "*", "?", "%", "$", "@", "~", "`", "^",
+    "|", "<", ">", "=", "[", "]", "{", "}",
+];
+
 /// to orders first, dated by their earliest line.
 pub fn partials_query(d: Dialect, q: &Query) -> String {
     let id = |c: &str| d.ident(c);
@@ -246,10 +252,11 @@ pub fn partials_query(d: Dialect, q: &Query) -> String {
     let mut inner_where = String::new();
     if let Some((col, words)) = &q.status {
         let mut e = format!("LOWER(TRIM({}))", id(col));
-        // The ASCII punctuation people write in statuses (`Closed (Won)`,
-        // `Won!`, `closed-won`); quotes and backslashes are left alone, as
-        // dialects escape them differently.
-        for c in [" ", "_", "-", "/", ".", ",", "(", ")", "!", ":", ";", "&", "+", "#", "*"] {
+        // White space and ASCII punctuation, as `status::normalize` drops
+        // them (`Closed (Won)`, `Won!`, `closed-won`, a tab); quotes and
+        // backslashes are left alone, as dialects escape them differently,
+        // and so is what is not ASCII (an en dash, a check mark).
+        for c in STATUS_PUNCTUATION {
             e = format!("REPLACE({e}, '{c}', '')");
         }
         let list: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', "''"))).collect();
@@ -382,11 +389,12 @@ mod tests {
         q.status = Some(("Stage".into(), vec!["closedwon".into(), "o'k".into()]));
         let sql = partials_query(Dialect::Duckdb, &q);
         let mut e = "LOWER(TRIM(\"Stage\"))".to_string();
-        for c in " _-/.,()!:;&+#*".chars() {
+        for c in " \t_-/.,()!:;&+#*?%$@~`^|<>=[]{}".chars() {
             e = format!("REPLACE({e}, '{c}', '')");
         }
         assert!(sql.contains(&format!("WHERE {e} IN ('closedwon', 'o''k')")), "{sql}");
-        assert!(sql.contains("WHERE REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(LOWER(TRIM(\"Stage\")), ' ', ''), '_', ''), '-', '')"), "{sql}");
+        assert!(sql.contains("REPLACE(REPLACE(REPLACE(LOWER(TRIM(\"Stage\")), ' ', ''), '\t', ''), '_', '')"), "{sql}");
+        assert_eq!(sql.matches("REPLACE(").count(), 31, "{sql}");
     }
 
     /// The arithmetic the queries write, done here on numbers: the first

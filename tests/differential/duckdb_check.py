@@ -137,6 +137,8 @@ statuses = os.path.join(fixtures, "statuses.csv")
 status_cases = [
     (statuses, ["--period", "month"], ["customer"], ["--status-col", "status"]),
     (statuses, ["--period", "all"], [], ["--status-col", "status"]),
+    # Won?, a tab, brackets: ASCII punctuation the query drops as the readers do.
+    (os.path.join(fixtures, "statuses_punct.csv"), ["--period", "all"], [], ["--status-col", "status"]),
 ]
 bad += sum(partials_equal(d, a, g, q) for d, a, g, q in status_cases)
 cases += status_cases
