@@ -1265,14 +1265,24 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
             data.currency
         );
     }
+    let layout = crate::config::chart_layout(args.layout);
+    if render::chart::multiples(&data, layout) && data.series.len() > render::chart::MAX_SMALL_PLOTS {
+        return Err(Error::Usage(format!(
+            "{} small plots are too many for one picture (at most {}); keep fewer groups with --top, or draw one plot with --layout single",
+            data.series.len(),
+            render::chart::MAX_SMALL_PLOTS
+        ))
+        .into());
+    }
+    let (width, height) = args.size.unwrap_or_else(|| (1000, render::chart::default_height(&data, layout, 1000, 560)));
     let spec = render::chart::ChartSpec {
         title: chart_title_in(&report, &common.files, &data.labels, common.lang),
         top: args.top,
         target: args.target,
-        width: args.size.0,
-        height: args.size.1,
+        width,
+        height,
         lang: common.lang,
-        layout: crate::config::chart_layout(args.layout),
+        layout,
     };
     let bytes = if common.png {
         render::chart::png(&data, &spec)

@@ -380,9 +380,9 @@ pub struct ChartArgs {
     #[arg(long, value_name = "AMOUNT", value_parser = parse_money)]
     pub target: Option<rust_decimal::Decimal>,
 
-    /// Picture size in pixels, WIDTHxHEIGHT.
-    #[arg(long, value_name = "WxH", default_value = "1000x560", value_parser = parse_size)]
-    pub size: (u32, u32),
+    /// Picture size in pixels, WIDTHxHEIGHT. Default 1000x560, taller for small multiples of many groups (rows of 200 px).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
 
     /// How the lines share the picture: auto (small multiples above four lines), single (every line in one plot) or small-multiples (one small plot per line on the same AOV scale, each with its own deals as bars).
     #[arg(long, value_enum, value_name = "LAYOUT", default_value = "auto")]

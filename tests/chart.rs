@@ -515,3 +515,28 @@ fn the_phone_chart_of_a_grouped_report_is_small_plots_two_a_row_with_readable_te
     // The page's heading names the chart; the charts repeat no caption.
     assert!(!t.iter().any(|x| x.starts_with("AOV per month")), "{t:?}");
 }
+
+#[test]
+fn many_small_plots_get_a_taller_picture_and_too_many_are_refused() {
+    // 20 sellers and "other": 21 plots, 3 a row at 1000 px, so 7 rows of
+    // 200 px and 80 px for the title and legend: 1480 px high.
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("t20.png");
+    let run = aov(&["chart", &fixture("deals.csv"), "--by", "seller", "--top", "20", "-o", png.to_str().unwrap()]);
+    assert_eq!(run.status, 0, "{run:?}");
+    let head = std::fs::read(&png).unwrap();
+    let size = |at: usize| u32::from_be_bytes(head[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (1000, 1480));
+    // 70 customers as small multiples: refused, exit 2.
+    let csv = dir.path().join("many.csv");
+    let mut text = String::from("date,customer,amount\n");
+    for i in 0..70 {
+        text.push_str(&format!("2013-01-0{},C{i},10\n2013-02-01,C{i},20\n", 1 + i % 9));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let run = aov(&["chart", csv.to_str().unwrap(), "--by", "customer", "--top", "100", "--layout", "small-multiples"]);
+    assert!(
+        run.fails(2).contains("70 small plots are too many for one picture (at most 60); keep fewer groups with --top"),
+        "{run:?}"
+    );
+}

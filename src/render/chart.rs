@@ -48,6 +48,12 @@ pub enum Layout {
 /// More lines than this and `Layout::Auto` draws small multiples.
 pub const MAX_LINES_IN_ONE_PLOT: usize = 4;
 
+/// The most small plots one chart draws (`--top` keeps fewer groups).
+pub const MAX_SMALL_PLOTS: usize = 60;
+
+/// The tallest default picture, as `--size` allows.
+const MAX_HEIGHT: u32 = 8000;
+
 /// What to draw.
 #[derive(Clone, Debug)]
 pub struct ChartSpec {
@@ -79,6 +85,18 @@ pub fn multiples(data: &ChartData, layout: Layout) -> bool {
 fn columns(panels: usize, width: u32) -> usize {
     let by_width = (width / 300).max(if width < 600 { 2 } else { 1 }) as usize;
     by_width.min(panels).max(1)
+}
+
+/// A chart's height when `--size` does not give one: small multiples of
+/// many groups get rows of at least 200 px, so that 20 plots do not become
+/// strips; one plot, or a few, `single` px.
+pub fn default_height(data: &ChartData, layout: Layout, width: u32, single: u32) -> u32 {
+    if multiples(data, layout) {
+        let rows = data.series.len().div_ceil(columns(data.series.len(), width)) as u32;
+        (rows * 200 + 80).clamp(single, MAX_HEIGHT)
+    } else {
+        single
+    }
 }
 
 /// A chart's height for a phone's `width`: small multiples get rows of
