@@ -65,7 +65,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 return Ok(Item::Other);
             }
-            let value = map.next_value::<Value>()?;
+            let Scalar(value) = map.next_value::<Scalar>()?;
             entries.push((key, value));
         }
         Ok(Item::Object(entries))
@@ -91,6 +91,70 @@ impl<'de> Visitor<'de> for ItemVisitor {
     }
     fn visit_unit<E>(self) -> Result<Item, E> {
         Ok(Item::Other)
+    }
+}
+
+/// A value of an object's key: a scalar as it is, a nested object or array
+/// passed over without being built (it is never a field; an element of 16
+/// MiB of `[{},{},...]` would otherwise take hundreds of MiB) and kept as
+/// an empty one, so that it is still known to be nested.
+struct Scalar(Value);
+
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor).map(Scalar)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::{Error as _, IgnoredAny};
+        // serde_json's arbitrary precision hands a number over as a map of
+        // one key holding its digits.
+        match map.next_key::<String>()? {
+            Some(key) if key == NUMBER_KEY => {
+                let digits = map.next_value::<String>()?;
+                let n = digits.parse::<serde_json::Number>().map_err(A::Error::custom)?;
+                Ok(Value::Number(n))
+            }
+            Some(_) => {
+                map.next_value::<IgnoredAny>()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Value::Object(serde_json::Map::new()))
+            }
+            None => Ok(Value::Object(serde_json::Map::new())),
+        }
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Value::Array(Vec::new()))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 }
 
