@@ -227,3 +227,20 @@ fn customers_and_sellers_by_a_column_in_swedish() {
     assert!(run.ok().contains("<title>Säljare efter region: by_column.csv</title>"), "{run:?}");
     assert!(run.ok().contains("andelen av region-värdets affärer med kunder i klass A, B, C"), "{run:?}");
 }
+
+#[test]
+fn a_blank_customer_is_named_in_swedish_in_people_formats_only() {
+    // fixtures/hostile/blank_customer.csv: two rows without a customer
+    // (10 + 30) and A (20).
+    let f = fixture("hostile/blank_customer.csv");
+    for format in ["table", "markdown", "html"] {
+        let run = aov(&["report", &f, "--by", "customer", "--period", "all", "--lang", "sv", "-f", format]);
+        assert!(run.ok().contains("(ingen kund)"), "{format}: {run:?}");
+        assert!(!run.ok().contains("(no customer)"), "{format}: {run:?}");
+    }
+    let run = aov(&["report", &f, "--by", "customer", "--period", "all", "--lang", "sv", "-f", "csv"]);
+    assert_eq!(
+        run.ok(),
+        "customer,deals,total,aov,aov_change,aov_change_pct\n(no customer),2,40.00,20.00,,\nA,1,20.00,20.00,,\n"
+    );
+}

@@ -38,7 +38,7 @@ pub fn human(v: &Value) -> String {
 /// The text of a cell as people read it, in the language of `s`.
 pub fn human_in(v: &Value, s: &Strings) -> String {
     match v {
-        Value::Text(t) => t.clone(),
+        Value::Text(t) => (s.blank_group)(t).unwrap_or_else(|| t.clone()),
         Value::Count(n) => s.count(*n),
         Value::Money(f) | Value::Pct(f) => s.number(f),
         Value::Change(f) => match (f.is_positive(), f.is_negative()) {

@@ -6,6 +6,7 @@ use crate::render::explain::{DealLine, OneDeal, OutlierWords, share};
 
 pub const STRINGS: Strings = Strings {
     code: "en",
+    blank_group: |_| None,
     group: ",",
     decimal: ".",
     minus: "-",

@@ -65,6 +65,9 @@ pub enum Counted<'a> {
 pub struct Strings {
     /// The `--lang` value.
     pub code: &'static str,
+    /// How a people format shows a blank group's name (`(no customer)`,
+    /// `(no product)`, as the readers name it); `None` keeps it.
+    pub blank_group: fn(&str) -> Option<String>,
     /// Between groups of three integer digits.
     pub group: &'static str,
     /// Between the integer and the decimals.
@@ -326,7 +329,7 @@ impl Strings {
     /// A cell as Markdown shows it: the language's numbers, no markers.
     pub fn cell(&self, v: &Value) -> String {
         match v {
-            Value::Text(s) => s.clone(),
+            Value::Text(s) => (self.blank_group)(s).unwrap_or_else(|| s.clone()),
             Value::Count(n) => self.count(*n),
             Value::Money(f) | Value::Pct(f) => self.number(f),
             Value::Change(f) | Value::ChangePct(f) | Value::Gap(f) => self.signed(f),

@@ -6,6 +6,14 @@ use crate::render::explain::{DealLine, OneDeal, OutlierWords, share};
 
 pub const STRINGS: Strings = Strings {
     code: "sv",
+    blank_group: |name| {
+        let column = name.strip_prefix("(no ")?.strip_suffix(')')?;
+        Some(match column {
+            "customer" => "(ingen kund)".to_string(),
+            "seller" => "(ingen säljare)".to_string(),
+            other => format!("(ingen {other})"),
+        })
+    },
     group: "\u{a0}",
     decimal: ",",
     minus: "\u{2212}",
