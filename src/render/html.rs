@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use crate::render::table::human_in;
+use crate::render::table::{Body, human_in};
 use crate::render::{Grid, RenderOptions, Value};
 
 /// Columns shown right after the names and the period, in this order.
@@ -199,6 +199,26 @@ fn svg_body(svg: &str) -> &str {
     svg.find("<svg").map_or(svg, |i| &svg[i..])
 }
 
+/// Per column of `grid`: whether it holds numbers (right-aligned), as
+/// [`Grid::numeric`] says, with the rows taken from `body`.
+fn numeric_columns(grid: &Grid, body: &mut dyn Body) -> Vec<bool> {
+    let n = grid.columns.len();
+    let (mut number, mut text) = (vec![false; n], vec![false; n]);
+    body.rewind();
+    while let Some((row, _)) = body.next_row() {
+        for (i, v) in row.iter().enumerate().take(n) {
+            number[i] |= v.is_number();
+            text[i] |= matches!(v, Value::Text(_));
+        }
+    }
+    for row in &grid.totals {
+        for (i, v) in row.iter().enumerate().take(n) {
+            number[i] |= v.is_number();
+        }
+    }
+    number.iter().zip(&text).map(|(n, t)| *n && !t).collect()
+}
+
 /// Write `grid` as an HTML page titled `title`, with `svg` (a chart for
 /// wide screens and one for phones) above it. The grid's preamble comes
 /// first, as the page's summary.
@@ -216,6 +236,22 @@ pub fn render(
 /// each row named in `subtotals` (in row order).
 pub fn render_with_subtotals(
     grid: &Grid,
+    title: &str,
+    svg: Option<(&str, &str)>,
+    subtotals: &[(usize, Vec<Value>)],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut body = crate::render::table::GridBody::new(grid);
+    render_body(grid, &mut body, title, svg, subtotals, options, out)
+}
+
+/// `render_with_subtotals` for a page whose rows come from `body` rather
+/// than from `frame` (its columns, totals and the lines around them), so
+/// that a report of a million rows is written without being held.
+pub fn render_body(
+    grid: &Grid,
+    body: &mut dyn Body,
     title: &str,
     svg: Option<(&str, &str)>,
     subtotals: &[(usize, Vec<Value>)],
@@ -250,7 +286,7 @@ pub fn render_with_subtotals(
         writeln!(out, "<figure class=\"waterfall\">{w}</figure>")?;
     }
     let order = column_order(grid);
-    let numeric: Vec<bool> = (0..grid.columns.len()).map(|i| grid.numeric(i)).collect();
+    let numeric = numeric_columns(grid, body);
     let class = |i: usize| if numeric[i] { " class=\"n\"" } else { "" };
     writeln!(out, "<div class=\"scroll\"><table>\n<thead><tr>")?;
     for &i in &order {
@@ -272,13 +308,16 @@ pub fn render_with_subtotals(
         }
     };
     let mut subtotals = subtotals.iter().peekable();
-    for (r, row) in grid.rows.iter().enumerate() {
+    body.rewind();
+    let mut r = 0;
+    while let Some((row, _)) = body.next_row() {
         let cells: String = order.iter().map(|&i| row.get(i).map_or(String::new(), |v| cell(i, v))).collect();
         writeln!(out, "<tr>{cells}</tr>")?;
         while let Some((_, sub)) = subtotals.next_if(|(after, _)| *after == r) {
             let cells: String = order.iter().map(|&i| sub.get(i).map_or(String::new(), |v| cell(i, v))).collect();
             writeln!(out, "<tr class=\"subtotal\">{cells}</tr>")?;
         }
+        r += 1;
     }
     for row in &grid.totals {
         let cells: String = order.iter().map(|&i| row.get(i).map_or(String::new(), |v| cell(i, v))).collect();

@@ -296,8 +296,21 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
 
 /// `report_grid`, its labels (totals, the trend line) in `lang`.
 pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Grid {
+    let mut grid = report_frame(report, sparklines, lang);
+    let mut body = ReportBody::new(report, grid.columns.last().is_some_and(|c| c == "trend"));
+    while let Some((row, _)) = table::Body::next_row(&mut body) {
+        grid.rows.push(row.to_vec());
+    }
+    grid.thin = report.rows.iter().map(|r| r.deals > 0 && r.deals < THIN_DEALS).collect();
+    grid
+}
+
+/// The report's grid without its rows: columns (with `trend` when each
+/// group gets a sparkline), totals and the lines under it. The rows come
+/// from a [`ReportBody`], so that the table can write them without
+/// holding them.
+fn report_frame(report: &Report, sparklines: bool, lang: lang::Lang) -> Grid {
     let words = lang.strings();
-    let mut rows: Vec<Vec<Value>> = report.rows.iter().map(|r| report_row(report, r)).collect();
     let mut columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
     let mut epilogue = Vec::new();
     if sparklines && report.has_period_column() && !report.rows.is_empty() {
@@ -319,16 +332,6 @@ pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Gr
         } else {
             // A trend column, filled on each group's first row.
             columns.push("trend".into());
-            let mut start = 0;
-            while start < report.rows.len() {
-                let (g, c) = (&report.rows[start].group, &report.rows[start].currency);
-                let end = start + report.rows[start..].iter().take_while(|r| &r.group == g && &r.currency == c).count();
-                let line = spark::group_sparkline(report, &report.rows[start..end]);
-                for (i, row) in rows[start..end].iter_mut().enumerate() {
-                    row.push(if i == 0 { text(line.clone()) } else { Value::Empty });
-                }
-                start = end;
-            }
         }
     }
     let text_cols = report.by.len() + usize::from(report.show_currency) + usize::from(report.has_period_column());
@@ -372,13 +375,49 @@ pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Gr
             })
             .collect()
     };
-    Grid {
-        columns,
-        rows,
-        totals,
-        thin: report.rows.iter().map(|r| r.deals > 0 && r.deals < THIN_DEALS).collect(),
-        preamble: Vec::new(),
-        epilogue,
+    Grid { columns, rows: Vec::new(), totals, thin: Vec::new(), preamble: Vec::new(), epilogue }
+}
+
+/// A report's rows as table cells, one at a time in one reused buffer,
+/// with each group's sparkline on its first row when `trend` is set.
+pub struct ReportBody<'a> {
+    report: &'a Report,
+    trend: bool,
+    at: usize,
+    /// Where the current group's rows end.
+    group_end: usize,
+    cells: Vec<Value>,
+}
+
+impl<'a> ReportBody<'a> {
+    pub fn new(report: &'a Report, trend: bool) -> ReportBody<'a> {
+        ReportBody { report, trend, at: 0, group_end: 0, cells: Vec::new() }
+    }
+}
+
+impl table::Body for ReportBody<'_> {
+    fn rewind(&mut self) {
+        self.at = 0;
+        self.group_end = 0;
+    }
+
+    fn next_row(&mut self) -> Option<(&[Value], bool)> {
+        let rows = &self.report.rows;
+        let r = rows.get(self.at)?;
+        report_row_into(self.report, r, &mut self.cells);
+        if self.trend {
+            if self.at >= self.group_end {
+                let (g, c) = (&r.group, &r.currency);
+                self.group_end =
+                    self.at + rows[self.at..].iter().take_while(|x| &x.group == g && &x.currency == c).count();
+                let line = spark::group_sparkline(self.report, &rows[self.at..self.group_end]);
+                self.cells.push(text(line));
+            } else {
+                self.cells.push(Value::Empty);
+            }
+        }
+        self.at += 1;
+        Some((&self.cells, r.deals > 0 && r.deals < THIN_DEALS))
     }
 }
 
@@ -403,7 +442,17 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         Format::Csv | Format::Tsv | Format::Json | Format::Jsonl => {
             render_stream(report, report.rows.iter(), format, options, out)
         }
-        Format::Table => render_grid(&report_grid_in(report, true, options.lang), format, options, out),
+        Format::Table => {
+            let frame = report_frame(report, true, options.lang);
+            let trend = frame.columns.last().is_some_and(|c| c == "trend");
+            table::render_body(
+                &frame,
+                &mut ReportBody::new(report, trend),
+                options,
+                || report_grid_in(report, true, options.lang),
+                out,
+            )
+        }
         Format::Markdown => render_grid(&report_grid_in(report, false, options.lang), format, options, out),
         Format::Html => {
             let data = crate::aggregate::chart::chart_data(report, 5).ok();
@@ -423,13 +472,14 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
                 let phone = chart::phone_height(&data, chart::Layout::Auto, 360, 440);
                 Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, phone)).ok()?))
             });
-            let mut grid = report_grid_in(report, false, options.lang);
+            let mut frame = report_frame(report, false, options.lang);
             if let Some(line) = summary(report, options.lang) {
-                grid.preamble.insert(0, line);
+                frame.preamble.insert(0, line);
             }
-            let subtotals = subtotal_rows(report, &grid.columns, options.lang);
+            let subtotals = subtotal_rows(report, &frame.columns, options.lang);
             let svgs = svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str()));
-            html::render_with_subtotals(&grid, &options.title, svgs, &subtotals, options, out)
+            let mut body = ReportBody::new(report, false);
+            html::render_body(&frame, &mut body, &options.title, svgs, &subtotals, options, out)
         }
     }
 }

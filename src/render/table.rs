@@ -7,14 +7,9 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
-
 use crate::aggregate::Fixed;
 use crate::render::lang::{Lang, Strings};
 use crate::render::{Grid, RenderOptions, THIN_DEALS, Value};
-
-/// A rule under the header and nothing else: easy to read, easy to copy.
-const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
 
 /// Group the integer digits in threes with a space: `1 234 567.89`.
 pub fn group_digits(f: &Fixed) -> String {
@@ -51,25 +46,6 @@ pub fn human_in(v: &Value, s: &Strings) -> String {
         Value::Gap(f) => format!("{}  ", s.number(f)),
         Value::Empty => String::new(),
     }
-}
-
-fn cell(v: &Value, s: &Strings, color: bool, bold: bool) -> Cell {
-    let mut c = Cell::new(human_in(v, s));
-    if v.is_number() {
-        c = c.set_alignment(CellAlignment::Right);
-    }
-    if color {
-        match v {
-            Value::Change(f) | Value::ChangePct(f) if f.is_positive() => c = c.fg(Color::Green),
-            Value::Change(f) | Value::ChangePct(f) if f.is_negative() => c = c.fg(Color::Red),
-            Value::Gap(f) if !f.is_negative() => c = c.fg(Color::Green),
-            _ => {}
-        }
-        if bold {
-            c = c.add_attribute(Attribute::Bold);
-        }
-    }
-    c
 }
 
 /// Columns left out, in this order, when a table is wider than the
@@ -262,6 +238,40 @@ fn shorten_to_fit(g: &mut Grid, width: usize, s: &Strings) -> Vec<(String, usize
     shortened
 }
 
+/// The rows of a table, lent one at a time, twice: once to measure the
+/// columns and once to write them.
+pub trait Body {
+    /// Start again from the first row.
+    fn rewind(&mut self);
+    /// The next row's cells, and whether it rests on too few deals.
+    fn next_row(&mut self) -> Option<(&[Value], bool)>;
+}
+
+/// The rows of a grid.
+pub struct GridBody<'a> {
+    grid: &'a Grid,
+    at: usize,
+}
+
+impl<'a> GridBody<'a> {
+    pub fn new(grid: &'a Grid) -> GridBody<'a> {
+        GridBody { grid, at: 0 }
+    }
+}
+
+impl Body for GridBody<'_> {
+    fn rewind(&mut self) {
+        self.at = 0;
+    }
+
+    fn next_row(&mut self) -> Option<(&[Value], bool)> {
+        let row = self.grid.rows.get(self.at)?;
+        let thin = self.grid.thin.get(self.at).copied().unwrap_or(false);
+        self.at += 1;
+        Some((row, thin))
+    }
+}
+
 pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let s = options.lang.strings();
     let fitted;
@@ -276,56 +286,111 @@ pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::
         }
         _ => grid,
     };
-    let color = options.color;
-    let mut table = Table::new();
-    table.load_style(STYLE).set_content_arrangement(ContentArrangement::Disabled);
-    if color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
+    write_all(grid, &mut GridBody { grid, at: 0 }, options, out)
+}
+
+/// `render` for a table whose rows come from `body` rather than from
+/// `frame` (which gives the columns, totals and the lines around them):
+/// the rows are never all held. A table wider than the terminal is made
+/// whole by `whole` and fitted as `render` does.
+pub fn render_body(
+    frame: &Grid,
+    body: &mut dyn Body,
+    options: &RenderOptions,
+    whole: impl FnOnce() -> Grid,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if let Some(width) = options.width {
+        let s = options.lang.strings();
+        if measure(frame, body, s).fit_width() > width {
+            return render(&whole(), options, out);
+        }
     }
-    table.set_header(grid.columns.iter().enumerate().map(|(i, c)| {
-        let h = Cell::new(s.header(c)).set_alignment(if grid.numeric(i) {
-            CellAlignment::Right
-        } else {
-            CellAlignment::Left
-        });
-        if color { h.add_attribute(Attribute::Bold) } else { h }
-    }));
-    // Thin rows get a ° after their deal count; the others a space, so the
-    // digits stay aligned.
-    let deals_col = grid.columns.iter().position(|c| c == "deals");
-    let any_thin = deals_col.is_some() && grid.thin.iter().any(|t| *t);
-    let mark = |cells: &mut Vec<Cell>, row: &[Value], thin: bool| {
-        if let Some(j) = deals_col.filter(|_| any_thin) {
-            let text = format!("{}{}", human_in(&row[j], s), if thin { "°" } else { " " });
-            cells[j] = Cell::new(text).set_alignment(CellAlignment::Right);
+    write_all(frame, body, options, out)
+}
+
+/// What one pass over a table's cells finds.
+struct Measure {
+    /// Per column: its header's width, and its widest cell's as printed
+    /// without the thin-row mark (rows and totals).
+    header: Vec<usize>,
+    cells: Vec<usize>,
+    deals_col: Option<usize>,
+    any_thin: bool,
+    rows: usize,
+    /// Per column: whether it holds numbers (right-aligned headers).
+    numeric: Vec<bool>,
+}
+
+impl Measure {
+    /// Each column's printed width: a deal count one wider for its mark
+    /// when `marked`.
+    fn widths(&self, marked: bool) -> Vec<usize> {
+        let mark = |i: usize| usize::from(marked && Some(i) == self.deals_col);
+        (0..self.cells.len()).map(|i| self.header[i].max(self.cells[i] + mark(i))).collect()
+    }
+
+    /// The width `table_width_in` gives the same grid (its deal counts
+    /// measured with their mark, whether or not a row is thin).
+    fn fit_width(&self) -> usize {
+        let w = self.widths(true);
+        w.iter().map(|w| w + 2).sum::<usize>() + w.len().saturating_sub(1)
+    }
+}
+
+fn measure(frame: &Grid, body: &mut dyn Body, s: &Strings) -> Measure {
+    let mut header: Vec<usize> = frame.columns.iter().map(|c| text_width(s.header(c))).collect();
+    let n = header.len();
+    let mut cells = vec![0; n];
+    let deals_col = frame.columns.iter().position(|c| c == "deals");
+    let (mut has_number, mut has_text) = (vec![false; n], vec![false; n]);
+    let mut any_thin = false;
+    let mut rows = 0;
+    let mut buf = String::new();
+    let mut see = |row: &[Value], is_row: bool| {
+        for (j, v) in row.iter().enumerate() {
+            if j >= cells.len() {
+                for list in [&mut header, &mut cells] {
+                    list.resize(j + 1, 0);
+                }
+                has_number.resize(j + 1, false);
+                has_text.resize(j + 1, false);
+            }
+            cell_text(v, s, None, &mut buf);
+            cells[j] = cells[j].max(text_width(&buf));
+            has_number[j] |= v.is_number();
+            has_text[j] |= is_row && matches!(v, Value::Text(_));
         }
     };
-    for (i, row) in grid.rows.iter().enumerate() {
-        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, s, color, false)).collect();
-        mark(&mut cells, row, grid.thin.get(i).copied().unwrap_or(false));
-        table.add_row(cells);
+    body.rewind();
+    while let Some((row, thin)) = body.next_row() {
+        see(row, true);
+        any_thin |= thin;
+        rows += 1;
     }
-    for row in &grid.totals {
-        let mut cells: Vec<Cell> = row.iter().map(|v| cell(v, s, color, true)).collect();
-        mark(&mut cells, row, false);
-        table.add_row(cells);
+    body.rewind();
+    for row in &frame.totals {
+        see(row, false);
     }
-    for line in &grid.preamble {
+    let numeric = has_number.iter().zip(&has_text).map(|(n, t)| *n && !t).collect();
+    Measure { header, cells, deals_col, any_thin: any_thin && deals_col.is_some(), rows, numeric }
+}
+
+fn write_all(frame: &Grid, body: &mut dyn Body, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let s = options.lang.strings();
+    let m = measure(frame, body, s);
+    for line in &frame.preamble {
         writeln!(out, "{line}")?;
     }
-    if grid.rows.is_empty() {
+    if m.rows == 0 {
         writeln!(out, "{}", s.no_deals)?;
     } else {
-        for line in table.lines() {
-            writeln!(out, "{}", line.trim_end())?;
-        }
+        write_table(frame, body, &m, s, options.color, out)?;
     }
-    for line in &grid.epilogue {
+    for line in &frame.epilogue {
         writeln!(out, "{line}")?;
     }
-    if any_thin {
+    if m.any_thin {
         writeln!(out, "{}", (s.thin)(s, THIN_DEALS))?;
     }
     for note in &options.notes {
@@ -334,6 +399,133 @@ pub fn render(grid: &Grid, options: &RenderOptions, out: &mut dyn Write) -> io::
     if let Some(a) = options.accounting {
         writeln!(out, "{}", (s.rows)(s, [a.read, a.used, a.filtered, a.rejected]))?;
     }
+    Ok(())
+}
+
+/// How one cell is printed: its text, its side, and its colour.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Paint {
+    Plain,
+    Green,
+    Red,
+}
+
+/// The text of a body cell as the table prints it into `buf` (the deal
+/// count with its thin-row mark), and whether it goes to the right.
+fn cell_text(v: &Value, s: &Strings, mark: Option<bool>, buf: &mut String) -> bool {
+    buf.clear();
+    buf.push_str(&human_in(v, s));
+    if let Some(thin) = mark {
+        buf.push(if thin { '°' } else { ' ' });
+    }
+    v.is_number() || mark.is_some()
+}
+
+fn paint(v: &Value) -> Paint {
+    match v {
+        Value::Change(f) | Value::ChangePct(f) if f.is_positive() => Paint::Green,
+        Value::Change(f) | Value::ChangePct(f) if f.is_negative() => Paint::Red,
+        Value::Gap(f) if !f.is_negative() => Paint::Green,
+        _ => Paint::Plain,
+    }
+}
+
+/// The header, a rule, the rows and the totals, each column as wide as its
+/// widest cell plus a space on each side, a space between two columns,
+/// trailing spaces trimmed. Each cell's text is made in one reused buffer:
+/// a table of a million rows holds no text but the line being written.
+fn write_table(
+    frame: &Grid,
+    body: &mut dyn Body,
+    m: &Measure,
+    s: &Strings,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    // Thin rows get a ° after their deal count; the others a space, so the
+    // digits stay aligned.
+    let mark_of = |j: usize, thin: bool| (m.any_thin && Some(j) == m.deals_col).then_some(thin);
+    let widths = m.widths(m.any_thin);
+    let n = widths.len();
+    let mut line = String::new();
+    for (j, width) in widths.iter().enumerate() {
+        let h = frame.columns.get(j).map_or("", |c| s.header(c));
+        put_cell(&mut line, j, h, *width, m.numeric[j], color.then_some((Paint::Plain, true)));
+    }
+    end_line(&mut line, out)?;
+    let rule: usize = widths.iter().map(|w| w + 2).sum::<usize>() + n.saturating_sub(1);
+    line.extend(std::iter::repeat_n('─', rule));
+    end_line(&mut line, out)?;
+    let mut buf = String::new();
+    let mut row_out = |row: &[Value], thin: bool, bold: bool, line: &mut String| {
+        for (j, width) in widths.iter().enumerate() {
+            let v = row.get(j).unwrap_or(&Value::Empty);
+            let mark = mark_of(j, thin);
+            let right = cell_text(v, s, mark, &mut buf);
+            let style = color.then(|| (if mark.is_some() { Paint::Plain } else { paint(v) }, bold));
+            put_cell(line, j, &buf, *width, right, style);
+        }
+    };
+    body.rewind();
+    while let Some((row, thin)) = body.next_row() {
+        row_out(row, thin, false, &mut line);
+        end_line(&mut line, out)?;
+    }
+    for row in &frame.totals {
+        row_out(row, false, true, &mut line);
+        end_line(&mut line, out)?;
+    }
+    Ok(())
+}
+
+/// Append one cell, padded to `width` on its side, to `line`; coloured
+/// with ANSI codes when `style` says so (a terminal).
+fn put_cell(line: &mut String, column: usize, text: &str, width: usize, right: bool, style: Option<(Paint, bool)>) {
+    if column > 0 {
+        line.push(' ');
+    }
+    line.push(' ');
+    let pad = width.saturating_sub(text_width(text));
+    if right {
+        line.extend(std::iter::repeat_n(' ', pad));
+    }
+    let codes = match style {
+        Some((paint, bold)) if !text.is_empty() => {
+            let colour = match paint {
+                Paint::Plain => "",
+                Paint::Green => "32",
+                Paint::Red => "31",
+            };
+            match (colour, bold) {
+                ("", false) => None,
+                ("", true) => Some("1".to_string()),
+                (c, false) => Some(c.to_string()),
+                (c, true) => Some(format!("1;{c}")),
+            }
+        }
+        _ => None,
+    };
+    match codes {
+        Some(codes) => {
+            line.push_str("\x1b[");
+            line.push_str(&codes);
+            line.push('m');
+            line.push_str(text);
+            line.push_str("\x1b[0m");
+        }
+        None => line.push_str(text),
+    }
+    if !right {
+        line.extend(std::iter::repeat_n(' ', pad));
+    }
+    line.push(' ');
+}
+
+/// Write `line` without its trailing spaces, and empty it.
+fn end_line(line: &mut String, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(line.trim_end().as_bytes())?;
+    out.write_all(b"\n")?;
+    line.clear();
     Ok(())
 }
 
@@ -416,6 +608,51 @@ mod tests {
     fn without_a_width_nothing_is_cut() {
         let all = lines(&grid(), None);
         assert!(all[2].contains("Åkerlunds Bygg och Måleri Aktiebolag") && all[2].contains("▁▂▃▄▅▆▇█"));
+    }
+
+    #[test]
+    fn columns_are_padded_aligned_and_marked_by_hand() {
+        // "customer" is 8 wide, "Bo AB" 5: left-aligned, padded to 8.
+        // deals: "12" and "3" with the thin mark (° or a space) are 3 wide,
+        // under a 5-wide header, right-aligned. total: "1,200.00" is 8.
+        let t = |s: &str| Value::Text(s.to_string());
+        let m = |s: &str| Value::Money(round_decimal(rust_decimal::Decimal::from_str(s).unwrap(), 2));
+        let grid = Grid {
+            columns: ["customer", "deals", "total"].map(String::from).to_vec(),
+            rows: vec![vec![t("Bo AB"), Value::Count(12), m("1200")], vec![t("Åsa"), Value::Count(3), m("30")]],
+            thin: vec![false, true],
+            ..Grid::default()
+        };
+        let got = lines(&grid, None);
+        assert_eq!(got[0], " customer   deals      total");
+        // (8 + 2) + (5 + 2) + (8 + 2) and two spaces between.
+        assert_eq!(got[1], "─".repeat(29));
+        // Each cell: a space, the text padded on its side, a space; one
+        // space between two cells.
+        assert_eq!(got[2], format!(" Bo AB{}12 {}1,200.00", " ".repeat(3 + 1 + 1 + 1 + 2), " ".repeat(1 + 1 + 1)));
+        assert_eq!(got[3], format!(" Åsa{}3°{}30.00", " ".repeat(5 + 1 + 1 + 1 + 3), " ".repeat(1 + 1 + 1 + 3)));
+        assert!(got[4].contains('5'), "the thin note names its limit: {}", got[4]);
+    }
+
+    #[test]
+    fn colour_wraps_the_text_and_not_the_padding() {
+        let c = |s: &str| Value::Change(round_decimal(rust_decimal::Decimal::from_str(s).unwrap(), 2));
+        let grid = Grid {
+            columns: ["period", "aov_change"].map(String::from).to_vec(),
+            rows: vec![vec![Value::Text("2024-01".into()), c("-5")], vec![Value::Text("2024-02".into()), c("7")]],
+            thin: vec![false, false],
+            ..Grid::default()
+        };
+        let mut out = Vec::new();
+        render(&grid, &RenderOptions { color: true, ..RenderOptions::default() }, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let got: Vec<&str> = text.lines().collect();
+        // Headers bold; a fall red, a rise green. The change column is as
+        // wide as its header (10): its 7-wide cells get 3 spaces before
+        // them, after the period's padding and the space between.
+        assert_eq!(got[0], " \x1b[1mperiod\x1b[0m    \x1b[1maov_change\x1b[0m");
+        assert_eq!(got[2], " 2024-01      \x1b[31m-5.00 ▼\x1b[0m");
+        assert_eq!(got[3], " 2024-02      \x1b[32m+7.00 ▲\x1b[0m");
     }
 
     #[test]
