@@ -48,7 +48,7 @@ h1{font-size:1.3rem}figure{margin:0 0 1rem}figure svg{width:100%;height:auto}\
 th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;white-space:nowrap}th{text-align:left;background:#f4f4f4}\
 thead th{position:sticky;top:0;z-index:1}p.summary{font-size:1.05rem;font-weight:600}\
 figure.narrow{display:none}figure.pareto svg,figure.waterfall svg{max-width:40rem}@media (max-width:600px){figure.wide{display:none}figure.narrow{display:block}\
-body{padding:0 .5rem}table{font-size:.8rem}th,td{padding:.3rem .4rem}td:not(.n),th{white-space:normal}th{overflow-wrap:anywhere}}\
+body{padding:0 .5rem}table{font-size:.8rem}th,td{padding:.3rem .4rem}td:not(.n),th{white-space:normal}th{overflow-wrap:break-word}}\
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:bold;border-top:2px solid #999}\
 tr.subtotal td{font-weight:600;background:#f8f8f8;border-bottom:2px solid #bbb}\
 .up{color:#1a7f37}.down{color:#c62828}p.note{color:#555;font-size:.85rem}\
@@ -291,7 +291,7 @@ pub fn render_body(
     writeln!(out, "<div class=\"scroll\"><table>\n<thead><tr>")?;
     for &i in &order {
         let c = &grid.columns[i];
-        write!(out, "<th{} title=\"{}\">{}</th>", class(i), esc(c), esc(words.label(c)))?;
+        write!(out, "<th{} title=\"{}\">{}</th>", class(i), esc(c), esc(&words.breakable_label(c)))?;
     }
     writeln!(out, "</tr></thead>\n<tbody>")?;
     let cell = |i: usize, v: &Value| {

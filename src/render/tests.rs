@@ -176,3 +176,15 @@ fn machine_formats_do_not_change_with_the_language() {
     assert!(csv.starts_with("customer,currency,period,deals,total,aov,aov_change,aov_change_pct\n"), "{csv}");
     assert!(csv.contains(",24000.01,12000.01,"), "{csv}");
 }
+
+#[test]
+fn swedish_page_headers_break_at_word_parts_only() {
+    let page = text_in(Format::Html, None, Lang::Sv);
+    // Snitt|order|värde: soft hyphens (U+00AD) between the parts, so a
+    // phone breaks the header as "Snitt-", "order-", "värde".
+    assert!(page.contains(">Snitt\u{ad}order\u{ad}värde</th>"), "{page}");
+    let english = text_in(Format::Html, None, Lang::En);
+    assert!(!english.contains('\u{ad}'));
+    // The table for a terminal keeps the word whole.
+    assert!(!text_in(Format::Table, None, Lang::Sv).contains('\u{ad}'));
+}

@@ -39,6 +39,7 @@ pub const STRINGS: Strings = Strings {
             "AOV = total of the counted deals / their number; counted: {statuses}, {credits}; rounded half away from zero."
         )
     },
+    hyphens: &[],
     labels: &[
         ("period", "Period"),
         ("deals", "Deals"),

@@ -100,6 +100,10 @@ pub struct Strings {
     /// Column names for pages (HTML), where even English shows words; a
     /// field not listed falls back to `headers`, then to its name.
     pub labels: &'static [(&'static str, &'static str)],
+    /// Long words of the labels with soft hyphens where they may break on
+    /// a narrow page (a phone), so that a browser never cuts them at an
+    /// arbitrary letter.
+    pub hyphens: &'static [(&'static str, &'static str)],
     /// The chart's value axis and legend words.
     pub chart: ChartWords,
     /// The HTML page's summary words.
@@ -266,6 +270,11 @@ impl Strings {
     /// The column name a page (HTML) shows for field `column`.
     pub fn label<'a>(&self, column: &'a str) -> &'a str {
         self.labels.iter().find(|(f, _)| *f == column).map_or_else(|| self.header(column), |(_, h)| h)
+    }
+
+    /// `label`, with soft hyphens where its long words may break.
+    pub fn breakable_label(&self, column: &str) -> String {
+        self.hyphens.iter().fold(self.label(column).to_string(), |l, (word, parts)| l.replace(word, parts))
     }
 
     /// The header shown for field `column`.

@@ -88,6 +88,12 @@ pub const STRINGS: Strings = Strings {
         )
     },
     labels: &[],
+    hyphens: &[
+        ("Snittordervärde", "Snitt\u{ad}order\u{ad}värde"),
+        ("Kumulativ", "Kumu\u{ad}lativ"),
+        ("Mixeffekt", "Mix\u{ad}effekt"),
+        ("Nivåeffekt", "Nivå\u{ad}effekt"),
+    ],
     views: ViewWords {
         customers_title: |files| format!("Kunder efter summa: {files}"),
         sellers_title: |files| format!("Säljare: {files}"),
