@@ -32,6 +32,6 @@ fn main() -> anyhow::Result<()> {
         println!("{} {}: {} deals, AOV {aov}", row.group[0], row.period.as_deref().unwrap_or(""), row.deals);
     }
     println!();
-    render(&report, Format::Markdown, &RenderOptions::default(), &mut std::io::stdout())?;
+    render(&report, None, Format::Markdown, &RenderOptions::default(), &mut std::io::stdout())?;
     Ok(())
 }

@@ -582,7 +582,11 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     sorted.sort();
     let range = [sorted.first().cloned().unwrap_or_default(), sorted.last().cloned().unwrap_or_default()];
     let opts = options(&s.common, &loaded, chart_title_in(&report, &s.common.files, &range, s.common.lang));
-    write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
+    let page = match s.common.format {
+        render::Format::Html => Some(crate::aggregate::page::page(&report).map_err(Error::from)?),
+        _ => None,
+    };
+    write_output(s.common.output.as_deref(), |out| render::render(&report, page.as_ref(), s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
         let checked = checked_period(&s);
         let below = below_target(&report, limit, checked.as_deref());

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod exact;
 pub mod explain;
 pub mod outliers;
+pub mod page;
 pub mod partials;
 pub mod period;
 pub mod potential;

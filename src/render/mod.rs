@@ -436,8 +436,15 @@ pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &m
 }
 
 /// Print a report in `format` to `out`. Machine formats are written row
-/// by row, so a report of a million groups is never held twice.
-pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+/// by row, so a report of a million groups is never held twice. An HTML
+/// page draws `page`'s chart and subtotals (none without a page).
+pub fn render(
+    report: &Report,
+    page: Option<&crate::aggregate::page::Page>,
+    format: Format,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Csv | Format::Tsv | Format::Json | Format::Jsonl => {
             render_stream(report, report.rows.iter(), format, options, out)
@@ -455,12 +462,11 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
         }
         Format::Markdown => render_grid(&report_grid_in(report, false, options.lang), format, options, out),
         Format::Html => {
-            let data = crate::aggregate::chart::chart_data(report, 5).ok();
-            let svgs = data.filter(|d| report.has_period_column() && !d.labels.is_empty()).and_then(|data| {
+            let svgs = page.and_then(|p| p.chart.as_ref()).and_then(|data| {
                 // No caption: the page's heading says the same.
                 let spec = |width, height| chart::ChartSpec {
                     title: String::new(),
-                    top: 5,
+                    top: crate::aggregate::page::PAGE_CHART_TOP,
                     target: report.target,
                     width,
                     height,
@@ -469,14 +475,14 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
                 };
                 // One chart for wide screens, one drawn for a phone's width
                 // (small multiples grow downwards, two plots a row).
-                let phone = chart::phone_height(&data, chart::Layout::Auto, 360, 440);
-                Some((chart::svg(&data, &spec(1000, 500)).ok()?, chart::svg(&data, &spec(360, phone)).ok()?))
+                let phone = chart::phone_height(data, chart::Layout::Auto, 360, 440);
+                Some((chart::svg(data, &spec(1000, 500)).ok()?, chart::svg(data, &spec(360, phone)).ok()?))
             });
             let mut frame = report_frame(report, false, options.lang);
             if let Some(line) = summary(report, options.lang) {
                 frame.preamble.insert(0, line);
             }
-            let subtotals = subtotal_rows(report, &frame.columns, options.lang);
+            let subtotals = page.map_or_else(Vec::new, |p| subtotal_rows(report, &p.subtotals, &frame.columns, options.lang));
             let svgs = svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str()));
             let mut body = ReportBody::new(report, false);
             html::render_body(&frame, &mut body, &options.title, svgs, &subtotals, options, out)
@@ -484,12 +490,15 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions, out: &mu
     }
 }
 
-/// A subtotal line per block of a group's rows (grouped reports over
-/// time), in `columns`: after which row it stands, and its cells (the
-/// group's names, "Subtotal" in the period column, deals, total, AOV, and
-/// the AOV against the target).
-pub fn subtotal_rows(report: &Report, columns: &[String], lang: lang::Lang) -> Vec<(usize, Vec<Value>)> {
-    let Ok(list) = crate::aggregate::subtotals::subtotals(report) else { return Vec::new() };
+/// The subtotal lines of a page, in `columns`: after which row each
+/// stands, and its cells (the group's names, "Subtotal" in the period
+/// column, deals, total, AOV, and the AOV against the target).
+pub fn subtotal_rows(
+    report: &Report,
+    list: &[crate::aggregate::subtotals::Subtotal],
+    columns: &[String],
+    lang: lang::Lang,
+) -> Vec<(usize, Vec<Value>)> {
     let words = lang.strings();
     list.iter()
         .map(|s| {

@@ -35,7 +35,7 @@ fn text(format: Format, accounting: Option<RowAccounting>) -> String {
 fn text_in(format: Format, accounting: Option<RowAccounting>, lang: Lang) -> String {
     let mut out = Vec::new();
     let notes = vec!["a note".to_string()];
-    render(&shared_report(), format, &RenderOptions { accounting, lang, notes, ..RenderOptions::default() }, &mut out)
+    render(&shared_report(), None, format, &RenderOptions { accounting, lang, notes, ..RenderOptions::default() }, &mut out)
         .unwrap();
     String::from_utf8(out).unwrap()
 }
@@ -74,7 +74,7 @@ fn markdown() {
 #[test]
 fn colour_only_when_asked() {
     let mut out = Vec::new();
-    render(&shared_report(), Format::Table, &RenderOptions { color: true, ..RenderOptions::default() }, &mut out)
+    render(&shared_report(), None, Format::Table, &RenderOptions { color: true, ..RenderOptions::default() }, &mut out)
         .unwrap();
     assert!(String::from_utf8(out).unwrap().contains("\u{1b}["));
     assert!(!text(Format::Table, None).contains('\u{1b}'));
@@ -96,10 +96,10 @@ fn table_with_stats_and_target() {
     // Q2: 1050/2 = 525, median 525, p25 287.50, p75 762.50, p90 905, top 95.2 %; gap +275.
     let report = crate::aggregate::build_with(&p, &[], Some(Decimal::from(250))).unwrap();
     let mut out = Vec::new();
-    render(&report, Format::Table, &RenderOptions::default(), &mut out).unwrap();
+    render(&report, None, Format::Table, &RenderOptions::default(), &mut out).unwrap();
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
     let mut out = Vec::new();
-    render(&report, Format::Csv, &RenderOptions::default(), &mut out).unwrap();
+    render(&report, None, Format::Csv, &RenderOptions::default(), &mut out).unwrap();
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "period,deals,total,aov,median,p25,p75,p90,min,max,top_deal_pct,aov_change,aov_change_pct,target_gap\n\
@@ -158,7 +158,7 @@ fn a_negative_change_in_swedish_has_a_true_minus() {
     }
     let report = build(&p, &[]).unwrap();
     let mut out = Vec::new();
-    render(&report, Format::Table, &RenderOptions { lang: Lang::Sv, ..RenderOptions::default() }, &mut out).unwrap();
+    render(&report, None, Format::Table, &RenderOptions { lang: Lang::Sv, ..RenderOptions::default() }, &mut out).unwrap();
     let t = String::from_utf8(out).unwrap();
     // 275 - 550 = -275; -275 / 550 = -50 %.
     assert!(t.contains("\u{2212}275,00 ▼"), "{t}");
