@@ -13,7 +13,8 @@ use crate::config::{CommonSettings, ExplainSettings, ReportSettings};
 use crate::error::{Error, exit};
 use crate::load::{self, Field, InputFormat, source};
 use crate::model::{Dimension, RowAccounting, Tally};
-use crate::pipeline::{Collector, Filter, apply_window, fold_name};
+use crate::model::{Filter, fold_name};
+use crate::pipeline::{Collector, apply_window};
 use crate::render::output::write_output;
 use crate::render::{self, Grid, RenderOptions, views};
 use crate::status::StatusRule;
@@ -85,7 +86,8 @@ pub fn load_through<S: crate::order_lines::Through>(
         deals: partials.keeps_deals(),
         recent: partials.keeps_recent(),
     };
-    let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
+    let mut collector =
+        Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows).with_rates(common.rates.clone());
     if let Some(path) = &input.rejects {
         let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
         collector
@@ -97,7 +99,7 @@ pub fn load_through<S: crate::order_lines::Through>(
     let fast_ok = common.fast_path
         && !S::EACH_DEAL
         && !by.iter().any(|d| matches!(d, Dimension::Segment | Dimension::Column(_)))
-        && common.filter.rates.is_none();
+        && common.rates.is_none();
     let mut seen_files = SeenFiles::default();
     for path in &common.files {
         if let Some(first) = seen_files.repeat(path) {
@@ -312,7 +314,7 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     if !common.quiet && (common.verbose || loaded.tally.says_something()) {
         writeln!(err, "aov: {}", counted_line(&loaded.tally, &common.filter))?;
     }
-    if let Some(line) = converted_line(&loaded.tally, &common.filter) {
+    if let Some(line) = converted_line(&loaded.tally, common.rates.as_ref().map(|r| r.target.as_str())) {
         writeln!(err, "aov: {line}")?;
     }
     if let Some(w) = unknown_statuses(&loaded.tally) {
@@ -357,8 +359,8 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
 
 /// What `--currency` converted: how many deals from which currencies, and
 /// the dates of the rates used.
-pub fn converted_line(t: &Tally, filter: &Filter) -> Option<String> {
-    let target = &filter.rates.as_ref()?.target;
+pub fn converted_line(t: &Tally, target: Option<&str>) -> Option<String> {
+    let target = target?;
     if t.converted.is_empty() {
         return Some(format!("no deal needed converting into {target} (--currency)"));
     }
@@ -605,7 +607,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
 /// as the base of the year-over-year change, then apply the window.
 fn load_with_year_before(s: &ReportSettings, template: Partials) -> Result<(Loaded, Partials), Error> {
     let mut unwindowed = s.common.clone();
-    unwindowed.window = crate::pipeline::Window::default();
+    unwindowed.window = crate::model::Window::default();
     let mut loaded = load_view(&unwindowed, template, &s.by, s.period)?;
     let base = loaded.partials.clone();
     apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting, &mut loaded.tally);
@@ -1106,7 +1108,7 @@ fn finish_partials(
 /// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
 fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
     check_pushdown(s, true)?;
-    if s.common.filter.rates.is_some() {
+    if s.common.rates.is_some() {
         return Err(Error::Usage("with --source, convert in the query instead of with --currency".into()));
     }
     say_settings_file(&s.common);
@@ -1211,7 +1213,7 @@ fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
     let mut accounting = RowAccounting::default();
     let mut tally = Tally::default();
     for path in &s.common.files {
-        let rates = f.rates.as_deref();
+        let rates = s.common.rates.as_deref();
         let how = load::partials::Reading {
             by: &s.by_names,
             range: (f.from, f.to),

@@ -22,7 +22,7 @@ use crate::cli::{
 use crate::error::Error;
 use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
 use crate::model::Dimension;
-use crate::pipeline::{Filter, Window, fold_name};
+use crate::model::{Filter, Window, fold_name};
 use crate::render::Format;
 use crate::render::lang::Lang;
 
@@ -176,6 +176,9 @@ pub struct InputSettings {
 pub struct CommonSettings {
     pub files: Vec<String>,
     pub filter: Filter,
+    /// Convert every deal into one currency at dated rates (`--currency
+    /// --rates`).
+    pub rates: Option<std::sync::Arc<crate::load::rates::RateTable>>,
     /// The `--status` values as given, for the footer.
     pub filter_status_values: Vec<String>,
     /// `--customer` and `--seller` names as written, in the order of
@@ -330,17 +333,17 @@ impl CommonSettings {
                 .collect()
         };
         let (customers, sellers) = (clean(&f.customer), clean(&f.seller));
+        let rates = rate_table(args.input(), &file, &file_path, [("-o", output.as_deref()), ("--rejects", rejects)])?;
         let filter = Filter {
             from: f.from,
             to: f.to,
-            hits: std::sync::Arc::new(crate::pipeline::NameHits::new(customers.len(), sellers.len())),
+            hits: std::sync::Arc::new(crate::model::NameHits::new(customers.len(), sellers.len())),
             customers,
             sellers,
             status: crate::status::StatusRule::from_values(&f.status),
             vocabulary: file.status.vocabulary(),
             include_credits: f.include_credits,
             case_sensitive: f.case_sensitive,
-            rates: rate_table(args.input(), &file, &file_path, [("-o", output.as_deref()), ("--rejects", rejects)])?,
         };
         let window = Window {
             last: f.last,
@@ -355,6 +358,7 @@ impl CommonSettings {
         Ok(CommonSettings {
             files: args.files().to_vec(),
             filter,
+            rates,
             filter_status_values: f.status.clone(),
             names_given: [
                 f.customer.iter().map(|n| n.trim().to_string()).collect(),

@@ -38,8 +38,7 @@ use crate::load::rows::{NO_CUSTOMER, NO_SELLER, clean_name};
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
 use crate::model::Tally;
-use crate::model::{Dimension, RowAccounting};
-use crate::pipeline::Filter;
+use crate::model::{Dimension, Filter, RowAccounting};
 
 /// The scale of the fast path's integer amounts: 10^6 (the most decimals an
 /// amount may have).
@@ -890,14 +889,14 @@ impl<'p> Worker<'p> {
                 done.errors.push((line, RowError { file: plan.name.clone(), line: 0, column, reason }, fields));
                 // Enough bad rows to stop: the first five in file order are
                 // in this block or the blocks before it, which all finish.
-                if !skip_bad_rows && done.errors.len() >= crate::pipeline::SHOWN_BAD_ROWS {
+                if !skip_bad_rows && done.errors.len() >= crate::error::SHOWN_BAD_ROWS {
                     break;
                 }
             }
         }
         if !skip_bad_rows && !done.errors.is_empty() {
             let seen = stop.bad.fetch_add(done.errors.len(), Ordering::Relaxed) + done.errors.len();
-            if seen >= crate::pipeline::SHOWN_BAD_ROWS {
+            if seen >= crate::error::SHOWN_BAD_ROWS {
                 stop.now.store(true, Ordering::Relaxed);
             }
         }
