@@ -20,7 +20,7 @@ use crate::cli::{
     InputArgs, LangArg, OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
 };
 use crate::error::Error;
-use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
+use crate::load::{DateOrder, DecimalStyle, Encoding, Field, InputOptions, ReadOptions};
 use crate::model::Dimension;
 use crate::model::{Filter, Window, fold_name};
 use crate::render::Format;
@@ -157,20 +157,6 @@ fn setting<T: ValueEnum>(file: &Option<PathBuf>, key: &str, value: &str) -> Resu
     })
 }
 
-/// How inputs are read.
-#[derive(Clone, Debug, Default)]
-pub struct InputSettings {
-    pub delimiter: Option<u8>,
-    pub encoding: Option<Encoding>,
-    pub read: ReadOptions,
-    /// Columns named by flags or the settings file.
-    pub columns: HashMap<Field, String>,
-    pub skip_bad_rows: bool,
-    pub rejects: Option<PathBuf>,
-    /// The spreadsheet sheet to read (default: the first).
-    pub sheet: Option<String>,
-}
-
 /// What every command shares: inputs, filters, output.
 #[derive(Clone, Debug)]
 pub struct CommonSettings {
@@ -205,7 +191,7 @@ pub struct CommonSettings {
     pub threads: usize,
     pub block_size: usize,
     pub fast_path: bool,
-    pub input: InputSettings,
+    pub input: InputOptions,
     /// The settings file, its path when one was read.
     pub file: FileConfig,
     pub file_path: Option<PathBuf>,
@@ -891,7 +877,7 @@ pub fn format(f: FormatArg) -> Format {
     }
 }
 
-pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathBuf>) -> Result<InputSettings, Error> {
+pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathBuf>) -> Result<InputOptions, Error> {
     let c = &file.columns;
     let mut columns = HashMap::new();
     for (field, flag, from_file) in [
@@ -951,7 +937,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             Error::Usage(format!("\"{name}\" is not an IANA time zone name; try for example Europe/Stockholm or UTC"))
         })?),
     };
-    Ok(InputSettings {
+    Ok(InputOptions {
         delimiter,
         encoding: encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,
