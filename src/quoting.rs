@@ -668,7 +668,7 @@ pub fn quote_lines(t: &QuoteTally, filter: &Filter, target: Option<&str>) -> Vec
                 .converted
                 .insert(c.clone(), crate::model::Converted { deals: *n, first_rate: *first, last_rate: *last });
         }
-        if let Some(line) = crate::app::converted_line(&tally, Some(target)) {
+        if let Some(line) = crate::tell::converted_line(&tally, Some(target)) {
             lines.push(line.replacen(" deal", " quote", 1));
         }
         if t.unconverted > 0 {
