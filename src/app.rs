@@ -2,10 +2,10 @@
 //! window and name folding, build the view, render it, and say on stderr
 //! what the user should know.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::aggregate::customers::{customers, sellers};
+use crate::aggregate::target::{below_target, checked_period};
 use crate::aggregate::{Partials, Period, Report, build_lazy_yoy, build_with, build_yoy};
 use crate::cli::{BreadthArgs, ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ExplainSettings, ReportSettings};
@@ -100,7 +100,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     let opts = options(&s.common, &loaded, chart_title_in(&report, &s.common.files, &range, s.common.lang));
     write_output(s.common.output.as_deref(), |out| render::render(&report, s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
-        let checked = checked_period(&s);
+        let checked = checked_period(s.period, s.common.window.complete_before);
         let below = below_target(&report, limit, checked.as_deref());
         if !below.is_empty() {
             let mut err = io::stderr().lock();
@@ -143,46 +143,6 @@ fn yoy_from(report: &mut Report, base: &Partials, s: &ReportSettings) -> Result<
     Ok(())
 }
 
-/// With `--complete-only`, the period `--fail-below` checks: the last
-/// complete one before `--as-of`, whether or not it has deals (so a stale
-/// export fails). Without it, each group's last period with deals.
-pub fn checked_period(s: &ReportSettings) -> Option<String> {
-    let day = s.common.window.complete_before?;
-    (s.period != Period::All).then(|| s.period.label(s.period.key(day).prev()))
-}
-
-/// The groups whose checked period has an AOV below `limit` or no deals:
-/// each group's last period, or `checked` (a period label) when given. A
-/// report without any deal is below whatever the limit.
-pub fn below_target(report: &Report, limit: rust_decimal::Decimal, checked: Option<&str>) -> Vec<String> {
-    if report.rows.is_empty() {
-        return vec![format!("all deals, {}: no deals", checked.unwrap_or("the selection"))];
-    }
-    let limit = crate::aggregate::Ratio::from_decimal(limit);
-    let mut last: BTreeMap<(Vec<String>, String), &crate::aggregate::ReportRow> = BTreeMap::new();
-    for row in &report.rows {
-        last.insert((row.group.to_vec(), row.currency.clone()), row);
-    }
-    let mut out = Vec::new();
-    for row in report.rows.iter().filter(|r| std::ptr::eq(*r, last[&(r.group.to_vec(), r.currency.clone())])) {
-        let mut who: Vec<String> = row.group.to_vec();
-        if report.show_currency {
-            who.push(row.currency.clone());
-        }
-        let name = if who.is_empty() { "all deals".to_string() } else { who.join(" / ") };
-        let period = row.period.as_deref().unwrap_or("all");
-        if let Some(p) = checked.filter(|p| *p != period) {
-            out.push(format!("{name}, {p}: no deals (the last are from {period})"));
-            continue;
-        }
-        if row.aov.as_ref().is_none_or(|a| *a < limit) {
-            let aov = row.aov.as_ref().map_or("no deals".to_string(), |a| format!("AOV {}", a.round(2)));
-            out.push(format!("{name}, {period}: {aov}"));
-        }
-    }
-    out
-}
-
 /// `aov quotes`: won, lost and open quotes per period, and the hit rate.
 fn quotes_cmd(args: &crate::cli::QuotesArgs) -> anyhow::Result<i32> {
     use crate::quoting::{below_hit_rate, load_quotes, relabel, tell_quotes};
@@ -203,8 +163,7 @@ fn quotes_cmd(args: &crate::cli::QuotesArgs) -> anyhow::Result<i32> {
     let grid = render::quotes::quotes_grid(&view);
     write_output(s.common.output.as_deref(), |out| render::render_grid(&grid, s.common.format, &opts, out))?;
     let Some(limit) = s.fail_below else { return Ok(exit::OK) };
-    let day = s.common.window.complete_before;
-    let checked = day.filter(|_| s.period != Period::All).map(|d| s.period.label(s.period.key(d).prev()));
+    let checked = checked_period(s.period, s.common.window.complete_before);
     let below = below_hit_rate(&view, limit, checked.as_deref());
     if below.is_empty() {
         return Ok(exit::OK);
@@ -475,10 +434,17 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     let partials = if latest_only { partials.keeping_latest() } else { partials };
     // Each side's median and largest deal: amounts kept only for the
     // periods compared when they are known before reading.
-    let partials = partials.with_deals(s.subject.is_some().then_some(1), outlier_ranges(&s));
+    let partials =
+        partials.with_deals(s.subject.is_some().then_some(1), crate::aggregate::sides::kept_ranges(&s.asked()));
     let loaded = load_view(common, partials, &by, s.period)?;
     tell(&loaded, common, &mut io::stderr().lock())?;
-    let sides = explain_sides(&s, &loaded.partials)?;
+    let sides = crate::aggregate::sides::choose(&s.asked(), &loaded.partials).map_err(|e| match e {
+        e if e.is_usage() => Error::Usage(e.to_string()),
+        crate::aggregate::sides::SidesError::NoDeals => {
+            Error::File { path: "the input".into(), message: e.to_string() }
+        }
+        e => Error::File { path: common.files.join(", "), message: e.to_string() },
+    })?;
     let (base_label, current_label) = match &sides {
         crate::aggregate::explain::Sides::Periods(b, c) => (s.period.label(*b), s.period.label(*c)),
         crate::aggregate::explain::Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
@@ -524,60 +490,6 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
         crate::render::explain::render(&list, &framing, common.format, &opts, out)
     })?;
     Ok(exit::OK)
-}
-
-/// The period keys explain's deal store must keep, when the sides are
-/// known before reading (day ranges, or both periods named; a seller
-/// against the team in a named period); `None` keeps every period.
-fn outlier_ranges(s: &ExplainSettings) -> Option<[(i64, i64); 2]> {
-    if s.by_days() {
-        let [a, b, c, d] = s.ranges;
-        return crate::aggregate::outliers::ranges_for(None, None, Some([a?, b?, c?, d?]));
-    }
-    let key = |l: &Option<String>| l.as_deref().and_then(|l| s.period.parse_label(l)).map(|k| k.0);
-    let current = key(&s.current);
-    let base = if s.subject.is_some() { current } else { key(&s.base) };
-    crate::aggregate::outliers::ranges_for(base, current, None)
-}
-
-/// The two sides of `explain`, once the periods with deals are known: the
-/// day ranges given, or `--base`/`--current` read as labels of the period,
-/// or the last period with deals and the one with deals before it.
-fn explain_sides(s: &ExplainSettings, partials: &Partials) -> Result<crate::aggregate::explain::Sides, Error> {
-    use crate::aggregate::explain::{SideError, Sides, period_sides};
-    let period = s.period;
-    if s.by_days() {
-        return match s.ranges {
-            [Some(a), Some(b), Some(c), Some(d)] if a > b || c > d => {
-                Err(Error::Usage("a --*-from date is after its --*-to date".into()))
-            }
-            [Some(a), Some(b), Some(c), Some(d)] => Ok(Sides::Days([a, b, c, d])),
-            _ => Err(Error::Usage("give all four of --base-from, --base-to, --current-from and --current-to".into())),
-        };
-    }
-    if period == Period::All {
-        return Err(Error::Usage(
-            "with --period all, name the sides with --base-from/--base-to and --current-from/--current-to".into(),
-        ));
-    }
-    let parse = |label: &str, flag: &str| {
-        period.parse_label(label).ok_or_else(|| {
-            let example = period.label(period.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 15).expect("a date")));
-            Error::Usage(format!("{flag} {label} is not a {period} label; write it as in the report, e.g. {example}"))
-        })
-    };
-    let current = s.current.as_deref().map(|l| parse(l, "--current")).transpose()?;
-    let base = s.base.as_deref().map(|l| parse(l, "--base")).transpose()?;
-    period_sides(partials, base, current, s.subject.is_some()).map_err(|e| match e {
-        SideError::NoDeals => Error::File { path: "the input".into(), message: "no deals to explain".into() },
-        SideError::NothingBefore(current) => Error::File {
-            path: s.common.files.join(", "),
-            message: format!(
-                "no period with deals before {}; name the periods with --base and --current",
-                period.label(current)
-            ),
-        },
-    })
 }
 
 /// The title of a chart: what is shown, from which files, over which periods.

@@ -756,6 +756,17 @@ impl ExplainSettings {
     pub fn by_days(&self) -> bool {
         self.ranges.iter().any(Option::is_some)
     }
+
+    /// What the sides were asked to be, for `aggregate::sides`.
+    pub fn asked(&self) -> crate::aggregate::sides::Asked<'_> {
+        crate::aggregate::sides::Asked {
+            period: self.period,
+            ranges: self.ranges,
+            base: self.base.as_deref(),
+            current: self.current.as_deref(),
+            against_team: self.subject.is_some(),
+        }
+    }
 }
 
 /// Output columns of the views that a group column may not be named as.
