@@ -17,7 +17,6 @@ use crate::model::{Dimension, fold_name};
 use crate::pipeline::apply_window;
 use crate::render::output::write_output;
 use crate::render::{self, Grid, RenderOptions, views};
-use crate::status::StatusRule;
 use crate::tell::{definition, tell};
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -67,7 +66,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         if s.stats { Partials::with_amounts(s.period, s.by.len()) } else { Partials::new(s.period, s.by.len()) };
     let window = s.common.window;
     let mut yoy_base = None;
-    let loaded = match (&args.source, args.partials) {
+    let loaded = match (&s.source, s.partials) {
         (Some(url), _) => load_from_postgres(&s, url)?,
         (None, true) => load_engine_partials(&s)?,
         (None, false) if s.yoy && (window.last.is_some() || window.complete_before.is_some()) => {
@@ -185,41 +184,20 @@ fn view_grain(common: &CommonSettings, period: Period) -> Period {
     if common.window.last.is_some() || common.window.complete_before.is_some() { period } else { Period::All }
 }
 
-/// The one group of `customers --by` or `sellers --by`: `default` without
-/// the flag, else customer, seller or a column by its header, with the
-/// name the output gives its column.
-fn one_group(by: Option<&str>, default: Dimension, common: &mut CommonSettings) -> Result<(Dimension, String), Error> {
-    let Some(name) = by else { return Ok((default, default.name().to_string())) };
-    let list: Vec<String> = name.split(',').map(str::to_string).collect();
-    if list.len() > 1 {
-        return Err(Error::Usage(format!("--by names one column here, not {}", list.len())));
-    }
-    let (dims, names) = crate::config::group_by(&list, common)?;
-    match (dims.as_slice(), names.as_slice()) {
-        ([d], [n]) => Ok((*d, n.clone())),
-        _ => Err(Error::Usage("--by names one column here".into())),
-    }
-}
-
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let s = crate::config::CustomersSettings::from_args(args)?;
-    let (mut common, period) = (s.common, s.period);
-    // `--by product` ranks products the way customers are ranked.
-    let (dim, name) = one_group(args.by.as_deref(), Dimension::Customer, &mut common)?;
-    if args.register.is_some() && dim != Dimension::Customer {
-        return Err(Error::Usage(format!("--register joins customers with the register; leave out --by {name}")).into());
-    }
-    let grain = view_grain(&common, period);
+    let (common, period, dim, name) = (&s.common, s.period, s.dim, &s.name);
+    let grain = view_grain(common, period);
     let mut partials = Partials::with_amounts(grain, 1).needing_days();
     if let Some((span, as_of)) = s.trend {
         partials = partials.with_recent(span, as_of);
     }
-    let loaded = load_view(&common, partials, &[dim], period)?;
-    tell(&loaded, &common, &mut io::stderr().lock())?;
-    if let Some(register) = &args.register {
-        return potential_cmd(&common, &loaded, register, args);
+    let loaded = load_view(common, partials, &[dim], period)?;
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    if let Some(register) = &s.register {
+        return potential_cmd(&s, &loaded, register);
     }
-    let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
+    let view = customers(&loaded.partials, 0, s.top).map_err(Error::from)?;
     // A period window (--last) can leave the earlier trend window without
     // the deals it would hold: say so rather than show a trend from a part.
     let windowed = common.window.last.is_some() || common.window.complete_before.is_some();
@@ -238,10 +216,10 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
         (common.lang.strings().views.customers_title)(&file_names(&common.files))
     } else {
         let words = &common.lang.strings().views;
-        rename_column(&mut grid, "customer", &name, &(words.customer_words)(&name));
-        (words.ranked_title)(&name, &file_names(&common.files))
+        rename_column(&mut grid, "customer", name, &(words.customer_words)(name));
+        (words.ranked_title)(name, &file_names(&common.files))
     };
-    emit(&common, &loaded, &grid, title)?;
+    emit(common, &loaded, &grid, title)?;
     Ok(exit::OK)
 }
 
@@ -261,7 +239,8 @@ fn rename_column(grid: &mut Grid, from: &str, to: &str, words: &[(&'static str, 
 
 /// `aov customers --register FILE`: the customers' sales beside the
 /// register's sizes, joined by folded name.
-fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &CustomersArgs) -> anyhow::Result<i32> {
+fn potential_cmd(s: &crate::config::CustomersSettings, loaded: &Loaded, path: &str) -> anyhow::Result<i32> {
+    let common = &s.common;
     use crate::aggregate::potential::{Sales, Sized, join};
     use std::collections::HashMap;
     let view = customers(&loaded.partials, 0, None).map_err(Error::from)?;
@@ -272,7 +251,7 @@ fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &Cu
         .into());
     }
     let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
-    let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+    let register = load::register::read(path, customer_col, s.potential_col.as_deref(), common.input.encoding)?;
     let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
     let sales: HashMap<String, Sales> = view
         .rows
@@ -314,7 +293,7 @@ fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &Cu
             if p.untouched == 1 { " has" } else { "s have" }
         )?;
     }
-    if let Some(n) = args.top {
+    if let Some(n) = s.top {
         p.rows.truncate(n);
     }
     emit(
@@ -327,27 +306,19 @@ fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &Cu
 }
 
 fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
-    let mut common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
-    // `--by region` puts the region in the seller's place.
-    let (dim, name) = one_group(args.by.as_deref(), Dimension::Seller, &mut common)?;
-    if dim == Dimension::Customer {
-        return Err(Error::Usage(
-            "aov sellers counts the customers each seller worked; to rank customers use aov customers".into(),
-        )
-        .into());
-    }
+    let s = crate::config::SellersSettings::from_args(args)?;
+    let (common, period, dim, name) = (&s.common, s.period, s.dim, &s.name);
     let by = [dim, Dimension::Customer];
     // One cell per (seller, customer); amounts per seller only.
-    let grain = view_grain(&common, period);
-    let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
-    tell(&loaded, &common, &mut io::stderr().lock())?;
+    let grain = view_grain(common, period);
+    let loaded = load_view(common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
+    tell(&loaded, common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
     let mut grid = views::sellers_grid_in(&view, common.lang);
-    if let Some(path) = &args.register {
+    if let Some(path) = &s.register {
         // Each seller's deals with customers of potential class A.
         let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
-        let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+        let register = load::register::read(path, customer_col, s.potential_col.as_deref(), common.input.encoding)?;
         let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
         let sizes = register
             .entries
@@ -370,10 +341,10 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
         (common.lang.strings().views.sellers_title)(&file_names(&common.files))
     } else {
         let words = &common.lang.strings().views;
-        rename_column(&mut grid, "seller", &name, &(words.seller_words)(&name));
-        (words.sellers_by_title)(&name, &file_names(&common.files))
+        rename_column(&mut grid, "seller", name, &(words.seller_words)(name));
+        (words.sellers_by_title)(name, &file_names(&common.files))
     };
-    emit(&common, &loaded, &grid, title)?;
+    emit(common, &loaded, &grid, title)?;
     Ok(exit::OK)
 }
 
@@ -517,23 +488,19 @@ pub fn chart_title_in(report: &Report, files: &[String], labels: &[String], lang
 }
 
 fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
-    let mut common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
-    if period == Period::All {
-        return Err(Error::Usage("a chart needs a time axis; use a --period other than all".into()).into());
-    }
-    let (by, by_names) = crate::config::group_by(&args.by, &mut common)?;
-    let loaded = load_view(&common, Partials::new(period, by.len()), &by, period)?;
-    tell(&loaded, &common, &mut io::stderr().lock())?;
-    let report = build_with(&loaded.partials, &by, None).map_err(Error::from)?.named(&by_names);
-    let data = crate::aggregate::chart::chart_data(&report, args.top).map_err(Error::from)?;
+    let s = crate::config::ChartSettings::from_args(args)?;
+    let (common, period, by) = (&s.common, s.period, &s.by);
+    let loaded = load_view(common, Partials::new(period, by.len()), by, period)?;
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    let report = build_with(&loaded.partials, by, None).map_err(Error::from)?.named(&s.by_names);
+    let data = crate::aggregate::chart::chart_data(&report, s.top).map_err(Error::from)?;
     if report.totals.len() > 1 {
         eprintln!(
             "aov: note: the deals are in several currencies; the chart shows {}, the one with the most deals",
             data.currency
         );
     }
-    let layout = crate::config::chart_layout(args.layout);
+    let layout = s.layout;
     if render::chart::multiples(&data, layout) && data.series.len() > render::chart::MAX_SMALL_PLOTS {
         return Err(Error::Usage(format!(
             "{} small plots are too many for one picture (at most {}); keep fewer groups with --top, or draw one plot with --layout single",
@@ -542,11 +509,11 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         ))
         .into());
     }
-    let (width, height) = args.size.unwrap_or_else(|| (1000, render::chart::default_height(&data, layout, 1000, 560)));
+    let (width, height) = s.size.unwrap_or_else(|| (1000, render::chart::default_height(&data, layout, 1000, 560)));
     let spec = render::chart::ChartSpec {
         title: chart_title_in(&report, &common.files, &data.labels, common.lang),
-        top: args.top,
-        target: args.target,
+        top: s.top,
+        target: s.target,
         width,
         height,
         lang: common.lang,
@@ -563,37 +530,8 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
 }
 
 fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
-    let groups = crate::config::Groups::parse(&args.by)?;
-    let q = crate::sql::Query {
-        table: args.table.clone(),
-        date: args.date_col.clone(),
-        amount: args.amount_col.clone(),
-        customer: Some(args.customer_col.clone()),
-        seller: Some(args.seller_col.clone()),
-        currency: args.currency_col.clone(),
-        order: args.order_col.clone(),
-        segment: groups.columns().into_iter().map(str::to_string).collect(),
-        by: groups.by,
-        from: args.from,
-        to: args.to,
-        timezone: args.timezone.clone(),
-        include_credits: args.include_credits,
-        period: args.period.map_or(Period::Day, crate::config::period),
-        status: match &args.status_col {
-            // The won words of aov.toml's [status] too, as the readers use them.
-            Some(col) => {
-                let vocabulary = crate::config::FileConfig::load(None)?.0.status.vocabulary();
-                StatusRule::from_values(&args.status).counted_words(&vocabulary).map(|w| (col.clone(), w))
-            }
-            None => None,
-        },
-    };
-    if let Some(tz) = &q.timezone {
-        tz.parse::<chrono_tz::Tz>().map_err(|_| {
-            Error::Usage(format!("\"{tz}\" is not an IANA time zone name; try for example Europe/Stockholm"))
-        })?;
-    }
-    let text = crate::sql::partials_query(args.dialect, &q);
+    let s = crate::config::SqlSettings::from_args(args)?;
+    let text = crate::sql::partials_query(s.dialect, &s.query);
     write_output(None, |out| out.write_all(text.as_bytes()))?;
     Ok(exit::OK)
 }
