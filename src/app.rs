@@ -1,6 +1,8 @@
-//! Running a command: load every input into partials, apply the period
-//! window and name folding, build the view, render it, and say on stderr
-//! what the user should know.
+//! Running a command: one function per command takes its settings
+//! (validated in `src/config.rs`), reads the inputs through `src/intake`,
+//! builds the view in the core (`src/aggregate`) and renders it
+//! (`src/render`); what the user should hear on stderr is worded in
+//! `src/tell.rs`.
 
 use std::io::{self, Write};
 
@@ -267,32 +269,7 @@ fn potential_cmd(s: &crate::config::CustomersSettings, loaded: &Loaded, path: &s
         path: common.files.join(", "),
         message: "the total of the sales is too large to add up exactly".into(),
     })?;
-    let mut err = io::stderr().lock();
-    if p.missing_customers > 0 {
-        let mut names: Vec<&str> =
-            p.rows.iter().filter(|r| r.potential.is_none()).map(|r| r.customer.as_str()).collect();
-        names.sort_unstable();
-        let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
-        let shown: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
-        writeln!(
-            err,
-            "aov: warning: {} deal{} of {} customer{} not in the register {}: {}{more}",
-            p.missing_deals,
-            if p.missing_deals == 1 { "" } else { "s" },
-            p.missing_customers,
-            if p.missing_customers == 1 { "" } else { "s" },
-            register.file,
-            shown.join(", ")
-        )?;
-    }
-    if p.untouched > 0 {
-        writeln!(
-            err,
-            "aov: note: {} register customer{} no deals (listed with 0 deals)",
-            p.untouched,
-            if p.untouched == 1 { " has" } else { "s have" }
-        )?;
-    }
+    crate::tell::tell_register(&p, &register.file, &mut io::stderr().lock())?;
     if let Some(n) = s.top {
         p.rows.truncate(n);
     }

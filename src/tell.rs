@@ -228,3 +228,34 @@ pub fn unknown_statuses(t: &Tally) -> Option<String> {
         )
     })
 }
+
+/// What `customers --register` could not join: customers with deals that
+/// the register (`file`) lacks, and register customers without deals.
+pub fn tell_register(p: &crate::aggregate::potential::Potential, file: &str, err: &mut dyn Write) -> io::Result<()> {
+    if p.missing_customers > 0 {
+        let mut names: Vec<&str> =
+            p.rows.iter().filter(|r| r.potential.is_none()).map(|r| r.customer.as_str()).collect();
+        names.sort_unstable();
+        let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
+        let shown: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
+        writeln!(
+            err,
+            "aov: warning: {} deal{} of {} customer{} not in the register {}: {}{more}",
+            p.missing_deals,
+            if p.missing_deals == 1 { "" } else { "s" },
+            p.missing_customers,
+            if p.missing_customers == 1 { "" } else { "s" },
+            file,
+            shown.join(", ")
+        )?;
+    }
+    if p.untouched > 0 {
+        writeln!(
+            err,
+            "aov: note: {} register customer{} no deals (listed with 0 deals)",
+            p.untouched,
+            if p.untouched == 1 { " has" } else { "s have" }
+        )?;
+    }
+    Ok(())
+}
