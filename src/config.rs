@@ -313,7 +313,7 @@ impl CommonSettings {
                 .iter()
                 .map(|n| {
                     let mut s = String::new();
-                    crate::load::rows::clean_name(n, &mut s);
+                    crate::model::clean_name(n, &mut s);
                     fold_name(&s, f.case_sensitive)
                 })
                 .collect()

@@ -563,13 +563,13 @@ impl Sink for Collector<'_> {
         };
         let out = out.is_some()
             || (!self.filter.customers.is_empty() && {
-                crate::load::rows::clean_name(head.customer, &mut self.scratch);
+                crate::model::clean_name(head.customer, &mut self.scratch);
                 let left = !self.filter.keeps_customer(&self.scratch);
                 self.tally.by_customer += u64::from(left);
                 left
             })
             || (!self.filter.sellers.is_empty() && {
-                crate::load::rows::clean_name(head.seller, &mut self.scratch);
+                crate::model::clean_name(head.seller, &mut self.scratch);
                 let left = !self.filter.keeps_seller(&self.scratch);
                 self.tally.by_seller += u64::from(left);
                 left

@@ -119,14 +119,14 @@ pub fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error
             let total: rust_decimal::Decimal = row.try_get("total").map_err(bad)?;
             for (slot, column) in names.iter_mut().zip(&s.by_names) {
                 let raw: Option<String> = row.try_get(column.as_str()).map_err(bad)?;
-                crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), slot);
+                crate::model::clean_name(raw.as_deref().unwrap_or(""), slot);
                 if slot.is_empty() {
                     slot.push_str(&crate::load::rows::blank_group(column));
                 }
             }
             if q.currency.is_some() {
                 let raw: Option<String> = row.try_get("currency").map_err(bad)?;
-                crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), &mut currency);
+                crate::model::clean_name(raw.as_deref().unwrap_or(""), &mut currency);
             }
             let deals = deals as u64;
             if !q.include_credits {

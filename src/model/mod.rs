@@ -5,9 +5,11 @@
 //! Nothing here reads a file or aggregates.
 
 mod filter;
+mod name;
 mod sink;
 
 pub use filter::{Filter, LeftOut, NameHits, Window, fold_name};
+pub use name::clean_name;
 pub use sink::{Head, Header, Incomplete, Sink};
 
 use std::fmt;
