@@ -1,10 +1,11 @@
 //! The report's partials from an engine rather than from deals: partials
-//! files an engine computed (`--partials`), and the partials query run on
-//! PostgreSQL (`--source`). Both end with the same window and name folding
-//! as the files of deals.
+//! files an engine computed (`--partials`, read by `load::partials`), and
+//! the partials query run on PostgreSQL (`--source`: the query is built
+//! here from the settings, `load::engine` runs it and reads its rows). What
+//! the flags cannot push down is refused first; both end with the same
+//! window and name folding as the files of deals.
 
 use std::collections::BTreeMap;
-use std::io;
 
 use crate::aggregate::Partials;
 use crate::config::ReportSettings;
@@ -63,7 +64,6 @@ pub fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error
     let input = &s.common.input;
     let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
     let tz = input.read.timezone.map(|t| t.name().to_string());
-    let db_err = |e: postgres::Error| Error::Open { path: url.to_string(), source: io::Error::other(e.to_string()) };
     // Only the statuses that count, when the status column is named; the
     // query cannot find one by its values as the readers do.
     let status = match input.columns.get(&Field::Status) {
@@ -80,75 +80,29 @@ pub fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error
             None
         }
     };
-    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(db_err)?;
+    let q = crate::sql::Query {
+        // Each table in turn (the FILEs).
+        table: String::new(),
+        date: col(Field::Date, "date"),
+        amount: col(Field::Amount, "amount"),
+        customer: Some(col(Field::Customer, "customer")),
+        seller: Some(col(Field::Seller, "seller")),
+        currency: input.columns.get(&Field::Currency).cloned(),
+        order: input.columns.get(&Field::Order).cloned(),
+        by: s.by.clone(),
+        segment: crate::config::chosen_columns(&s.by, &s.by_names).into_iter().map(str::to_string).collect(),
+        from: s.common.filter.from,
+        to: s.common.filter.to,
+        timezone: tz,
+        include_credits: s.common.filter.include_credits,
+        status,
+        // The engine buckets the days into the report's periods.
+        period: s.period,
+    };
     let mut partials = Partials::new(s.period, s.by.len());
     let mut accounting = RowAccounting::default();
     let mut tally = Tally::default();
-    for table in &s.common.files {
-        let q = crate::sql::Query {
-            table: table.clone(),
-            date: col(Field::Date, "date"),
-            amount: col(Field::Amount, "amount"),
-            customer: Some(col(Field::Customer, "customer")),
-            seller: Some(col(Field::Seller, "seller")),
-            currency: input.columns.get(&Field::Currency).cloned(),
-            order: input.columns.get(&Field::Order).cloned(),
-            by: s.by.clone(),
-            segment: crate::config::chosen_columns(&s.by, &s.by_names).into_iter().map(str::to_string).collect(),
-            from: s.common.filter.from,
-            to: s.common.filter.to,
-            timezone: tz.clone(),
-            include_credits: s.common.filter.include_credits,
-            status: status.clone(),
-            // The engine buckets the days into the report's periods.
-            period: s.period,
-        };
-        let sql = crate::sql::partials_query(crate::sql::Dialect::Postgres, &q);
-        let rows = client
-            .query(sql.as_str(), &[])
-            .map_err(|e| Error::File { path: table.clone(), message: format!("the query failed: {e}") })?;
-        let mut names: Vec<String> = vec![String::new(); s.by.len()];
-        let mut currency = String::new();
-        for row in rows {
-            let bad = |e: postgres::Error| Error::File {
-                path: table.clone(),
-                message: format!("cannot read the query's result: {e}"),
-            };
-            let day: chrono::NaiveDate = row.try_get("day").map_err(bad)?;
-            let deals: i64 = row.try_get("deals").map_err(bad)?;
-            let total: rust_decimal::Decimal = row.try_get("total").map_err(bad)?;
-            for (slot, column) in names.iter_mut().zip(&s.by_names) {
-                let raw: Option<String> = row.try_get(column.as_str()).map_err(bad)?;
-                crate::model::clean_name(raw.as_deref().unwrap_or(""), slot);
-                if slot.is_empty() {
-                    slot.push_str(&crate::load::rows::blank_group(column));
-                }
-            }
-            if q.currency.is_some() {
-                let raw: Option<String> = row.try_get("currency").map_err(bad)?;
-                crate::model::clean_name(raw.as_deref().unwrap_or(""), &mut currency);
-            }
-            let deals = deals as u64;
-            if !q.include_credits {
-                let credits: i64 = row.try_get("credits").map_err(bad)?;
-                let credit_total: rust_decimal::Decimal = row.try_get("credit_total").map_err(bad)?;
-                let credits = credits as u64;
-                accounting.read += credits;
-                accounting.filtered += credits;
-                tally.credits += credits;
-                let sum = tally.credit_sums.entry(currency.clone()).or_default();
-                *sum = crate::aggregate::partials::exact_add(*sum, credit_total).unwrap_or(*sum);
-            }
-            if deals == 0 {
-                continue; // a day and group with credit notes only
-            }
-            accounting.read += deals;
-            accounting.used += deals;
-            tally.counted += deals;
-            let group: Vec<&str> = names.iter().map(String::as_str).collect();
-            partials.add_bucket(&group, &currency, day, &crate::aggregate::Partial { deals, total, rows: deals })?;
-        }
-    }
+    load::engine::read_postgres(url, &s.common.files, &q, &s.by_names, &mut partials, &mut accounting, &mut tally)?;
     finish_partials(s, partials, accounting, tally)
 }
 

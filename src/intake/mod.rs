@@ -9,8 +9,9 @@
 //! and because it reads the command's settings: a reader in `src/load`
 //! would have to name the collector and the settings. Once the fast path
 //! writes to a sink trait of `src/model`, this can move into `src/load`.
-//! `engine.rs` holds the sources that are not files of deals: partials an
-//! engine computed, and a PostgreSQL query.
+//! `engine.rs` sets up the sources that are not files of deals (partials an
+//! engine computed, a PostgreSQL query), read by `load::partials` and
+//! `load::engine`.
 
 pub mod engine;
 

@@ -2,14 +2,16 @@
 //! spreadsheets, in the encodings and number and date styles they come in.
 //! Each loader hands rows to a `RowParser`, which turns them into deals for
 //! a `model::Sink`. The readers take their options from [`InputOptions`]
-//! (built by `src/config.rs`), not from the settings. Two readers still
+//! (built by `src/config.rs`), not from the settings. Three readers still
 //! fill the core's partials directly: the fast CSV path (`fast.rs`) and
-//! the partials of an engine (`partials.rs`).
+//! the partials of an engine (`partials.rs`, and `engine.rs` for a
+//! PostgreSQL query).
 
 pub mod amount;
 pub mod columns;
 pub mod csv;
 pub mod date;
+pub mod engine;
 pub mod excel;
 pub mod expr;
 pub mod fast;
