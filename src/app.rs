@@ -18,6 +18,7 @@ use crate::load::{self, Field};
 use crate::model::{Dimension, fold_name};
 use crate::pipeline::apply_window;
 use crate::render::output::write_output;
+use crate::render::titles::{chart_title_in, file_names};
 use crate::render::{self, Grid, RenderOptions, views};
 use crate::tell::{definition, tell};
 
@@ -34,15 +35,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Completions(args) => completions_cmd(args.shell),
         Command::Man => man_cmd(),
     }
-}
-
-/// The file names, for titles.
-fn file_names(files: &[String]) -> String {
-    files
-        .iter()
-        .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn options(common: &CommonSettings, loaded: &Loaded, title: String) -> RenderOptions {
@@ -438,30 +430,6 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
         crate::render::explain::render(&list, &framing, common.format, &opts, out)
     })?;
     Ok(exit::OK)
-}
-
-/// The title of a chart: what is shown, from which files, over which periods.
-pub fn chart_title(report: &Report, files: &[String], labels: &[String]) -> String {
-    chart_title_in(report, files, labels, crate::render::lang::Lang::En)
-}
-
-/// `chart_title` in `lang`.
-pub fn chart_title_in(report: &Report, files: &[String], labels: &[String], lang: crate::render::lang::Lang) -> String {
-    let by: Vec<&str> = report.by_names.iter().map(String::as_str).collect();
-    let names: Vec<String> = files
-        .iter()
-        .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
-        .collect();
-    let files = names.join(", ");
-    let words = lang.strings();
-    let title = crate::render::lang::Title {
-        period: report.period.name(),
-        by: &by,
-        files: &files,
-        first: labels.first().map(String::as_str),
-        last: labels.last().map(String::as_str),
-    };
-    (words.title)(words, &title)
 }
 
 fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
