@@ -1,22 +1,26 @@
-//! Running a command: load every input into partials, apply the period
-//! window and name folding, build the view, render it, and say on stderr
-//! what the user should know.
+//! Running a command: one function per command takes its settings
+//! (validated in `src/config.rs`), reads the inputs through `src/intake`,
+//! builds the view in the core (`src/aggregate`) and renders it
+//! (`src/render`); what the user should hear on stderr is worded in
+//! `src/tell.rs`.
 
-use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 
 use crate::aggregate::customers::{customers, sellers};
+use crate::aggregate::target::{below_target, checked_period};
 use crate::aggregate::{Partials, Period, Report, build_lazy_yoy, build_with, build_yoy};
 use crate::cli::{BreadthArgs, ChartArgs, Cli, Command, CustomersArgs, ExplainArgs, ReportArgs, SellersArgs, SqlArgs};
 use crate::config::{CommonSettings, ExplainSettings, ReportSettings};
 use crate::error::{Error, exit};
-use crate::load::{self, Field, InputFormat, source};
-use crate::model::{Dimension, RowAccounting, Tally};
-use crate::pipeline::{Collector, Filter, apply_window, fold_name};
+use crate::intake::engine::{load_engine_partials, load_from_postgres};
+use crate::intake::{Loaded, load_through, load_view, unmatched_names, window_and_fold};
+use crate::load::{self, Field};
+use crate::model::{Dimension, fold_name};
+use crate::pipeline::apply_window;
 use crate::render::output::write_output;
+use crate::render::titles::{chart_title_in, file_names};
 use crate::render::{self, Grid, RenderOptions, views};
-use crate::status::StatusRule;
+use crate::tell::{definition, tell};
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
@@ -31,501 +35,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Completions(args) => completions_cmd(args.shell),
         Command::Man => man_cmd(),
     }
-}
-
-/// What loading produced.
-pub struct Loaded {
-    pub partials: Partials,
-    pub accounting: RowAccounting,
-    /// Skipped rows per reason.
-    pub skipped: BTreeMap<String, u64>,
-    /// Inputs that had a header but no rows.
-    pub empty_inputs: Vec<String>,
-    /// What was counted, and why the rest was left out.
-    pub tally: Tally,
-    /// Identical rows dropped, and warnings for stderr.
-    pub duplicates: u64,
-    pub warnings: Vec<String>,
-    /// How files were read (layouts, amounts made from columns...).
-    pub notes: Vec<String>,
-}
-
-/// Read every input into `partials`, grouped by `by`.
-pub fn load_partials(common: &CommonSettings, partials: Partials, by: &[Dimension]) -> Result<Loaded, Error> {
-    load_through(common, partials, by, &[], |c| c).map(|(loaded, ())| loaded)
-}
-
-/// `load_partials` through a sink made by `wrap` around the collector, which
-/// looks at every deal on its way (`aov breadth`), with the `extra` columns
-/// required; what the sink kept comes back beside.
-pub fn load_through<S: crate::order_lines::Through>(
-    common: &CommonSettings,
-    partials: Partials,
-    by: &[Dimension],
-    extra: &[Field],
-    wrap: impl FnOnce(Collector<'static>) -> S,
-) -> Result<(Loaded, S::Rest), Error> {
-    say_settings_file(common);
-    let input = &common.input;
-    let mut required = vec![Field::Amount, Field::Date];
-    required.extend_from_slice(extra);
-    if by.contains(&Dimension::Customer) || !common.filter.customers.is_empty() {
-        required.push(Field::Customer);
-    }
-    if by.contains(&Dimension::Seller) || !common.filter.sellers.is_empty() {
-        required.push(Field::Seller);
-    }
-    if matches!(common.filter.status, StatusRule::Chosen(_)) {
-        required.push(Field::Status);
-    }
-    let view = load::fast::ViewNeeds {
-        days: partials.needs_days(),
-        amounts: partials.amounts_by(),
-        latest: partials.keeps_latest(),
-        deals: partials.keeps_deals(),
-        recent: partials.keeps_recent(),
-    };
-    let mut collector = Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows);
-    if let Some(path) = &input.rejects {
-        let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
-        collector
-            .write_rejects_to(Box::new(BufWriter::new(file)))
-            .map_err(|source| Error::Open { path: path.display().to_string(), source })?;
-    }
-    let mut sink = wrap(collector);
-    let mut empty_inputs = Vec::new();
-    let fast_ok = common.fast_path
-        && !S::EACH_DEAL
-        && !by.iter().any(|d| matches!(d, Dimension::Segment | Dimension::Column(_)))
-        && common.filter.rates.is_none();
-    let mut seen_files = SeenFiles::default();
-    for path in &common.files {
-        if let Some(first) = seen_files.repeat(path) {
-            let name = source::display_name(path);
-            let message = if name == first {
-                format!("{name} is given twice; it is read once")
-            } else {
-                format!("{name} is the same file as {first}; it is read once")
-            };
-            load::Sink::warn(sink.collector(), message);
-            continue;
-        }
-        let before = sink.collector().accounting.read;
-        if fast_ok {
-            if let Some(plan) = load::fast::plan(path, input, &required)? {
-                let opts = load::fast::RunOptions {
-                    period: sink.collector().period(),
-                    by,
-                    filter: &common.filter,
-                    threads: common.threads,
-                    block_size: common.block_size,
-                    skip_bad_rows: input.skip_bad_rows,
-                    progress: !common.quiet,
-                    view,
-                };
-                match load::fast::run(&plan, &opts)? {
-                    load::fast::Outcome::Done(out) => {
-                        sink.collector().set_file(&plan.name);
-                        // The collector hears of the columns as from the general reader.
-                        load::rows::Sink::columns(sink.collector(), &plan.name, plan.columns());
-                        let flow = sink.collector().absorb(out.partials, out.accounting, &out.tally, out.errors);
-                        if sink.collector().accounting.read == before {
-                            empty_inputs.push(plan.name.clone());
-                        }
-                        if flow.is_break() || (out.stopped && !input.skip_bad_rows) {
-                            break;
-                        }
-                        continue;
-                    }
-                    load::fast::Outcome::Abandoned(why) => {
-                        if common.verbose {
-                            eprintln!("aov: {}: read by the general reader: {why}", plan.name);
-                        }
-                    }
-                }
-            }
-        }
-        let flow = if path != "-" && source::detect_format(path, b"") == InputFormat::Excel {
-            // Workbooks are read from the file itself.
-            sink.collector().set_file(path);
-            load::excel::read(path, input.sheet.as_deref(), &input.columns, &required, &input.read, &mut sink)?
-        } else if path != "-" && source::detect_format(path, b"") == InputFormat::Parquet {
-            sink.collector().set_file(path);
-            load::parquet::read(path, &input.columns, &required, &input.read, &mut sink)?
-        } else {
-            let opened = source::open(path, input.encoding)?;
-            sink.collector().set_file(&opened.name);
-            match source::detect_format(path, &opened.head) {
-                InputFormat::Csv => {
-                    load::csv::read(opened, input.delimiter, &input.columns, &required, &input.read, &mut sink)?
-                }
-                InputFormat::Json => load::json::read(opened, &input.columns, &required, &input.read, &mut sink)?,
-                InputFormat::Excel | InputFormat::Parquet => {
-                    return Err(Error::File {
-                        path: opened.name,
-                        message: "a workbook or Parquet file is read from a file with its own name (.xlsx, .ods, .parquet), not from standard input or gzip".into(),
-                    });
-                }
-            }
-        };
-        if sink.collector().accounting.read == before {
-            empty_inputs.push(source::display_name(path));
-        }
-        if flow.is_break() {
-            break;
-        }
-    }
-    let (collector, rest) = sink.into_parts();
-    let crate::pipeline::Collected { partials, accounting, skipped, tally, duplicates, warnings, notes } =
-        collector.finish()?;
-    Ok((Loaded { partials, accounting, skipped, empty_inputs, tally, duplicates, warnings, notes }, rest))
-}
-
-/// Say which settings file was read: with `-v` always, and without it
-/// when `./aov.toml` was applied without being named.
-fn say_settings_file(common: &CommonSettings) {
-    if let Some(line) = common.settings_file_note() {
-        eprintln!("{line}");
-    }
-}
-
-/// The inputs already read, by device and inode (so a file given twice,
-/// through a symlink or a hard link, is one file), and standard input.
-#[derive(Default)]
-struct SeenFiles {
-    ids: std::collections::HashMap<(u64, u64), String>,
-    stdin: Option<String>,
-}
-
-impl SeenFiles {
-    /// The earlier name of the same input, when `path` was read already.
-    fn repeat(&mut self, path: &str) -> Option<String> {
-        let name = source::display_name(path);
-        if path == "-" || path == "/dev/stdin" {
-            if let Some(first) = &self.stdin {
-                return Some(first.clone());
-            }
-            self.stdin = Some(name);
-            return None;
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-            let id = (meta.dev(), meta.ino());
-            if let Some(first) = self.ids.get(&id) {
-                return Some(first.clone());
-            }
-            self.ids.insert(id, name);
-        }
-        None
-    }
-}
-
-/// Load, then apply the period window (counted in `period`) and merge names
-/// that differ only in letter case.
-pub fn load_view(
-    common: &CommonSettings,
-    partials: Partials,
-    by: &[Dimension],
-    period: Period,
-) -> Result<Loaded, Error> {
-    let mut loaded = load_partials(common, partials, by)?;
-    window_and_fold(&mut loaded, common, period)?;
-    let unmatched = unmatched_names(&loaded, common, by);
-    loaded.warnings.extend(unmatched);
-    Ok(loaded)
-}
-
-/// A `--customer` or `--seller` name that no deal in the selection has
-/// (most often a typo): by the groups when the partials are grouped by it,
-/// else by the filter's hits (a row the filters before it kept had it:
-/// rows left out by date or status, or by the customer filter for a
-/// seller, do not count).
-/// When no deal at all is left, `tell` says so for every name instead.
-fn unmatched_names(loaded: &Loaded, common: &CommonSettings, by: &[Dimension]) -> Vec<String> {
-    let mut out = Vec::new();
-    if loaded.accounting.used == 0 {
-        return out;
-    }
-    // Names no row had, in views not grouped by them.
-    let f = &common.filter;
-    for (seller, flag, wanted, given) in [
-        (false, "--customer", &f.customers, &common.names_given[0]),
-        (true, "--seller", &f.sellers, &common.names_given[1]),
-    ] {
-        let dim = if seller { Dimension::Seller } else { Dimension::Customer };
-        if by.contains(&dim) {
-            continue;
-        }
-        let had: Vec<&String> = (0..wanted.len()).filter(|&i| f.hits.hit(seller, i)).map(|i| &wanted[i]).collect();
-        for (name, written) in wanted.iter().zip(given) {
-            if !had.contains(&name) {
-                out.push(format!("no deal in the selection matches {flag} \"{written}\""));
-            }
-        }
-    }
-    // Names no deal in the selection has, in views grouped by them.
-    for (i, dim) in by.iter().enumerate() {
-        let (flag, wanted, given) = match dim {
-            Dimension::Customer => ("--customer", &common.filter.customers, &common.names_given[0]),
-            Dimension::Seller => ("--seller", &common.filter.sellers, &common.names_given[1]),
-            Dimension::Segment | Dimension::Column(_) => continue,
-        };
-        // (folded, as written)
-        let mut missing: Vec<(&String, &String)> = wanted.iter().zip(given).collect();
-        for cell in loaded.partials.cells() {
-            if missing.is_empty() {
-                break;
-            }
-            if let Some(name) = cell.split().0.get(i) {
-                let name = fold_name(name, common.filter.case_sensitive);
-                missing.retain(|(n, _)| **n != name);
-            }
-        }
-        out.extend(missing.into_iter().map(|(_, n)| format!("no deal in the selection matches {flag} \"{n}\"")));
-    }
-    out
-}
-
-/// Apply the period window (counted in `period`), then make spellings of a
-/// name that differ only in case one name (unless `--case-sensitive`),
-/// shown in the most frequent spelling. Folding is skipped when a cheap
-/// check shows no two spellings fold together (always so without `--by`).
-fn window_and_fold(loaded: &mut Loaded, common: &CommonSettings, period: Period) -> Result<(), Error> {
-    apply_window(&mut loaded.partials, period, &common.window, &mut loaded.accounting, &mut loaded.tally);
-    if !common.filter.case_sensitive && loaded.partials.may_fold_together() {
-        let partials = std::mem::replace(&mut loaded.partials, Partials::new(period, 0));
-        loaded.partials = partials.fold_groups(|s| fold_name(s, false))?;
-    }
-    Ok(())
-}
-
-/// Say on stderr what happened to the rows that were not used.
-pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io::Result<()> {
-    for name in &loaded.empty_inputs {
-        writeln!(err, "aov: note: {name} has no rows")?;
-    }
-    for note in &loaded.notes {
-        writeln!(err, "aov: {note}")?;
-    }
-    if !common.quiet && (common.verbose || loaded.tally.says_something()) {
-        writeln!(err, "aov: {}", counted_line(&loaded.tally, &common.filter))?;
-    }
-    if let Some(line) = converted_line(&loaded.tally, &common.filter) {
-        writeln!(err, "aov: {line}")?;
-    }
-    if let Some(w) = unknown_statuses(&loaded.tally) {
-        writeln!(err, "aov: warning: {w}")?;
-    }
-    for w in &loaded.warnings {
-        writeln!(err, "aov: warning: {}", crate::error::printable(w))?;
-    }
-    if loaded.accounting.used == 0 && loaded.accounting.read > 0 {
-        for (flag, names) in [("--customer", &common.names_given[0]), ("--seller", &common.names_given[1])] {
-            if !names.is_empty() {
-                let names: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-                writeln!(err, "aov: warning: no deal in the selection matches {flag} {}", names.join(" or "))?;
-            }
-        }
-    }
-    if loaded.duplicates > 0 {
-        let n = loaded.duplicates;
-        writeln!(
-            err,
-            "aov: note: dropped {n} row{} identical to an earlier one (--drop-duplicate-rows)",
-            if n == 1 { "" } else { "s" }
-        )?;
-    }
-    let a = loaded.accounting;
-    if a.rejected > 0 {
-        writeln!(err, "aov: warning: skipped {} bad row{}:", a.rejected, if a.rejected == 1 { "" } else { "s" })?;
-        for (reason, n) in &loaded.skipped {
-            writeln!(err, "aov:   {n} x {}", crate::error::printable(reason))?;
-        }
-    }
-    // The table prints the accounting in its footer; anything else here.
-    if common.verbose && (common.chart || common.format != render::Format::Table) {
-        writeln!(
-            err,
-            "aov: rows: {} read, {} used, {} filtered out, {} rejected",
-            a.read, a.used, a.filtered, a.rejected
-        )?;
-    }
-    Ok(())
-}
-
-/// What `--currency` converted: how many deals from which currencies, and
-/// the dates of the rates used.
-pub fn converted_line(t: &Tally, filter: &Filter) -> Option<String> {
-    let target = &filter.rates.as_ref()?.target;
-    if t.converted.is_empty() {
-        return Some(format!("no deal needed converting into {target} (--currency)"));
-    }
-    let n: u64 = t.converted.values().map(|c| c.deals).sum();
-    let parts: Vec<String> = t
-        .converted
-        .iter()
-        .map(|(c, v)| {
-            let dates = if v.first_rate == v.last_rate {
-                format!("rate of {}", v.first_rate)
-            } else {
-                format!("rates of {} to {}", v.first_rate, v.last_rate)
-            };
-            format!("{} from {c} ({dates})", v.deals)
-        })
-        .collect();
-    Some(format!("converted {} into {target}: {}", count(n, "deal"), parts.join(", ")))
-}
-
-/// The footer line that states what the AOV is made of.
-pub fn definition(common: &CommonSettings) -> String {
-    use crate::render::lang::Counted;
-    let shown: Vec<String>;
-    let counted = match &common.filter.status {
-        StatusRule::Won => Counted::Won,
-        StatusRule::All => Counted::All,
-        StatusRule::Chosen(_) => {
-            shown = common.filter_status_values.iter().map(|v| v.trim().to_string()).collect();
-            Counted::Chosen(&shown)
-        }
-    };
-    let words = common.lang.strings();
-    (words.definition)(words, counted, common.filter.include_credits)
-}
-
-/// `12 deals` or `1 deal`.
-fn count(n: u64, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
-
-/// The one line every view prints on stderr: what was counted, what was
-/// left out and why, and the flag that changes it.
-pub fn counted_line(t: &Tally, filter: &Filter) -> String {
-    let mut parts = Vec::new();
-    let by_count = |a: &&crate::model::StatusCount, b: &&crate::model::StatusCount| {
-        b.counted.cmp(&a.counted).then(b.left_out.cmp(&a.left_out)).then(a.shown.cmp(&b.shown))
-    };
-    let shown =
-        |s: &crate::model::StatusCount| if s.shown.is_empty() { "(empty)".to_string() } else { s.shown.clone() };
-    if t.status_column {
-        let mut counted: Vec<&crate::model::StatusCount> = t.statuses.values().filter(|s| s.counted > 0).collect();
-        counted.sort_by(by_count);
-        let mut head = format!("counted {}", count(t.counted, "deal"));
-        // The statuses are counted as the rows are read, before a period
-        // window (--last) leaves deals out: then they are "of" more deals.
-        let read: u64 = counted.iter().map(|s| s.counted).sum();
-        let statuses = match counted.as_slice() {
-            [] => String::new(),
-            [one] => format!("with status \"{}\"", shown(one)),
-            many => {
-                let list: Vec<String> = many.iter().map(|s| format!("\"{}\" {}", shown(s), s.counted)).collect();
-                format!("with status {}", list.join(", "))
-            }
-        };
-        if !statuses.is_empty() {
-            if read == t.counted {
-                head.push_str(&format!(" {statuses}"));
-            } else {
-                head.push_str(&format!(" (of {read} {statuses})"));
-            }
-        }
-        parts.push(head);
-        let mut out: Vec<&crate::model::StatusCount> = t.statuses.values().filter(|s| s.left_out > 0).collect();
-        out.sort_by(|a, b| b.left_out.cmp(&a.left_out).then(a.shown.cmp(&b.shown)));
-        let left: u64 = out.iter().map(|s| s.left_out).sum();
-        if left > 0 {
-            let mut list: Vec<String> = out.iter().take(6).map(|s| format!("{} {}", shown(s), s.left_out)).collect();
-            if out.len() > 6 {
-                list.push(format!("{} more", out.len() - 6));
-            }
-            parts.push(format!("left out {left} ({})", list.join(", ")));
-        }
-        match filter.status {
-            StatusRule::All => parts.push("every status counted (--status all)".into()),
-            _ => parts.push("--status all counts every status".into()),
-        }
-    } else {
-        parts.push(format!("counted {}", count(t.counted, "deal")));
-    }
-    if t.credits > 0 {
-        let sums: Vec<String> = t
-            .credit_sums
-            .iter()
-            .map(|(c, s)| {
-                let v = crate::aggregate::exact::round_decimal(*s, 2);
-                if c.is_empty() { v.to_string() } else { format!("{v} {c}") }
-            })
-            .collect();
-        parts.push(format!(
-            "left out {} totalling {} (--include-credits counts them)",
-            count(t.credits, "credit note"),
-            sums.join(" + ")
-        ));
-    } else if t.credits_counted > 0 {
-        parts.push(format!("{} counted (--include-credits)", count(t.credits_counted, "credit note")));
-    }
-    if !t.not_sales.is_empty() {
-        let n: u64 = t.not_sales.values().sum();
-        let list: Vec<String> = t.not_sales.iter().map(|(why, k)| format!("{k} {why}")).collect();
-        parts.push(format!(
-            "left out {n} {}: {} (--export-layout none reads every row)",
-            if n == 1 { "row that is not a sale" } else { "rows that are not sales" },
-            list.join("; ")
-        ));
-    }
-    let mut filters = Vec::new();
-    for (n, what) in [
-        (t.by_date, "by --from/--to"),
-        (t.by_customer, "by --customer"),
-        (t.by_seller, "by --seller"),
-        (t.by_window, "outside --last/--complete-only"),
-    ] {
-        if n > 0 {
-            filters.push(format!("{n} {what}"));
-        }
-    }
-    if !filters.is_empty() {
-        parts.push(format!("left out {}", filters.join(", ")));
-    }
-    parts.join("; ")
-}
-
-/// The warning for status values the vocabulary does not know: left out
-/// when the column has known words too, counted when it has none.
-pub fn unknown_statuses(t: &Tally) -> Option<String> {
-    let amount = |s: &crate::model::StatusCount| s.counted + s.left_out;
-    let mut unknown: Vec<&crate::model::StatusCount> =
-        t.statuses.values().filter(|s| s.unknown && amount(s) > 0).collect();
-    if unknown.is_empty() {
-        return None;
-    }
-    unknown.sort_by(|a, b| amount(b).cmp(&amount(a)).then(a.shown.cmp(&b.shown)));
-    let list: Vec<String> = unknown
-        .iter()
-        .take(8)
-        .map(|s| format!("\"{}\" {}", if s.shown.is_empty() { "(empty)" } else { &s.shown }, amount(s)))
-        .collect();
-    let more = if unknown.len() > 8 { format!(" and {} more", unknown.len() - 8) } else { String::new() };
-    let values = format!("{}{more}", list.join(", "));
-    Some(if t.unknown_left_out {
-        format!(
-            "left out status values that are not known as won, lost, open or void: {values}; count them with --status VALUE (or --status all), or add them to [status] won in aov.toml"
-        )
-    } else {
-        format!(
-            "no status value is known as won, lost, open or void, so every deal counts: {values}; choose with --status VALUE, or name the classes in [status] in aov.toml"
-        )
-    })
-}
-
-/// The file names, for titles.
-fn file_names(files: &[String]) -> String {
-    files
-        .iter()
-        .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn options(common: &CommonSettings, loaded: &Loaded, title: String) -> RenderOptions {
@@ -551,7 +60,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         if s.stats { Partials::with_amounts(s.period, s.by.len()) } else { Partials::new(s.period, s.by.len()) };
     let window = s.common.window;
     let mut yoy_base = None;
-    let loaded = match (&args.source, args.partials) {
+    let loaded = match (&s.source, s.partials) {
         (Some(url), _) => load_from_postgres(&s, url)?,
         (None, true) => load_engine_partials(&s)?,
         (None, false) if s.yoy && (window.last.is_some() || window.complete_before.is_some()) => {
@@ -588,7 +97,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
     };
     write_output(s.common.output.as_deref(), |out| render::render(&report, page.as_ref(), s.common.format, &opts, out))?;
     if let Some(limit) = s.fail_below {
-        let checked = checked_period(&s);
+        let checked = checked_period(s.period, s.common.window.complete_before);
         let below = below_target(&report, limit, checked.as_deref());
         if !below.is_empty() {
             let mut err = io::stderr().lock();
@@ -609,7 +118,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
 /// as the base of the year-over-year change, then apply the window.
 fn load_with_year_before(s: &ReportSettings, template: Partials) -> Result<(Loaded, Partials), Error> {
     let mut unwindowed = s.common.clone();
-    unwindowed.window = crate::pipeline::Window::default();
+    unwindowed.window = crate::model::Window::default();
     let mut loaded = load_view(&unwindowed, template, &s.by, s.period)?;
     let base = loaded.partials.clone();
     apply_window(&mut loaded.partials, s.period, &s.common.window, &mut loaded.accounting, &mut loaded.tally);
@@ -629,46 +138,6 @@ fn yoy_from(report: &mut Report, base: &Partials, s: &ReportSettings) -> Result<
         }
     }
     Ok(())
-}
-
-/// With `--complete-only`, the period `--fail-below` checks: the last
-/// complete one before `--as-of`, whether or not it has deals (so a stale
-/// export fails). Without it, each group's last period with deals.
-pub fn checked_period(s: &ReportSettings) -> Option<String> {
-    let day = s.common.window.complete_before?;
-    (s.period != Period::All).then(|| s.period.label(s.period.key(day).prev()))
-}
-
-/// The groups whose checked period has an AOV below `limit` or no deals:
-/// each group's last period, or `checked` (a period label) when given. A
-/// report without any deal is below whatever the limit.
-pub fn below_target(report: &Report, limit: rust_decimal::Decimal, checked: Option<&str>) -> Vec<String> {
-    if report.rows.is_empty() {
-        return vec![format!("all deals, {}: no deals", checked.unwrap_or("the selection"))];
-    }
-    let limit = crate::aggregate::Ratio::from_decimal(limit);
-    let mut last: BTreeMap<(Vec<String>, String), &crate::aggregate::ReportRow> = BTreeMap::new();
-    for row in &report.rows {
-        last.insert((row.group.to_vec(), row.currency.clone()), row);
-    }
-    let mut out = Vec::new();
-    for row in report.rows.iter().filter(|r| std::ptr::eq(*r, last[&(r.group.to_vec(), r.currency.clone())])) {
-        let mut who: Vec<String> = row.group.to_vec();
-        if report.show_currency {
-            who.push(row.currency.clone());
-        }
-        let name = if who.is_empty() { "all deals".to_string() } else { who.join(" / ") };
-        let period = row.period.as_deref().unwrap_or("all");
-        if let Some(p) = checked.filter(|p| *p != period) {
-            out.push(format!("{name}, {p}: no deals (the last are from {period})"));
-            continue;
-        }
-        if row.aov.as_ref().is_none_or(|a| *a < limit) {
-            let aov = row.aov.as_ref().map_or("no deals".to_string(), |a| format!("AOV {}", a.round(2)));
-            out.push(format!("{name}, {period}: {aov}"));
-        }
-    }
-    out
 }
 
 /// `aov quotes`: won, lost and open quotes per period, and the hit rate.
@@ -691,8 +160,7 @@ fn quotes_cmd(args: &crate::cli::QuotesArgs) -> anyhow::Result<i32> {
     let grid = render::quotes::quotes_grid(&view);
     write_output(s.common.output.as_deref(), |out| render::render_grid(&grid, s.common.format, &opts, out))?;
     let Some(limit) = s.fail_below else { return Ok(exit::OK) };
-    let day = s.common.window.complete_before;
-    let checked = day.filter(|_| s.period != Period::All).map(|d| s.period.label(s.period.key(d).prev()));
+    let checked = checked_period(s.period, s.common.window.complete_before);
     let below = below_hit_rate(&view, limit, checked.as_deref());
     if below.is_empty() {
         return Ok(exit::OK);
@@ -714,41 +182,20 @@ fn view_grain(common: &CommonSettings, period: Period) -> Period {
     if common.window.last.is_some() || common.window.complete_before.is_some() { period } else { Period::All }
 }
 
-/// The one group of `customers --by` or `sellers --by`: `default` without
-/// the flag, else customer, seller or a column by its header, with the
-/// name the output gives its column.
-fn one_group(by: Option<&str>, default: Dimension, common: &mut CommonSettings) -> Result<(Dimension, String), Error> {
-    let Some(name) = by else { return Ok((default, default.name().to_string())) };
-    let list: Vec<String> = name.split(',').map(str::to_string).collect();
-    if list.len() > 1 {
-        return Err(Error::Usage(format!("--by names one column here, not {}", list.len())));
-    }
-    let (dims, names) = crate::config::group_by(&list, common)?;
-    match (dims.as_slice(), names.as_slice()) {
-        ([d], [n]) => Ok((*d, n.clone())),
-        _ => Err(Error::Usage("--by names one column here".into())),
-    }
-}
-
 fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let s = crate::config::CustomersSettings::from_args(args)?;
-    let (mut common, period) = (s.common, s.period);
-    // `--by product` ranks products the way customers are ranked.
-    let (dim, name) = one_group(args.by.as_deref(), Dimension::Customer, &mut common)?;
-    if args.register.is_some() && dim != Dimension::Customer {
-        return Err(Error::Usage(format!("--register joins customers with the register; leave out --by {name}")).into());
-    }
-    let grain = view_grain(&common, period);
+    let (common, period, dim, name) = (&s.common, s.period, s.dim, &s.name);
+    let grain = view_grain(common, period);
     let mut partials = Partials::with_amounts(grain, 1).needing_days();
     if let Some((span, as_of)) = s.trend {
         partials = partials.with_recent(span, as_of);
     }
-    let loaded = load_view(&common, partials, &[dim], period)?;
-    tell(&loaded, &common, &mut io::stderr().lock())?;
-    if let Some(register) = &args.register {
-        return potential_cmd(&common, &loaded, register, args);
+    let loaded = load_view(common, partials, &[dim], period)?;
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    if let Some(register) = &s.register {
+        return potential_cmd(&s, &loaded, register);
     }
-    let view = customers(&loaded.partials, 0, args.top).map_err(Error::from)?;
+    let view = customers(&loaded.partials, 0, s.top).map_err(Error::from)?;
     // A period window (--last) can leave the earlier trend window without
     // the deals it would hold: say so rather than show a trend from a part.
     let windowed = common.window.last.is_some() || common.window.complete_before.is_some();
@@ -767,10 +214,10 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
         (common.lang.strings().views.customers_title)(&file_names(&common.files))
     } else {
         let words = &common.lang.strings().views;
-        rename_column(&mut grid, "customer", &name, &(words.customer_words)(&name));
-        (words.ranked_title)(&name, &file_names(&common.files))
+        rename_column(&mut grid, "customer", name, &(words.customer_words)(name));
+        (words.ranked_title)(name, &file_names(&common.files))
     };
-    emit(&common, &loaded, &grid, title)?;
+    emit(common, &loaded, &grid, title)?;
     Ok(exit::OK)
 }
 
@@ -790,7 +237,8 @@ fn rename_column(grid: &mut Grid, from: &str, to: &str, words: &[(&'static str, 
 
 /// `aov customers --register FILE`: the customers' sales beside the
 /// register's sizes, joined by folded name.
-fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &CustomersArgs) -> anyhow::Result<i32> {
+fn potential_cmd(s: &crate::config::CustomersSettings, loaded: &Loaded, path: &str) -> anyhow::Result<i32> {
+    let common = &s.common;
     use crate::aggregate::potential::{Sales, Sized, join};
     use std::collections::HashMap;
     let view = customers(&loaded.partials, 0, None).map_err(Error::from)?;
@@ -801,7 +249,7 @@ fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &Cu
         .into());
     }
     let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
-    let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+    let register = load::register::read(path, customer_col, s.potential_col.as_deref(), common.input.encoding)?;
     let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
     let sales: HashMap<String, Sales> = view
         .rows
@@ -817,33 +265,8 @@ fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &Cu
         path: common.files.join(", "),
         message: "the total of the sales is too large to add up exactly".into(),
     })?;
-    let mut err = io::stderr().lock();
-    if p.missing_customers > 0 {
-        let mut names: Vec<&str> =
-            p.rows.iter().filter(|r| r.potential.is_none()).map(|r| r.customer.as_str()).collect();
-        names.sort_unstable();
-        let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
-        let shown: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
-        writeln!(
-            err,
-            "aov: warning: {} deal{} of {} customer{} not in the register {}: {}{more}",
-            p.missing_deals,
-            if p.missing_deals == 1 { "" } else { "s" },
-            p.missing_customers,
-            if p.missing_customers == 1 { "" } else { "s" },
-            register.file,
-            shown.join(", ")
-        )?;
-    }
-    if p.untouched > 0 {
-        writeln!(
-            err,
-            "aov: note: {} register customer{} no deals (listed with 0 deals)",
-            p.untouched,
-            if p.untouched == 1 { " has" } else { "s have" }
-        )?;
-    }
-    if let Some(n) = args.top {
+    crate::tell::tell_register(&p, &register.file, &mut io::stderr().lock())?;
+    if let Some(n) = s.top {
         p.rows.truncate(n);
     }
     emit(
@@ -856,27 +279,19 @@ fn potential_cmd(common: &CommonSettings, loaded: &Loaded, path: &str, args: &Cu
 }
 
 fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
-    let mut common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
-    // `--by region` puts the region in the seller's place.
-    let (dim, name) = one_group(args.by.as_deref(), Dimension::Seller, &mut common)?;
-    if dim == Dimension::Customer {
-        return Err(Error::Usage(
-            "aov sellers counts the customers each seller worked; to rank customers use aov customers".into(),
-        )
-        .into());
-    }
+    let s = crate::config::SellersSettings::from_args(args)?;
+    let (common, period, dim, name) = (&s.common, s.period, s.dim, &s.name);
     let by = [dim, Dimension::Customer];
     // One cell per (seller, customer); amounts per seller only.
-    let grain = view_grain(&common, period);
-    let loaded = load_view(&common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
-    tell(&loaded, &common, &mut io::stderr().lock())?;
+    let grain = view_grain(common, period);
+    let loaded = load_view(common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
+    tell(&loaded, common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
     let mut grid = views::sellers_grid_in(&view, common.lang);
-    if let Some(path) = &args.register {
+    if let Some(path) = &s.register {
         // Each seller's deals with customers of potential class A.
         let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
-        let register = load::register::read(path, customer_col, args.potential_col.as_deref(), common.input.encoding)?;
+        let register = load::register::read(path, customer_col, s.potential_col.as_deref(), common.input.encoding)?;
         let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
         let sizes = register
             .entries
@@ -899,10 +314,10 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
         (common.lang.strings().views.sellers_title)(&file_names(&common.files))
     } else {
         let words = &common.lang.strings().views;
-        rename_column(&mut grid, "seller", &name, &(words.seller_words)(&name));
-        (words.sellers_by_title)(&name, &file_names(&common.files))
+        rename_column(&mut grid, "seller", name, &(words.seller_words)(name));
+        (words.sellers_by_title)(name, &file_names(&common.files))
     };
-    emit(&common, &loaded, &grid, title)?;
+    emit(common, &loaded, &grid, title)?;
     Ok(exit::OK)
 }
 
@@ -963,10 +378,17 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     let partials = if latest_only { partials.keeping_latest() } else { partials };
     // Each side's median and largest deal: amounts kept only for the
     // periods compared when they are known before reading.
-    let partials = partials.with_deals(s.subject.is_some().then_some(1), outlier_ranges(&s));
+    let partials =
+        partials.with_deals(s.subject.is_some().then_some(1), crate::aggregate::sides::kept_ranges(&s.asked()));
     let loaded = load_view(common, partials, &by, s.period)?;
     tell(&loaded, common, &mut io::stderr().lock())?;
-    let sides = explain_sides(&s, &loaded.partials)?;
+    let sides = crate::aggregate::sides::choose(&s.asked(), &loaded.partials).map_err(|e| match e {
+        e if e.is_usage() => Error::Usage(e.to_string()),
+        crate::aggregate::sides::SidesError::NoDeals => {
+            Error::File { path: "the input".into(), message: e.to_string() }
+        }
+        e => Error::File { path: common.files.join(", "), message: e.to_string() },
+    })?;
     let (base_label, current_label) = match &sides {
         crate::aggregate::explain::Sides::Periods(b, c) => (s.period.label(*b), s.period.label(*c)),
         crate::aggregate::explain::Sides::Days([a, b, c, d]) => (format!("{a}..{b}"), format!("{c}..{d}")),
@@ -1014,262 +436,20 @@ fn explain_cmd(args: &ExplainArgs) -> anyhow::Result<i32> {
     Ok(exit::OK)
 }
 
-/// The period keys explain's deal store must keep, when the sides are
-/// known before reading (day ranges, or both periods named; a seller
-/// against the team in a named period); `None` keeps every period.
-fn outlier_ranges(s: &ExplainSettings) -> Option<[(i64, i64); 2]> {
-    if s.by_days() {
-        let [a, b, c, d] = s.ranges;
-        return crate::aggregate::outliers::ranges_for(None, None, Some([a?, b?, c?, d?]));
-    }
-    let key = |l: &Option<String>| l.as_deref().and_then(|l| s.period.parse_label(l)).map(|k| k.0);
-    let current = key(&s.current);
-    let base = if s.subject.is_some() { current } else { key(&s.base) };
-    crate::aggregate::outliers::ranges_for(base, current, None)
-}
-
-/// The two sides of `explain`, once the periods with deals are known: the
-/// day ranges given, or `--base`/`--current` read as labels of the period,
-/// or the last period with deals and the one with deals before it.
-fn explain_sides(s: &ExplainSettings, partials: &Partials) -> Result<crate::aggregate::explain::Sides, Error> {
-    use crate::aggregate::explain::{SideError, Sides, period_sides};
-    let period = s.period;
-    if s.by_days() {
-        return match s.ranges {
-            [Some(a), Some(b), Some(c), Some(d)] if a > b || c > d => {
-                Err(Error::Usage("a --*-from date is after its --*-to date".into()))
-            }
-            [Some(a), Some(b), Some(c), Some(d)] => Ok(Sides::Days([a, b, c, d])),
-            _ => Err(Error::Usage("give all four of --base-from, --base-to, --current-from and --current-to".into())),
-        };
-    }
-    if period == Period::All {
-        return Err(Error::Usage(
-            "with --period all, name the sides with --base-from/--base-to and --current-from/--current-to".into(),
-        ));
-    }
-    let parse = |label: &str, flag: &str| {
-        period.parse_label(label).ok_or_else(|| {
-            let example = period.label(period.key(chrono::NaiveDate::from_ymd_opt(2013, 3, 15).expect("a date")));
-            Error::Usage(format!("{flag} {label} is not a {period} label; write it as in the report, e.g. {example}"))
-        })
-    };
-    let current = s.current.as_deref().map(|l| parse(l, "--current")).transpose()?;
-    let base = s.base.as_deref().map(|l| parse(l, "--base")).transpose()?;
-    period_sides(partials, base, current, s.subject.is_some()).map_err(|e| match e {
-        SideError::NoDeals => Error::File { path: "the input".into(), message: "no deals to explain".into() },
-        SideError::NothingBefore(current) => Error::File {
-            path: s.common.files.join(", "),
-            message: format!(
-                "no period with deals before {}; name the periods with --base and --current",
-                period.label(current)
-            ),
-        },
-    })
-}
-
-/// What `--partials` and `--source` cannot do: statistics need every
-/// amount, and filters other than dates belong in the query.
-fn check_pushdown(s: &ReportSettings, source: bool) -> Result<(), Error> {
-    let f = &s.common.filter;
-    // `--source` runs the query itself, with the statuses of --status.
-    let chosen = matches!(f.status, StatusRule::Chosen(_)) && !source;
-    if s.stats {
-        return Err(Error::Usage(
-            "--stats needs every amount (for medians and percentiles), which partials do not hold; run it on the deals themselves".into(),
-        ));
-    }
-    if !f.customers.is_empty() || !f.sellers.is_empty() || chosen {
-        return Err(Error::Usage("with --partials or --source, filter in the query instead (a WHERE clause)".into()));
-    }
-    Ok(())
-}
-
-/// Window and name folding on partials from an engine.
-fn finish_partials(
-    s: &ReportSettings,
-    partials: Partials,
-    accounting: RowAccounting,
-    tally: Tally,
-) -> Result<Loaded, Error> {
-    let mut loaded = Loaded {
-        partials,
-        accounting,
-        skipped: BTreeMap::new(),
-        empty_inputs: Vec::new(),
-        tally,
-        duplicates: 0,
-        warnings: Vec::new(),
-        notes: Vec::new(),
-    };
-    window_and_fold(&mut loaded, &s.common, s.period)?;
-    Ok(loaded)
-}
-
-/// Run the partials query on PostgreSQL and read the result straight into
-/// partials (NUMERIC decoded into exact decimals). The FILEs are tables.
-fn load_from_postgres(s: &ReportSettings, url: &str) -> Result<Loaded, Error> {
-    check_pushdown(s, true)?;
-    if s.common.filter.rates.is_some() {
-        return Err(Error::Usage("with --source, convert in the query instead of with --currency".into()));
-    }
-    say_settings_file(&s.common);
-    let input = &s.common.input;
-    let col = |f: Field, default: &str| input.columns.get(&f).cloned().unwrap_or_else(|| default.to_string());
-    let tz = input.read.timezone.map(|t| t.name().to_string());
-    let db_err = |e: postgres::Error| Error::Open { path: url.to_string(), source: io::Error::other(e.to_string()) };
-    // Only the statuses that count, when the status column is named; the
-    // query cannot find one by its values as the readers do.
-    let status = match input.columns.get(&Field::Status) {
-        Some(col) => {
-            let vocabulary = input.read.vocabulary.as_deref().cloned().unwrap_or_default();
-            s.common.filter.status.counted_words(&vocabulary).map(|w| (col.clone(), w))
-        }
-        None => {
-            if !s.common.quiet {
-                eprintln!(
-                    "aov: every row counts whatever its status: with --source, name the status column with --status-col to count closed sales only"
-                );
-            }
-            None
-        }
-    };
-    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(db_err)?;
-    let mut partials = Partials::new(s.period, s.by.len());
-    let mut accounting = RowAccounting::default();
-    let mut tally = Tally::default();
-    for table in &s.common.files {
-        let q = crate::sql::Query {
-            table: table.clone(),
-            date: col(Field::Date, "date"),
-            amount: col(Field::Amount, "amount"),
-            customer: Some(col(Field::Customer, "customer")),
-            seller: Some(col(Field::Seller, "seller")),
-            currency: input.columns.get(&Field::Currency).cloned(),
-            order: input.columns.get(&Field::Order).cloned(),
-            by: s.by.clone(),
-            segment: crate::config::chosen_columns(&s.by, &s.by_names).into_iter().map(str::to_string).collect(),
-            from: s.common.filter.from,
-            to: s.common.filter.to,
-            timezone: tz.clone(),
-            include_credits: s.common.filter.include_credits,
-            status: status.clone(),
-            // The engine buckets the days into the report's periods.
-            period: s.period,
-        };
-        let sql = crate::sql::partials_query(crate::sql::Dialect::Postgres, &q);
-        let rows = client
-            .query(sql.as_str(), &[])
-            .map_err(|e| Error::File { path: table.clone(), message: format!("the query failed: {e}") })?;
-        let mut names: Vec<String> = vec![String::new(); s.by.len()];
-        let mut currency = String::new();
-        for row in rows {
-            let bad = |e: postgres::Error| Error::File {
-                path: table.clone(),
-                message: format!("cannot read the query's result: {e}"),
-            };
-            let day: chrono::NaiveDate = row.try_get("day").map_err(bad)?;
-            let deals: i64 = row.try_get("deals").map_err(bad)?;
-            let total: rust_decimal::Decimal = row.try_get("total").map_err(bad)?;
-            for (slot, column) in names.iter_mut().zip(&s.by_names) {
-                let raw: Option<String> = row.try_get(column.as_str()).map_err(bad)?;
-                crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), slot);
-                if slot.is_empty() {
-                    slot.push_str(&crate::load::rows::blank_group(column));
-                }
-            }
-            if q.currency.is_some() {
-                let raw: Option<String> = row.try_get("currency").map_err(bad)?;
-                crate::load::rows::clean_name(raw.as_deref().unwrap_or(""), &mut currency);
-            }
-            let deals = deals as u64;
-            if !q.include_credits {
-                let credits: i64 = row.try_get("credits").map_err(bad)?;
-                let credit_total: rust_decimal::Decimal = row.try_get("credit_total").map_err(bad)?;
-                let credits = credits as u64;
-                accounting.read += credits;
-                accounting.filtered += credits;
-                tally.credits += credits;
-                let sum = tally.credit_sums.entry(currency.clone()).or_default();
-                *sum = crate::aggregate::partials::exact_add(*sum, credit_total).unwrap_or(*sum);
-            }
-            if deals == 0 {
-                continue; // a day and group with credit notes only
-            }
-            accounting.read += deals;
-            accounting.used += deals;
-            tally.counted += deals;
-            let group: Vec<&str> = names.iter().map(String::as_str).collect();
-            partials.add_bucket(&group, &currency, day, &crate::aggregate::Partial { deals, total, rows: deals })?;
-        }
-    }
-    finish_partials(s, partials, accounting, tally)
-}
-
-/// The report's partials from files an engine computed.
-fn load_engine_partials(s: &ReportSettings) -> Result<Loaded, Error> {
-    check_pushdown(s, false)?;
-    say_settings_file(&s.common);
-    let f = &s.common.filter;
-    let mut partials = Partials::new(s.period, s.by.len());
-    let mut accounting = RowAccounting::default();
-    let mut tally = Tally::default();
-    for path in &s.common.files {
-        let rates = f.rates.as_deref();
-        let how = load::partials::Reading {
-            by: &s.by_names,
-            range: (f.from, f.to),
-            rates,
-            include_credits: f.include_credits,
-            period: s.period,
-        };
-        load::partials::read_converted(path, &how, &mut partials, &mut accounting, &mut tally)?;
-    }
-    finish_partials(s, partials, accounting, tally)
-}
-
-/// The title of a chart: what is shown, from which files, over which periods.
-pub fn chart_title(report: &Report, files: &[String], labels: &[String]) -> String {
-    chart_title_in(report, files, labels, crate::render::lang::Lang::En)
-}
-
-/// `chart_title` in `lang`.
-pub fn chart_title_in(report: &Report, files: &[String], labels: &[String], lang: crate::render::lang::Lang) -> String {
-    let by: Vec<&str> = report.by_names.iter().map(String::as_str).collect();
-    let names: Vec<String> = files
-        .iter()
-        .map(|f| std::path::Path::new(f).file_name().map_or(f.clone(), |n| n.to_string_lossy().into_owned()))
-        .collect();
-    let files = names.join(", ");
-    let words = lang.strings();
-    let title = crate::render::lang::Title {
-        period: report.period.name(),
-        by: &by,
-        files: &files,
-        first: labels.first().map(String::as_str),
-        last: labels.last().map(String::as_str),
-    };
-    (words.title)(words, &title)
-}
-
 fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
-    let mut common = CommonSettings::from_args(&args.common)?;
-    let period = common.period(args.period)?;
-    if period == Period::All {
-        return Err(Error::Usage("a chart needs a time axis; use a --period other than all".into()).into());
-    }
-    let (by, by_names) = crate::config::group_by(&args.by, &mut common)?;
-    let loaded = load_view(&common, Partials::new(period, by.len()), &by, period)?;
-    tell(&loaded, &common, &mut io::stderr().lock())?;
-    let report = build_with(&loaded.partials, &by, None).map_err(Error::from)?.named(&by_names);
-    let data = crate::aggregate::chart::chart_data(&report, args.top).map_err(Error::from)?;
+    let s = crate::config::ChartSettings::from_args(args)?;
+    let (common, period, by) = (&s.common, s.period, &s.by);
+    let loaded = load_view(common, Partials::new(period, by.len()), by, period)?;
+    tell(&loaded, common, &mut io::stderr().lock())?;
+    let report = build_with(&loaded.partials, by, None).map_err(Error::from)?.named(&s.by_names);
+    let data = crate::aggregate::chart::chart_data(&report, s.top).map_err(Error::from)?;
     if report.totals.len() > 1 {
         eprintln!(
             "aov: note: the deals are in several currencies; the chart shows {}, the one with the most deals",
             data.currency
         );
     }
-    let layout = crate::config::chart_layout(args.layout);
+    let layout = s.layout;
     if render::chart::multiples(&data, layout) && data.series.len() > render::chart::MAX_SMALL_PLOTS {
         return Err(Error::Usage(format!(
             "{} small plots are too many for one picture (at most {}); keep fewer groups with --top, or draw one plot with --layout single",
@@ -1278,11 +458,11 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
         ))
         .into());
     }
-    let (width, height) = args.size.unwrap_or_else(|| (1000, render::chart::default_height(&data, layout, 1000, 560)));
+    let (width, height) = s.size.unwrap_or_else(|| (1000, render::chart::default_height(&data, layout, 1000, 560)));
     let spec = render::chart::ChartSpec {
         title: chart_title_in(&report, &common.files, &data.labels, common.lang),
-        top: args.top,
-        target: args.target,
+        top: s.top,
+        target: s.target,
         width,
         height,
         lang: common.lang,
@@ -1299,37 +479,8 @@ fn chart_cmd(args: &ChartArgs) -> anyhow::Result<i32> {
 }
 
 fn sql_cmd(args: &SqlArgs) -> anyhow::Result<i32> {
-    let groups = crate::config::Groups::parse(&args.by)?;
-    let q = crate::sql::Query {
-        table: args.table.clone(),
-        date: args.date_col.clone(),
-        amount: args.amount_col.clone(),
-        customer: Some(args.customer_col.clone()),
-        seller: Some(args.seller_col.clone()),
-        currency: args.currency_col.clone(),
-        order: args.order_col.clone(),
-        segment: groups.columns().into_iter().map(str::to_string).collect(),
-        by: groups.by,
-        from: args.from,
-        to: args.to,
-        timezone: args.timezone.clone(),
-        include_credits: args.include_credits,
-        period: args.period.map_or(Period::Day, crate::config::period),
-        status: match &args.status_col {
-            // The won words of aov.toml's [status] too, as the readers use them.
-            Some(col) => {
-                let vocabulary = crate::config::FileConfig::load(None)?.0.status.vocabulary();
-                StatusRule::from_values(&args.status).counted_words(&vocabulary).map(|w| (col.clone(), w))
-            }
-            None => None,
-        },
-    };
-    if let Some(tz) = &q.timezone {
-        tz.parse::<chrono_tz::Tz>().map_err(|_| {
-            Error::Usage(format!("\"{tz}\" is not an IANA time zone name; try for example Europe/Stockholm"))
-        })?;
-    }
-    let text = crate::sql::partials_query(args.dialect, &q);
+    let s = crate::config::SqlSettings::from_args(args)?;
+    let text = crate::sql::partials_query(s.dialect, &s.query);
     write_output(None, |out| out.write_all(text.as_bytes()))?;
     Ok(exit::OK)
 }

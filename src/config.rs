@@ -20,9 +20,9 @@ use crate::cli::{
     InputArgs, LangArg, OutputArgs, PeriodArg, QuotesArgs, ReportArgs, TalkArgs,
 };
 use crate::error::Error;
-use crate::load::{DateOrder, DecimalStyle, Encoding, Field, ReadOptions};
+use crate::load::{DateOrder, DecimalStyle, Encoding, Field, InputOptions, ReadOptions};
 use crate::model::Dimension;
-use crate::pipeline::{Filter, Window, fold_name};
+use crate::model::{Filter, Window, fold_name};
 use crate::render::Format;
 use crate::render::lang::Lang;
 
@@ -157,25 +157,14 @@ fn setting<T: ValueEnum>(file: &Option<PathBuf>, key: &str, value: &str) -> Resu
     })
 }
 
-/// How inputs are read.
-#[derive(Clone, Debug, Default)]
-pub struct InputSettings {
-    pub delimiter: Option<u8>,
-    pub encoding: Option<Encoding>,
-    pub read: ReadOptions,
-    /// Columns named by flags or the settings file.
-    pub columns: HashMap<Field, String>,
-    pub skip_bad_rows: bool,
-    pub rejects: Option<PathBuf>,
-    /// The spreadsheet sheet to read (default: the first).
-    pub sheet: Option<String>,
-}
-
 /// What every command shares: inputs, filters, output.
 #[derive(Clone, Debug)]
 pub struct CommonSettings {
     pub files: Vec<String>,
     pub filter: Filter,
+    /// Convert every deal into one currency at dated rates (`--currency
+    /// --rates`).
+    pub rates: Option<std::sync::Arc<crate::load::rates::RateTable>>,
     /// The `--status` values as given, for the footer.
     pub filter_status_values: Vec<String>,
     /// `--customer` and `--seller` names as written, in the order of
@@ -202,7 +191,7 @@ pub struct CommonSettings {
     pub threads: usize,
     pub block_size: usize,
     pub fast_path: bool,
-    pub input: InputSettings,
+    pub input: InputOptions,
     /// The settings file, its path when one was read.
     pub file: FileConfig,
     pub file_path: Option<PathBuf>,
@@ -324,23 +313,23 @@ impl CommonSettings {
                 .iter()
                 .map(|n| {
                     let mut s = String::new();
-                    crate::load::rows::clean_name(n, &mut s);
+                    crate::model::clean_name(n, &mut s);
                     fold_name(&s, f.case_sensitive)
                 })
                 .collect()
         };
         let (customers, sellers) = (clean(&f.customer), clean(&f.seller));
+        let rates = rate_table(args.input(), &file, &file_path, [("-o", output.as_deref()), ("--rejects", rejects)])?;
         let filter = Filter {
             from: f.from,
             to: f.to,
-            hits: std::sync::Arc::new(crate::pipeline::NameHits::new(customers.len(), sellers.len())),
+            hits: std::sync::Arc::new(crate::model::NameHits::new(customers.len(), sellers.len())),
             customers,
             sellers,
             status: crate::status::StatusRule::from_values(&f.status),
             vocabulary: file.status.vocabulary(),
             include_credits: f.include_credits,
             case_sensitive: f.case_sensitive,
-            rates: rate_table(args.input(), &file, &file_path, [("-o", output.as_deref()), ("--rejects", rejects)])?,
         };
         let window = Window {
             last: f.last,
@@ -355,6 +344,7 @@ impl CommonSettings {
         Ok(CommonSettings {
             files: args.files().to_vec(),
             filter,
+            rates,
             filter_status_values: f.status.clone(),
             names_given: [
                 f.customer.iter().map(|n| n.trim().to_string()).collect(),
@@ -465,6 +455,10 @@ pub struct ReportSettings {
     pub fail_below: Option<Decimal>,
     /// Compare each period with the same period a year earlier.
     pub yoy: bool,
+    /// `--source URL`: run the partials query on PostgreSQL.
+    pub source: Option<String>,
+    /// `--partials`: the inputs are partials an engine computed.
+    pub partials: bool,
 }
 
 impl ReportSettings {
@@ -492,6 +486,8 @@ impl ReportSettings {
             target: args.target,
             fail_below: args.fail_below,
             yoy: args.yoy,
+            source: args.source.clone(),
+            partials: args.partials,
             common,
         })
     }
@@ -676,6 +672,13 @@ pub struct CustomersSettings {
     pub common: CommonSettings,
     pub period: Period,
     pub trend: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
+    /// The customer, or the column `--by` names, and its column's name.
+    pub dim: Dimension,
+    pub name: String,
+    /// `--register FILE` and its potential column.
+    pub register: Option<String>,
+    pub potential_col: Option<String>,
+    pub top: Option<usize>,
 }
 
 impl CustomersSettings {
@@ -688,7 +691,75 @@ impl CustomersSettings {
             return Err(Error::Usage("--as-of sets the trend's end, which --register does not show".into()));
         }
         let trend = args.register.is_none().then_some((span, args.common.filter.as_of));
-        Ok(CustomersSettings { common, period, trend })
+        let mut common = common;
+        // `--by product` ranks products the way customers are ranked.
+        let (dim, name) = one_group(args.by.as_deref(), Dimension::Customer, &mut common)?;
+        if args.register.is_some() && dim != Dimension::Customer {
+            return Err(Error::Usage(format!("--register joins customers with the register; leave out --by {name}")));
+        }
+        Ok(CustomersSettings {
+            common,
+            period,
+            trend,
+            dim,
+            name,
+            register: args.register.clone(),
+            potential_col: args.potential_col.clone(),
+            top: args.top,
+        })
+    }
+}
+
+/// `aov sellers`: the common settings, the group in the seller's place
+/// (`--by`) and the register of `--register`.
+pub struct SellersSettings {
+    pub common: CommonSettings,
+    pub period: Period,
+    /// The seller, or the column `--by` names, and its column's name.
+    pub dim: Dimension,
+    pub name: String,
+    pub register: Option<String>,
+    pub potential_col: Option<String>,
+}
+
+impl SellersSettings {
+    pub fn from_args(args: &crate::cli::SellersArgs) -> Result<SellersSettings, Error> {
+        let mut common = CommonSettings::from_args(&args.common)?;
+        let period = common.period(args.period)?;
+        // `--by region` puts the region in the seller's place.
+        let (dim, name) = one_group(args.by.as_deref(), Dimension::Seller, &mut common)?;
+        if dim == Dimension::Customer {
+            return Err(Error::Usage(
+                "aov sellers counts the customers each seller worked; to rank customers use aov customers".into(),
+            ));
+        }
+        Ok(SellersSettings {
+            common,
+            period,
+            dim,
+            name,
+            register: args.register.clone(),
+            potential_col: args.potential_col.clone(),
+        })
+    }
+}
+/// The one group of `customers --by` or `sellers --by`: `default` without
+/// the flag, else customer, seller or a column by its header, with the
+/// name the output gives its column.
+pub fn one_group(
+    by: Option<&str>,
+    default: Dimension,
+    common: &mut CommonSettings,
+) -> Result<(Dimension, String), Error> {
+    let Some(name) = by else { return Ok((default, default.name().to_string())) };
+    let list: Vec<String> = name.split(',').map(str::to_string).collect();
+    if list.len() > 1 {
+        return Err(Error::Usage(format!("--by names one column here, not {}", list.len())));
+    }
+    let (dims, names) = group_by(&list, common)?;
+    match (dims.as_slice(), names.as_slice()) {
+        ([d], [n]) => Ok((*d, n.clone())),
+        _ => Err(Error::Usage("--by names one column here".into())),
     }
 }
 
@@ -765,6 +836,17 @@ impl ExplainSettings {
     /// True when the sides are day ranges (partials then by day).
     pub fn by_days(&self) -> bool {
         self.ranges.iter().any(Option::is_some)
+    }
+
+    /// What the sides were asked to be, for `aggregate::sides`.
+    pub fn asked(&self) -> crate::aggregate::sides::Asked<'_> {
+        crate::aggregate::sides::Asked {
+            period: self.period,
+            ranges: self.ranges,
+            base: self.base.as_deref(),
+            current: self.current.as_deref(),
+            against_team: self.subject.is_some(),
+        }
     }
 }
 
@@ -887,7 +969,7 @@ pub fn format(f: FormatArg) -> Format {
     }
 }
 
-pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathBuf>) -> Result<InputSettings, Error> {
+pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathBuf>) -> Result<InputOptions, Error> {
     let c = &file.columns;
     let mut columns = HashMap::new();
     for (field, flag, from_file) in [
@@ -947,7 +1029,7 @@ pub fn input_settings(a: &InputArgs, file: &FileConfig, file_path: &Option<PathB
             Error::Usage(format!("\"{name}\" is not an IANA time zone name; try for example Europe/Stockholm or UTC"))
         })?),
     };
-    Ok(InputSettings {
+    Ok(InputOptions {
         delimiter,
         encoding: encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,
@@ -993,6 +1075,85 @@ pub fn chart_layout(arg: crate::cli::ChartLayoutArg) -> crate::render::chart::La
         A::Auto => Layout::Auto,
         A::Single => Layout::Single,
         A::SmallMultiples => Layout::SmallMultiples,
+    }
+}
+
+/// `aov chart`: the common settings, the period (a time axis: never
+/// `all`), the groups and how the picture is laid out.
+pub struct ChartSettings {
+    pub common: CommonSettings,
+    pub period: Period,
+    pub by: Vec<Dimension>,
+    pub by_names: Vec<String>,
+    pub top: usize,
+    pub target: Option<Decimal>,
+    pub size: Option<(u32, u32)>,
+    pub layout: crate::render::chart::Layout,
+}
+
+impl ChartSettings {
+    pub fn from_args(args: &crate::cli::ChartArgs) -> Result<ChartSettings, Error> {
+        let mut common = CommonSettings::from_args(&args.common)?;
+        let period = common.period(args.period)?;
+        if period == Period::All {
+            return Err(Error::Usage("a chart needs a time axis; use a --period other than all".into()));
+        }
+        let (by, by_names) = group_by(&args.by, &mut common)?;
+        Ok(ChartSettings {
+            common,
+            period,
+            by,
+            by_names,
+            top: args.top,
+            target: args.target,
+            size: args.size,
+            layout: chart_layout(args.layout),
+        })
+    }
+}
+
+/// `aov sql`: the partials query for an engine, from its flags (and the
+/// won words of aov.toml's `[status]`).
+pub struct SqlSettings {
+    pub dialect: crate::sql::Dialect,
+    pub query: crate::sql::Query,
+}
+
+impl SqlSettings {
+    pub fn from_args(args: &crate::cli::SqlArgs) -> Result<SqlSettings, Error> {
+        let groups = Groups::parse(&args.by)?;
+        let q = crate::sql::Query {
+            table: args.table.clone(),
+            date: args.date_col.clone(),
+            amount: args.amount_col.clone(),
+            customer: Some(args.customer_col.clone()),
+            seller: Some(args.seller_col.clone()),
+            currency: args.currency_col.clone(),
+            order: args.order_col.clone(),
+            segment: groups.columns().into_iter().map(str::to_string).collect(),
+            by: groups.by,
+            from: args.from,
+            to: args.to,
+            timezone: args.timezone.clone(),
+            include_credits: args.include_credits,
+            period: args.period.map_or(Period::Day, period),
+            status: match &args.status_col {
+                // The won words of aov.toml's [status] too, as the readers use them.
+                Some(col) => {
+                    let vocabulary = FileConfig::load(None)?.0.status.vocabulary();
+                    crate::status::StatusRule::from_values(&args.status)
+                        .counted_words(&vocabulary)
+                        .map(|w| (col.clone(), w))
+                }
+                None => None,
+            },
+        };
+        if let Some(tz) = &q.timezone {
+            tz.parse::<chrono_tz::Tz>().map_err(|_| {
+                Error::Usage(format!("\"{tz}\" is not an IANA time zone name; try for example Europe/Stockholm"))
+            })?;
+        }
+        Ok(SqlSettings { dialect: args.dialect, query: q })
     }
 }
 

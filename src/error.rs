@@ -18,6 +18,17 @@ pub mod exit {
     pub const BELOW_TARGET: i32 = 3;
 }
 
+/// How many bad rows are shown before a run stops.
+pub const SHOWN_BAD_ROWS: usize = 5;
+
+/// The sum of a group no longer fits in a 96-bit decimal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the total of {group} in {period} is too large to add up exactly")]
+pub struct Overflow {
+    pub group: String,
+    pub period: String,
+}
+
 /// One input row that could not be used: where it is and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowError {
@@ -62,7 +73,7 @@ pub enum Error {
     AllRowsBad { shown: Vec<RowError>, total: u64 },
     /// A sum grew past what can be held exactly.
     #[error("{0}")]
-    Overflow(#[from] crate::aggregate::Overflow),
+    Overflow(#[from] Overflow),
 }
 
 fn bad_rows_message(shown: &[RowError], total: u64) -> String {
@@ -71,7 +82,7 @@ fn bad_rows_message(shown: &[RowError], total: u64) -> String {
         s.push_str(&e.to_string());
         s.push('\n');
     }
-    if shown.len() >= crate::pipeline::SHOWN_BAD_ROWS {
+    if shown.len() >= SHOWN_BAD_ROWS {
         s.push_str(&format!("stopped after the first {} bad rows", shown.len()));
     } else {
         s.push_str(&format!("stopped after {total} bad row{}", if total == 1 { "" } else { "s" }));

@@ -9,10 +9,8 @@ use std::ops::ControlFlow;
 
 use crate::aggregate::breadth::{OrderProducts, order_segment};
 use crate::error::RowError;
-use crate::load::columns::ColumnMap;
-use crate::load::rows::{Head, Sink};
-use crate::model::Deal;
-use crate::pipeline::{Collector, fold_name};
+use crate::model::{Deal, Head, Header, Sink, fold_name};
+use crate::pipeline::Collector;
 
 /// A sink that hands everything on to a `Collector`, and what it kept
 /// beside it.
@@ -96,8 +94,8 @@ impl Sink for ProductLines {
     fn reject(&mut self, error: RowError, fields: &[&str]) -> ControlFlow<()> {
         self.inner.reject(error, fields)
     }
-    fn columns(&mut self, file: &str, map: &ColumnMap) {
-        self.inner.columns(file, map)
+    fn columns(&mut self, file: &str, header: &dyn Header) {
+        self.inner.columns(file, header)
     }
     fn duplicate(&mut self) {
         self.inner.duplicate()

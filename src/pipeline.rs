@@ -1,5 +1,8 @@
-//! From rows to partials: filters, order lines, row accounting and the
-//! bad-row policy, between the loaders and the aggregation.
+//! From rows to partials: the collector that applies the filters
+//! (`model::Filter`), assembles order lines, counts rows and applies the
+//! bad-row policy. It implements `model::Sink`, which the loaders write
+//! to, and fills the core's partials; the period window is applied here
+//! once all deals are in.
 //!
 //! Every row a loader reads ends in exactly one of three counts: used,
 //! filtered out (by its status, a known layout's rules, a name or date
@@ -17,147 +20,10 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::partials::exact_add;
 use crate::aggregate::{Overflow, Partials, Period, PeriodKey};
-use crate::error::{Error, RowError};
-use crate::load::rows::{Head, Sink};
-use crate::model::{Deal, Dimension, RowAccounting, Tally};
-use crate::status::{StatusRule, Verdict, Vocabulary};
-
-/// How many bad rows are shown before a run stops.
-pub const SHOWN_BAD_ROWS: usize = 5;
-
-/// Which deals count.
-#[derive(Clone, Debug, Default)]
-pub struct Filter {
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Customers to keep, folded (empty: all).
-    pub customers: Vec<String>,
-    /// Sellers to keep, folded (empty: all).
-    pub sellers: Vec<String>,
-    /// Which statuses count (default: closed sales).
-    pub status: StatusRule,
-    /// The words statuses are classed by.
-    pub vocabulary: Vocabulary,
-    /// Count credit notes (deals below zero) too.
-    pub include_credits: bool,
-    pub case_sensitive: bool,
-    /// Convert every deal into one currency at dated rates (`--currency
-    /// --rates`).
-    pub rates: Option<std::sync::Arc<crate::load::rates::RateTable>>,
-    /// Which of `customers` and `sellers` some row reached the name filter
-    /// with, shared by the clones of the filter in every reader thread.
-    pub hits: std::sync::Arc<NameHits>,
-}
-
-/// For each name of the customer and seller filters, whether a row had it,
-/// so that a name no row has (most often a typo) is warned about in every
-/// view, grouped by that name or not.
-#[derive(Debug, Default)]
-pub struct NameHits {
-    customers: Vec<std::sync::atomic::AtomicBool>,
-    sellers: Vec<std::sync::atomic::AtomicBool>,
-}
-
-impl NameHits {
-    pub fn new(customers: usize, sellers: usize) -> NameHits {
-        let flags = |n| (0..n).map(|_| std::sync::atomic::AtomicBool::new(false)).collect();
-        NameHits { customers: flags(customers), sellers: flags(sellers) }
-    }
-
-    /// Whether some row had the `i`th customer (`seller` false) or seller.
-    pub fn hit(&self, seller: bool, i: usize) -> bool {
-        let flags = if seller { &self.sellers } else { &self.customers };
-        flags.get(i).is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
-    }
-
-    fn mark(&self, seller: bool, i: usize) {
-        let flags = if seller { &self.sellers } else { &self.customers };
-        if let Some(f) = flags.get(i) {
-            f.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-    }
-}
-
-/// The key names are compared by: letter case folded unless asked not to.
-/// (Loaders have already trimmed, collapsed white space and applied NFC.)
-pub fn fold_name(name: &str, case_sensitive: bool) -> String {
-    if case_sensitive { name.to_string() } else { name.to_lowercase() }
-}
-
-/// Why a filter left a row or a deal out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LeftOut {
-    Status,
-    Customer,
-    Seller,
-    Date,
-    Credit,
-}
-
-impl Filter {
-    /// Whether the date range keeps `date`.
-    pub fn keeps_date(&self, date: NaiveDate) -> bool {
-        self.from.is_none_or(|f| date >= f) && self.to.is_none_or(|t| date <= t)
-    }
-
-    /// Whether a deal of `amount` is a credit note left out.
-    pub fn leaves_out_credit(&self, amount: Decimal) -> bool {
-        !self.include_credits && amount.is_sign_negative() && !amount.is_zero()
-    }
-
-    /// Whether the customer filter keeps a (tidied) name.
-    pub fn keeps_customer(&self, name: &str) -> bool {
-        self.keeps_name(false, name)
-    }
-
-    /// Whether the seller filter keeps a (tidied) name.
-    pub fn keeps_seller(&self, name: &str) -> bool {
-        self.keeps_name(true, name)
-    }
-
-    /// Whether the seller (`seller` true) or customer filter keeps a name,
-    /// noting in `hits` which of its names it was.
-    pub fn keeps_name(&self, seller: bool, name: &str) -> bool {
-        let wanted = if seller { &self.sellers } else { &self.customers };
-        if wanted.is_empty() {
-            return true;
-        }
-        let folded = fold_name(name, self.case_sensitive);
-        match wanted.iter().position(|w| *w == folded) {
-            Some(i) => {
-                self.hits.mark(seller, i);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// What the status rule says of a status value.
-    pub fn status_verdict(&self, value: &str) -> Verdict {
-        self.status.verdict(&self.vocabulary, value)
-    }
-
-    /// The filters a whole deal passes through once its lines are added up:
-    /// the date range and credit notes.
-    pub fn deal_left_out(&self, deal: &Deal<'_>) -> Option<LeftOut> {
-        if !self.keeps_date(deal.date) {
-            Some(LeftOut::Date)
-        } else if self.leaves_out_credit(deal.amount) {
-            Some(LeftOut::Credit)
-        } else {
-            None
-        }
-    }
-}
-
-/// Which periods count, decided once all deals are in.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Window {
-    /// Keep the last N periods, ending with the latest one with deals.
-    pub last: Option<u32>,
-    /// Drop the period containing this day, and later ones.
-    pub complete_before: Option<NaiveDate>,
-}
+use crate::error::{Error, RowError, SHOWN_BAD_ROWS};
+use crate::load::rates::RateTable;
+use crate::model::{Deal, Dimension, Filter, Head, Header, LeftOut, RowAccounting, Sink, Tally, Window, fold_name};
+use crate::status::Verdict;
 
 /// Apply a period window to partials bucketed by any period: the window is
 /// counted in `period`. What is dropped moves from used to filtered (its
@@ -227,6 +93,8 @@ pub struct Collected {
 pub struct Collector<'w> {
     by: Vec<Dimension>,
     filter: Filter,
+    /// Convert every deal into one currency (`--currency --rates`).
+    rates: Option<std::sync::Arc<RateTable>>,
     partials: Partials,
     pub accounting: RowAccounting,
     skip_bad_rows: bool,
@@ -268,6 +136,7 @@ impl<'w> Collector<'w> {
         Collector {
             by: by.to_vec(),
             filter,
+            rates: None,
             partials,
             accounting: RowAccounting::default(),
             skip_bad_rows,
@@ -288,6 +157,12 @@ impl<'w> Collector<'w> {
             warnings: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    /// Convert every deal into one currency at these rates.
+    pub fn with_rates(mut self, rates: Option<std::sync::Arc<RateTable>>) -> Collector<'w> {
+        self.rates = rates;
+        self
     }
 
     pub fn period(&self) -> Period {
@@ -318,7 +193,7 @@ impl<'w> Collector<'w> {
         deal: &Deal<'_>,
         rows: u64,
     ) -> Result<Option<Decimal>, ControlFlow<()>> {
-        let Some(rates) = self.filter.rates.clone() else { return Ok(None) };
+        let Some(rates) = self.rates.clone() else { return Ok(None) };
         match rates.convert(deal.amount, deal.currency, deal.date) {
             None => Ok(None),
             Some(Ok((amount, on))) => {
@@ -348,7 +223,7 @@ impl<'w> Collector<'w> {
     ) -> ControlFlow<()> {
         // A deal the filters leave out (a date outside the range, a credit
         // note) needs no rate: it is filtered, not a bad row.
-        let target = self.filter.rates.as_ref().map(|r| r.target.clone());
+        let target = self.rates.as_ref().map(|r| r.target.clone());
         let Some(target) = target.filter(|_| self.filter.deal_left_out(deal).is_none()) else {
             self.add(deal, rows, has_status);
             return ControlFlow::Continue(());
@@ -545,7 +420,7 @@ impl Sink for Collector<'_> {
     fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()> {
         self.accounting.read += 1;
         if deal.order.is_empty() {
-            if self.filter.rates.is_some() {
+            if self.rates.is_some() {
                 let file = std::mem::take(&mut self.file);
                 let flow = self.add_in_currency(&file, line, deal, 1, self.status_column);
                 self.file = file;
@@ -669,8 +544,8 @@ impl Sink for Collector<'_> {
         }
     }
 
-    fn columns(&mut self, _file: &str, map: &crate::load::columns::ColumnMap) {
-        self.status_column = map.get(crate::load::Field::Status).is_some();
+    fn columns(&mut self, _file: &str, header: &dyn Header) {
+        self.status_column = header.has_status();
         self.tally.status_column |= self.status_column;
     }
 
@@ -688,13 +563,13 @@ impl Sink for Collector<'_> {
         };
         let out = out.is_some()
             || (!self.filter.customers.is_empty() && {
-                crate::load::rows::clean_name(head.customer, &mut self.scratch);
+                crate::model::clean_name(head.customer, &mut self.scratch);
                 let left = !self.filter.keeps_customer(&self.scratch);
                 self.tally.by_customer += u64::from(left);
                 left
             })
             || (!self.filter.sellers.is_empty() && {
-                crate::load::rows::clean_name(head.seller, &mut self.scratch);
+                crate::model::clean_name(head.seller, &mut self.scratch);
                 let left = !self.filter.keeps_seller(&self.scratch);
                 self.tally.by_seller += u64::from(left);
                 left

@@ -21,11 +21,10 @@ use crate::aggregate::partials::exact_add;
 use crate::aggregate::quotes::QuoteBook;
 use crate::aggregate::{Overflow, Period, PeriodKey};
 use crate::config::CommonSettings;
-use crate::error::{Error, RowError};
-use crate::load::rows::{Head, Incomplete, Sink};
+use crate::error::{Error, RowError, SHOWN_BAD_ROWS};
 use crate::load::{self, Field, InputFormat, source};
-use crate::model::{Deal, Dimension, RowAccounting};
-use crate::pipeline::{Filter, SHOWN_BAD_ROWS, fold_name, reason_kind};
+use crate::model::{Deal, Dimension, Filter, Head, Incomplete, RowAccounting, Sink, Window, fold_name};
+use crate::pipeline::reason_kind;
 use crate::status::StatusClass;
 
 /// What was counted and left out, for the stderr line.
@@ -81,6 +80,8 @@ struct Pending {
 pub struct QuoteSink<'w> {
     by: Vec<Dimension>,
     filter: Filter,
+    /// Convert every quote into one currency (`--currency --rates`).
+    rates: Option<std::sync::Arc<crate::load::rates::RateTable>>,
     pub book: QuoteBook,
     pub accounting: RowAccounting,
     pub tally: QuoteTally,
@@ -104,6 +105,7 @@ impl<'w> QuoteSink<'w> {
         QuoteSink {
             by: by.to_vec(),
             filter,
+            rates: None,
             book: QuoteBook::new(period),
             accounting: RowAccounting::default(),
             tally: QuoteTally::default(),
@@ -120,6 +122,12 @@ impl<'w> QuoteSink<'w> {
             warnings: Vec::new(),
             scratch: String::new(),
         }
+    }
+
+    /// Convert every quote into one currency at these rates.
+    pub fn with_rates(mut self, rates: Option<std::sync::Arc<crate::load::rates::RateTable>>) -> QuoteSink<'w> {
+        self.rates = rates;
+        self
     }
 
     /// Write every skipped row to `out` as CSV.
@@ -164,7 +172,7 @@ impl<'w> QuoteSink<'w> {
         date: Option<NaiveDate>,
         rows: u64,
     ) -> Result<Option<Decimal>, ControlFlow<()>> {
-        let Some(rates) = self.filter.rates.clone() else { return Ok(amount) };
+        let Some(rates) = self.rates.clone() else { return Ok(amount) };
         let Some(a) = amount else { return Ok(None) };
         let Some(d) = date else {
             if currency.is_empty() || currency == rates.target {
@@ -224,7 +232,7 @@ impl<'w> QuoteSink<'w> {
             self.accounting.filtered += rows;
             return ControlFlow::Continue(());
         }
-        let target = self.filter.rates.as_ref().map(|r| r.target.clone());
+        let target = self.rates.as_ref().map(|r| r.target.clone());
         let amount = match self.convert(at, currency, amount, date, rows) {
             Ok(a) => a,
             Err(flow) => return flow,
@@ -347,7 +355,7 @@ impl<'w> QuoteSink<'w> {
 
     /// Keep the periods of `--last` and `--complete-only`; what is dropped
     /// counts as filtered out.
-    pub fn apply_window(&mut self, window: &crate::pipeline::Window) {
+    pub fn apply_window(&mut self, window: &Window) {
         let period = self.book.period();
         let mut dropped = 0;
         if let Some(day) = window.complete_before {
@@ -423,12 +431,12 @@ impl Sink for QuoteSink<'_> {
         };
         let out =
             out || (!self.filter.customers.is_empty() && {
-                crate::load::rows::clean_name(head.customer, &mut self.scratch);
+                crate::model::clean_name(head.customer, &mut self.scratch);
                 let left = !self.filter.keeps_customer(&self.scratch);
                 self.tally.by_customer += u64::from(left);
                 left
             }) || (!self.filter.sellers.is_empty() && {
-                crate::load::rows::clean_name(head.seller, &mut self.scratch);
+                crate::model::clean_name(head.seller, &mut self.scratch);
                 let left = !self.filter.keeps_seller(&self.scratch);
                 self.tally.by_seller += u64::from(left);
                 left
@@ -541,7 +549,8 @@ pub fn load_quotes<'w>(common: &CommonSettings, period: Period, by: &[Dimension]
     if by.contains(&Dimension::Seller) || !common.filter.sellers.is_empty() {
         required.push(Field::Seller);
     }
-    let mut sink = QuoteSink::new(period, by, common.filter.clone(), input.skip_bad_rows);
+    let mut sink =
+        QuoteSink::new(period, by, common.filter.clone(), input.skip_bad_rows).with_rates(common.rates.clone());
     if let Some(path) = &input.rejects {
         let file = File::create(path).map_err(|source| Error::Open { path: path.display().to_string(), source })?;
         sink.write_rejects_to(Box::new(BufWriter::new(file)))
@@ -608,7 +617,7 @@ fn listed(values: &BTreeMap<String, u64>) -> String {
 
 /// The lines `aov quotes` prints on stderr (without the `aov: ` prefix):
 /// what was counted, what was left out and why.
-pub fn quote_lines(t: &QuoteTally, filter: &Filter) -> Vec<String> {
+pub fn quote_lines(t: &QuoteTally, filter: &Filter, target: Option<&str>) -> Vec<String> {
     let mut head = format!(
         "counted {} (won {}, lost {}, open {})",
         count(t.won + t.lost + t.open, "quote"),
@@ -652,14 +661,14 @@ pub fn quote_lines(t: &QuoteTally, filter: &Filter) -> Vec<String> {
             count(t.unvalued_open, "open quote")
         ));
     }
-    if let Some(target) = filter.rates.as_ref().map(|r| &r.target) {
+    if let Some(target) = target {
         let mut tally = crate::model::Tally::default();
         for (c, (n, first, last)) in &t.converted {
             tally
                 .converted
                 .insert(c.clone(), crate::model::Converted { deals: *n, first_rate: *first, last_rate: *last });
         }
-        if let Some(line) = crate::app::converted_line(&tally, filter) {
+        if let Some(line) = crate::tell::converted_line(&tally, Some(target)) {
             lines.push(line.replacen(" deal", " quote", 1));
         }
         if t.unconverted > 0 {
@@ -695,7 +704,10 @@ pub fn tell_quotes(loaded: &LoadedQuotes<'_>, common: &CommonSettings, err: &mut
         let what = if n == 1 { "row that is not a sale" } else { "rows that are not sales" };
         writeln!(err, "aov: left out {n} {what}: {} (--export-layout none reads every row)", list.join("; "))?;
     }
-    for (i, line) in quote_lines(&sink.tally, &common.filter).into_iter().enumerate() {
+    for (i, line) in quote_lines(&sink.tally, &common.filter, common.rates.as_ref().map(|r| r.target.as_str()))
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 || !common.quiet {
             writeln!(err, "aov: {line}")?;
         }

@@ -16,8 +16,10 @@ pub mod potential;
 pub mod quotes;
 pub mod recent;
 pub mod report;
+pub mod sides;
 pub mod stats;
 pub mod subtotals;
+pub mod target;
 
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};

@@ -107,13 +107,8 @@ mod exact_add_tests {
     }
 }
 
-/// The sum of a group no longer fits in a 96-bit decimal.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the total of {group} in {period} is too large to add up exactly")]
-pub struct Overflow {
-    pub group: String,
-    pub period: String,
-}
+/// Defined with the other errors (below the core and the readers).
+pub use crate::error::Overflow;
 
 /// No deal day known for a cell (partials bucketed elsewhere).
 const NO_FIRST: i32 = i32::MAX;

@@ -27,8 +27,8 @@ use rustc_hash::FxHashMap;
 use crate::aggregate::amounts::Amounts;
 use crate::aggregate::partials::{Admit, Latest, OLDER};
 use crate::aggregate::{Partial, Partials, Period, PeriodKey};
-use crate::config::InputSettings;
 use crate::error::{Error, RowError};
+use crate::load::InputOptions;
 use crate::load::amount::{self, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder, YEARS};
@@ -38,8 +38,7 @@ use crate::load::rows::{NO_CUSTOMER, NO_SELLER, clean_name};
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
 use crate::model::Tally;
-use crate::model::{Dimension, RowAccounting};
-use crate::pipeline::Filter;
+use crate::model::{Dimension, Filter, RowAccounting};
 
 /// The scale of the fast path's integer amounts: 10^6 (the most decimals an
 /// amount may have).
@@ -136,7 +135,7 @@ impl Plan {
 }
 
 /// Decide whether `path` can take the fast path, and how.
-pub fn plan(path: &str, input: &InputSettings, required: &[Field]) -> Result<Option<Plan>, Error> {
+pub fn plan(path: &str, input: &InputOptions, required: &[Field]) -> Result<Option<Plan>, Error> {
     if path == "-" || source::detect_format(path, b"") != InputFormat::Csv || input.read.timezone.is_some() {
         return Ok(None);
     }
@@ -890,14 +889,14 @@ impl<'p> Worker<'p> {
                 done.errors.push((line, RowError { file: plan.name.clone(), line: 0, column, reason }, fields));
                 // Enough bad rows to stop: the first five in file order are
                 // in this block or the blocks before it, which all finish.
-                if !skip_bad_rows && done.errors.len() >= crate::pipeline::SHOWN_BAD_ROWS {
+                if !skip_bad_rows && done.errors.len() >= crate::error::SHOWN_BAD_ROWS {
                     break;
                 }
             }
         }
         if !skip_bad_rows && !done.errors.is_empty() {
             let seen = stop.bad.fetch_add(done.errors.len(), Ordering::Relaxed) + done.errors.len();
-            if seen >= crate::pipeline::SHOWN_BAD_ROWS {
+            if seen >= crate::error::SHOWN_BAD_ROWS {
                 stop.now.store(true, Ordering::Relaxed);
             }
         }
@@ -1740,7 +1739,7 @@ mod tests {
         let path = dir.path().join("q.csv");
         std::fs::write(&path, "date,customer,amount\n").unwrap();
         let plan =
-            plan(path.to_str().unwrap(), &InputSettings::default(), &[Field::Amount, Field::Date]).unwrap().unwrap();
+            plan(path.to_str().unwrap(), &InputOptions::default(), &[Field::Amount, Field::Date]).unwrap().unwrap();
         let filter = Filter::default();
         let mut w = Worker::new(&plan, Period::Month, &[Dimension::Customer], &filter);
         // Each record alone, then all in one block (padded past 64 bytes so
@@ -1787,7 +1786,7 @@ mod tests {
         let path = dir.path().join("c.csv");
         std::fs::write(&path, text).unwrap();
         let path = path.to_str().unwrap();
-        let plan = plan(path, &InputSettings::default(), &[Field::Amount, Field::Date]).unwrap().unwrap();
+        let plan = plan(path, &InputOptions::default(), &[Field::Amount, Field::Date]).unwrap().unwrap();
         let filter = Filter::default();
         let opts = RunOptions {
             period: Period::Month,

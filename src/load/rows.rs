@@ -15,70 +15,13 @@ use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder};
 use crate::load::recognize::Recipe;
 use crate::model::Deal;
+pub use crate::model::{Head, Incomplete, Sink, clean_name};
 
-/// What the filters look at before a row's amount and date are read: its
-/// status (when the input has a status column) and its names, as written.
-#[derive(Clone, Copy, Debug)]
-pub struct Head<'a> {
-    pub status: Option<&'a str>,
-    pub customer: &'a str,
-    pub seller: &'a str,
-}
-
-/// A row whose amount or date is blank (and whatever else it holds reads
-/// well): an open quote has no date yet, a lost one often no value. Only a
-/// sink that counts such rows (`aov quotes`) takes them; for the others
-/// they are bad rows as before.
-#[derive(Clone, Copy, Debug)]
-pub struct Incomplete<'a> {
-    pub amount: Option<rust_decimal::Decimal>,
-    pub date: Option<chrono::NaiveDate>,
-    pub customer: &'a str,
-    pub seller: &'a str,
-    pub currency: &'a str,
-    pub order: &'a str,
-    pub status: &'a str,
-    pub segment: &'a str,
-    /// The further `--by` columns' values (see [`Deal::more`]).
-    pub more: &'a [String],
-}
-
-/// Where deals and rejected rows go.
-pub trait Sink {
-    /// Whether the filters keep a row with this status and these names. A
-    /// row they leave out is counted as filtered out by the sink, whatever
-    /// else it holds: an open quote without a value is not a bad row.
-    fn screen(&mut self, _head: &Head<'_>) -> bool {
-        true
+/// A sink learns from the column map whether an input has a status column.
+impl crate::model::Header for ColumnMap {
+    fn has_status(&self) -> bool {
+        self.get(Field::Status).is_some()
     }
-    /// A row whose amount cannot be read but whose date can: whether the
-    /// date range keeps it (when not, the sink counts it as filtered out).
-    fn screen_date(&mut self, _date: chrono::NaiveDate) -> bool {
-        true
-    }
-    /// A deal read from `line`. `Break` stops reading.
-    fn deal(&mut self, line: u64, deal: &Deal<'_>) -> ControlFlow<()>;
-    /// A row with a blank amount or date (see [`Incomplete`]): `None`
-    /// when the sink does not take such rows (then it is rejected as
-    /// before), else whether to go on reading.
-    fn incomplete(&mut self, _line: u64, _row: &Incomplete<'_>) -> Option<ControlFlow<()>> {
-        None
-    }
-    /// A row that cannot be used. `Break` stops reading.
-    fn reject(&mut self, error: RowError, fields: &[&str]) -> ControlFlow<()>;
-    /// The columns of a new input, once its header is read.
-    fn columns(&mut self, _file: &str, _map: &ColumnMap) {}
-    /// A row identical to an earlier one, dropped on request: counted as
-    /// filtered out.
-    fn duplicate(&mut self) {}
-    /// Something the user should hear about (on stderr).
-    fn warn(&mut self, _message: String) {}
-    /// A row that is not a sale by a rule of the file's layout (a refund, a
-    /// fee, a later line of an order): counted as filtered out, by reason.
-    fn filtered(&mut self, _reason: &str) {}
-    /// How a file is read (a layout, an amount made from columns, a
-    /// column found by its values), for stderr without a warning's tone.
-    fn note(&mut self, _message: String) {}
 }
 
 /// A per-column decision and what settled it.
@@ -739,73 +682,6 @@ pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<
     (decimal, order)
 }
 
-/// Tidy a name: trim, collapse runs of white space (no-break spaces too)
-/// into one space, drop zero-width characters and turn control characters
-/// into spaces.
-pub fn clean_name(raw: &str, out: &mut String) {
-    out.clear();
-    if is_tidy(raw) {
-        out.push_str(raw); // the common case: nothing to tidy
-        return;
-    }
-    let t = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
-    let mut gap = false;
-    for c in t.chars() {
-        if is_invisible(c) {
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() {
-            gap = true;
-            continue;
-        }
-        if gap && !out.is_empty() {
-            out.push(' ');
-        }
-        gap = false;
-        out.push(c);
-    }
-    // Normalised last, once invisible characters are gone: a zero-width
-    // space between a letter and its combining mark kept them apart.
-    if unicode_normalization::is_nfc_quick(out.chars()) != unicode_normalization::IsNormalized::Yes {
-        // "Malmö" typed with a combining diaeresis is the same name.
-        *out = unicode_normalization::UnicodeNormalization::nfc(out.as_str()).collect();
-    }
-}
-
-/// Whether `clean_name` would leave `s` as it is: single spaces only
-/// between words, no other white space, no control or invisible
-/// characters, and NFC. One pass over the bytes decides plain ASCII names;
-/// the characters are looked at only when there are others (Swedish names).
-fn is_tidy(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
-        return false;
-    }
-    let (mut space, mut ascii) = (false, true);
-    for &c in b {
-        if c == b' ' {
-            if space {
-                return false;
-            }
-            space = true;
-            continue;
-        }
-        space = false;
-        if c >= 0x80 {
-            ascii = false;
-        } else if c < 0x21 || c == 0x7f {
-            return false;
-        }
-    }
-    ascii
-        || (s.chars().all(|c| c.is_ascii() || !(c.is_whitespace() || c.is_control() || is_invisible(c)))
-            && unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes)
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}')
-}
-
 #[cfg(test)]
 mod tests {
 
@@ -817,45 +693,4 @@ mod tests {
     }
 
     use super::*;
-
-    #[test]
-    fn ordinary_names_are_seen_to_be_tidy() {
-        for s in ["Acme AB", "Malmö Åkeri AB", "", "Ω"] {
-            assert!(is_tidy(s), "{s:?}");
-        }
-        for s in [" Acme", "Acme ", "Acme  AB", "Acme\tAB", "Acme\u{a0}AB", "Acme\u{200b}", "Malmo\u{308}"] {
-            assert!(!is_tidy(s), "{s:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn a_name_said_to_be_tidy_is_left_as_it_is(s in "[a-zA-Z åäöÅÄÖ\t\u{a0}\u{200b}\u{308}\u{1}\u{7f}-]{0,8}") {
-            let mut out = String::new();
-            clean_name(&s, &mut out);
-            if is_tidy(&s) {
-                proptest::prop_assert_eq!(&out, &s);
-            }
-            // Tidying twice changes nothing more.
-            let mut again = String::new();
-            clean_name(&out, &mut again);
-            proptest::prop_assert_eq!(&again, &out);
-        }
-    }
-
-    #[test]
-    fn names_are_tidied() {
-        let mut s = String::new();
-        clean_name("  Acme\u{a0}\u{a0}AB ", &mut s);
-        assert_eq!(s, "Acme AB");
-        clean_name("Ac\u{200b}me\tAB\u{1f}x", &mut s);
-        assert_eq!(s, "Acme AB x");
-        clean_name("Plain Name", &mut s);
-        assert_eq!(s, "Plain Name");
-        clean_name("Malmo\u{308}", &mut s);
-        assert_eq!(s, "Malmö");
-        // A zero-width space between a letter and its mark: the same name.
-        clean_name("Malmo\u{200b}\u{308}", &mut s);
-        assert_eq!(s, "Malmö");
-    }
 }

@@ -20,6 +20,7 @@ pub mod potential;
 pub mod quotes;
 pub mod spark;
 pub mod table;
+pub mod titles;
 pub mod views;
 
 use std::io::{self, Write};

@@ -1,5 +1,16 @@
 //! The small types every part of the tool shares: a deal, the dimensions a
-//! report groups by, and the count of what happened to each input row.
+//! report groups by, the count of what happened to each input row, and the
+//! seam the readers and the core both rest on: the [`Sink`] readers write
+//! deals to and the [`Filter`] and [`Window`] that say which deals count.
+//! Nothing here reads a file or aggregates.
+
+mod filter;
+mod name;
+mod sink;
+
+pub use filter::{Filter, LeftOut, NameHits, Window, fold_name};
+pub use name::clean_name;
+pub use sink::{Head, Header, Incomplete, Sink};
 
 use std::fmt;
 
