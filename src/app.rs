@@ -95,7 +95,9 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         render::Format::Html => Some(crate::aggregate::page::page(&report).map_err(Error::from)?),
         _ => None,
     };
-    write_output(s.common.output.as_deref(), |out| render::render(&report, page.as_ref(), s.common.format, &opts, out))?;
+    write_output(s.common.output.as_deref(), |out| {
+        render::render(&report, page.as_ref(), s.common.format, &opts, out)
+    })?;
     if let Some(limit) = s.fail_below {
         let checked = checked_period(s.period, s.common.window.complete_before);
         let below = below_target(&report, limit, checked.as_deref());

@@ -483,7 +483,8 @@ pub fn render(
             if let Some(line) = summary(report, options.lang) {
                 frame.preamble.insert(0, line);
             }
-            let subtotals = page.map_or_else(Vec::new, |p| subtotal_rows(report, &p.subtotals, &frame.columns, options.lang));
+            let subtotals =
+                page.map_or_else(Vec::new, |p| subtotal_rows(report, &p.subtotals, &frame.columns, options.lang));
             let svgs = svgs.as_ref().map(|(w, n)| (w.as_str(), n.as_str()));
             let mut body = ReportBody::new(report, false);
             html::render_body(&frame, &mut body, &options.title, svgs, &subtotals, options, out)

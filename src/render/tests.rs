@@ -35,8 +35,14 @@ fn text(format: Format, accounting: Option<RowAccounting>) -> String {
 fn text_in(format: Format, accounting: Option<RowAccounting>, lang: Lang) -> String {
     let mut out = Vec::new();
     let notes = vec!["a note".to_string()];
-    render(&shared_report(), None, format, &RenderOptions { accounting, lang, notes, ..RenderOptions::default() }, &mut out)
-        .unwrap();
+    render(
+        &shared_report(),
+        None,
+        format,
+        &RenderOptions { accounting, lang, notes, ..RenderOptions::default() },
+        &mut out,
+    )
+    .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -158,7 +164,8 @@ fn a_negative_change_in_swedish_has_a_true_minus() {
     }
     let report = build(&p, &[]).unwrap();
     let mut out = Vec::new();
-    render(&report, None, Format::Table, &RenderOptions { lang: Lang::Sv, ..RenderOptions::default() }, &mut out).unwrap();
+    render(&report, None, Format::Table, &RenderOptions { lang: Lang::Sv, ..RenderOptions::default() }, &mut out)
+        .unwrap();
     let t = String::from_utf8(out).unwrap();
     // 275 - 550 = -275; -275 / 550 = -50 %.
     assert!(t.contains("\u{2212}275,00 ▼"), "{t}");
