@@ -632,19 +632,9 @@ pub fn quote_lines(t: &QuoteTally, filter: &Filter, target: Option<&str>) -> Vec
     if t.credits > 0 {
         head.push_str(&format!("; left out {} (--include-credits counts them)", count(t.credits, "credit note")));
     }
-    let mut filters = Vec::new();
-    for (n, what) in [
-        (t.by_date, "by --from/--to"),
-        (t.by_customer, "by --customer"),
-        (t.by_seller, "by --seller"),
-        (t.by_window, "outside --last/--complete-only"),
-    ] {
-        if n > 0 {
-            filters.push(format!("{n} {what}"));
-        }
-    }
-    if !filters.is_empty() {
-        head.push_str(&format!("; left out {}", filters.join(", ")));
+    if let Some(line) = crate::tell::filtered_line([t.by_date, t.by_customer, t.by_seller, t.by_window]) {
+        head.push_str("; ");
+        head.push_str(&line);
     }
     let mut lines = vec![head];
     if t.undated > 0 {

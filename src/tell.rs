@@ -184,20 +184,7 @@ pub fn counted_line(t: &Tally, filter: &Filter) -> String {
             list.join("; ")
         ));
     }
-    let mut filters = Vec::new();
-    for (n, what) in [
-        (t.by_date, "by --from/--to"),
-        (t.by_customer, "by --customer"),
-        (t.by_seller, "by --seller"),
-        (t.by_window, "outside --last/--complete-only"),
-    ] {
-        if n > 0 {
-            filters.push(format!("{n} {what}"));
-        }
-    }
-    if !filters.is_empty() {
-        parts.push(format!("left out {}", filters.join(", ")));
-    }
+    parts.extend(filtered_line([t.by_date, t.by_customer, t.by_seller, t.by_window]));
     parts.join("; ")
 }
 
@@ -258,4 +245,34 @@ pub fn tell_register(p: &crate::aggregate::potential::Potential, file: &str, err
         )?;
     }
     Ok(())
+}
+
+/// "left out N by --from/--to, M by --customer, ..." for the rows each
+/// filter left out (date, customer, seller, window), or `None` when none.
+pub fn filtered_line([by_date, by_customer, by_seller, by_window]: [u64; 4]) -> Option<String> {
+    let filters: Vec<String> = [
+        (by_date, "by --from/--to"),
+        (by_customer, "by --customer"),
+        (by_seller, "by --seller"),
+        (by_window, "outside --last/--complete-only"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    (!filters.is_empty()).then(|| format!("left out {}", filters.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filtered_line_names_only_the_filters_that_left_rows_out() {
+        assert_eq!(filtered_line([0, 0, 0, 0]), None);
+        assert_eq!(
+            filtered_line([3, 0, 12, 1]).as_deref(),
+            Some("left out 3 by --from/--to, 12 by --seller, 1 outside --last/--complete-only")
+        );
+    }
 }
