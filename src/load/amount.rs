@@ -146,6 +146,14 @@ fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
 /// `split_sign`, and the currency the value names, if any (two different
 /// ones make the value invalid).
 fn split_currency(raw: &str) -> Result<(bool, &str, Option<Written>), AmountError> {
+    match split_plain(raw) {
+        Some(split) => Ok(split),
+        None => split_general(raw),
+    }
+}
+
+/// `split_currency` for any value: peel spaces, signs and currencies.
+fn split_general(raw: &str) -> Result<(bool, &str, Option<Written>), AmountError> {
     let invalid = || AmountError::Invalid(raw.to_string());
     let mut s = raw.trim_matches(is_space);
     if s.is_empty() {
@@ -215,6 +223,23 @@ fn split_currency(raw: &str) -> Result<(bool, &str, Option<Written>), AmountErro
         return Err(invalid());
     }
     Ok((negative, s, written))
+}
+
+/// The common case of `split_currency`, decided from the bytes alone: a
+/// bare number (`1234.50`, `-1,234.50`: ASCII digits first and last,
+/// only digits and `.` `,` `'` between, perhaps one leading `-`) has no
+/// space to trim, no currency word or sign and one sign at most, so the
+/// general loop would return it as it is. `None` for anything else.
+fn split_plain(raw: &str) -> Option<(bool, &str, Option<Written>)> {
+    let (negative, s) = match raw.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, raw),
+    };
+    let b = s.as_bytes();
+    let plain = b.first().is_some_and(u8::is_ascii_digit)
+        && b.last().is_some_and(u8::is_ascii_digit)
+        && b.iter().all(|&c| c.is_ascii_digit() || c == b'.' || c == b',' || c == b'\'');
+    plain.then_some((negative, s, None))
 }
 
 /// What one value says about the column's decimal separator: `None` when it
@@ -334,6 +359,25 @@ pub fn parse_amount_currency(raw: &str, style: DecimalStyle) -> Result<(Decimal,
 mod tests {
     use super::DecimalStyle::{Comma, Point};
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_plain_number_splits_as_the_general_loop_splits_it(s in "[-+ ()0-9.,'€$a-z:]{0,8}") {
+            if let Some(quick) = split_plain(&s) {
+                proptest::prop_assert_eq!(Ok(quick), split_general(&s));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_numbers_are_seen_at_once() {
+        assert_eq!(split_plain("1234.50"), Some((false, "1234.50", None)));
+        assert_eq!(split_plain("-1,234.50"), Some((true, "1,234.50", None)));
+        assert_eq!(split_plain("1'234"), Some((false, "1'234", None)));
+        for s in ["", "-", "--5", "5-", " 5", "5 kr", "$5", "(5)", ".5", "5.", "+5", "1 234"] {
+            assert_eq!(split_plain(s), None, "{s:?}");
+        }
+    }
 
     fn ok(raw: &str, style: DecimalStyle) -> String {
         parse_amount(raw, style).unwrap_or_else(|e| panic!("{raw:?}: {e}")).to_string()
