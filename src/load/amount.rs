@@ -251,6 +251,14 @@ pub fn evidence(raw: &str) -> Option<DecimalStyle> {
     parse_amount(raw, style).is_ok().then_some(style)
 }
 
+/// Whether the value shows the other style than `style`: `evidence(raw)
+/// == Some(style.other())`, with the value read only when its separators
+/// point that way.
+pub fn shows_other(raw: &str, style: DecimalStyle) -> bool {
+    let other = style.other();
+    raw_evidence(raw) == Some(other) && parse_amount(raw, other).is_ok()
+}
+
 fn raw_evidence(raw: &str) -> Option<DecimalStyle> {
     let (_, s) = split_sign(raw).ok()?;
     let dots = s.matches('.').count();
@@ -301,6 +309,9 @@ pub fn parse_amount_currency(raw: &str, style: DecimalStyle) -> Result<(Decimal,
         DecimalStyle::Point => ('.', ','),
         DecimalStyle::Comma => (',', '.'),
     };
+    if let Some(d) = plain_amount(negative, s, dec_sep as u8) {
+        return Ok((d, written));
+    }
     let (int, frac) = match s.split_once(dec_sep) {
         Some((i, f)) => (i, Some(f)),
         None => (s, None),
@@ -355,6 +366,37 @@ pub fn parse_amount_currency(raw: &str, style: DecimalStyle) -> Result<(Decimal,
     Ok((Decimal::from_i128_with_scale(mantissa, frac.len() as u32), written))
 }
 
+/// The common case of `parse_amount_currency`: digits, perhaps the
+/// decimal separator and more digits, within the limits. The same value as
+/// the general rules give (leading zeros and the decimals' trailing zeros
+/// do not count); `None` for anything else, which the general rules read
+/// or refuse.
+fn plain_amount(negative: bool, s: &str, dec_sep: u8) -> Option<Decimal> {
+    let b = s.as_bytes();
+    let (int, frac) = match b.iter().position(|&c| c == dec_sep) {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &b[b.len()..]),
+    };
+    let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+    if int.is_empty() || !digits(int) || !digits(frac) || (frac.is_empty() && int.len() < b.len()) {
+        return None;
+    }
+    let lead = int.iter().take_while(|&&c| c == b'0').count();
+    let significant = &int[lead..];
+    let frac = &frac[..frac.len() - frac.iter().rev().take_while(|&&c| c == b'0').count()];
+    if significant.len() > MAX_INTEGER_DIGITS || frac.len() > MAX_DECIMALS {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for &c in significant.iter().chain(frac) {
+        mantissa = mantissa * 10 + i128::from(c - b'0');
+    }
+    if negative {
+        mantissa = -mantissa;
+    }
+    Some(Decimal::from_i128_with_scale(mantissa, frac.len() as u32))
+}
+
 #[cfg(test)]
 mod tests {
     use super::DecimalStyle::{Comma, Point};
@@ -366,6 +408,50 @@ mod tests {
             if let Some(quick) = split_plain(&s) {
                 proptest::prop_assert_eq!(Ok(quick), split_general(&s));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_plain_amount_reads_as_the_general_rules_read_it(s in "-?[0-9]{0,16}([.,][0-9]{0,9})?", comma: bool) {
+            let style = if comma { Comma } else { Point };
+            let sep = if comma { b',' } else { b'.' };
+            let (negative, bare) = match s.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, s.as_str()),
+            };
+            if let Some(quick) = plain_amount(negative, bare, sep) {
+                // Against the rules below the quick path, digit by digit.
+                let general = general_amount(&s, style);
+                proptest::prop_assert_eq!(Some(quick), general);
+                proptest::prop_assert_eq!(quick.scale(), general.unwrap().scale());
+            }
+        }
+    }
+
+    /// The value by the rules, worked out on the text without the quick
+    /// path: integer digits without leading zeros (at most 13), decimals
+    /// without trailing zeros (at most 6).
+    fn general_amount(s: &str, style: DecimalStyle) -> Option<Decimal> {
+        let sep = if style == Comma { ',' } else { '.' };
+        let (negative, t) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+        let (int, frac) = t.split_once(sep).unwrap_or((t, ""));
+        let (int, frac) = (int.trim_start_matches('0'), frac.trim_end_matches('0'));
+        if int.len() > 13 || frac.len() > 6 {
+            return None;
+        }
+        let digits =
+            format!("{}{int}{}{frac}", if negative { "-" } else { "" }, if frac.is_empty() { "" } else { "." });
+        let digits = if int.is_empty() { digits.replacen('.', "0.", 1) } else { digits };
+        let digits = if digits == "-" || digits.is_empty() { "0".to_string() } else { digits };
+        digits.parse::<Decimal>().ok()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn showing_the_other_style_is_evidence_of_it(s in "[-0-9., 'a-z]{0,10}", comma: bool) {
+            let style = if comma { Comma } else { Point };
+            proptest::prop_assert_eq!(shows_other(&s, style), evidence(&s) == Some(style.other()));
         }
     }
 

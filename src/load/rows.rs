@@ -455,7 +455,8 @@ impl RowParser {
         // Decide the column styles from this row if it shows them (before
         // the filters look at it, as the fast path's plan does: a value that
         // reads in one style shows the column's style, whoever's row it is).
-        let (shown_decimal, shown_order) = row_evidence(raw_amount, raw_date, numeric);
+        let (shown_decimal, shown_order) =
+            row_evidence_of(raw_amount, raw_date, numeric, self.decimal.get().is_none(), self.dates.get().is_none());
         if self.decimal.get().is_none() {
             if let Some(style) = shown_decimal {
                 self.decimal = Decision::Seen(style, raw_amount.trim().to_string(), line);
@@ -704,9 +705,8 @@ impl RowParser {
                 })
             }
         };
-        let evidence = if numeric { None } else { amount::evidence(raw_amount) };
-        if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, evidence) {
-            if seen != *decided {
+        if let (Decision::Seen(decided, by, by_line), false) = (&self.decimal, numeric) {
+            if amount::shows_other(raw_amount, *decided) {
                 let e = AmountError::Mixed {
                     value: raw_amount.trim().to_string(),
                     style: *decided,
@@ -871,6 +871,18 @@ impl RowParser {
 /// other value can be read (a row refused for its date settles no decimal
 /// style, and the other way round). Both readers settle styles through this.
 pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<DecimalStyle>, Option<DateOrder>) {
+    row_evidence_of(raw_amount, raw_date, numeric, true, true)
+}
+
+/// `row_evidence`, looking only for what is asked (a column's style
+/// already settled needs no evidence): `None` for the other.
+fn row_evidence_of(
+    raw_amount: &str,
+    raw_date: &str,
+    numeric: bool,
+    decimal: bool,
+    order: bool,
+) -> (Option<DecimalStyle>, Option<DateOrder>) {
     let amount_readable = || {
         numeric
             || [DecimalStyle::Point, DecimalStyle::Comma].iter().any(|s| amount::parse_amount(raw_amount, *s).is_ok())
@@ -879,8 +891,8 @@ pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<
         date::parse_iso_fast(raw_date.as_bytes()).is_some()
             || [DateOrder::DayFirst, DateOrder::MonthFirst].iter().any(|o| date::parse_date(raw_date, Some(*o)).is_ok())
     };
-    let decimal = if numeric { None } else { amount::evidence(raw_amount).filter(|_| date_readable()) };
-    let order = date::evidence(raw_date).filter(|_| amount_readable());
+    let decimal = if numeric || !decimal { None } else { amount::evidence(raw_amount).filter(|_| date_readable()) };
+    let order = if order { date::evidence(raw_date).filter(|_| amount_readable()) } else { None };
     (decimal, order)
 }
 
