@@ -217,14 +217,14 @@ fn write_cell(col: &ArrayRef, row: usize, out: &mut String) -> bool {
     }
     let mut beyond = |what: &str, v: i64| write!(out, "{what} {v} (outside the calendar)");
     let _ = match col.data_type() {
-        DataType::Utf8 => Ok(out.push_str(col.as_string::<i32>().value(row))),
-        DataType::LargeUtf8 => Ok(out.push_str(col.as_string::<i64>().value(row))),
-        DataType::Utf8View => Ok(out.push_str(col.as_string_view().value(row))),
+        DataType::Utf8 => out.write_str(col.as_string::<i32>().value(row)),
+        DataType::LargeUtf8 => out.write_str(col.as_string::<i64>().value(row)),
+        DataType::Utf8View => out.write_str(col.as_string_view().value(row)),
         DataType::Decimal128(_, _) => {
-            Ok(out.push_str(&col.as_primitive::<arrow_array::types::Decimal128Type>().value_as_string(row)))
+            out.write_str(&col.as_primitive::<arrow_array::types::Decimal128Type>().value_as_string(row))
         }
         DataType::Decimal256(_, _) => {
-            Ok(out.push_str(&col.as_primitive::<arrow_array::types::Decimal256Type>().value_as_string(row)))
+            out.write_str(&col.as_primitive::<arrow_array::types::Decimal256Type>().value_as_string(row))
         }
         // Rust prints the shortest text that reads back as the same float.
         DataType::Float64 => write!(out, "{}", col.as_primitive::<Float64Type>().value(row)),
