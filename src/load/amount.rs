@@ -146,6 +146,14 @@ fn split_sign(raw: &str) -> Result<(bool, &str), AmountError> {
 /// `split_sign`, and the currency the value names, if any (two different
 /// ones make the value invalid).
 fn split_currency(raw: &str) -> Result<(bool, &str, Option<Written>), AmountError> {
+    match split_plain(raw) {
+        Some(split) => Ok(split),
+        None => split_general(raw),
+    }
+}
+
+/// `split_currency` for any value: peel spaces, signs and currencies.
+fn split_general(raw: &str) -> Result<(bool, &str, Option<Written>), AmountError> {
     let invalid = || AmountError::Invalid(raw.to_string());
     let mut s = raw.trim_matches(is_space);
     if s.is_empty() {
@@ -217,6 +225,23 @@ fn split_currency(raw: &str) -> Result<(bool, &str, Option<Written>), AmountErro
     Ok((negative, s, written))
 }
 
+/// The common case of `split_currency`, decided from the bytes alone: a
+/// bare number (`1234.50`, `-1,234.50`: ASCII digits first and last,
+/// only digits and `.` `,` `'` between, perhaps one leading `-`) has no
+/// space to trim, no currency word or sign and one sign at most, so the
+/// general loop would return it as it is. `None` for anything else.
+fn split_plain(raw: &str) -> Option<(bool, &str, Option<Written>)> {
+    let (negative, s) = match raw.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, raw),
+    };
+    let b = s.as_bytes();
+    let plain = b.first().is_some_and(u8::is_ascii_digit)
+        && b.last().is_some_and(u8::is_ascii_digit)
+        && b.iter().all(|&c| c.is_ascii_digit() || c == b'.' || c == b',' || c == b'\'');
+    plain.then_some((negative, s, None))
+}
+
 /// What one value says about the column's decimal separator: `None` when it
 /// says nothing (`25000`, `1 234`), is ambiguous (`1.234`, `1,500`), or is
 /// no amount in the style it points to (`1.2.3`): a row that is then
@@ -224,6 +249,14 @@ fn split_currency(raw: &str) -> Result<(bool, &str, Option<Written>), AmountErro
 pub fn evidence(raw: &str) -> Option<DecimalStyle> {
     let style = raw_evidence(raw)?;
     parse_amount(raw, style).is_ok().then_some(style)
+}
+
+/// Whether the value shows the other style than `style`: `evidence(raw)
+/// == Some(style.other())`, with the value read only when its separators
+/// point that way.
+pub fn shows_other(raw: &str, style: DecimalStyle) -> bool {
+    let other = style.other();
+    raw_evidence(raw) == Some(other) && parse_amount(raw, other).is_ok()
 }
 
 fn raw_evidence(raw: &str) -> Option<DecimalStyle> {
@@ -276,6 +309,9 @@ pub fn parse_amount_currency(raw: &str, style: DecimalStyle) -> Result<(Decimal,
         DecimalStyle::Point => ('.', ','),
         DecimalStyle::Comma => (',', '.'),
     };
+    if let Some(d) = plain_amount(negative, s, dec_sep as u8) {
+        return Ok((d, written));
+    }
     let (int, frac) = match s.split_once(dec_sep) {
         Some((i, f)) => (i, Some(f)),
         None => (s, None),
@@ -330,10 +366,104 @@ pub fn parse_amount_currency(raw: &str, style: DecimalStyle) -> Result<(Decimal,
     Ok((Decimal::from_i128_with_scale(mantissa, frac.len() as u32), written))
 }
 
+/// The common case of `parse_amount_currency`: digits, perhaps the
+/// decimal separator and more digits, within the limits. The same value as
+/// the general rules give (leading zeros and the decimals' trailing zeros
+/// do not count); `None` for anything else, which the general rules read
+/// or refuse.
+fn plain_amount(negative: bool, s: &str, dec_sep: u8) -> Option<Decimal> {
+    let b = s.as_bytes();
+    let (int, frac) = match b.iter().position(|&c| c == dec_sep) {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &b[b.len()..]),
+    };
+    let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+    if int.is_empty() || !digits(int) || !digits(frac) || (frac.is_empty() && int.len() < b.len()) {
+        return None;
+    }
+    let lead = int.iter().take_while(|&&c| c == b'0').count();
+    let significant = &int[lead..];
+    let frac = &frac[..frac.len() - frac.iter().rev().take_while(|&&c| c == b'0').count()];
+    if significant.len() > MAX_INTEGER_DIGITS || frac.len() > MAX_DECIMALS {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for &c in significant.iter().chain(frac) {
+        mantissa = mantissa * 10 + i128::from(c - b'0');
+    }
+    if negative {
+        mantissa = -mantissa;
+    }
+    Some(Decimal::from_i128_with_scale(mantissa, frac.len() as u32))
+}
+
 #[cfg(test)]
 mod tests {
     use super::DecimalStyle::{Comma, Point};
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_plain_number_splits_as_the_general_loop_splits_it(s in "[-+ ()0-9.,'€$a-z:]{0,8}") {
+            if let Some(quick) = split_plain(&s) {
+                proptest::prop_assert_eq!(Ok(quick), split_general(&s));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_plain_amount_reads_as_the_general_rules_read_it(s in "-?[0-9]{0,16}([.,][0-9]{0,9})?", comma: bool) {
+            let style = if comma { Comma } else { Point };
+            let sep = if comma { b',' } else { b'.' };
+            let (negative, bare) = match s.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, s.as_str()),
+            };
+            if let Some(quick) = plain_amount(negative, bare, sep) {
+                // Against the rules below the quick path, digit by digit.
+                let general = general_amount(&s, style);
+                proptest::prop_assert_eq!(Some(quick), general);
+                proptest::prop_assert_eq!(quick.scale(), general.unwrap().scale());
+            }
+        }
+    }
+
+    /// The value by the rules, worked out on the text without the quick
+    /// path: integer digits without leading zeros (at most 13), decimals
+    /// without trailing zeros (at most 6).
+    fn general_amount(s: &str, style: DecimalStyle) -> Option<Decimal> {
+        let sep = if style == Comma { ',' } else { '.' };
+        let (negative, t) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+        let (int, frac) = t.split_once(sep).unwrap_or((t, ""));
+        let (int, frac) = (int.trim_start_matches('0'), frac.trim_end_matches('0'));
+        if int.len() > 13 || frac.len() > 6 {
+            return None;
+        }
+        let digits =
+            format!("{}{int}{}{frac}", if negative { "-" } else { "" }, if frac.is_empty() { "" } else { "." });
+        let digits = if int.is_empty() { digits.replacen('.', "0.", 1) } else { digits };
+        let digits = if digits == "-" || digits.is_empty() { "0".to_string() } else { digits };
+        digits.parse::<Decimal>().ok()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn showing_the_other_style_is_evidence_of_it(s in "[-0-9., 'a-z]{0,10}", comma: bool) {
+            let style = if comma { Comma } else { Point };
+            proptest::prop_assert_eq!(shows_other(&s, style), evidence(&s) == Some(style.other()));
+        }
+    }
+
+    #[test]
+    fn plain_numbers_are_seen_at_once() {
+        assert_eq!(split_plain("1234.50"), Some((false, "1234.50", None)));
+        assert_eq!(split_plain("-1,234.50"), Some((true, "1,234.50", None)));
+        assert_eq!(split_plain("1'234"), Some((false, "1'234", None)));
+        for s in ["", "-", "--5", "5-", " 5", "5 kr", "$5", "(5)", ".5", "5.", "+5", "1 234"] {
+            assert_eq!(split_plain(s), None, "{s:?}");
+        }
+    }
 
     fn ok(raw: &str, style: DecimalStyle) -> String {
         parse_amount(raw, style).unwrap_or_else(|e| panic!("{raw:?}: {e}")).to_string()

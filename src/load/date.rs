@@ -140,6 +140,9 @@ fn excel_year(yy: u32) -> i32 {
 
 /// Whether the value is a date with a two-digit year (`6/1/11 12:05`).
 pub fn has_two_digit_year(raw: &str) -> bool {
+    if parse_iso_fast(raw.as_bytes()).is_some() {
+        return false; // the common case: an ISO date
+    }
     let t = raw.trim();
     let d = date_part(t);
     match d.bytes().find(|b| matches!(b, b'/' | b'.')) {
@@ -162,6 +165,9 @@ fn make(raw: &str, y: i32, m: u32, d: u32) -> Result<NaiveDate, DateError> {
 /// that is a date in that order (`31/02/2013` settles nothing, so a row
 /// that is then refused decides nothing, in either reader).
 pub fn evidence(raw: &str) -> Option<DateOrder> {
+    if parse_iso_fast(raw.as_bytes()).is_some() {
+        return None; // year first: nothing to settle
+    }
     let order = match shape(raw).ok()? {
         Shape::Slashed(a, b, _) if a > 12 && b <= 12 => DateOrder::DayFirst,
         Shape::Slashed(a, b, _) if b > 12 && a <= 12 => DateOrder::MonthFirst,
@@ -172,6 +178,9 @@ pub fn evidence(raw: &str) -> Option<DateOrder> {
 
 /// True when the value's meaning depends on the column's order.
 pub fn is_ambiguous(raw: &str) -> bool {
+    if parse_iso_fast(raw.as_bytes()).is_some() {
+        return false; // year first: certain
+    }
     matches!(shape(raw), Ok(Shape::Slashed(a, b, _)) if a <= 12 && b <= 12 && a != b)
 }
 

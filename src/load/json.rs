@@ -35,18 +35,57 @@ fn field_text(v: &Value) -> Option<String> {
     }
 }
 
+/// `field_text` for a value that is not needed after: a string is moved,
+/// not copied.
+fn into_field_text(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        v => field_text(&v),
+    }
+}
+
 /// One element of the input: an object's keys and values in the order
 /// written (duplicates kept, so they can be refused), or anything else.
-enum Item {
-    Object(Vec<(String, Value)>),
+enum Item<'de> {
+    Object(Vec<(Key<'de>, Value)>),
     Other,
+}
+
+/// An object's key: borrowed from the line when it has no escapes.
+type Key<'de> = std::borrow::Cow<'de, str>;
+
+/// Reads a key without copying it when the input allows.
+struct KeySeed<'de>(Key<'de>);
+
+impl<'de> serde::Deserialize<'de> for KeySeed<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<KeySeed<'de>, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = KeySeed<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<KeySeed<'de>, E> {
+        Ok(KeySeed(Key::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<KeySeed<'de>, E> {
+        Ok(KeySeed(Key::Owned(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<KeySeed<'de>, E> {
+        Ok(KeySeed(Key::Owned(s)))
+    }
 }
 
 /// The key serde_json uses for a number read with arbitrary precision.
 const NUMBER_KEY: &str = "$serde_json::private::Number";
 
-impl<'de> serde::Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Item, D::Error> {
+impl<'de> serde::Deserialize<'de> for Item<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Item<'de>, D::Error> {
         d.deserialize_any(ItemVisitor)
     }
 }
@@ -54,13 +93,13 @@ impl<'de> serde::Deserialize<'de> for Item {
 struct ItemVisitor;
 
 impl<'de> Visitor<'de> for ItemVisitor {
-    type Value = Item;
+    type Value = Item<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Item<'de>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(KeySeed(key)) = map.next_key::<KeySeed<'de>>()? {
             if key == NUMBER_KEY {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 return Ok(Item::Other);
@@ -70,26 +109,26 @@ impl<'de> Visitor<'de> for ItemVisitor {
         }
         Ok(Item::Object(entries))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item<'de>, A::Error> {
         while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
         Ok(Item::Other)
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Item, E> {
+    fn visit_bool<E>(self, _: bool) -> Result<Item<'de>, E> {
         Ok(Item::Other)
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Item, E> {
+    fn visit_i64<E>(self, _: i64) -> Result<Item<'de>, E> {
         Ok(Item::Other)
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Item, E> {
+    fn visit_u64<E>(self, _: u64) -> Result<Item<'de>, E> {
         Ok(Item::Other)
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Item, E> {
+    fn visit_f64<E>(self, _: f64) -> Result<Item<'de>, E> {
         Ok(Item::Other)
     }
-    fn visit_str<E>(self, _: &str) -> Result<Item, E> {
+    fn visit_str<E>(self, _: &str) -> Result<Item<'de>, E> {
         Ok(Item::Other)
     }
-    fn visit_unit<E>(self) -> Result<Item, E> {
+    fn visit_unit<E>(self) -> Result<Item<'de>, E> {
         Ok(Item::Other)
     }
 }
@@ -173,34 +212,47 @@ struct Reader<'a> {
     /// Key -> column index.
     index: HashMap<String, usize>,
     /// The first objects, held until recognition has looked at them.
-    head: Vec<(u64, Vec<(String, Value)>)>,
+    head: Vec<(u64, Vec<(Key<'static>, Value)>)>,
+    /// The fields of the row being read (reused from row to row).
+    texts: Vec<String>,
 }
 
 impl Reader<'_> {
-    fn object(&mut self, number: u64, item: Item, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
+    fn object(&mut self, number: u64, item: Item<'_>, sink: &mut dyn Sink) -> Result<ControlFlow<()>, Error> {
         let reject =
             |reason: String, column: Option<String>| RowError { file: self.name.clone(), line: number, column, reason };
         let Item::Object(entries) = item else {
             return Ok(sink.reject(reject("expected a JSON object".into(), None), &[]));
         };
         // A key twice in one object: which value is meant is not known.
-        let mut seen = std::collections::HashSet::with_capacity(entries.len());
-        if let Some((key, _)) = entries.iter().find(|(k, _)| !seen.insert(k.as_str())) {
-            let e = reject(format!("the key \"{key}\" appears twice in the object"), Some(key.clone()));
+        // (An object of deals has a few keys: comparing each with those
+        // before it is quicker than building a set; a large one gets a set.)
+        let twice = match entries.len() {
+            0..=16 => (0..entries.len()).find(|&i| entries[..i].iter().any(|(k, _)| *k == entries[i].0)),
+            n => {
+                let mut seen = std::collections::HashSet::with_capacity(n);
+                entries.iter().position(|(k, _)| !seen.insert(k.as_ref()))
+            }
+        };
+        if let Some((key, _)) = twice.map(|i| &entries[i]) {
+            let e = reject(format!("the key \"{key}\" appears twice in the object"), Some(key.to_string()));
             return Ok(sink.reject(e, &[]));
         }
-        let new_keys = entries.iter().filter(|(k, _)| !self.index.contains_key(k)).count();
+        // Keys in the order of the columns (the common case) are all known.
+        let in_order = entries.len() <= self.keys.len() && entries.iter().zip(&self.keys).all(|((k, _), c)| k == c);
+        let new_keys =
+            if in_order { 0 } else { entries.iter().filter(|(k, _)| !self.index.contains_key(k.as_ref())).count() };
         if new_keys > 0 {
             for (k, _) in &entries {
-                if !self.index.contains_key(k) {
-                    self.index.insert(k.clone(), self.keys.len());
-                    self.keys.push(k.clone());
+                if !self.index.contains_key(k.as_ref()) {
+                    self.index.insert(k.to_string(), self.keys.len());
+                    self.keys.push(k.to_string());
                 }
             }
         }
         if self.parser.is_none() {
             // The first objects are the sample recognition looks at.
-            self.head.push((number, entries));
+            self.head.push((number, entries.into_iter().map(|(k, v)| (Key::Owned(k.into_owned()), v)).collect()));
             if self.head.len() < crate::load::recognize::SAMPLE_ROWS {
                 return Ok(ControlFlow::Continue(()));
             }
@@ -242,7 +294,7 @@ impl Reader<'_> {
             .map(|(_, entries)| {
                 let mut texts = vec![String::new(); self.keys.len()];
                 for (k, v) in entries {
-                    texts[index[k]] = field_text(v).unwrap_or_default();
+                    texts[index[k.as_ref()]] = field_text(v).unwrap_or_default();
                 }
                 texts
             })
@@ -265,14 +317,20 @@ impl Reader<'_> {
         Ok(ControlFlow::Continue(()))
     }
 
-    fn row(&mut self, number: u64, entries: Vec<(String, Value)>, sink: &mut dyn Sink) -> ControlFlow<()> {
+    fn row(&mut self, number: u64, entries: Vec<(Key<'_>, Value)>, sink: &mut dyn Sink) -> ControlFlow<()> {
         let parser = self.parser.as_mut().expect("parser set");
-        let mut texts = vec![String::new(); self.keys.len()];
+        let mut texts = std::mem::take(&mut self.texts);
+        texts.clear();
+        texts.resize(self.keys.len(), String::new());
         let amount = parser.columns().get(Field::Amount);
         let mut numeric = false;
-        for (key, value) in &entries {
-            let i = self.index[key];
-            match field_text(value) {
+        for (j, (key, value)) in entries.into_iter().enumerate() {
+            // The objects of a file mostly write their keys in one order.
+            let i = if self.keys.get(j).is_some_and(|k| *k == key) { j } else { self.index[key.as_ref()] };
+            if Some(i) == amount {
+                numeric = value.is_number();
+            }
+            match into_field_text(value) {
                 Some(t) => texts[i] = t,
                 // A nested object or array in a column that is not read
                 // is no business of ours.
@@ -281,18 +339,19 @@ impl Reader<'_> {
                     let e = RowError {
                         file: self.name.clone(),
                         line: number,
-                        column: Some(key.clone()),
+                        column: Some(key.into_owned()),
                         reason: "expected a value, found a nested object or array".into(),
                     };
+                    self.texts = texts;
                     return sink.reject(e, &[]);
                 }
             }
-            if Some(i) == amount {
-                numeric = value.is_number();
-            }
         }
         let fields: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-        parser.push_typed(number, &fields, numeric, sink)
+        let flow = parser.push_typed(number, &fields, numeric, sink);
+        drop(fields);
+        self.texts = texts;
+        flow
     }
 }
 
@@ -318,6 +377,7 @@ pub fn read(
         keys: Vec::new(),
         index: HashMap::new(),
         head: Vec::new(),
+        texts: Vec::new(),
     };
     let flow = if is_array { read_array(opened, &mut reader, sink)? } else { read_lines(opened, &mut reader, sink)? };
     if flow.is_break() {
@@ -360,15 +420,10 @@ fn read_lines(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> R
                 ),
             });
         }
-        let line = match String::from_utf8(std::mem::take(&mut raw)) {
-            Ok(mut l) => {
-                if l.ends_with('\n') {
-                    l.pop();
-                }
-                if l.ends_with('\r') {
-                    l.pop();
-                }
-                l
+        let line = match std::str::from_utf8(&raw) {
+            Ok(l) => {
+                let l = l.strip_suffix('\n').unwrap_or(l);
+                l.strip_suffix('\r').unwrap_or(l)
             }
             Err(_) => {
                 return Err(Error::File {
@@ -381,7 +436,7 @@ fn read_lines(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> R
             continue;
         }
         saw_any = true;
-        match serde_json::from_str::<Item>(&line) {
+        match serde_json::from_str::<Item>(line) {
             Ok(v) => {
                 if reader.object(line_no, v, sink)?.is_break() {
                     return Ok(ControlFlow::Break(()));
@@ -394,7 +449,7 @@ fn read_lines(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> R
                     column: None,
                     reason: format!("not valid JSON: {e}"),
                 };
-                if sink.reject(err, &[&line]).is_break() {
+                if sink.reject(err, &[line]).is_break() {
                     return Ok(ControlFlow::Break(()));
                 }
             }

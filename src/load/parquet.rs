@@ -1,5 +1,9 @@
-//! Reading Parquet files (the parquet and arrow crates), as the text a
-//! person would see in each cell, through the same row parser as CSV.
+//! Reading Parquet files (the parquet and arrow crates) by column batches,
+//! through the same row parser as CSV: string cells are borrowed from the
+//! Arrow arrays, the amount's DECIMAL and the date's DATE are handed over
+//! as typed values (`Cell`), and any other cell as the text a person
+//! would see in it (a row the typed values cannot settle alone is read
+//! from that text too, so every rule stays the text rule).
 //!
 //! DECIMAL columns become their exact digits (Decimal128 holds up to 38,
 //! more than an amount may have: a longer value is a bad row, never a
@@ -9,6 +13,7 @@
 //! The row number in messages is the row's position in the file.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::fs::File;
 use std::ops::ControlFlow;
 
@@ -25,7 +30,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::error::Error;
 use crate::load::columns::Field;
-use crate::load::rows::{ReadOptions, Sink};
+use crate::load::rows::{Cell, ReadOptions, Sink};
 
 /// Whether cells of this type are read (a dictionary column by its
 /// values' type: pandas writes a `category` column as one).
@@ -64,103 +69,217 @@ fn numeric(t: &DataType) -> bool {
     }
 }
 
+/// Where a column's cells come from in one batch: a string array (each
+/// cell borrowed), the amount's DECIMAL or the date's DATE as typed values,
+/// or, for any other type, the cells' text written once for the batch.
+enum Source<'a> {
+    Utf8(&'a arrow_array::StringArray),
+    LargeUtf8(&'a arrow_array::LargeStringArray),
+    Utf8View(&'a arrow_array::StringViewArray),
+    Decimal(&'a arrow_array::Decimal128Array),
+    /// The date of each value (a DATE32 or DATE64 column).
+    Dates(Vec<NaiveDate>),
+    /// The text of every cell of the batch, one after another, and where
+    /// each ends.
+    Text(String, Vec<usize>),
+}
+
 /// A column of one batch, ready to be read cell by cell: a dictionary
 /// column's keys are resolved once per batch, not once per cell.
-enum Column<'a> {
-    Plain(&'a ArrayRef),
-    Dictionary { keys: Vec<usize>, values: &'a ArrayRef },
+struct Column<'a> {
+    col: &'a ArrayRef,
+    keys: Option<Vec<usize>>,
+    /// The array the keys point into (the column itself when plain).
+    values: &'a ArrayRef,
+    source: Source<'a>,
 }
 
 impl<'a> Column<'a> {
-    fn new(col: &'a ArrayRef) -> Column<'a> {
-        match col.data_type() {
+    /// `typed`: the column is the amount's or the date's, read as typed
+    /// values when its type allows.
+    fn new(col: &'a ArrayRef, typed: bool, days: &mut Days) -> Column<'a> {
+        let (keys, values) = match col.data_type() {
             DataType::Dictionary(_, _) => {
                 let d = col.as_any_dictionary();
-                Column::Dictionary { keys: d.normalized_keys(), values: d.values() }
+                (Some(d.normalized_keys()), d.values())
             }
-            _ => Column::Plain(col),
+            _ => (None, col),
+        };
+        let typed_dates = match values.data_type() {
+            DataType::Date32 | DataType::Date64 if typed => dates(values, days),
+            _ => None,
+        };
+        let source = match values.data_type() {
+            _ if typed_dates.is_some() => Source::Dates(typed_dates.unwrap_or_default()),
+            DataType::Utf8 => Source::Utf8(values.as_string::<i32>()),
+            DataType::LargeUtf8 => Source::LargeUtf8(values.as_string::<i64>()),
+            DataType::Utf8View => Source::Utf8View(values.as_string_view()),
+            DataType::Decimal128(_, _) if typed => Source::Decimal(values.as_primitive()),
+            // A day outside chrono's calendar is read from its text.
+            _ => {
+                let (mut text, mut ends) = (String::new(), Vec::with_capacity(col.len()));
+                for row in 0..col.len() {
+                    if !col.is_null(row) {
+                        if let Some(&i) = keys.as_ref().map_or(Some(&row), |k| k.get(row)) {
+                            write_cell(values, i, &mut text);
+                        }
+                    }
+                    ends.push(text.len());
+                }
+                Source::Text(text, ends)
+            }
+        };
+        Column { col, keys, values, source }
+    }
+
+    /// The cell of `row` (a null is empty text).
+    fn cell(&self, row: usize) -> Cell<'_> {
+        if let Source::Text(text, ends) = &self.source {
+            let start = if row == 0 { 0 } else { ends[row - 1] };
+            return Cell::Text(&text[start..ends[row]]);
+        }
+        let i = match &self.keys {
+            None => row,
+            Some(keys) => match keys.get(row) {
+                Some(&i) => i,
+                None => return Cell::Text(""),
+            },
+        };
+        if self.col.is_null(row) || self.values.is_null(i) {
+            return Cell::Text("");
+        }
+        match &self.source {
+            Source::Utf8(a) => Cell::Text(a.value(i)),
+            Source::LargeUtf8(a) => Cell::Text(a.value(i)),
+            Source::Utf8View(a) => Cell::Text(a.value(i)),
+            Source::Decimal(a) => Cell::Amount { mantissa: a.value(i), scale: a.scale() },
+            Source::Dates(d) => Cell::Date(d[i]),
+            Source::Text(..) => unreachable!("returned above"),
         }
     }
 
-    fn text(&self, col: &ArrayRef, row: usize) -> Option<String> {
-        if col.is_null(row) {
-            return Some(String::new());
-        }
-        match self {
-            Column::Plain(c) => cell(c, row),
-            Column::Dictionary { keys, values } => cell(values, *keys.get(row)?),
+    /// The text of a typed cell, as `write_cell` writes it.
+    fn text(&self, row: usize, out: &mut String) {
+        let i = self.keys.as_ref().map_or(row, |k| k[row]);
+        write_cell(self.values, i, out);
+    }
+}
+
+/// The dates of a DATE32 or DATE64 array, value by value (a null's is
+/// any date, never read); `None` when one is outside chrono's calendar
+/// (the column is then read as text, which names it).
+fn dates(values: &ArrayRef, days: &mut Days) -> Option<Vec<NaiveDate>> {
+    match values.data_type() {
+        DataType::Date32 => values.as_primitive::<Date32Type>().values().iter().map(|&d| days.get(d)).collect(),
+        _ => values.as_primitive::<Date64Type>().values().iter().map(|&ms| millis(ms)).collect(),
+    }
+}
+
+/// Dates of DATE32 day numbers met before: a file of deals holds a few
+/// thousand days in millions of rows, and the calendar is not cheap.
+struct Days(Vec<Option<(i32, NaiveDate)>>);
+
+impl Days {
+    fn new() -> Days {
+        Days(vec![None; 4096])
+    }
+
+    fn get(&mut self, d: i32) -> Option<NaiveDate> {
+        let slot = &mut self.0[d as u32 as usize % 4096];
+        match *slot {
+            Some((k, date)) if k == d => Some(date),
+            _ => {
+                let date = day(d)?;
+                *slot = Some((d, date));
+                Some(date)
+            }
         }
     }
 }
 
-/// The text of one cell; `None` for a type the tool does not read. A date
-/// outside chrono's calendar becomes a text that no date parser takes, so
-/// its row is refused with the value named.
-fn cell(col: &ArrayRef, row: usize) -> Option<String> {
-    if col.is_null(row) {
-        return Some(String::new());
-    }
+/// The date of a DATE32 day number, if chrono's calendar has it.
+fn day(days: i32) -> Option<NaiveDate> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-    let beyond = |what: &str, v: i64| format!("{what} {v} (outside the calendar)");
-    Some(match col.data_type() {
-        DataType::Utf8 => col.as_string::<i32>().value(row).to_string(),
-        DataType::LargeUtf8 => col.as_string::<i64>().value(row).to_string(),
-        DataType::Utf8View => col.as_string_view().value(row).to_string(),
-        DataType::Decimal128(_, _) => col.as_primitive::<arrow_array::types::Decimal128Type>().value_as_string(row),
-        DataType::Decimal256(_, _) => col.as_primitive::<arrow_array::types::Decimal256Type>().value_as_string(row),
+    chrono::Duration::try_days(i64::from(days)).and_then(|d| epoch.checked_add_signed(d))
+}
+
+/// The date of a DATE64 millisecond, if chrono's calendar has it.
+fn millis(ms: i64) -> Option<NaiveDate> {
+    DateTime::from_timestamp_millis(ms).map(|d| d.date_naive())
+}
+
+/// Write the text of one cell; `false` (nothing written) for a type the
+/// tool does not read. A date outside chrono's calendar becomes a text
+/// that no date parser takes, so its row is refused with the value named.
+fn write_cell(col: &ArrayRef, row: usize, out: &mut String) -> bool {
+    if col.is_null(row) {
+        return true;
+    }
+    let mut beyond = |what: &str, v: i64| write!(out, "{what} {v} (outside the calendar)");
+    let _ = match col.data_type() {
+        DataType::Utf8 => out.write_str(col.as_string::<i32>().value(row)),
+        DataType::LargeUtf8 => out.write_str(col.as_string::<i64>().value(row)),
+        DataType::Utf8View => out.write_str(col.as_string_view().value(row)),
+        DataType::Decimal128(_, _) => {
+            out.write_str(&col.as_primitive::<arrow_array::types::Decimal128Type>().value_as_string(row))
+        }
+        DataType::Decimal256(_, _) => {
+            out.write_str(&col.as_primitive::<arrow_array::types::Decimal256Type>().value_as_string(row))
+        }
         // Rust prints the shortest text that reads back as the same float.
-        DataType::Float64 => format!("{}", col.as_primitive::<Float64Type>().value(row)),
-        DataType::Float32 => format!("{}", col.as_primitive::<Float32Type>().value(row)),
-        DataType::Int8 => col.as_primitive::<Int8Type>().value(row).to_string(),
-        DataType::Int16 => col.as_primitive::<Int16Type>().value(row).to_string(),
-        DataType::Int32 => col.as_primitive::<Int32Type>().value(row).to_string(),
-        DataType::Int64 => col.as_primitive::<Int64Type>().value(row).to_string(),
-        DataType::UInt8 => col.as_primitive::<UInt8Type>().value(row).to_string(),
-        DataType::UInt16 => col.as_primitive::<UInt16Type>().value(row).to_string(),
-        DataType::UInt32 => col.as_primitive::<UInt32Type>().value(row).to_string(),
-        DataType::UInt64 => col.as_primitive::<UInt64Type>().value(row).to_string(),
-        DataType::Boolean => col.as_boolean().value(row).to_string(),
+        DataType::Float64 => write!(out, "{}", col.as_primitive::<Float64Type>().value(row)),
+        DataType::Float32 => write!(out, "{}", col.as_primitive::<Float32Type>().value(row)),
+        DataType::Int8 => write!(out, "{}", col.as_primitive::<Int8Type>().value(row)),
+        DataType::Int16 => write!(out, "{}", col.as_primitive::<Int16Type>().value(row)),
+        DataType::Int32 => write!(out, "{}", col.as_primitive::<Int32Type>().value(row)),
+        DataType::Int64 => write!(out, "{}", col.as_primitive::<Int64Type>().value(row)),
+        DataType::UInt8 => write!(out, "{}", col.as_primitive::<UInt8Type>().value(row)),
+        DataType::UInt16 => write!(out, "{}", col.as_primitive::<UInt16Type>().value(row)),
+        DataType::UInt32 => write!(out, "{}", col.as_primitive::<UInt32Type>().value(row)),
+        DataType::UInt64 => write!(out, "{}", col.as_primitive::<UInt64Type>().value(row)),
+        DataType::Boolean => write!(out, "{}", col.as_boolean().value(row)),
         DataType::Date32 => {
-            let days = i64::from(col.as_primitive::<Date32Type>().value(row));
-            match chrono::Duration::try_days(days).and_then(|d| epoch.checked_add_signed(d)) {
-                Some(d) => d.to_string(),
-                None => beyond("the day number", days),
+            let days = col.as_primitive::<Date32Type>().value(row);
+            match day(days) {
+                Some(d) => write!(out, "{d}"),
+                None => beyond("the day number", i64::from(days)),
             }
         }
         DataType::Date64 => {
             let ms = col.as_primitive::<Date64Type>().value(row);
-            match DateTime::from_timestamp_millis(ms) {
-                Some(d) => d.date_naive().to_string(),
+            match millis(ms) {
+                Some(d) => write!(out, "{d}"),
                 None => beyond("the millisecond", ms),
             }
         }
         DataType::Timestamp(unit, tz) => {
-            let raw = match unit {
-                TimeUnit::Second => col.as_primitive::<TimestampSecondType>().value(row),
-                TimeUnit::Millisecond => col.as_primitive::<TimestampMillisecondType>().value(row),
-                TimeUnit::Microsecond => col.as_primitive::<TimestampMicrosecondType>().value(row),
-                TimeUnit::Nanosecond => col.as_primitive::<TimestampNanosecondType>().value(row),
-            };
-            let dt = match unit {
-                TimeUnit::Second => DateTime::from_timestamp(col.as_primitive::<TimestampSecondType>().value(row), 0),
+            let (raw, dt) = match unit {
+                TimeUnit::Second => {
+                    let v = col.as_primitive::<TimestampSecondType>().value(row);
+                    (v, DateTime::from_timestamp(v, 0))
+                }
                 TimeUnit::Millisecond => {
-                    DateTime::from_timestamp_millis(col.as_primitive::<TimestampMillisecondType>().value(row))
+                    let v = col.as_primitive::<TimestampMillisecondType>().value(row);
+                    (v, DateTime::from_timestamp_millis(v))
                 }
                 TimeUnit::Microsecond => {
-                    DateTime::from_timestamp_micros(col.as_primitive::<TimestampMicrosecondType>().value(row))
+                    let v = col.as_primitive::<TimestampMicrosecondType>().value(row);
+                    (v, DateTime::from_timestamp_micros(v))
                 }
                 TimeUnit::Nanosecond => {
-                    Some(DateTime::from_timestamp_nanos(col.as_primitive::<TimestampNanosecondType>().value(row)))
+                    let v = col.as_primitive::<TimestampNanosecondType>().value(row);
+                    (v, Some(DateTime::from_timestamp_nanos(v)))
                 }
             };
-            let Some(dt) = dt else { return Some(beyond("the timestamp", raw)) };
-            match tz {
-                Some(_) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                None => dt.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            match (dt, tz) {
+                (None, _) => beyond("the timestamp", raw),
+                (Some(dt), Some(_)) => write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%SZ")),
+                (Some(dt), None) => write!(out, "{}", dt.naive_utc().format("%Y-%m-%dT%H:%M:%S")),
             }
         }
-        _ => return None,
-    })
+        _ => return false,
+    };
+    true
 }
 
 /// Read a Parquet file into `sink`.
@@ -184,6 +303,7 @@ pub fn read(
     let amount_col = parser.columns().get(Field::Amount);
     let reader = builder.with_batch_size(8192).build().map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
     let mut row_number = 0u64;
+    let mut days = Days::new();
     for batch in reader {
         let batch = batch.map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
         for (i, col) in batch.columns().iter().enumerate() {
@@ -195,16 +315,21 @@ pub fn read(
                 )));
             }
         }
-        let columns: Vec<Column<'_>> = batch.columns().iter().map(Column::new).collect();
+        let date_col = parser.columns().get(Field::Date);
+        let columns: Vec<Column<'_>> = batch
+            .columns()
+            .iter()
+            .enumerate()
+            .map(|(i, col)| Column::new(col, Some(i) == amount_col || Some(i) == date_col, &mut days))
+            .collect();
         let amount_numeric = amount_col.is_some_and(|i| numeric(batch.column(i).data_type()));
-        let mut texts: Vec<String> = vec![String::new(); headers.len()];
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(columns.len());
         for row in 0..batch.num_rows() {
             row_number += 1;
-            for (i, col) in batch.columns().iter().enumerate() {
-                texts[i] = columns[i].text(col, row).unwrap_or_default();
-            }
-            let fields: Vec<&str> = texts.iter().map(String::as_str).collect();
-            if parser.push_typed(row_number, &fields, amount_numeric, sink).is_break() {
+            cells.clear();
+            cells.extend(columns.iter().map(|c| c.cell(row)));
+            let mut text = |i: usize, out: &mut String| columns[i].text(row, out);
+            if parser.push_cells(row_number, &cells, amount_numeric, &mut text, sink).is_break() {
                 return Ok(ControlFlow::Break(()));
             }
         }

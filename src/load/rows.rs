@@ -118,6 +118,43 @@ const SHOWN_IDS: usize = 3;
 
 type Pending = (u64, Vec<String>, bool, Option<RowError>);
 
+/// A cell of a typed row (`RowParser::push_cells`): text, or a value a
+/// typed source (a Parquet column) already holds exactly, so that it is
+/// not written out and read back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// The cell as text (a string column's value, borrowed; a null is "").
+    Text(&'a str),
+    /// An exact decimal amount: `mantissa / 10^scale` (a DECIMAL column).
+    Amount { mantissa: i128, scale: i8 },
+    /// A calendar date (a DATE column).
+    Date(chrono::NaiveDate),
+}
+
+/// The widest typed row kept on the stack (a wider one is read as text).
+const STACK_CELLS: usize = 32;
+
+/// The exact amount of a typed cell, as the text rules would read its
+/// text (`value_as_string`: the digits, a point before the last `scale`
+/// of them): trailing zeros of the decimals dropped, at most
+/// `MAX_DECIMALS` decimals and `MAX_INTEGER_DIGITS` integer digits. `None`
+/// when the text rules must decide (they refuse it, with the text named).
+fn typed_amount(mantissa: i128, scale: i8) -> Option<rust_decimal::Decimal> {
+    let (mut m, mut s) = (mantissa, u32::try_from(scale).ok()?);
+    while s > 0 && m % 10 == 0 {
+        m /= 10;
+        s -= 1;
+    }
+    if s as usize > amount::MAX_DECIMALS {
+        return None;
+    }
+    let int = m.unsigned_abs() / 10u128.pow(s);
+    if int >= 10u128.pow(amount::MAX_INTEGER_DIGITS as u32) {
+        return None;
+    }
+    Some(rust_decimal::Decimal::from_i128_with_scale(m, s))
+}
+
 pub struct RowParser {
     file: String,
     map: ColumnMap,
@@ -161,6 +198,8 @@ pub struct RowParser {
     last_order: Option<String>,
     /// Whether a two-digit year was said on stderr.
     told_two_digit_year: bool,
+    /// The texts of a typed row read through its text (reused).
+    cell_texts: Vec<String>,
 }
 
 impl RowParser {
@@ -198,6 +237,7 @@ impl RowParser {
             recipe: Recipe::default(),
             last_order: None,
             told_two_digit_year: false,
+            cell_texts: Vec::new(),
         }
     }
 
@@ -358,7 +398,8 @@ impl RowParser {
         // Decide the column styles from this row if it shows them (before
         // the filters look at it, as the fast path's plan does: a value that
         // reads in one style shows the column's style, whoever's row it is).
-        let (shown_decimal, shown_order) = row_evidence(raw_amount, raw_date, numeric);
+        let (shown_decimal, shown_order) =
+            row_evidence_of(raw_amount, raw_date, numeric, self.decimal.get().is_none(), self.dates.get().is_none());
         if self.decimal.get().is_none() {
             if let Some(style) = shown_decimal {
                 self.decimal = Decision::Seen(style, raw_amount.trim().to_string(), line);
@@ -398,6 +439,95 @@ impl RowParser {
             return ControlFlow::Continue(());
         }
         self.parse(line, fields, numeric, sink)
+    }
+
+    /// `push_typed` for a row of typed cells (a Parquet row): the same
+    /// rules, the same results. A row whose amount and date cells are
+    /// typed and read exactly, once the file's styles and currency are
+    /// settled, goes straight to the deal; any other row (or any row that
+    /// would be refused, counted as a duplicate or wait) is read from its
+    /// text, which `text` writes for a typed cell `i`, only then.
+    pub fn push_cells(
+        &mut self,
+        line: u64,
+        cells: &[Cell<'_>],
+        numeric: bool,
+        text: &mut dyn FnMut(usize, &mut String),
+        sink: &mut dyn Sink,
+    ) -> ControlFlow<()> {
+        if let Some((amount, date)) = self.quick(cells, numeric) {
+            let mut stack = [""; STACK_CELLS];
+            for (slot, cell) in stack.iter_mut().zip(cells) {
+                if let Cell::Text(t) = cell {
+                    *slot = t;
+                }
+            }
+            let fields = &stack[..cells.len()];
+            let head = Head {
+                status: self.status.map(|i| fields[i].trim()),
+                customer: self.customer.map_or("", |i| fields[i]),
+                seller: self.seller.map_or("", |i| fields[i]),
+            };
+            if !sink.screen(&head) {
+                return ControlFlow::Continue(());
+            }
+            return self.deliver(line, fields, "", Ok((amount, None)), Ok(date), sink);
+        }
+        let mut texts = std::mem::take(&mut self.cell_texts);
+        texts.resize(cells.len(), String::new());
+        for (i, (cell, out)) in cells.iter().zip(texts.iter_mut()).enumerate() {
+            out.clear();
+            match cell {
+                Cell::Text(t) => out.push_str(t),
+                Cell::Amount { .. } | Cell::Date(_) => text(i, out),
+            }
+        }
+        let fields: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let flow = self.push_typed(line, &fields, numeric, sink);
+        drop(fields);
+        self.cell_texts = texts;
+        flow
+    }
+
+    /// The amount and date of a typed row that the text rules would read
+    /// as they are, with nothing else to decide: `None` sends the row
+    /// through its text. What is checked, and why it is enough:
+    /// - the amount is a typed DECIMAL (a number: it shows and settles no
+    ///   style) within the limits, and the date a typed date in `YEARS`
+    ///   (an ISO date: no order to settle, no two-digit year, no zone);
+    /// - no row waits, the currency is settled (or a column gives it), and
+    ///   no rule of the file needs the row's text (an amount made from
+    ///   columns, a layout's rules, later lines of an order, duplicate
+    ///   rows, repeated ids);
+    /// - every other cell is text, and no column the deal reads is the
+    ///   amount's or the date's (their text is not at hand).
+    fn quick(&self, cells: &[Cell<'_>], numeric: bool) -> Option<(rust_decimal::Decimal, chrono::NaiveDate)> {
+        let settled = numeric
+            && self.pending.is_empty()
+            && (self.currency.is_some() || self.written.get().is_some())
+            && self.recipe.is_plain()
+            && self.seen_rows.is_none()
+            && self.ids.is_none()
+            && cells.len() == self.width
+            && cells.len() <= STACK_CELLS;
+        if !settled {
+            return None;
+        }
+        let amount = match cells[self.amount] {
+            Cell::Amount { mantissa, scale } => typed_amount(mantissa, scale)?,
+            _ => return None,
+        };
+        let date = match cells[self.date] {
+            Cell::Date(d) if date::YEARS.contains(&chrono::Datelike::year(&d)) => d,
+            _ => return None,
+        };
+        let typed = [self.amount, self.date];
+        let read = [self.customer, self.seller, self.currency, self.order, self.status, self.segment];
+        if read.iter().flatten().chain(self.more.iter().map(|(i, _)| i)).any(|i| typed.contains(i)) {
+            return None;
+        }
+        let others_text = cells.iter().enumerate().all(|(i, c)| typed.contains(&i) || matches!(c, Cell::Text(_)));
+        others_text.then_some((amount, date))
     }
 
     fn flush_pending(&mut self, sink: &mut dyn Sink) -> ControlFlow<()> {
@@ -518,8 +648,8 @@ impl RowParser {
                 })
             }
         };
-        if let (Decision::Seen(decided, by, by_line), Some(seen)) = (&self.decimal, amount::evidence(raw_amount)) {
-            if seen != *decided && !numeric {
+        if let (Decision::Seen(decided, by, by_line), false) = (&self.decimal, numeric) {
+            if amount::shows_other(raw_amount, *decided) {
                 let e = AmountError::Mixed {
                     value: raw_amount.trim().to_string(),
                     style: *decided,
@@ -545,6 +675,21 @@ impl RowParser {
                 None => date::parse_date(fields[self.date], self.dates.get()).map_err(|e| e.to_string()),
             },
         };
+        self.deliver(line, fields, raw_amount, amount, date, sink)
+    }
+
+    /// The rest of `parse`, once the amount (and the currency it writes)
+    /// and the date are read or refused: blank values, names, the
+    /// currency, then the deal or the bad row.
+    fn deliver(
+        &mut self,
+        line: u64,
+        fields: &[&str],
+        raw_amount: &str,
+        amount: Result<(rust_decimal::Decimal, Option<amount::Written>), (Option<String>, String)>,
+        date: Result<chrono::NaiveDate, String>,
+        sink: &mut dyn Sink,
+    ) -> ControlFlow<()> {
         // A blank amount or date: a row some views count (open quotes).
         let blank_amount = raw_amount.trim().is_empty() && amount.is_err();
         let blank_date = fields[self.date].trim().is_empty() && date.is_err();
@@ -669,6 +814,18 @@ impl RowParser {
 /// other value can be read (a row refused for its date settles no decimal
 /// style, and the other way round). Both readers settle styles through this.
 pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<DecimalStyle>, Option<DateOrder>) {
+    row_evidence_of(raw_amount, raw_date, numeric, true, true)
+}
+
+/// `row_evidence`, looking only for what is asked (a column's style
+/// already settled needs no evidence): `None` for the other.
+fn row_evidence_of(
+    raw_amount: &str,
+    raw_date: &str,
+    numeric: bool,
+    decimal: bool,
+    order: bool,
+) -> (Option<DecimalStyle>, Option<DateOrder>) {
     let amount_readable = || {
         numeric
             || [DecimalStyle::Point, DecimalStyle::Comma].iter().any(|s| amount::parse_amount(raw_amount, *s).is_ok())
@@ -677,8 +834,8 @@ pub fn row_evidence(raw_amount: &str, raw_date: &str, numeric: bool) -> (Option<
         date::parse_iso_fast(raw_date.as_bytes()).is_some()
             || [DateOrder::DayFirst, DateOrder::MonthFirst].iter().any(|o| date::parse_date(raw_date, Some(*o)).is_ok())
     };
-    let decimal = if numeric { None } else { amount::evidence(raw_amount).filter(|_| date_readable()) };
-    let order = date::evidence(raw_date).filter(|_| amount_readable());
+    let decimal = if numeric || !decimal { None } else { amount::evidence(raw_amount).filter(|_| date_readable()) };
+    let order = if order { date::evidence(raw_date).filter(|_| amount_readable()) } else { None };
     (decimal, order)
 }
 
