@@ -32,7 +32,7 @@ use crate::error::{Error, RowError};
 use crate::load::amount::{self, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder, YEARS};
-use crate::load::names::{Acc, BATCH, NameTable, Short};
+use crate::load::names::{Acc, BATCH, IdTable, NameTable, Short};
 use crate::load::records::{MAX_RECORD_BYTES, Record, RecordError, Records};
 use crate::load::rows::{NO_CUSTOMER, NO_SELLER, clean_name};
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
@@ -318,6 +318,13 @@ enum Cells {
     /// in batches (see [`NameTable`]). Names longer than 31 bytes or with
     /// doubled quotes go to `long`.
     Names { short: NameTable, long: FoldMap<Box<[u8]>, Acc>, batch: Vec<Short>, amounts: Vec<i128> },
+    /// One name column by period, no currency column: per name id, its
+    /// periods' accumulators in an array from its first period on (a
+    /// customer report per month over tens of thousands of customers used
+    /// to hash every row into a map of millions of cells). `slots` and
+    /// `filled` count the arrays' accumulators and those with deals: when
+    /// the arrays are mostly empty, the cells move to `General`.
+    Grid { spans: Vec<Span>, slots: usize, filled: usize },
     /// Everything else: (group ids, currency id, period) -> accumulator.
     General(FxHashMap<(u32, u32, u32, i64), Acc>),
     /// A view that needs the deals' days or amounts: as `General`, each
@@ -331,6 +338,45 @@ enum Cells {
         by: Option<usize>,
         by_value: FxHashMap<(u32, u32, i64), Amounts>,
     },
+}
+
+/// How many accumulators `Cells::Grid` may hold (96 MiB) before it moves
+/// to a map if fewer than a third of them have deals. Early in a file the
+/// arrays are sparse however full they end up, so only size decides first.
+const GRID_SLOTS: usize = 1 << 22;
+
+/// A name's accumulators per period in `Cells::Grid`, from period `first` on.
+#[derive(Default)]
+struct Span {
+    first: i64,
+    accs: Vec<Acc>,
+}
+
+/// `Cells::Grid`'s accumulators as `Cells::General`'s map (the grid's
+/// names are the first `by` value).
+fn grid_cells(spans: Vec<Span>) -> FxHashMap<(u32, u32, u32, i64), Acc> {
+    let mut cells = FxHashMap::default();
+    for (id, span) in spans.into_iter().enumerate() {
+        for (i, acc) in span.accs.into_iter().enumerate().filter(|(_, a)| a.deals > 0) {
+            cells.insert((id as u32, 0, 0, span.first + i as i64), acc);
+        }
+    }
+    cells
+}
+
+/// Rows waiting for their names to be looked up together: the (customer,
+/// seller) short names, the (sum, y, m, d) of each, and room for the names
+/// as two lists.
+struct Pending {
+    names: Vec<(Short, Short)>,
+    rows: Vec<(i128, i32, u32, u32)>,
+    keys: [[Short; BATCH]; 2],
+}
+
+impl Default for Pending {
+    fn default() -> Pending {
+        Pending { names: Vec::with_capacity(BATCH), rows: Vec::with_capacity(BATCH), keys: [[Short::EMPTY; BATCH]; 2] }
+    }
 }
 
 /// A view's cell on the fast path.
@@ -367,6 +413,9 @@ impl Cells {
                     batch: Vec::with_capacity(BATCH),
                     amounts: Vec::with_capacity(BATCH),
                 }
+            }
+            [Dimension::Customer | Dimension::Seller] if plan.currency.is_none() => {
+                Cells::Grid { spans: Vec::new(), slots: 0, filled: 0 }
             }
             _ => Cells::General(FxHashMap::default()),
         }
@@ -428,9 +477,9 @@ fn fold_map<K, V>() -> FoldMap<K, V> {
 /// Raw bytes -> small id, with the tidied name kept once per id. Id 0 is
 /// the empty name (a column the input does not have).
 struct Interner {
-    /// foldhash, not Fx: names that differ only in their last bytes
-    /// (`Malmsystem AB 178`) collide badly under Fx's word-at-a-time hash.
-    short: FoldMap<Short>,
+    /// Names of up to 31 bytes written plainly, looked up one at a time or
+    /// in batches (see [`IdTable`]).
+    short: IdTable,
     /// Longer names, and names that were quoted with doubled quotes (their
     /// key ends in a 0 byte, apart from the same bytes written plainly).
     long: FoldMap<Box<[u8]>>,
@@ -447,10 +496,17 @@ impl Default for Interner {
 
 impl Interner {
     fn with_blank(blank: &'static str) -> Interner {
-        let mut short = fold_map();
-        short.insert(Short::new(b"").expect("empty fits"), 0);
+        let mut short = IdTable::default();
+        short.id(&Short::new(b"").expect("empty fits"), || 0);
         Interner { short, long: fold_map(), names: vec![blank.to_string()], blank }
     }
+}
+
+/// Tidy a new name and give it the next id.
+fn new_name(names: &mut Vec<String>, blank: &str, raw: &[u8], escaped: bool) -> u32 {
+    let name = tidy(raw, escaped);
+    names.push(if name.is_empty() { blank.to_string() } else { name });
+    (names.len() - 1) as u32
 }
 
 impl Interner {
@@ -461,27 +517,57 @@ impl Interner {
         let raw = &b[start..end];
         if !escaped {
             if let Some(k) = Short::from_field(b, start, end) {
-                if let Some(&id) = self.short.get(&k) {
-                    return id;
-                }
-                let id = self.add(raw, false);
-                self.short.insert(k, id);
-                return id;
+                let (names, blank) = (&mut self.names, self.blank);
+                return self.short.id(&k, || new_name(names, blank, raw, false));
             }
         }
         let key = long_key(raw, escaped);
         if let Some(&id) = self.long.get(key.as_slice()) {
             return id;
         }
-        let id = self.add(raw, escaped);
+        let id = new_name(&mut self.names, self.blank, raw, escaped);
         self.long.insert(key.into_boxed_slice(), id);
         id
     }
 
-    fn add(&mut self, raw: &[u8], escaped: bool) -> u32 {
-        let name = tidy(raw, escaped);
-        self.names.push(if name.is_empty() { self.blank.to_string() } else { name });
-        (self.names.len() - 1) as u32
+    /// The ids of a batch of short names written plainly.
+    #[inline]
+    fn short_ids(&mut self, keys: &[Short], out: &mut [u32]) {
+        let (names, blank) = (&mut self.names, self.blank);
+        self.short.ids(keys, out, |k| new_name(names, blank, k.as_bytes(), false));
+    }
+
+    /// The id of a name by its raw bytes as `id` keys them (`long_key` for
+    /// long ones), for taking in another worker's ids.
+    fn id_of_key(&mut self, key: &[u8], escaped: bool) -> u32 {
+        match Short::new(key).filter(|_| !escaped) {
+            Some(k) => {
+                let (names, blank) = (&mut self.names, self.blank);
+                self.short.id(&k, || new_name(names, blank, key, false))
+            }
+            None => {
+                let lk = long_key(key, escaped);
+                if let Some(&id) = self.long.get(lk.as_slice()) {
+                    return id;
+                }
+                let id = new_name(&mut self.names, self.blank, key, escaped);
+                self.long.insert(lk.into_boxed_slice(), id);
+                id
+            }
+        }
+    }
+
+    /// Every id's key as (raw bytes, escaped), for `id_of_key`.
+    fn keys(&self) -> Vec<(u32, Vec<u8>, bool)> {
+        let mut out: Vec<(u32, Vec<u8>, bool)> =
+            self.short.iter().map(|(k, id)| (id, k.as_bytes().to_vec(), false)).collect();
+        for (k, id) in &self.long {
+            match k.strip_suffix(&[0]) {
+                Some(raw) => out.push((*id, raw.to_vec(), true)),
+                None => out.push((*id, k.to_vec(), false)),
+            }
+        }
+        out
     }
 }
 
@@ -516,6 +602,10 @@ struct Worker<'p> {
     need_customer: bool,
     need_seller: bool,
     fields: Vec<(usize, usize, bool)>,
+    /// Rows are added in batches (see `flush`): a name column is grouped
+    /// by and there is no currency column.
+    batching: bool,
+    pending: Pending,
 }
 
 enum Parsed {
@@ -603,6 +693,10 @@ impl<'p> Worker<'p> {
                 self.cells = Cells::General(FxHashMap::default());
             }
         }
+        if view.latest && matches!(self.cells, Cells::Grid { .. }) {
+            // Older periods fold into one cell per group there.
+            self.cells = Cells::General(FxHashMap::default());
+        }
         if view.days || view.amounts.is_some() {
             let by = view.amounts.flatten();
             let dense =
@@ -610,10 +704,13 @@ impl<'p> Worker<'p> {
             self.cells = Cells::Views { cells: FxHashMap::default(), dense, by, by_value: FxHashMap::default() };
         }
         self.view = view;
+        self.batching = self.batching && !matches!(self.cells, Cells::Names { .. });
         self
     }
 
     fn new(plan: &'p Plan, period: Period, by: &[Dimension], filter: &'p Filter) -> Worker<'p> {
+        let cells = Cells::new(period, by, plan, filter);
+        let names_table = matches!(cells, Cells::Names { .. });
         Worker {
             plan,
             period,
@@ -624,7 +721,7 @@ impl<'p> Worker<'p> {
             currencies: Interner::default(),
             keep_customer: Vec::new(),
             keep_seller: Vec::new(),
-            cells: Cells::new(period, by, plan, filter),
+            cells,
             view: ViewNeeds::default(),
             latest: None,
             deals: None,
@@ -636,6 +733,10 @@ impl<'p> Worker<'p> {
             need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
             need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
             fields: Vec::with_capacity(16),
+            batching: (by.contains(&Dimension::Customer) || by.contains(&Dimension::Seller))
+                && plan.currency.is_none()
+                && !names_table,
+            pending: Pending::default(),
         }
     }
 
@@ -895,6 +996,7 @@ impl<'p> Worker<'p> {
                 }
             }
         }
+        self.flush();
         if !skip_bad_rows && !done.errors.is_empty() {
             let seen = stop.bad.fetch_add(done.errors.len(), Ordering::Relaxed) + done.errors.len();
             if seen >= crate::pipeline::SHOWN_BAD_ROWS {
@@ -956,14 +1058,34 @@ impl<'p> Worker<'p> {
         // (start, end, escaped) of a column's field; an empty field for a
         // column the input does not have.
         let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
-        let names = !matches!(self.cells, Cells::Names { .. });
-        let (raw_customer, raw_seller) = (raw(plan.customer), raw(plan.seller));
-        let customer = if names && self.need_customer { self.customers.id(b, raw_customer) } else { 0 };
-        let seller = if names && self.need_seller { self.sellers.id(b, raw_seller) } else { 0 };
-        if names && !self.names_kept(customer, seller) {
+        if !matches!(self.cells, Cells::Names { .. }) {
+            let (raw_customer, raw_seller) = (raw(plan.customer), raw(plan.seller));
+            if self.batching {
+                // Short plain names wait in a batch whose names are looked
+                // up together (see `flush`).
+                let short = |need: bool, (start, end, escaped): (usize, usize, bool)| {
+                    if !need { Some(Short::EMPTY) } else { Short::from_field(b, start, end).filter(|_| !escaped) }
+                };
+                if let (Some(c), Some(s)) =
+                    (short(self.need_customer, raw_customer), short(self.need_seller, raw_seller))
+                {
+                    self.pending.names.push((c, s));
+                    self.pending.rows.push((sum, y, m, d));
+                    if self.pending.rows.len() == BATCH {
+                        self.flush();
+                    }
+                    return;
+                }
+            }
+            let customer = if self.need_customer { self.customers.id(b, raw_customer) } else { 0 };
+            let seller = if self.need_seller { self.sellers.id(b, raw_seller) } else { 0 };
+            let currency = match plan.currency {
+                None => 0,
+                Some(_) => self.currencies.id(b, raw(plan.currency)),
+            };
+            self.add_ids(customer, seller, currency, sum, y, m, d);
             return;
         }
-        let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
         let in_range =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
         if !in_range {
@@ -973,14 +1095,11 @@ impl<'p> Worker<'p> {
         }
         if sum < 0 {
             if !f.include_credits {
-                let currency = match plan.currency {
-                    None => 0,
-                    Some(_) => self.currencies.id(b, raw(plan.currency)) as usize,
-                };
-                if self.credit_sums.len() <= currency {
-                    self.credit_sums.resize(currency + 1, 0);
+                // A per-name table is only made without a currency column.
+                if self.credit_sums.is_empty() {
+                    self.credit_sums.resize(1, 0);
                 }
-                self.credit_sums[currency] += sum;
+                self.credit_sums[0] += sum;
                 self.tally.credits += 1;
                 self.accounting.filtered += 1;
                 return;
@@ -1002,14 +1121,91 @@ impl<'p> Worker<'p> {
                 }
                 None => long.entry(long_key(&b[start..end], escaped).into_boxed_slice()).or_default().add(sum),
             }
+        }
+    }
+
+    /// Add the rows waiting in the batch: their names looked up together,
+    /// then their cells touched together, then each row added.
+    fn flush(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        let n = pending.rows.len();
+        if n == 0 {
+            self.pending = pending;
             return;
+        }
+        let mut customers = [0u32; BATCH];
+        let mut sellers = [0u32; BATCH];
+        for (i, (c, s)) in pending.names.iter().enumerate() {
+            pending.keys[0][i] = *c;
+            pending.keys[1][i] = *s;
+        }
+        if self.need_customer {
+            self.customers.short_ids(&pending.keys[0][..n], &mut customers);
+        }
+        if self.need_seller {
+            self.sellers.short_ids(&pending.keys[1][..n], &mut sellers);
+        }
+        // Touch each row's cell first: the loads overlap.
+        let mut touched = 0u64;
+        let ids = if self.by.first() == Some(&Dimension::Seller) { &sellers } else { &customers };
+        match &self.cells {
+            Cells::Grid { spans, .. } => {
+                for (id, &(_, y, m, d)) in ids[..n].iter().zip(&pending.rows) {
+                    let key = self.period.key_ymd(y, m, d).0;
+                    if let Some(s) = spans.get(*id as usize) {
+                        if let Some(a) = usize::try_from(key - s.first).ok().and_then(|i| s.accs.get(i)) {
+                            touched ^= a.deals;
+                        }
+                    }
+                }
+            }
+            Cells::Views { dense: Some(dense), .. } => {
+                for id in &ids[..n] {
+                    if let Some(Some(c)) = dense.get(*id as usize) {
+                        touched ^= c.acc.deals;
+                    }
+                }
+            }
+            _ => {}
+        }
+        std::hint::black_box(touched);
+        for (i, &(sum, y, m, d)) in pending.rows.iter().enumerate() {
+            self.add_ids(customers[i], sellers[i], 0, sum, y, m, d);
+        }
+        pending.names.clear();
+        pending.rows.clear();
+        self.pending = pending;
+    }
+
+    /// Add a row whose names and currency are interned.
+    #[allow(clippy::too_many_arguments)]
+    fn add_ids(&mut self, customer: u32, seller: u32, currency: u32, sum: i128, y: i32, m: u32, d: u32) {
+        let f = self.filter;
+        if !self.names_kept(customer, seller) {
+            return;
+        }
+        let in_range =
+            f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
+        if !in_range {
+            self.tally.by_date += 1;
+            self.accounting.filtered += 1;
+            return;
+        }
+        if sum < 0 {
+            if !f.include_credits {
+                let currency = currency as usize;
+                if self.credit_sums.len() <= currency {
+                    self.credit_sums.resize(currency + 1, 0);
+                }
+                self.credit_sums[currency] += sum;
+                self.tally.credits += 1;
+                self.accounting.filtered += 1;
+                return;
+            }
+            self.tally.credits_counted += 1;
         }
         self.tally.counted += 1;
         self.accounting.used += 1;
-        let currency = match plan.currency {
-            None => 0,
-            Some(_) => self.currencies.id(b, raw(plan.currency)),
-        };
         let pick = |dim: Option<&Dimension>| match dim {
             Some(Dimension::Customer) => customer,
             Some(Dimension::Seller) => seller,
@@ -1018,6 +1214,25 @@ impl<'p> Worker<'p> {
         let period = self.period.key_ymd(y, m, d).0;
         match &mut self.cells {
             Cells::Periods { first, accs } => dense_at(first, accs, period).add(sum),
+            Cells::Grid { spans, slots, filled } => {
+                let i = pick(self.by.first()) as usize;
+                if i >= spans.len() {
+                    spans.resize_with(i + 1, Span::default);
+                }
+                let span = &mut spans[i];
+                let before = span.accs.len();
+                let acc = dense_at(&mut span.first, &mut span.accs, period);
+                if acc.deals == 0 {
+                    *filled += 1;
+                }
+                acc.add(sum);
+                *slots += span.accs.len() - before;
+                if *slots > GRID_SLOTS && *slots > 3 * *filled {
+                    // Sparse groups (few deals over many periods, or days
+                    // over years): a map holds them in less memory.
+                    self.cells = Cells::General(grid_cells(std::mem::take(spans)));
+                }
+            }
             Cells::General(cells) => {
                 // Only the two latest periods: the others go to each group's
                 // OLDER cell (see `Latest`).
@@ -1141,6 +1356,30 @@ impl<'p> Worker<'p> {
                 }
                 None
             }
+            (Cells::Grid { spans, filled, .. }, Cells::Grid { spans: spans2, .. })
+                if self.recent.is_none() && self.deals.is_none() && other.recent.is_none() && other.deals.is_none() =>
+            {
+                // The other worker's name ids as this one's.
+                let seller = self.by[0] == Dimension::Seller;
+                let (mine, theirs) =
+                    if seller { (&mut self.sellers, &other.sellers) } else { (&mut self.customers, &other.customers) };
+                let mut remap = vec![0u32; theirs.names.len()];
+                for (id, key, escaped) in theirs.keys() {
+                    remap[id as usize] = mine.id_of_key(&key, escaped);
+                }
+                for (id, span) in std::mem::take(spans2).into_iter().enumerate() {
+                    let to = remap[id] as usize;
+                    if to >= spans.len() {
+                        spans.resize_with(to + 1, Span::default);
+                    }
+                    let into = &mut spans[to];
+                    for (i, acc) in span.accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
+                        dense_at(&mut into.first, &mut into.accs, span.first + i as i64).merge(acc);
+                    }
+                }
+                *filled = spans.iter().map(|s| s.accs.iter().filter(|a| a.deals > 0).count()).sum();
+                None
+            }
             _ => Some(other),
         }
     }
@@ -1151,6 +1390,7 @@ impl<'p> Worker<'p> {
         p.reserve(match &self.cells {
             Cells::Periods { accs, .. } => accs.len(),
             Cells::Names { short, long, batch, .. } => short.len() + long.len() + batch.len(),
+            Cells::Grid { filled, .. } => *filled,
             Cells::General(cells) => cells.len(),
             Cells::Views { cells, dense, .. } => cells.len() + dense.as_ref().map_or(0, Vec::len),
         });
@@ -1185,6 +1425,23 @@ impl<'p> Worker<'p> {
                         None => (&k[..], false),
                     };
                     add(&[&shown(&tidy(raw, escaped))], "", key, acc)?;
+                }
+            }
+            Cells::Grid { spans, .. } => {
+                let mut groups = GroupIds::default();
+                for (a, span) in spans.iter().enumerate() {
+                    for (i, acc) in span.accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
+                        let key = span.first + i as i64;
+                        let id = groups.id(&mut p, &self, (a as u32, 0, 0));
+                        let total = total_of(acc, id, &p, key)?;
+                        p.add_to_group(
+                            id,
+                            PeriodKey(key),
+                            &Partial { deals: acc.deals, total, rows: acc.deals },
+                            None,
+                            None,
+                        )?;
+                    }
                 }
             }
             Cells::General(cells) => {
