@@ -389,6 +389,17 @@ impl Partials {
         Ok(())
     }
 
+    /// Fold a reader's trend store in, its group ids mapped to these
+    /// partials' through `remap` (see [`Partials::group_id`]).
+    pub fn merge_recent(&mut self, other: Recent, remap: &[u32]) -> Result<(), Overflow> {
+        if let Some(r) = self.recent.as_mut() {
+            if r.merge(other, remap).is_none() {
+                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
+            }
+        }
+        Ok(())
+    }
+
     /// The same partials also keeping, per period bucket and currency (and
     /// value of dimension `by`, when given), every amount and the largest
     /// deal with its customer and date, for periods inside `only` (all when

@@ -704,7 +704,9 @@ impl<'p> Worker<'p> {
             self.cells = Cells::Views { cells: FxHashMap::default(), dense, by, by_value: FxHashMap::default() };
         }
         self.view = view;
-        self.batching = self.batching && !matches!(self.cells, Cells::Names { .. });
+        self.batching = (self.need_customer || self.need_seller)
+            && self.plan.currency.is_none()
+            && !matches!(self.cells, Cells::Names { .. });
         self
     }
 
@@ -1280,15 +1282,25 @@ impl<'p> Worker<'p> {
             Cells::Names { .. } => unreachable!("handled above"),
         }
         if let Some((recent, ids, list)) = self.recent.as_mut() {
-            let group = (pick(self.by.first()), pick(self.by.get(1)), currency);
-            let id = *ids.entry(group).or_insert_with(|| {
-                list.push(group);
-                list.len() as u32 - 1
-            });
+            // One name and no currency column: the name's id is the group's.
+            let id = if self.by.len() == 1 && self.plan.currency.is_none() {
+                pick(self.by.first())
+            } else {
+                let group = (pick(self.by.first()), pick(self.by.get(1)), currency);
+                *ids.entry(group).or_insert_with(|| {
+                    list.push(group);
+                    list.len() as u32 - 1
+                })
+            };
             let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
-            let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
-            if recent.add(id, day, amount).is_none() {
-                self.overflowed = true;
+            match i64::try_from(sum) {
+                Ok(micros) => recent.add_micros(id, day, micros),
+                Err(_) => {
+                    let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
+                    if recent.add(id, day, amount).is_none() {
+                        self.overflowed = true;
+                    }
+                }
             }
         }
         if self.deals.is_some() {
@@ -1491,10 +1503,17 @@ impl<'p> Worker<'p> {
                 .into());
             }
             let mut groups = GroupIds::default();
-            let ids: Vec<u32> = list.iter().map(|g| groups.id(&mut p, &self, *g)).collect();
-            for (id, day, sum) in recent.entries() {
-                p.add_recent(ids[id as usize], day, sum)?;
-            }
+            let direct = self.by.len() == 1 && self.plan.currency.is_none();
+            let n = if direct { self.name_count(self.by[0]) } else { list.len() };
+            let used = recent.ids_used(n);
+            let ids: Vec<u32> = (0..n)
+                .map(|i| match (used[i], direct) {
+                    (false, _) => u32::MAX,
+                    (true, true) => groups.id(&mut p, &self, (i as u32, 0, 0)),
+                    (true, false) => groups.id(&mut p, &self, list[i]),
+                })
+                .collect();
+            p.merge_recent(recent, &ids)?;
         }
         if let Some(deals) = self.deals.take() {
             let floor = self.latest.and_then(|l| l.floor());
@@ -1525,6 +1544,15 @@ impl<'p> Worker<'p> {
 }
 
 impl Worker<'_> {
+    /// How many names of a dimension have an id.
+    fn name_count(&self, dim: Dimension) -> usize {
+        match dim {
+            Dimension::Customer => self.customers.names.len(),
+            Dimension::Seller => self.sellers.names.len(),
+            Dimension::Segment | Dimension::Column(_) => 1,
+        }
+    }
+
     /// The tidy name of id `id` of a dimension.
     fn name(&self, dim: Dimension, id: u32) -> &str {
         match dim {
