@@ -290,4 +290,21 @@ mod tests {
         assert!(r.len() < 200, "{}", r.len());
         assert_eq!(r.totals().unwrap()[&0], [dec("5"), dec("5")]);
     }
+
+    #[test]
+    fn amounts_beyond_millionths_are_summed_exactly_beside_the_others() {
+        // 9 999 999 999 999.5 is 9.9999999999995e18 millionths, more than
+        // an i64 holds: it is kept as a decimal, the others in millionths.
+        let mut r = Recent::new(Span::Days(10), Some(day(2014, 1, 20)));
+        let big = dec("9999999999999.5");
+        r.add(0, day_number(day(2014, 1, 15)), big).unwrap();
+        r.add(0, day_number(day(2014, 1, 15)), dec("0.25")).unwrap();
+        r.add_micros(0, day_number(day(2014, 1, 12)), 1_250_000);
+        r.add_micros(0, day_number(day(2014, 1, 5)), -500_000);
+        r.add(1, day_number(day(2014, 1, 5)), big).unwrap();
+        let t = r.totals().unwrap();
+        // Last window 11-20 January: 9999999999999.5 + 0.25 + 1.25.
+        assert_eq!(t[&0], [dec("10000000000001"), dec("-0.5")]);
+        assert_eq!(t[&1], [dec("0"), big]);
+    }
 }
