@@ -389,6 +389,20 @@ struct ViewAcc {
     amounts: Option<Amounts>,
 }
 
+impl ViewAcc {
+    /// Add another worker's cell of the same group and period.
+    fn merge(&mut self, other: ViewAcc) {
+        self.acc.merge(&other.acc);
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        match (self.amounts.as_mut(), other.amounts) {
+            (Some(a), Some(b)) => a.append(b),
+            (None, Some(b)) => self.amounts = Some(b),
+            (_, None) => {}
+        }
+    }
+}
+
 /// Add an amount in millionths to a store (as an exact decimal in the rare
 /// case it does not fit an `i64`).
 #[inline]
@@ -555,6 +569,15 @@ impl Interner {
                 id
             }
         }
+    }
+
+    /// This interner's id of each of `other`'s ids (made when new).
+    fn remap(&mut self, other: &Interner) -> Vec<u32> {
+        let mut remap = vec![0u32; other.names.len()];
+        for (id, key, escaped) in other.keys() {
+            remap[id as usize] = self.id_of_key(&key, escaped);
+        }
+        remap
     }
 
     /// Every id's key as (raw bytes, escaped), for `id_of_key`.
@@ -1375,10 +1398,7 @@ impl<'p> Worker<'p> {
                 let seller = self.by[0] == Dimension::Seller;
                 let (mine, theirs) =
                     if seller { (&mut self.sellers, &other.sellers) } else { (&mut self.customers, &other.customers) };
-                let mut remap = vec![0u32; theirs.names.len()];
-                for (id, key, escaped) in theirs.keys() {
-                    remap[id as usize] = mine.id_of_key(&key, escaped);
-                }
+                let remap = mine.remap(theirs);
                 for (id, span) in std::mem::take(spans2).into_iter().enumerate() {
                     let to = remap[id] as usize;
                     if to >= spans.len() {
@@ -1390,6 +1410,56 @@ impl<'p> Worker<'p> {
                     }
                 }
                 *filled = spans.iter().map(|s| s.accs.iter().filter(|a| a.deals > 0).count()).sum();
+                None
+            }
+            (
+                Cells::Views { cells, dense, by, by_value },
+                Cells::Views { cells: cells2, dense: dense2, by_value: by_value2, .. },
+            ) if self.plan.currency.is_none()
+                && self.latest.is_none()
+                && self.recent.is_none()
+                && self.deals.is_none()
+                && other.recent.is_none()
+                && other.deals.is_none() =>
+            {
+                // The other worker's name ids as this one's, then its cells
+                // added by id: no partials with string keys made and merged
+                // per worker (a million (seller, customer) keys for sellers).
+                let customers = self.customers.remap(&other.customers);
+                let sellers = self.sellers.remap(&other.sellers);
+                let map = |dim: Option<&Dimension>, id: u32| match dim {
+                    Some(Dimension::Customer) => customers[id as usize],
+                    Some(Dimension::Seller) => sellers[id as usize],
+                    _ => id,
+                };
+                let (d0, d1) = (self.by.first(), self.by.get(1));
+                for ((a, b, cur, k), cell) in std::mem::take(cells2) {
+                    match cells.entry((map(d0, a), map(d1, b), cur, k)) {
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(cell);
+                        }
+                        std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().merge(cell),
+                    }
+                }
+                if let (Some(dense), Some(dense2)) = (dense.as_mut(), dense2.take()) {
+                    for (id, cell) in dense2.into_iter().enumerate() {
+                        let Some(cell) = cell else { continue };
+                        let to = map(d0, id as u32) as usize;
+                        if to >= dense.len() {
+                            dense.resize_with(to + 1, || None);
+                        }
+                        match dense[to].as_mut() {
+                            Some(into) => into.merge(cell),
+                            None => dense[to] = Some(cell),
+                        }
+                    }
+                }
+                if let Some(i) = *by {
+                    let dim = self.by.get(i);
+                    for ((v, cur, k), amounts) in std::mem::take(by_value2) {
+                        by_value.entry((map(dim, v), cur, k)).or_default().append(amounts);
+                    }
+                }
                 None
             }
             _ => Some(other),
