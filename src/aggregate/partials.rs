@@ -371,14 +371,12 @@ impl Partials {
         self.recent.as_ref()
     }
 
-    /// Add a sum of group `id` (from [`Partials::group_id`]) on `day` to
-    /// the trend store (a parallel reader's own sums).
-    pub fn add_recent(&mut self, id: u32, day: NaiveDate, sum: Decimal) -> Result<(), Overflow> {
-        let overflow =
-            |p: &Partials| Overflow { group: describe(&p.keys.list[id as usize]), period: "the trend windows".into() };
+    /// Fold a reader's trend store in, its group ids mapped to these
+    /// partials' through `remap` (see [`Partials::group_id`]).
+    pub fn merge_recent(&mut self, other: Recent, remap: &[u32]) -> Result<(), Overflow> {
         if let Some(r) = self.recent.as_mut() {
-            if r.add(id, day_number(day), sum).is_none() {
-                return Err(overflow(self));
+            if r.merge(other, remap).is_none() {
+                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
             }
         }
         Ok(())

@@ -4,14 +4,17 @@
 //! stands out.
 //!
 //! The windows end on the as-of day: the one given, or the last deal day
-//! of the data, known only once everything is read. So the store keeps a
-//! sum per (group, day), but only for days that can still fall in the two
+//! of the data, known only once everything is read. So the store keeps
+//! every deal (group, day, amount) whose day can still fall in the two
 //! windows: on or after the first day of the preceding window counted back
 //! from the latest day seen so far (the as-of day can only move later).
 //! Older days are dropped as the latest day moves on (amortised: when the
-//! store has doubled since it was last pruned). Memory grows with groups
-//! times deal days inside two windows, never with older rows. Sums are
-//! exact decimals; stores merge by adding sums.
+//! store has doubled since it was last pruned). Memory grows with the deals
+//! inside two windows (16 bytes each), never with older rows. Amounts are
+//! kept in millionths (exact decimals for the rare amount that does not
+//! fit), appended rather than hashed per (group, day): a hash map of
+//! millions of (customer, day) sums cost a third of `aov customers`. The
+//! windows' totals are summed exactly once the as-of day is known.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -26,7 +29,7 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState
 /// No day seen yet.
 const NONE: i32 = i32::MIN;
 
-/// Sums per (group id, day number) inside the two trend windows.
+/// The deals of each group (by id) inside the two trend windows.
 #[derive(Clone, Debug)]
 pub struct Recent {
     pub span: Span,
@@ -34,9 +37,14 @@ pub struct Recent {
     /// deal day counts.
     pub fixed: Option<NaiveDate>,
     latest: i32,
-    days: HashMap<(u32, i32), Decimal>,
+    /// (group id, day number, millionths), in no particular order.
+    micros: Vec<(u32, i32, i64)>,
+    /// Amounts that do not fit in millionths, summed per (group, day).
+    exact: HashMap<(u32, i32), Decimal>,
     /// The store's size when it was last pruned.
     pruned_at: usize,
+    /// `range()` while the latest day stays (it costs date arithmetic).
+    from: Option<(i32, i32)>,
 }
 
 /// A day number (`Period::Day` key) of a date, and back.
@@ -50,7 +58,7 @@ fn date_of(n: i32) -> NaiveDate {
 
 impl Recent {
     pub fn new(span: Span, fixed: Option<NaiveDate>) -> Recent {
-        Recent { span, fixed, latest: NONE, days: HashMap::default(), pruned_at: 64 }
+        Recent { span, fixed, latest: NONE, micros: Vec::new(), exact: HashMap::default(), pruned_at: 64, from: None }
     }
 
     /// An empty store of the same shape.
@@ -75,40 +83,97 @@ impl Recent {
         Some((day_number(first), day_number(last)))
     }
 
+    fn len(&self) -> usize {
+        self.micros.len() + self.exact.len()
+    }
+
     /// Add `amount` of group `id` on day `day` (a day number); `None` when
     /// the sum no longer fits exactly.
     pub fn add(&mut self, id: u32, day: i32, amount: Decimal) -> Option<()> {
-        if self.fixed.is_none() && day > self.latest {
-            self.latest = day;
-        }
-        if let Some((from, to)) = self.range() {
-            if day < from || (self.fixed.is_some() && day > to) {
-                return Some(());
+        match super::amounts::to_micros(amount) {
+            Some(m) => {
+                self.add_micros(id, day, m);
+                Some(())
+            }
+            None => {
+                if !self.keeps(day) {
+                    return Some(());
+                }
+                let sum = self.exact.entry((id, day)).or_insert(Decimal::ZERO);
+                *sum = exact_add(*sum, amount)?;
+                self.after_add();
+                Some(())
             }
         }
-        let sum = self.days.entry((id, day)).or_insert(Decimal::ZERO);
-        *sum = exact_add(*sum, amount)?;
-        if self.days.len() >= 2 * self.pruned_at {
+    }
+
+    /// Add an amount in millionths of group `id` on day `day`.
+    #[inline]
+    pub fn add_micros(&mut self, id: u32, day: i32, m: i64) {
+        if self.keeps(day) {
+            self.micros.push((id, day, m));
+            self.after_add();
+        }
+    }
+
+    /// Move the latest day on to `day` if later; whether `day` is kept.
+    #[inline]
+    fn keeps(&mut self, day: i32) -> bool {
+        if self.fixed.is_none() && day > self.latest {
+            self.latest = day;
+            self.from = None;
+        }
+        let (from, to) = match self.from {
+            Some(r) => r,
+            None => match self.range() {
+                Some(r) => {
+                    self.from = Some(r);
+                    r
+                }
+                None => return true,
+            },
+        };
+        !(day < from || (self.fixed.is_some() && day > to))
+    }
+
+    #[inline]
+    fn after_add(&mut self) {
+        if self.len() >= 2 * self.pruned_at {
             self.prune();
         }
-        Some(())
     }
 
     /// Drop the days before the preceding window.
     fn prune(&mut self) {
         if let Some((from, _)) = self.range() {
-            self.days.retain(|(_, d), _| *d >= from);
+            self.micros.retain(|(_, d, _)| *d >= from);
+            self.exact.retain(|(_, d), _| *d >= from);
         }
-        self.pruned_at = self.days.len().max(64);
+        self.pruned_at = self.len().max(64);
     }
 
     /// Fold `other` in, its group ids mapped through `remap`.
-    pub fn merge(&mut self, other: Recent, remap: &[u32]) -> Option<()> {
-        if self.fixed.is_none() {
-            self.latest = self.latest.max(other.latest);
+    pub fn merge(&mut self, mut other: Recent, remap: &[u32]) -> Option<()> {
+        if self.fixed.is_none() && other.latest > self.latest {
+            self.latest = other.latest;
+            self.from = None;
         }
-        for ((id, day), sum) in other.days {
-            self.add(remap[id as usize], day, sum)?;
+        if self.micros.is_empty() {
+            // Take the other's memory, its ids mapped in place.
+            let mut taken = std::mem::take(&mut other.micros);
+            for (id, _, _) in &mut taken {
+                *id = remap[*id as usize];
+            }
+            self.micros = taken;
+        } else {
+            self.micros.reserve(other.micros.len());
+            for (id, day, m) in other.micros.drain(..) {
+                self.micros.push((remap[id as usize], day, m));
+            }
+        }
+        for ((id, day), sum) in other.exact {
+            let s = self.exact.entry((remap[id as usize], day)).or_insert(Decimal::ZERO);
+            *s = exact_add(*s, sum)?;
         }
         self.prune();
         Some(())
@@ -116,29 +181,48 @@ impl Recent {
 
     /// Keep only the days `keep` accepts (a period window).
     pub fn retain(&mut self, keep: impl Fn(NaiveDate) -> bool) {
-        self.days.retain(|(_, d), _| keep(date_of(*d)));
+        self.micros.retain(|(_, d, _)| keep(date_of(*d)));
+        self.exact.retain(|(_, d), _| keep(date_of(*d)));
     }
 
-    /// Every (group id, day, sum) kept, in no particular order.
-    pub fn entries(&self) -> impl Iterator<Item = (u32, NaiveDate, Decimal)> + '_ {
-        self.days.iter().map(|((id, d), s)| (*id, date_of(*d), *s))
+    /// Whether group `id` has a deal kept, per id below `n`.
+    pub fn ids_used(&self, n: usize) -> Vec<bool> {
+        let mut used = vec![false; n];
+        for id in self.micros.iter().map(|(id, _, _)| id).chain(self.exact.keys().map(|(id, _)| id)) {
+            used[*id as usize] = true;
+        }
+        used
     }
 
     /// Each group's totals in the last window and the preceding one.
     pub fn totals(&self) -> Option<HashMap<u32, [Decimal; 2]>> {
         let [(a, b), (c, d)] = self.windows()?;
         let (a, b, c, d) = (day_number(a), day_number(b), day_number(c), day_number(d));
-        let mut out: HashMap<u32, [Decimal; 2]> = HashMap::default();
-        for ((id, day), sum) in &self.days {
-            let i = if (a..=b).contains(day) {
-                0
+        let window = |day: &i32| {
+            if (a..=b).contains(day) {
+                Some(0)
             } else if (c..=d).contains(day) {
-                1
+                Some(1)
             } else {
-                continue;
-            };
-            let t = out.entry(*id).or_insert([Decimal::ZERO; 2]);
-            t[i] = exact_add(t[i], *sum)?;
+                None
+            }
+        };
+        let mut sums: HashMap<u32, [i128; 2]> = HashMap::default();
+        for (id, day, m) in &self.micros {
+            if let Some(i) = window(day) {
+                sums.entry(*id).or_insert([0; 2])[i] += i128::from(*m);
+            }
+        }
+        let mut out: HashMap<u32, [Decimal; 2]> = HashMap::default();
+        for (id, [x, y]) in sums {
+            let dec = |v: i128| Decimal::try_from_i128_with_scale(v, 6).ok().map(|d| d.normalize());
+            out.insert(id, [dec(x)?, dec(y)?]);
+        }
+        for ((id, day), sum) in &self.exact {
+            if let Some(i) = window(day) {
+                let t = out.entry(*id).or_insert([Decimal::ZERO; 2]);
+                t[i] = exact_add(t[i], *sum)?;
+            }
         }
         Some(out)
     }
@@ -203,7 +287,24 @@ mod tests {
             r.add(0, day_number(day(2014, 1, 1)) + n, dec("1")).unwrap();
         }
         // 10 days in the two windows, plus what came since the last pruning.
-        assert!(r.days.len() < 200, "{}", r.days.len());
+        assert!(r.len() < 200, "{}", r.len());
         assert_eq!(r.totals().unwrap()[&0], [dec("5"), dec("5")]);
+    }
+
+    #[test]
+    fn amounts_beyond_millionths_are_summed_exactly_beside_the_others() {
+        // 9 999 999 999 999.5 is 9.9999999999995e18 millionths, more than
+        // an i64 holds: it is kept as a decimal, the others in millionths.
+        let mut r = Recent::new(Span::Days(10), Some(day(2014, 1, 20)));
+        let big = dec("9999999999999.5");
+        r.add(0, day_number(day(2014, 1, 15)), big).unwrap();
+        r.add(0, day_number(day(2014, 1, 15)), dec("0.25")).unwrap();
+        r.add_micros(0, day_number(day(2014, 1, 12)), 1_250_000);
+        r.add_micros(0, day_number(day(2014, 1, 5)), -500_000);
+        r.add(1, day_number(day(2014, 1, 5)), big).unwrap();
+        let t = r.totals().unwrap();
+        // Last window 11-20 January: 9999999999999.5 + 0.25 + 1.25.
+        assert_eq!(t[&0], [dec("10000000000001"), dec("-0.5")]);
+        assert_eq!(t[&1], [dec("0"), big]);
     }
 }

@@ -32,7 +32,7 @@ use crate::load::InputOptions;
 use crate::load::amount::{self, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder, YEARS};
-use crate::load::names::{Acc, BATCH, NameTable, Short};
+use crate::load::names::{Acc, BATCH, IdTable, NameTable, Short};
 use crate::load::records::{MAX_RECORD_BYTES, Record, RecordError, Records};
 use crate::load::rows::{NO_CUSTOMER, NO_SELLER, clean_name};
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
@@ -317,6 +317,13 @@ enum Cells {
     /// in batches (see [`NameTable`]). Names longer than 31 bytes or with
     /// doubled quotes go to `long`.
     Names { short: NameTable, long: FoldMap<Box<[u8]>, Acc>, batch: Vec<Short>, amounts: Vec<i128> },
+    /// One name column by period, no currency column: per name id, its
+    /// periods' accumulators in an array from its first period on (a
+    /// customer report per month over tens of thousands of customers used
+    /// to hash every row into a map of millions of cells). `slots` and
+    /// `filled` count the arrays' accumulators and those with deals: when
+    /// the arrays are mostly empty, the cells move to `General`.
+    Grid { spans: Vec<Span>, slots: usize, filled: usize },
     /// Everything else: (group ids, currency id, period) -> accumulator.
     General(FxHashMap<(u32, u32, u32, i64), Acc>),
     /// A view that needs the deals' days or amounts: as `General`, each
@@ -332,6 +339,45 @@ enum Cells {
     },
 }
 
+/// How many accumulators `Cells::Grid` may hold (96 MiB) before it moves
+/// to a map if fewer than a third of them have deals. Early in a file the
+/// arrays are sparse however full they end up, so only size decides first.
+const GRID_SLOTS: usize = 1 << 22;
+
+/// A name's accumulators per period in `Cells::Grid`, from period `first` on.
+#[derive(Default)]
+struct Span {
+    first: i64,
+    accs: Vec<Acc>,
+}
+
+/// `Cells::Grid`'s accumulators as `Cells::General`'s map (the grid's
+/// names are the first `by` value).
+fn grid_cells(spans: Vec<Span>) -> FxHashMap<(u32, u32, u32, i64), Acc> {
+    let mut cells = FxHashMap::default();
+    for (id, span) in spans.into_iter().enumerate() {
+        for (i, acc) in span.accs.into_iter().enumerate().filter(|(_, a)| a.deals > 0) {
+            cells.insert((id as u32, 0, 0, span.first + i as i64), acc);
+        }
+    }
+    cells
+}
+
+/// Rows waiting for their names to be looked up together: the (customer,
+/// seller) short names, the (sum, y, m, d) of each, and room for the names
+/// as two lists.
+struct Pending {
+    names: Vec<(Short, Short)>,
+    rows: Vec<(i128, i32, u32, u32)>,
+    keys: [[Short; BATCH]; 2],
+}
+
+impl Default for Pending {
+    fn default() -> Pending {
+        Pending { names: Vec::with_capacity(BATCH), rows: Vec::with_capacity(BATCH), keys: [[Short::EMPTY; BATCH]; 2] }
+    }
+}
+
 /// A view's cell on the fast path.
 struct ViewAcc {
     acc: Acc,
@@ -340,6 +386,20 @@ struct ViewAcc {
     last: i32,
     /// Per-cell amounts, when the view keeps them so.
     amounts: Option<Amounts>,
+}
+
+impl ViewAcc {
+    /// Add another worker's cell of the same group and period.
+    fn merge(&mut self, other: ViewAcc) {
+        self.acc.merge(&other.acc);
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        match (self.amounts.as_mut(), other.amounts) {
+            (Some(a), Some(b)) => a.append(b),
+            (None, Some(b)) => self.amounts = Some(b),
+            (_, None) => {}
+        }
+    }
 }
 
 /// Add an amount in millionths to a store (as an exact decimal in the rare
@@ -366,6 +426,9 @@ impl Cells {
                     batch: Vec::with_capacity(BATCH),
                     amounts: Vec::with_capacity(BATCH),
                 }
+            }
+            [Dimension::Customer | Dimension::Seller] if plan.currency.is_none() => {
+                Cells::Grid { spans: Vec::new(), slots: 0, filled: 0 }
             }
             _ => Cells::General(FxHashMap::default()),
         }
@@ -427,9 +490,9 @@ fn fold_map<K, V>() -> FoldMap<K, V> {
 /// Raw bytes -> small id, with the tidied name kept once per id. Id 0 is
 /// the empty name (a column the input does not have).
 struct Interner {
-    /// foldhash, not Fx: names that differ only in their last bytes
-    /// (`Malmsystem AB 178`) collide badly under Fx's word-at-a-time hash.
-    short: FoldMap<Short>,
+    /// Names of up to 31 bytes written plainly, looked up one at a time or
+    /// in batches (see [`IdTable`]).
+    short: IdTable,
     /// Longer names, and names that were quoted with doubled quotes (their
     /// key ends in a 0 byte, apart from the same bytes written plainly).
     long: FoldMap<Box<[u8]>>,
@@ -446,10 +509,17 @@ impl Default for Interner {
 
 impl Interner {
     fn with_blank(blank: &'static str) -> Interner {
-        let mut short = fold_map();
-        short.insert(Short::new(b"").expect("empty fits"), 0);
+        let mut short = IdTable::default();
+        short.id(&Short::new(b"").expect("empty fits"), || 0);
         Interner { short, long: fold_map(), names: vec![blank.to_string()], blank }
     }
+}
+
+/// Tidy a new name and give it the next id.
+fn new_name(names: &mut Vec<String>, blank: &str, raw: &[u8], escaped: bool) -> u32 {
+    let name = tidy(raw, escaped);
+    names.push(if name.is_empty() { blank.to_string() } else { name });
+    (names.len() - 1) as u32
 }
 
 impl Interner {
@@ -460,27 +530,66 @@ impl Interner {
         let raw = &b[start..end];
         if !escaped {
             if let Some(k) = Short::from_field(b, start, end) {
-                if let Some(&id) = self.short.get(&k) {
-                    return id;
-                }
-                let id = self.add(raw, false);
-                self.short.insert(k, id);
-                return id;
+                let (names, blank) = (&mut self.names, self.blank);
+                return self.short.id(&k, || new_name(names, blank, raw, false));
             }
         }
         let key = long_key(raw, escaped);
         if let Some(&id) = self.long.get(key.as_slice()) {
             return id;
         }
-        let id = self.add(raw, escaped);
+        let id = new_name(&mut self.names, self.blank, raw, escaped);
         self.long.insert(key.into_boxed_slice(), id);
         id
     }
 
-    fn add(&mut self, raw: &[u8], escaped: bool) -> u32 {
-        let name = tidy(raw, escaped);
-        self.names.push(if name.is_empty() { self.blank.to_string() } else { name });
-        (self.names.len() - 1) as u32
+    /// The ids of a batch of short names written plainly.
+    #[inline]
+    fn short_ids(&mut self, keys: &[Short], out: &mut [u32]) {
+        let (names, blank) = (&mut self.names, self.blank);
+        self.short.ids(keys, out, |k| new_name(names, blank, k.as_bytes(), false));
+    }
+
+    /// The id of a name by its raw bytes as `id` keys them (`long_key` for
+    /// long ones), for taking in another worker's ids.
+    fn id_of_key(&mut self, key: &[u8], escaped: bool) -> u32 {
+        match Short::new(key).filter(|_| !escaped) {
+            Some(k) => {
+                let (names, blank) = (&mut self.names, self.blank);
+                self.short.id(&k, || new_name(names, blank, key, false))
+            }
+            None => {
+                let lk = long_key(key, escaped);
+                if let Some(&id) = self.long.get(lk.as_slice()) {
+                    return id;
+                }
+                let id = new_name(&mut self.names, self.blank, key, escaped);
+                self.long.insert(lk.into_boxed_slice(), id);
+                id
+            }
+        }
+    }
+
+    /// This interner's id of each of `other`'s ids (made when new).
+    fn remap(&mut self, other: &Interner) -> Vec<u32> {
+        let mut remap = vec![0u32; other.names.len()];
+        for (id, key, escaped) in other.keys() {
+            remap[id as usize] = self.id_of_key(&key, escaped);
+        }
+        remap
+    }
+
+    /// Every id's key as (raw bytes, escaped), for `id_of_key`.
+    fn keys(&self) -> Vec<(u32, Vec<u8>, bool)> {
+        let mut out: Vec<(u32, Vec<u8>, bool)> =
+            self.short.iter().map(|(k, id)| (id, k.as_bytes().to_vec(), false)).collect();
+        for (k, id) in &self.long {
+            match k.strip_suffix(&[0]) {
+                Some(raw) => out.push((*id, raw.to_vec(), true)),
+                None => out.push((*id, k.to_vec(), false)),
+            }
+        }
+        out
     }
 }
 
@@ -515,6 +624,10 @@ struct Worker<'p> {
     need_customer: bool,
     need_seller: bool,
     fields: Vec<(usize, usize, bool)>,
+    /// Rows are added in batches (see `flush`): a name column is grouped
+    /// by and there is no currency column.
+    batching: bool,
+    pending: Pending,
 }
 
 enum Parsed {
@@ -602,6 +715,10 @@ impl<'p> Worker<'p> {
                 self.cells = Cells::General(FxHashMap::default());
             }
         }
+        if view.latest && matches!(self.cells, Cells::Grid { .. }) {
+            // Older periods fold into one cell per group there.
+            self.cells = Cells::General(FxHashMap::default());
+        }
         if view.days || view.amounts.is_some() {
             let by = view.amounts.flatten();
             let dense =
@@ -609,10 +726,15 @@ impl<'p> Worker<'p> {
             self.cells = Cells::Views { cells: FxHashMap::default(), dense, by, by_value: FxHashMap::default() };
         }
         self.view = view;
+        self.batching = (self.need_customer || self.need_seller)
+            && self.plan.currency.is_none()
+            && !matches!(self.cells, Cells::Names { .. });
         self
     }
 
     fn new(plan: &'p Plan, period: Period, by: &[Dimension], filter: &'p Filter) -> Worker<'p> {
+        let cells = Cells::new(period, by, plan, filter);
+        let names_table = matches!(cells, Cells::Names { .. });
         Worker {
             plan,
             period,
@@ -623,7 +745,7 @@ impl<'p> Worker<'p> {
             currencies: Interner::default(),
             keep_customer: Vec::new(),
             keep_seller: Vec::new(),
-            cells: Cells::new(period, by, plan, filter),
+            cells,
             view: ViewNeeds::default(),
             latest: None,
             deals: None,
@@ -635,6 +757,10 @@ impl<'p> Worker<'p> {
             need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
             need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
             fields: Vec::with_capacity(16),
+            batching: (by.contains(&Dimension::Customer) || by.contains(&Dimension::Seller))
+                && plan.currency.is_none()
+                && !names_table,
+            pending: Pending::default(),
         }
     }
 
@@ -894,6 +1020,7 @@ impl<'p> Worker<'p> {
                 }
             }
         }
+        self.flush();
         if !skip_bad_rows && !done.errors.is_empty() {
             let seen = stop.bad.fetch_add(done.errors.len(), Ordering::Relaxed) + done.errors.len();
             if seen >= crate::error::SHOWN_BAD_ROWS {
@@ -955,14 +1082,34 @@ impl<'p> Worker<'p> {
         // (start, end, escaped) of a column's field; an empty field for a
         // column the input does not have.
         let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
-        let names = !matches!(self.cells, Cells::Names { .. });
-        let (raw_customer, raw_seller) = (raw(plan.customer), raw(plan.seller));
-        let customer = if names && self.need_customer { self.customers.id(b, raw_customer) } else { 0 };
-        let seller = if names && self.need_seller { self.sellers.id(b, raw_seller) } else { 0 };
-        if names && !self.names_kept(customer, seller) {
+        if !matches!(self.cells, Cells::Names { .. }) {
+            let (raw_customer, raw_seller) = (raw(plan.customer), raw(plan.seller));
+            if self.batching {
+                // Short plain names wait in a batch whose names are looked
+                // up together (see `flush`).
+                let short = |need: bool, (start, end, escaped): (usize, usize, bool)| {
+                    if !need { Some(Short::EMPTY) } else { Short::from_field(b, start, end).filter(|_| !escaped) }
+                };
+                if let (Some(c), Some(s)) =
+                    (short(self.need_customer, raw_customer), short(self.need_seller, raw_seller))
+                {
+                    self.pending.names.push((c, s));
+                    self.pending.rows.push((sum, y, m, d));
+                    if self.pending.rows.len() == BATCH {
+                        self.flush();
+                    }
+                    return;
+                }
+            }
+            let customer = if self.need_customer { self.customers.id(b, raw_customer) } else { 0 };
+            let seller = if self.need_seller { self.sellers.id(b, raw_seller) } else { 0 };
+            let currency = match plan.currency {
+                None => 0,
+                Some(_) => self.currencies.id(b, raw(plan.currency)),
+            };
+            self.add_ids(customer, seller, currency, sum, y, m, d);
             return;
         }
-        let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
         let in_range =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
         if !in_range {
@@ -972,14 +1119,11 @@ impl<'p> Worker<'p> {
         }
         if sum < 0 {
             if !f.include_credits {
-                let currency = match plan.currency {
-                    None => 0,
-                    Some(_) => self.currencies.id(b, raw(plan.currency)) as usize,
-                };
-                if self.credit_sums.len() <= currency {
-                    self.credit_sums.resize(currency + 1, 0);
+                // A per-name table is only made without a currency column.
+                if self.credit_sums.is_empty() {
+                    self.credit_sums.resize(1, 0);
                 }
-                self.credit_sums[currency] += sum;
+                self.credit_sums[0] += sum;
                 self.tally.credits += 1;
                 self.accounting.filtered += 1;
                 return;
@@ -1001,14 +1145,91 @@ impl<'p> Worker<'p> {
                 }
                 None => long.entry(long_key(&b[start..end], escaped).into_boxed_slice()).or_default().add(sum),
             }
+        }
+    }
+
+    /// Add the rows waiting in the batch: their names looked up together,
+    /// then their cells touched together, then each row added.
+    fn flush(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        let n = pending.rows.len();
+        if n == 0 {
+            self.pending = pending;
             return;
+        }
+        let mut customers = [0u32; BATCH];
+        let mut sellers = [0u32; BATCH];
+        for (i, (c, s)) in pending.names.iter().enumerate() {
+            pending.keys[0][i] = *c;
+            pending.keys[1][i] = *s;
+        }
+        if self.need_customer {
+            self.customers.short_ids(&pending.keys[0][..n], &mut customers);
+        }
+        if self.need_seller {
+            self.sellers.short_ids(&pending.keys[1][..n], &mut sellers);
+        }
+        // Touch each row's cell first: the loads overlap.
+        let mut touched = 0u64;
+        let ids = if self.by.first() == Some(&Dimension::Seller) { &sellers } else { &customers };
+        match &self.cells {
+            Cells::Grid { spans, .. } => {
+                for (id, &(_, y, m, d)) in ids[..n].iter().zip(&pending.rows) {
+                    let key = self.period.key_ymd(y, m, d).0;
+                    if let Some(s) = spans.get(*id as usize) {
+                        if let Some(a) = usize::try_from(key - s.first).ok().and_then(|i| s.accs.get(i)) {
+                            touched ^= a.deals;
+                        }
+                    }
+                }
+            }
+            Cells::Views { dense: Some(dense), .. } => {
+                for id in &ids[..n] {
+                    if let Some(Some(c)) = dense.get(*id as usize) {
+                        touched ^= c.acc.deals;
+                    }
+                }
+            }
+            _ => {}
+        }
+        std::hint::black_box(touched);
+        for (i, &(sum, y, m, d)) in pending.rows.iter().enumerate() {
+            self.add_ids(customers[i], sellers[i], 0, sum, y, m, d);
+        }
+        pending.names.clear();
+        pending.rows.clear();
+        self.pending = pending;
+    }
+
+    /// Add a row whose names and currency are interned.
+    #[allow(clippy::too_many_arguments)]
+    fn add_ids(&mut self, customer: u32, seller: u32, currency: u32, sum: i128, y: i32, m: u32, d: u32) {
+        let f = self.filter;
+        if !self.names_kept(customer, seller) {
+            return;
+        }
+        let in_range =
+            f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
+        if !in_range {
+            self.tally.by_date += 1;
+            self.accounting.filtered += 1;
+            return;
+        }
+        if sum < 0 {
+            if !f.include_credits {
+                let currency = currency as usize;
+                if self.credit_sums.len() <= currency {
+                    self.credit_sums.resize(currency + 1, 0);
+                }
+                self.credit_sums[currency] += sum;
+                self.tally.credits += 1;
+                self.accounting.filtered += 1;
+                return;
+            }
+            self.tally.credits_counted += 1;
         }
         self.tally.counted += 1;
         self.accounting.used += 1;
-        let currency = match plan.currency {
-            None => 0,
-            Some(_) => self.currencies.id(b, raw(plan.currency)),
-        };
         let pick = |dim: Option<&Dimension>| match dim {
             Some(Dimension::Customer) => customer,
             Some(Dimension::Seller) => seller,
@@ -1017,6 +1238,25 @@ impl<'p> Worker<'p> {
         let period = self.period.key_ymd(y, m, d).0;
         match &mut self.cells {
             Cells::Periods { first, accs } => dense_at(first, accs, period).add(sum),
+            Cells::Grid { spans, slots, filled } => {
+                let i = pick(self.by.first()) as usize;
+                if i >= spans.len() {
+                    spans.resize_with(i + 1, Span::default);
+                }
+                let span = &mut spans[i];
+                let before = span.accs.len();
+                let acc = dense_at(&mut span.first, &mut span.accs, period);
+                if acc.deals == 0 {
+                    *filled += 1;
+                }
+                acc.add(sum);
+                *slots += span.accs.len() - before;
+                if *slots > GRID_SLOTS && *slots > 3 * *filled {
+                    // Sparse groups (few deals over many periods, or days
+                    // over years): a map holds them in less memory.
+                    self.cells = Cells::General(grid_cells(std::mem::take(spans)));
+                }
+            }
             Cells::General(cells) => {
                 // Only the two latest periods: the others go to each group's
                 // OLDER cell (see `Latest`).
@@ -1064,15 +1304,25 @@ impl<'p> Worker<'p> {
             Cells::Names { .. } => unreachable!("handled above"),
         }
         if let Some((recent, ids, list)) = self.recent.as_mut() {
-            let group = (pick(self.by.first()), pick(self.by.get(1)), currency);
-            let id = *ids.entry(group).or_insert_with(|| {
-                list.push(group);
-                list.len() as u32 - 1
-            });
+            // One name and no currency column: the name's id is the group's.
+            let id = if self.by.len() == 1 && self.plan.currency.is_none() {
+                pick(self.by.first())
+            } else {
+                let group = (pick(self.by.first()), pick(self.by.get(1)), currency);
+                *ids.entry(group).or_insert_with(|| {
+                    list.push(group);
+                    list.len() as u32 - 1
+                })
+            };
             let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
-            let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
-            if recent.add(id, day, amount).is_none() {
-                self.overflowed = true;
+            match i64::try_from(sum) {
+                Ok(micros) => recent.add_micros(id, day, micros),
+                Err(_) => {
+                    let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
+                    if recent.add(id, day, amount).is_none() {
+                        self.overflowed = true;
+                    }
+                }
             }
         }
         if self.deals.is_some() {
@@ -1140,6 +1390,77 @@ impl<'p> Worker<'p> {
                 }
                 None
             }
+            (Cells::Grid { spans, filled, .. }, Cells::Grid { spans: spans2, .. })
+                if self.recent.is_none() && self.deals.is_none() && other.recent.is_none() && other.deals.is_none() =>
+            {
+                // The other worker's name ids as this one's.
+                let seller = self.by[0] == Dimension::Seller;
+                let (mine, theirs) =
+                    if seller { (&mut self.sellers, &other.sellers) } else { (&mut self.customers, &other.customers) };
+                let remap = mine.remap(theirs);
+                for (id, span) in std::mem::take(spans2).into_iter().enumerate() {
+                    let to = remap[id] as usize;
+                    if to >= spans.len() {
+                        spans.resize_with(to + 1, Span::default);
+                    }
+                    let into = &mut spans[to];
+                    for (i, acc) in span.accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
+                        dense_at(&mut into.first, &mut into.accs, span.first + i as i64).merge(acc);
+                    }
+                }
+                *filled = spans.iter().map(|s| s.accs.iter().filter(|a| a.deals > 0).count()).sum();
+                None
+            }
+            (
+                Cells::Views { cells, dense, by, by_value },
+                Cells::Views { cells: cells2, dense: dense2, by_value: by_value2, .. },
+            ) if self.plan.currency.is_none()
+                && self.latest.is_none()
+                && self.recent.is_none()
+                && self.deals.is_none()
+                && other.recent.is_none()
+                && other.deals.is_none() =>
+            {
+                // The other worker's name ids as this one's, then its cells
+                // added by id: no partials with string keys made and merged
+                // per worker (a million (seller, customer) keys for sellers).
+                let customers = self.customers.remap(&other.customers);
+                let sellers = self.sellers.remap(&other.sellers);
+                let map = |dim: Option<&Dimension>, id: u32| match dim {
+                    Some(Dimension::Customer) => customers[id as usize],
+                    Some(Dimension::Seller) => sellers[id as usize],
+                    _ => id,
+                };
+                let (d0, d1) = (self.by.first(), self.by.get(1));
+                for ((a, b, cur, k), cell) in std::mem::take(cells2) {
+                    match cells.entry((map(d0, a), map(d1, b), cur, k)) {
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(cell);
+                        }
+                        std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().merge(cell),
+                    }
+                }
+                if let (Some(dense), Some(dense2)) = (dense.as_mut(), dense2.take()) {
+                    for (id, cell) in dense2.into_iter().enumerate() {
+                        let Some(cell) = cell else { continue };
+                        let to = map(d0, id as u32) as usize;
+                        if to >= dense.len() {
+                            dense.resize_with(to + 1, || None);
+                        }
+                        match dense[to].as_mut() {
+                            Some(into) => into.merge(cell),
+                            None => dense[to] = Some(cell),
+                        }
+                    }
+                }
+                if let Some(i) = *by {
+                    let dim = self.by.get(i);
+                    for ((v, cur, k), amounts) in std::mem::take(by_value2) {
+                        by_value.entry((map(dim, v), cur, k)).or_default().append(amounts);
+                    }
+                }
+                None
+            }
             _ => Some(other),
         }
     }
@@ -1150,6 +1471,7 @@ impl<'p> Worker<'p> {
         p.reserve(match &self.cells {
             Cells::Periods { accs, .. } => accs.len(),
             Cells::Names { short, long, batch, .. } => short.len() + long.len() + batch.len(),
+            Cells::Grid { filled, .. } => *filled,
             Cells::General(cells) => cells.len(),
             Cells::Views { cells, dense, .. } => cells.len() + dense.as_ref().map_or(0, Vec::len),
         });
@@ -1184,6 +1506,23 @@ impl<'p> Worker<'p> {
                         None => (&k[..], false),
                     };
                     add(&[&shown(&tidy(raw, escaped))], "", key, acc)?;
+                }
+            }
+            Cells::Grid { spans, .. } => {
+                let mut groups = GroupIds::default();
+                for (a, span) in spans.iter().enumerate() {
+                    for (i, acc) in span.accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
+                        let key = span.first + i as i64;
+                        let id = groups.id(&mut p, &self, (a as u32, 0, 0));
+                        let total = total_of(acc, id, &p, key)?;
+                        p.add_to_group(
+                            id,
+                            PeriodKey(key),
+                            &Partial { deals: acc.deals, total, rows: acc.deals },
+                            None,
+                            None,
+                        )?;
+                    }
                 }
             }
             Cells::General(cells) => {
@@ -1233,10 +1572,17 @@ impl<'p> Worker<'p> {
                 .into());
             }
             let mut groups = GroupIds::default();
-            let ids: Vec<u32> = list.iter().map(|g| groups.id(&mut p, &self, *g)).collect();
-            for (id, day, sum) in recent.entries() {
-                p.add_recent(ids[id as usize], day, sum)?;
-            }
+            let direct = self.by.len() == 1 && self.plan.currency.is_none();
+            let n = if direct { self.name_count(self.by[0]) } else { list.len() };
+            let used = recent.ids_used(n);
+            let ids: Vec<u32> = (0..n)
+                .map(|i| match (used[i], direct) {
+                    (false, _) => u32::MAX,
+                    (true, true) => groups.id(&mut p, &self, (i as u32, 0, 0)),
+                    (true, false) => groups.id(&mut p, &self, list[i]),
+                })
+                .collect();
+            p.merge_recent(recent, &ids)?;
         }
         if let Some(deals) = self.deals.take() {
             let floor = self.latest.and_then(|l| l.floor());
@@ -1267,6 +1613,15 @@ impl<'p> Worker<'p> {
 }
 
 impl Worker<'_> {
+    /// How many names of a dimension have an id.
+    fn name_count(&self, dim: Dimension) -> usize {
+        match dim {
+            Dimension::Customer => self.customers.names.len(),
+            Dimension::Seller => self.sellers.names.len(),
+            Dimension::Segment | Dimension::Column(_) => 1,
+        }
+    }
+
     /// The tidy name of id `id` of a dimension.
     fn name(&self, dim: Dimension, id: u32) -> &str {
         match dim {

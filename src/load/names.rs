@@ -18,6 +18,9 @@ use std::hash::BuildHasher;
 pub struct Short([u8; 32]);
 
 impl Short {
+    /// The empty name.
+    pub const EMPTY: Short = Short([0; 32]);
+
     #[inline]
     pub fn new(raw: &[u8]) -> Option<Short> {
         let mut bytes = [0u8; 32];
@@ -219,6 +222,103 @@ impl NameTable {
     }
 }
 
+/// Short names -> small ids (the fast path's interner for names of up to
+/// 31 bytes), looked up in batches as [`NameTable`] adds: every row's slot
+/// and key are touched first, so their loads are in flight together.
+pub struct IdTable {
+    /// Open addressing, a power of two long: (hash tag, key number + 1),
+    /// 0 for a free slot.
+    slots: Vec<(u32, u32)>,
+    /// (name, id), in the order they came.
+    keys: Vec<(Short, u32)>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl Default for IdTable {
+    fn default() -> IdTable {
+        IdTable { slots: vec![(0, 0); 1024], keys: Vec::new(), hasher: Default::default() }
+    }
+}
+
+impl IdTable {
+    #[inline]
+    fn hash(&self, name: &Short) -> u64 {
+        self.hasher.hash_one(name)
+    }
+
+    /// The id of `name`, made by `new` when it is not in the table yet.
+    #[inline]
+    pub fn id(&mut self, name: &Short, new: impl FnOnce() -> u32) -> u32 {
+        let hash = self.hash(name);
+        self.id_hashed(name, hash, new)
+    }
+
+    /// The ids of a batch of at most [`BATCH`] names into `out`; `new`
+    /// makes the id of a name not seen before.
+    pub fn ids(&mut self, names: &[Short], out: &mut [u32], mut new: impl FnMut(&Short) -> u32) {
+        debug_assert!(names.len() <= BATCH && out.len() >= names.len());
+        let mut hashes = [0u64; BATCH];
+        for (h, name) in hashes.iter_mut().zip(names) {
+            *h = self.hash(name);
+        }
+        let mask = self.slots.len() - 1;
+        let mut touched = 0u8;
+        for h in &hashes[..names.len()] {
+            let (_, at) = self.slots[*h as usize & mask];
+            if at != 0 {
+                touched ^= self.keys[at as usize - 1].0.0[31];
+            }
+        }
+        std::hint::black_box(touched);
+        for ((name, o), h) in names.iter().zip(out.iter_mut()).zip(hashes) {
+            *o = self.id_hashed(name, h, || new(name));
+        }
+    }
+
+    #[inline]
+    fn id_hashed(&mut self, name: &Short, hash: u64, new: impl FnOnce() -> u32) -> u32 {
+        let tag = (hash >> 32) as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let (t, at) = self.slots[i];
+            if at == 0 {
+                break;
+            }
+            if t == tag {
+                let (k, id) = &self.keys[at as usize - 1];
+                if k == name {
+                    return *id;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        let id = new();
+        self.keys.push((*name, id));
+        self.slots[i] = (tag, self.keys.len() as u32);
+        if self.keys.len() * 4 > self.slots.len() * 3 {
+            let mut slots = Vec::with_capacity(self.slots.len() * 2);
+            slots.resize(self.slots.len() * 2, (0, 0));
+            let mask = slots.len() - 1;
+            self.slots = slots;
+            for (n, (k, _)) in self.keys.iter().enumerate() {
+                let hash = self.hash(k);
+                let mut i = hash as usize & mask;
+                while self.slots[i].1 != 0 {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = ((hash >> 32) as u32, n as u32 + 1);
+            }
+        }
+        id
+    }
+
+    /// Every name and its id, in the order they came.
+    pub fn iter(&self) -> impl Iterator<Item = (&Short, u32)> {
+        self.keys.iter().map(|(k, id)| (k, *id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +402,54 @@ mod tests {
         assert!(Short::new(&[b'a'; 31]).is_some());
         assert!(Short::new(&[b'a'; 32]).is_none());
         assert_eq!(Short::new(b"Eva").unwrap().as_bytes(), b"Eva");
+    }
+
+    #[test]
+    fn ids_agree_with_a_plain_map_through_growth_and_batches() {
+        // 3 000 names, some differing only in their last bytes, looked up
+        // one at a time and in batches of every size; ids are made in the
+        // order names first come, as a plain map gives them.
+        let mut table = IdTable::default();
+        let mut expected: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut batch = Vec::new();
+        let mut wants = Vec::new();
+        let mut made = 0u32;
+        for i in 0..20_000u64 {
+            let raw = format!("Malmsystem AB {}", (i * 7919) % 3_000).into_bytes();
+            let name = Short::new(&raw).unwrap();
+            if i % 3 == 0 {
+                let n = expected.len() as u32;
+                let want = *expected.entry(raw).or_insert(n);
+                let got = table.id(&name, || {
+                    made += 1;
+                    n
+                });
+                assert_eq!((got, made), (want, expected.len() as u32));
+            } else {
+                batch.push(name);
+                wants.push(raw);
+                if batch.len() == BATCH || i % 101 == 0 {
+                    let mut out = [0u32; BATCH];
+                    let mut seen = expected.clone();
+                    table.ids(&batch, &mut out, |n| {
+                        made += 1;
+                        let id = seen.len() as u32;
+                        *seen.entry(n.as_bytes().to_vec()).or_insert(id)
+                    });
+                    for raw in &wants {
+                        let n = expected.len() as u32;
+                        expected.entry(raw.clone()).or_insert(n);
+                    }
+                    let want: Vec<u32> = wants.iter().map(|r| expected[r]).collect();
+                    assert_eq!(&out[..batch.len()], &want[..]);
+                    assert_eq!(made, expected.len() as u32);
+                    batch.clear();
+                    wants.clear();
+                }
+            }
+        }
+        assert_eq!(expected.len(), 3_000);
+        let got: HashMap<Vec<u8>, u32> = table.iter().map(|(k, id)| (k.as_bytes().to_vec(), id)).collect();
+        assert_eq!(got, expected);
     }
 }
