@@ -281,3 +281,36 @@ fn rows_before_the_decimal_style_is_settled_fail_alike() {
         assert_eq!(run.stderr, runs[0].stderr, "{run:?}");
     }
 }
+
+#[test]
+fn sparse_days_over_years_move_the_per_name_grid_to_a_map_and_read_the_same() {
+    // 2 500 customers, each with a deal on a day of January 2010 and one on
+    // 2018-03-20: a grid of one accumulator per customer and day from its
+    // first deal to its last holds about 2 500 x 2 990 = 7.5M slots with
+    // 5 000 deals, so a worker that reads more than 4M slots' worth of
+    // customers moves to a map (less than a third full). One thread moves;
+    // with two, the 64 KiB blocks give one worker more than 4M slots and the
+    // other fewer, so a map and a grid are merged.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sparse.csv");
+    let mut text = String::from("date,customer,amount\n");
+    for i in 0..2500u32 {
+        text.push_str(&format!("2010-01-{:02},K{i},{}.50\n", i % 28 + 1, i % 900 + 1));
+        text.push_str(&format!("2018-03-20,K{i},1.00\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let f = path.to_str().unwrap();
+    let args = ["--by", "customer", "--period", "day", "--format", "csv"];
+    same_everywhere(f, &args);
+    let mut all = vec!["report", f];
+    all.extend_from_slice(&args);
+    let run = aov(&all);
+    let out = run.ok();
+    // K7: 8.50 on 2010-01-08 and 1.00 on 2018-03-20; nothing in between.
+    let k7: Vec<&str> = out.lines().filter(|l| l.starts_with("K7,")).collect();
+    assert_eq!(k7.len(), 2, "{k7:?}");
+    assert!(k7[0].starts_with("K7,2010-01-08,1,8.50,8.50"), "{k7:?}");
+    assert!(k7[1].starts_with("K7,2018-03-20,1,1.00,1.00"), "{k7:?}");
+    // One row per deal: 5 000 rows and the header.
+    assert_eq!(out.lines().count(), 5001);
+}
