@@ -210,17 +210,26 @@ struct Keys {
     /// The same shared string as `list[id]` (one allocation per key).
     index: HashMap<std::sync::Arc<str>, u32>,
     list: Vec<std::sync::Arc<str>>,
+    /// The id `id` last returned.
+    last: u32,
 }
 
 impl Keys {
     fn id(&mut self, key: &str) -> (u32, bool) {
+        // Rows of one group often come together (a report without groups:
+        // every row): the last key found is tried before hashing.
+        if self.list.get(self.last as usize).is_some_and(|k| **k == *key) {
+            return (self.last, false);
+        }
         if let Some(&id) = self.index.get(key) {
+            self.last = id;
             return (id, false);
         }
         let id = self.list.len() as u32;
         let key: std::sync::Arc<str> = key.into();
         self.list.push(key.clone());
         self.index.insert(key, id);
+        self.last = id;
         (id, true)
     }
 
@@ -1025,6 +1034,20 @@ fn describe(key: &str) -> String {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn keys_found_again_after_the_last_one_and_after_another() {
+        let mut k = Keys::default();
+        // The first key before any was looked up; the last key; another.
+        assert_eq!(k.id("Acme"), (0, true));
+        assert_eq!(k.id("Acme"), (0, false));
+        assert_eq!(k.id("Bo"), (1, true));
+        assert_eq!(k.id("Acme"), (0, false));
+        assert_eq!(k.id("Bo"), (1, false));
+        assert_eq!(k.id(""), (2, true));
+        assert_eq!(k.id("Acme"), (0, false));
+        assert_eq!(k.list.len(), 3);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
