@@ -241,8 +241,6 @@ fn rename_column(grid: &mut Grid, from: &str, to: &str, words: &[(&'static str, 
 /// register's sizes, joined by folded name.
 fn potential_cmd(s: &crate::config::CustomersSettings, loaded: &Loaded, path: &str) -> anyhow::Result<i32> {
     let common = &s.common;
-    use crate::aggregate::potential::{Sales, Sized, join};
-    use std::collections::HashMap;
     let view = customers(&loaded.partials, 0, None).map_err(Error::from)?;
     if view.show_currency {
         return Err(Error::Usage(
@@ -252,21 +250,14 @@ fn potential_cmd(s: &crate::config::CustomersSettings, loaded: &Loaded, path: &s
     }
     let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
     let register = load::register::read(path, customer_col, s.potential_col.as_deref(), common.input.encoding)?;
-    let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
-    let sales: HashMap<String, Sales> = view
-        .rows
-        .iter()
-        .map(|r| (fold(&r.customer), Sales { shown: r.customer.clone(), deals: r.deals, total: r.total }))
-        .collect();
-    let sizes: HashMap<String, Sized> = register
-        .entries
-        .iter()
-        .map(|e| (fold(&e.name), Sized { shown: e.name.clone(), potential: e.potential }))
-        .collect();
-    let mut p = join(&sales, &sizes).ok_or_else(|| Error::File {
-        path: common.files.join(", "),
-        message: "the total of the sales is too large to add up exactly".into(),
-    })?;
+    let entries = register.entries.iter().map(|e| (e.name.as_str(), e.potential));
+    let mut p =
+        crate::aggregate::potential::join_view(&view, entries, common.filter.case_sensitive).ok_or_else(|| {
+            Error::File {
+                path: common.files.join(", "),
+                message: "the total of the sales is too large to add up exactly".into(),
+            }
+        })?;
     crate::tell::tell_register(&p, &register.file, &mut io::stderr().lock())?;
     if let Some(n) = s.top {
         p.rows.truncate(n);
@@ -294,22 +285,13 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
         // Each seller's deals with customers of potential class A.
         let customer_col = common.input.columns.get(&Field::Customer).map(String::as_str);
         let register = load::register::read(path, customer_col, s.potential_col.as_deref(), common.input.encoding)?;
-        let fold = |n: &str| fold_name(n, common.filter.case_sensitive);
-        let sizes = register
-            .entries
-            .iter()
-            .map(|e| {
-                (fold(&e.name), crate::aggregate::potential::Sized { shown: e.name.clone(), potential: e.potential })
-            })
-            .collect();
-        let classes = crate::aggregate::potential::classes(&sizes);
-        let cells = loaded.partials.cells().map(|c| {
-            let (values, currency) = c.split();
-            (values[0], currency, fold(values.get(1).copied().unwrap_or("")), c.part.deals)
-        });
-        let shares = crate::aggregate::potential::a_deals_pct(cells, &classes);
-        let column: Vec<Option<crate::aggregate::Ratio>> =
-            view.rows.iter().map(|r| shares.get(&(r.seller.clone(), r.currency.clone())).cloned().flatten()).collect();
+        let entries = register.entries.iter().map(|e| (e.name.as_str(), e.potential));
+        let column = crate::aggregate::potential::sellers_a_deals(
+            &view,
+            &loaded.partials,
+            entries,
+            common.filter.case_sensitive,
+        );
         grid = render::potential::with_a_deals(grid, &column);
     }
     let title = if dim == Dimension::Seller {

@@ -15,9 +15,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::customers::{Class, class_of};
+use super::customers::{Class, Customers, Sellers, class_of};
 use super::exact::Ratio;
-use super::partials::exact_add;
+use super::partials::{Partials, exact_add};
+use crate::model::fold_name;
 
 /// One customer's sales, keyed by the folded name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,6 +219,51 @@ pub fn days_since(last: NaiveDate, as_of: NaiveDate) -> i64 {
     (as_of - last).num_days()
 }
 
+/// The register's entries (name as written, size), keyed by the folded
+/// name as the deals' names are.
+fn sizes<'a>(entries: impl IntoIterator<Item = (&'a str, Decimal)>, case_sensitive: bool) -> HashMap<String, Sized> {
+    entries
+        .into_iter()
+        .map(|(name, potential)| (fold_name(name, case_sensitive), Sized { shown: name.to_string(), potential }))
+        .collect()
+}
+
+/// The customers view joined with a register: `None` when the sales'
+/// total is too large to add up exactly.
+pub fn join_view<'a>(
+    view: &Customers,
+    entries: impl IntoIterator<Item = (&'a str, Decimal)>,
+    case_sensitive: bool,
+) -> Option<Potential> {
+    let sales: HashMap<String, Sales> = view
+        .rows
+        .iter()
+        .map(|r| {
+            let sales = Sales { shown: r.customer.clone(), deals: r.deals, total: r.total };
+            (fold_name(&r.customer, case_sensitive), sales)
+        })
+        .collect();
+    join(&sales, &sizes(entries, case_sensitive))
+}
+
+/// Each row of the sellers view: the share of its deals made with
+/// customers of the register's class A (`None` without deals). `partials`
+/// are the view's, one cell per (seller, customer).
+pub fn sellers_a_deals<'a>(
+    view: &Sellers,
+    partials: &Partials,
+    entries: impl IntoIterator<Item = (&'a str, Decimal)>,
+    case_sensitive: bool,
+) -> Vec<Option<Ratio>> {
+    let classes = classes(&sizes(entries, case_sensitive));
+    let cells = partials.cells().map(|c| {
+        let (values, currency) = c.split();
+        (values[0], currency, fold_name(values.get(1).copied().unwrap_or(""), case_sensitive), c.part.deals)
+    });
+    let shares = a_deals_pct(cells, &classes);
+    view.rows.iter().map(|r| shares.get(&(r.seller.clone(), r.currency.clone())).cloned().flatten()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +307,52 @@ mod tests {
         assert_eq!(p.rows[2].sales_per_potential, Ratio::new(6.into(), 1.into()));
         assert_eq!(p.rows[4].potential, None);
         assert_eq!(p.rows[4].potential_class, None);
+    }
+
+    #[test]
+    fn a_view_joined_with_a_register_and_sellers_with_class_a() {
+        use crate::aggregate::customers::{customers, sellers};
+        use crate::aggregate::{Partials, Period};
+        let day = NaiveDate::from_ymd_opt(2013, 1, 1).unwrap();
+        let dec = |s: &str| s.parse::<Decimal>().unwrap();
+        // Eva sells to Big (2 deals) and Small, Olle to Mid (2 deals).
+        let mut p = Partials::with_amounts_by(Period::All, 2, 0);
+        for (s, c, a) in [
+            ("Eva", "Big AB", "50"),
+            ("Eva", "Big AB", "30"),
+            ("Eva", "Small", "5"),
+            ("Olle", "Mid", "10"),
+            ("Olle", "Mid", "5"),
+        ] {
+            p.add(&[s, c], "", day, dec(a)).unwrap();
+        }
+        // The register: BIG AB 700 (A: nothing before it), Mid 200 (A: 700
+        // of 1000 before it), Small 100 (B: 900 of 1000 before it); spelled
+        // in other cases than the deals.
+        let entries = [("BIG AB", dec("700")), ("mid", dec("200")), ("SMALL", dec("100"))];
+        let view = sellers(&p).unwrap();
+        let shares = sellers_a_deals(&view, &p, entries, false);
+        let got: Vec<(&str, Option<String>)> = view
+            .rows
+            .iter()
+            .zip(&shares)
+            .map(|(r, s)| (r.seller.as_str(), s.as_ref().map(|s| s.round(1).to_string())))
+            .collect();
+        // Eva: 2 of her 3 deals with Big AB (A); Olle: both with Mid (A).
+        assert_eq!(got, [("Eva", Some("66.7".to_string())), ("Olle", Some("100.0".to_string()))]);
+        // Case-sensitive names: no deal's customer is in the register.
+        assert_eq!(sellers_a_deals(&view, &p, entries, true), [Some(Ratio::from_int(0)), Some(Ratio::from_int(0))]);
+
+        let mut c = Partials::new(Period::All, 1);
+        for (name, a) in [("Big AB", "80"), ("Small", "5"), ("Gone", "15")] {
+            c.add(&[name], "", day, dec(a)).unwrap();
+        }
+        let joined = join_view(&customers(&c, 0, None).unwrap(), entries, false).unwrap();
+        // The register's spelling where it has the customer; Mid bought
+        // nothing (untouched); Gone is not in the register.
+        let names: Vec<&str> = joined.rows.iter().map(|r| r.customer.as_str()).collect();
+        assert_eq!(names, ["BIG AB", "mid", "SMALL", "Gone"]);
+        assert_eq!((joined.untouched, joined.missing_customers, joined.missing_deals), (1, 1, 1));
     }
 
     #[test]
