@@ -8,6 +8,7 @@
 //! Arrays are read element by element, never held whole, and no element
 //! may be longer than [`MAX_RECORD_BYTES`], as no line of JSON Lines may.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
@@ -24,35 +25,56 @@ use crate::load::records::MAX_RECORD_BYTES;
 use crate::load::rows::{ReadOptions, RowParser, Sink};
 use crate::load::source::Opened;
 
-/// The text of a JSON value as a field; `None` for objects and arrays.
-fn field_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => Some(String::new()),
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Array(_) | Value::Object(_) => None,
-    }
+/// A value of an object's key, as the reader needs it: strings are
+/// borrowed from the line when they have no escapes, so a line of JSON
+/// Lines costs no `String` per value.
+#[derive(Debug, PartialEq)]
+enum Val<'de> {
+    /// A string, a bool, or null (an empty field): the field's text.
+    Text(Cow<'de, str>),
+    /// A number, in the digits it was written with.
+    Number(String),
+    /// A nested object or array, passed over.
+    Nested,
 }
 
-/// `field_text` for a value that is not needed after: a string is moved,
-/// not copied.
-fn into_field_text(v: Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s),
-        v => field_text(&v),
+impl Val<'_> {
+    /// The text of the value as a field; `None` for objects and arrays.
+    fn text(&self) -> Option<&str> {
+        match self {
+            Val::Text(t) => Some(t),
+            Val::Number(n) => Some(n),
+            Val::Nested => None,
+        }
+    }
+
+    fn into_owned(self) -> Val<'static> {
+        match self {
+            Val::Text(t) => Val::Text(Cow::Owned(t.into_owned())),
+            Val::Number(n) => Val::Number(n),
+            Val::Nested => Val::Nested,
+        }
+    }
+
+    /// A number serde_json handed over as a native one (without arbitrary
+    /// precision), written as serde_json writes it.
+    fn of_number(v: Value) -> Val<'static> {
+        match v {
+            Value::Number(n) => Val::Number(n.to_string()),
+            _ => Val::Text(Cow::Borrowed("")),
+        }
     }
 }
 
 /// One element of the input: an object's keys and values in the order
 /// written (duplicates kept, so they can be refused), or anything else.
 enum Item<'de> {
-    Object(Vec<(Key<'de>, Value)>),
+    Object(Vec<(Key<'de>, Val<'de>)>),
     Other,
 }
 
 /// An object's key: borrowed from the line when it has no escapes.
-type Key<'de> = std::borrow::Cow<'de, str>;
+type Key<'de> = Cow<'de, str>;
 
 /// Reads a key without copying it when the input allows.
 struct KeySeed<'de>(Key<'de>);
@@ -104,7 +126,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 return Ok(Item::Other);
             }
-            let Scalar(value) = map.next_value::<Scalar>()?;
+            let Scalar(value) = map.next_value::<Scalar<'de>>()?;
             entries.push((key, value));
         }
         Ok(Item::Object(entries))
@@ -137,10 +159,10 @@ impl<'de> Visitor<'de> for ItemVisitor {
 /// passed over without being built (it is never a field; an element of 16
 /// MiB of `[{},{},...]` would otherwise take hundreds of MiB) and kept as
 /// an empty one, so that it is still known to be nested.
-struct Scalar(Value);
+struct Scalar<'de>(Val<'de>);
 
-impl<'de> serde::Deserialize<'de> for Scalar {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+impl<'de> serde::Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
         d.deserialize_any(ScalarVisitor).map(Scalar)
     }
 }
@@ -148,52 +170,55 @@ impl<'de> serde::Deserialize<'de> for Scalar {
 struct ScalarVisitor;
 
 impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Value;
+    type Value = Val<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
         use serde::de::{Error as _, IgnoredAny};
         // serde_json's arbitrary precision hands a number over as a map of
         // one key holding its digits.
-        match map.next_key::<String>()? {
-            Some(key) if key == NUMBER_KEY => {
+        match map.next_key::<KeySeed<'de>>()? {
+            Some(KeySeed(key)) if key == NUMBER_KEY => {
                 let digits = map.next_value::<String>()?;
                 let n = digits.parse::<serde_json::Number>().map_err(A::Error::custom)?;
-                Ok(Value::Number(n))
+                Ok(Val::Number(n.to_string()))
             }
             Some(_) => {
                 map.next_value::<IgnoredAny>()?;
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Value::Object(serde_json::Map::new()))
+                Ok(Val::Nested)
             }
-            None => Ok(Value::Object(serde_json::Map::new())),
+            None => Ok(Val::Nested),
         }
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Val<'de>, A::Error> {
         while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(Value::Array(Vec::new()))
+        Ok(Val::Nested)
     }
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
+    fn visit_bool<E>(self, b: bool) -> Result<Val<'de>, E> {
+        Ok(Val::Text(Cow::Borrowed(if b { "true" } else { "false" })))
     }
-    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
-        Ok(Value::from(n))
+    fn visit_i64<E>(self, n: i64) -> Result<Val<'de>, E> {
+        Ok(Val::of_number(Value::from(n)))
     }
-    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
-        Ok(Value::from(n))
+    fn visit_u64<E>(self, n: u64) -> Result<Val<'de>, E> {
+        Ok(Val::of_number(Value::from(n)))
     }
-    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
-        Ok(Value::from(n))
+    fn visit_f64<E>(self, n: f64) -> Result<Val<'de>, E> {
+        Ok(Val::of_number(Value::from(n)))
     }
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_string()))
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Val<'de>, E> {
+        Ok(Val::Text(Cow::Borrowed(s)))
     }
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
+    fn visit_str<E>(self, s: &str) -> Result<Val<'de>, E> {
+        Ok(Val::Text(Cow::Owned(s.to_string())))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_string<E>(self, s: String) -> Result<Val<'de>, E> {
+        Ok(Val::Text(Cow::Owned(s)))
+    }
+    fn visit_unit<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Text(Cow::Borrowed("")))
     }
 }
 
@@ -212,9 +237,7 @@ struct Reader<'a> {
     /// Key -> column index.
     index: HashMap<String, usize>,
     /// The first objects, held until recognition has looked at them.
-    head: Vec<(u64, Vec<(Key<'static>, Value)>)>,
-    /// The fields of the row being read (reused from row to row).
-    texts: Vec<String>,
+    head: Vec<(u64, Vec<(Key<'static>, Val<'static>)>)>,
 }
 
 impl Reader<'_> {
@@ -252,7 +275,10 @@ impl Reader<'_> {
         }
         if self.parser.is_none() {
             // The first objects are the sample recognition looks at.
-            self.head.push((number, entries.into_iter().map(|(k, v)| (Key::Owned(k.into_owned()), v)).collect()));
+            self.head.push((
+                number,
+                entries.into_iter().map(|(k, v)| (Key::Owned(k.into_owned()), v.into_owned())).collect(),
+            ));
             if self.head.len() < crate::load::recognize::SAMPLE_ROWS {
                 return Ok(ControlFlow::Continue(()));
             }
@@ -294,7 +320,7 @@ impl Reader<'_> {
             .map(|(_, entries)| {
                 let mut texts = vec![String::new(); self.keys.len()];
                 for (k, v) in entries {
-                    texts[index[k.as_ref()]] = field_text(v).unwrap_or_default();
+                    texts[index[k.as_ref()]] = v.text().unwrap_or_default().to_string();
                 }
                 texts
             })
@@ -317,21 +343,20 @@ impl Reader<'_> {
         Ok(ControlFlow::Continue(()))
     }
 
-    fn row(&mut self, number: u64, entries: Vec<(Key<'_>, Value)>, sink: &mut dyn Sink) -> ControlFlow<()> {
+    fn row(&mut self, number: u64, entries: Vec<(Key<'_>, Val<'_>)>, sink: &mut dyn Sink) -> ControlFlow<()> {
         let parser = self.parser.as_mut().expect("parser set");
-        let mut texts = std::mem::take(&mut self.texts);
-        texts.clear();
-        texts.resize(self.keys.len(), String::new());
+        // A key the object does not have is an empty field.
+        let mut fields: Vec<&str> = vec![""; self.keys.len()];
         let amount = parser.columns().get(Field::Amount);
         let mut numeric = false;
-        for (j, (key, value)) in entries.into_iter().enumerate() {
+        for (j, (key, value)) in entries.iter().enumerate() {
             // The objects of a file mostly write their keys in one order.
-            let i = if self.keys.get(j).is_some_and(|k| *k == key) { j } else { self.index[key.as_ref()] };
+            let i = if self.keys.get(j).is_some_and(|k| k == key) { j } else { self.index[key.as_ref()] };
             if Some(i) == amount {
-                numeric = value.is_number();
+                numeric = matches!(value, Val::Number(_));
             }
-            match into_field_text(value) {
-                Some(t) => texts[i] = t,
+            match value.text() {
+                Some(t) => fields[i] = t,
                 // A nested object or array in a column that is not read
                 // is no business of ours.
                 None if parser.columns().get_index_field(i).is_none() => {}
@@ -339,19 +364,14 @@ impl Reader<'_> {
                     let e = RowError {
                         file: self.name.clone(),
                         line: number,
-                        column: Some(key.into_owned()),
+                        column: Some(key.to_string()),
                         reason: "expected a value, found a nested object or array".into(),
                     };
-                    self.texts = texts;
                     return sink.reject(e, &[]);
                 }
             }
         }
-        let fields: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-        let flow = parser.push_typed(number, &fields, numeric, sink);
-        drop(fields);
-        self.texts = texts;
-        flow
+        parser.push_typed(number, &fields, numeric, sink)
     }
 }
 
@@ -377,7 +397,6 @@ pub fn read(
         keys: Vec::new(),
         index: HashMap::new(),
         head: Vec::new(),
-        texts: Vec::new(),
     };
     let flow = if is_array { read_array(opened, &mut reader, sink)? } else { read_lines(opened, &mut reader, sink)? };
     if flow.is_break() {
@@ -541,4 +560,71 @@ fn read_array(opened: Opened, reader: &mut Reader<'_>, sink: &mut dyn Sink) -> R
         Error::File { path: name.clone(), message }
     })?;
     elements.result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The entries of one line, as the reader sees them.
+    fn entries(line: &str) -> Vec<(Key<'_>, Val<'_>)> {
+        match serde_json::from_str::<Item>(line).expect("valid JSON") {
+            Item::Object(entries) => entries,
+            Item::Other => panic!("not an object: {line}"),
+        }
+    }
+
+    #[test]
+    fn strings_without_escapes_are_borrowed_from_the_line() {
+        let e = entries(r#"{"customer":"Acme AB","amount":"10.50"}"#);
+        assert!(matches!(&e[0].0, Cow::Borrowed("customer")));
+        assert!(matches!(&e[0].1, Val::Text(Cow::Borrowed("Acme AB"))));
+        assert!(matches!(&e[1].1, Val::Text(Cow::Borrowed("10.50"))));
+    }
+
+    #[test]
+    fn escaped_strings_are_decoded() {
+        let e = entries(r#"{"c":"A\"cme \u00e9\\"}"#);
+        assert_eq!(e[0].1, Val::Text(Cow::Owned("A\"cme é\\".to_string())));
+    }
+
+    #[test]
+    fn each_kind_of_value_has_its_field_text() {
+        let e = entries(
+            r#"{"n":null,"t":true,"f":false,"x":1676.230,"big":12345678901234567890.12,"o":{"a":[1]},"a":[{}],"z":{}}"#,
+        );
+        let texts: Vec<(&str, Option<&str>)> = e.iter().map(|(k, v)| (k.as_ref(), v.text())).collect();
+        assert_eq!(
+            texts,
+            [
+                ("n", Some("")),
+                ("t", Some("true")),
+                ("f", Some("false")),
+                // A number keeps its digits, the trailing zero too: never f64.
+                ("x", Some("1676.230")),
+                ("big", Some("12345678901234567890.12")),
+                ("o", None),
+                ("a", None),
+                ("z", None),
+            ]
+        );
+        assert!(matches!(e[3].1, Val::Number(_)));
+        assert!(matches!(e[0].1, Val::Text(_)));
+    }
+
+    #[test]
+    fn duplicate_keys_and_any_order_are_kept_as_written() {
+        let keys: Vec<String> =
+            entries(r#"{"b":"1","a":"2","b":"3"}"#).into_iter().map(|(k, _)| k.into_owned()).collect();
+        assert_eq!(keys, ["b", "a", "b"]);
+    }
+
+    #[test]
+    fn held_values_outlive_their_line() {
+        let held: Vec<Val<'static>> = {
+            let line = String::from(r#"{"c":"Acme","x":2.50}"#);
+            entries(&line).into_iter().map(|(_, v)| v.into_owned()).collect()
+        };
+        assert_eq!(held, [Val::Text(Cow::Owned("Acme".into())), Val::Number("2.50".into())]);
+    }
 }
