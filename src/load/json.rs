@@ -247,10 +247,14 @@ impl Reader<'_> {
         let Item::Object(entries) = item else {
             return Ok(sink.reject(reject("expected a JSON object".into(), None), &[]));
         };
+        // Keys in the order of the columns (the common case) are all known,
+        // and none is there twice, as the columns are each named once.
+        let in_order = entries.len() <= self.keys.len() && entries.iter().zip(&self.keys).all(|((k, _), c)| k == c);
         // A key twice in one object: which value is meant is not known.
         // (An object of deals has a few keys: comparing each with those
         // before it is quicker than building a set; a large one gets a set.)
         let twice = match entries.len() {
+            _ if in_order => None,
             0..=16 => (0..entries.len()).find(|&i| entries[..i].iter().any(|(k, _)| *k == entries[i].0)),
             n => {
                 let mut seen = std::collections::HashSet::with_capacity(n);
@@ -261,8 +265,6 @@ impl Reader<'_> {
             let e = reject(format!("the key \"{key}\" appears twice in the object"), Some(key.to_string()));
             return Ok(sink.reject(e, &[]));
         }
-        // Keys in the order of the columns (the common case) are all known.
-        let in_order = entries.len() <= self.keys.len() && entries.iter().zip(&self.keys).all(|((k, _), c)| k == c);
         let new_keys =
             if in_order { 0 } else { entries.iter().filter(|(k, _)| !self.index.contains_key(k.as_ref())).count() };
         if new_keys > 0 {
@@ -307,7 +309,7 @@ impl Reader<'_> {
                 }
             }
         }
-        Ok(self.row(number, entries, sink))
+        Ok(self.row(number, entries, in_order, sink))
     }
 
     /// Recognise the columns from the objects held, make the parser and
@@ -336,14 +338,22 @@ impl Reader<'_> {
         )?;
         self.parser = Some(parser);
         for (number, entries) in std::mem::take(&mut self.head) {
-            if self.row(number, entries, sink).is_break() {
+            if self.row(number, entries, false, sink).is_break() {
                 return Ok(ControlFlow::Break(()));
             }
         }
         Ok(ControlFlow::Continue(()))
     }
 
-    fn row(&mut self, number: u64, entries: Vec<(Key<'_>, Val<'_>)>, sink: &mut dyn Sink) -> ControlFlow<()> {
+    /// Hand one object to the parser; `in_order` says its keys are the
+    /// first columns, in their order.
+    fn row(
+        &mut self,
+        number: u64,
+        entries: Vec<(Key<'_>, Val<'_>)>,
+        in_order: bool,
+        sink: &mut dyn Sink,
+    ) -> ControlFlow<()> {
         let parser = self.parser.as_mut().expect("parser set");
         // A key the object does not have is an empty field.
         let mut fields: Vec<&str> = vec![""; self.keys.len()];
@@ -351,7 +361,7 @@ impl Reader<'_> {
         let mut numeric = false;
         for (j, (key, value)) in entries.iter().enumerate() {
             // The objects of a file mostly write their keys in one order.
-            let i = if self.keys.get(j).is_some_and(|k| k == key) { j } else { self.index[key.as_ref()] };
+            let i = if in_order || self.keys.get(j).is_some_and(|k| k == key) { j } else { self.index[key.as_ref()] };
             if Some(i) == amount {
                 numeric = matches!(value, Val::Number(_));
             }
