@@ -192,7 +192,7 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     if let Some((span, as_of)) = s.trend {
         partials = partials.with_recent(span, as_of);
     }
-    let loaded = load_view(common, partials, &[dim], period)?;
+    let mut loaded = load_view(common, partials, &[dim], period)?;
     tell(&loaded, common, &mut io::stderr().lock())?;
     if let Some(register) = &s.register {
         return potential_cmd(&s, &loaded, register);
@@ -203,6 +203,7 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let windowed = common.window.last.is_some() || common.window.complete_before.is_some();
     let p = loaded.partials.period();
     let kept_from = loaded.partials.cells().map(|c| c.key).min().and_then(|k| p.first_day(k));
+    loaded.partials.release_amounts();
     if let (Some(t), Some(first), true) = (&view.trend, kept_from, windowed) {
         if t.windows[1].0 < first && !common.quiet {
             eprintln!(
@@ -277,9 +278,12 @@ fn sellers_cmd(args: &SellersArgs) -> anyhow::Result<i32> {
     let by = [dim, Dimension::Customer];
     // One cell per (seller, customer); amounts per seller only.
     let grain = view_grain(common, period);
-    let loaded = load_view(common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
+    let mut loaded = load_view(common, Partials::with_amounts_by(grain, 2, 0), &by, period)?;
     tell(&loaded, common, &mut io::stderr().lock())?;
     let view = sellers(&loaded.partials).map_err(Error::from)?;
+    if s.register.is_none() {
+        loaded.partials.release_amounts();
+    }
     let mut grid = views::sellers_grid_in(&view, common.lang);
     if let Some(path) = &s.register {
         // Each seller's deals with customers of potential class A.

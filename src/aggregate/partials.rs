@@ -380,6 +380,19 @@ impl Partials {
         self.recent.as_ref()
     }
 
+    /// Free every amount and trend record once a view has been computed
+    /// from them (its table is built next and needs none): the view's rows
+    /// and the table then never sit in memory beside them. The cells, keys
+    /// and shapes stay; the amounts read as empty afterwards.
+    pub fn release_amounts(&mut self) {
+        if let Some(a) = self.amounts.as_mut() {
+            a.cells = HashMap::default();
+        }
+        if let Some(r) = self.recent.as_mut() {
+            r.release();
+        }
+    }
+
     /// Fold a reader's trend store in, its group ids mapped to these
     /// partials' through `remap` (see [`Partials::group_id`]).
     pub fn merge_recent(&mut self, other: Recent, remap: &[u32]) -> Result<(), Overflow> {

@@ -29,6 +29,9 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState
 /// No day seen yet.
 const NONE: i32 = i32::MIN;
 
+/// Records moved at a time when two stores merge (16 MiB).
+const MERGE_SLICE: usize = 1 << 20;
+
 /// The deals of each group (by id) inside the two trend windows.
 #[derive(Clone, Debug)]
 pub struct Recent {
@@ -153,7 +156,12 @@ impl Recent {
     }
 
     /// Fold `other` in, its group ids mapped through `remap`.
-    pub fn merge(&mut self, mut other: Recent, remap: &[u32]) -> Option<()> {
+    pub fn merge(&mut self, other: Recent, remap: &[u32]) -> Option<()> {
+        self.merge_in(other, remap, MERGE_SLICE)
+    }
+
+    /// [`Recent::merge`], moving `slice` records at a time.
+    fn merge_in(&mut self, mut other: Recent, remap: &[u32], slice: usize) -> Option<()> {
         if self.fixed.is_none() && other.latest > self.latest {
             self.latest = other.latest;
             self.from = None;
@@ -166,9 +174,24 @@ impl Recent {
             }
             self.micros = taken;
         } else {
-            self.micros.reserve(other.micros.len());
-            for (id, day, m) in other.micros.drain(..) {
-                self.micros.push((remap[id as usize], day, m));
+            // The larger store receives the smaller, which gives its memory
+            // back a slice at a time: never both whole beside a third copy.
+            let mut from = std::mem::take(&mut other.micros);
+            let mut remapped = true;
+            if from.len() > self.micros.len() {
+                std::mem::swap(&mut self.micros, &mut from);
+                for (id, _, _) in &mut self.micros {
+                    *id = remap[*id as usize];
+                }
+                remapped = false;
+            }
+            self.micros.reserve_exact(from.len());
+            while !from.is_empty() {
+                let cut = from.len().saturating_sub(slice.max(1));
+                let map = |id: u32| if remapped { remap[id as usize] } else { id };
+                self.micros.extend(from[cut..].iter().map(|&(id, day, m)| (map(id), day, m)));
+                from.truncate(cut);
+                from.shrink_to_fit();
             }
         }
         for ((id, day), sum) in other.exact {
@@ -177,6 +200,14 @@ impl Recent {
         }
         self.prune();
         Some(())
+    }
+
+    /// Drop every record, keeping the shape and the as-of day (the totals
+    /// have been taken).
+    pub fn release(&mut self) {
+        self.micros = Vec::new();
+        self.exact = HashMap::default();
+        self.pruned_at = 64;
     }
 
     /// Keep only the days `keep` accepts (a period window).
@@ -262,6 +293,35 @@ mod tests {
         assert_eq!(t[&1], [dec("5"), dec("0")]);
         assert_eq!(trend(dec("30"), dec("100")), Ratio::new((-70).into(), 1.into()));
         assert_eq!(trend(dec("5"), dec("0")), None);
+    }
+
+    #[test]
+    fn merging_into_a_smaller_store_by_slices_maps_only_the_other_ids() {
+        // Window 10 days, as of 20 January: last 11-20, before 1-10.
+        let mut a = Recent::new(Span::Days(10), Some(day(2014, 1, 20)));
+        let mut b = a.empty_like();
+        a.add(0, day_number(day(2014, 1, 12)), dec("4")).unwrap();
+        // b's id 0 is a's id 1, b's id 1 is a's id 0; b is the larger.
+        for (id, d, x) in [(0, 15, "1.25"), (0, 2, "3"), (1, 20, "0.75"), (1, 1, "10"), (0, 19, "2")] {
+            b.add(id, day_number(day(2014, 1, d)), dec(x)).unwrap();
+        }
+        a.merge_in(b, &[1, 0], 2).unwrap();
+        let t = a.totals().unwrap();
+        // a's 0: 4 (12th) + 0.75 (20th) last, 10 (1st) before.
+        assert_eq!(t[&0], [dec("4.75"), dec("10")]);
+        // a's 1: 1.25 + 2 last, 3 before.
+        assert_eq!(t[&1], [dec("3.25"), dec("3")]);
+        assert_eq!(t.len(), 2);
+        // Now the receiver is the larger: c's id 0 is a's id 1, one record
+        // a slice.
+        let mut c = a.empty_like();
+        for (d, x) in [(11, "0.5"), (10, "7"), (20, "1")] {
+            c.add(0, day_number(day(2014, 1, d)), dec(x)).unwrap();
+        }
+        a.merge_in(c, &[1], 1).unwrap();
+        let t = a.totals().unwrap();
+        assert_eq!(t[&0], [dec("4.75"), dec("10")]);
+        assert_eq!(t[&1], [dec("4.75"), dec("10")]);
     }
 
     #[test]
