@@ -12,10 +12,10 @@ fn report(path: &str, extra: &[&str]) -> Option<String> {
     let aov::cli::Command::Report(r) = cli.command else { return None };
     let settings = aov::config::ReportSettings::from_args(&r).ok()?;
     let template = aov::aggregate::Partials::new(settings.period, settings.by.len());
-    let loaded = aov::app::load_view(&settings.common, template, &settings.by, settings.period).ok()?;
+    let loaded = aov::intake::load_view(&settings.common, template, &settings.by, settings.period).ok()?;
     let report = aov::aggregate::build(&loaded.partials, &settings.by).ok()?;
     let mut out = Vec::new();
-    aov::render::render(&report, aov::render::Format::Csv, &Default::default(), &mut out).ok()?;
+    aov::render::render(&report, None, aov::render::Format::Csv, &Default::default(), &mut out).ok()?;
     Some(format!("{}|{:?}", String::from_utf8(out).ok()?, loaded.accounting))
 }
 
