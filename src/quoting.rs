@@ -718,11 +718,7 @@ pub fn tell_quotes(loaded: &LoadedQuotes<'_>, common: &CommonSettings, err: &mut
         }
     }
     if common.verbose && common.format != crate::render::Format::Table {
-        writeln!(
-            err,
-            "aov: rows: {} read, {} used, {} filtered out, {} rejected",
-            a.read, a.used, a.filtered, a.rejected
-        )?;
+        writeln!(err, "{}", crate::tell::rows_line(&a))?;
     }
     Ok(())
 }

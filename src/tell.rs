@@ -56,11 +56,7 @@ pub fn tell(loaded: &Loaded, common: &CommonSettings, err: &mut dyn Write) -> io
     }
     // The table prints the accounting in its footer; anything else here.
     if common.verbose && (common.chart || common.format != render::Format::Table) {
-        writeln!(
-            err,
-            "aov: rows: {} read, {} used, {} filtered out, {} rejected",
-            a.read, a.used, a.filtered, a.rejected
-        )?;
+        writeln!(err, "{}", rows_line(&a))?;
     }
     Ok(())
 }
@@ -245,6 +241,11 @@ pub fn tell_register(p: &crate::aggregate::potential::Potential, file: &str, err
         )?;
     }
     Ok(())
+}
+
+/// The `-v` line of the row accounting, for formats without a footer.
+pub fn rows_line(a: &crate::model::RowAccounting) -> String {
+    format!("aov: rows: {} read, {} used, {} filtered out, {} rejected", a.read, a.used, a.filtered, a.rejected)
 }
 
 /// "left out N by --from/--to, M by --customer, ..." for the rows each

@@ -419,11 +419,7 @@ impl RowParser {
             }
         }
         // A row the filters leave out is counted now, whatever it holds.
-        let head = Head {
-            status: self.status.map(|i| fields[i].trim()),
-            customer: self.customer.map_or("", |i| fields[i]),
-            seller: self.seller.map_or("", |i| fields[i]),
-        };
+        let head = self.head(fields);
         if !sink.screen(&head) {
             return ControlFlow::Continue(());
         }
@@ -439,6 +435,16 @@ impl RowParser {
             return ControlFlow::Continue(());
         }
         self.parse(line, fields, numeric, sink)
+    }
+
+    /// What the filters look at before a row is parsed: its status,
+    /// customer and seller as written.
+    fn head<'a>(&self, fields: &[&'a str]) -> Head<'a> {
+        Head {
+            status: self.status.map(|i| fields[i].trim()),
+            customer: self.customer.map_or("", |i| fields[i]),
+            seller: self.seller.map_or("", |i| fields[i]),
+        }
     }
 
     /// `push_typed` for a row of typed cells (a Parquet row): the same
@@ -463,11 +469,7 @@ impl RowParser {
                 }
             }
             let fields = &stack[..cells.len()];
-            let head = Head {
-                status: self.status.map(|i| fields[i].trim()),
-                customer: self.customer.map_or("", |i| fields[i]),
-                seller: self.seller.map_or("", |i| fields[i]),
-            };
+            let head = self.head(fields);
             if !sink.screen(&head) {
                 return ControlFlow::Continue(());
             }
