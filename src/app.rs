@@ -190,7 +190,7 @@ fn customers_cmd(args: &CustomersArgs) -> anyhow::Result<i32> {
     let grain = view_grain(common, period);
     let mut partials = Partials::with_amounts(grain, 1).needing_days();
     if let Some((span, as_of)) = s.trend {
-        partials = partials.with_recent(span, as_of);
+        partials = partials.with_trend(span, as_of);
     }
     let mut loaded = load_view(common, partials, &[dim], period)?;
     tell(&loaded, common, &mut io::stderr().lock())?;

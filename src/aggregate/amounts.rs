@@ -13,9 +13,18 @@ use rust_decimal::Decimal;
 
 use super::exact::Ratio;
 
-/// The amounts of one group (or cell), in arrival order.
+/// The amounts of one group (or cell), in arrival order, and, when the
+/// view asks for them (a trend over days), each amount's day.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Amounts {
+pub struct Amounts {
+    values: Values,
+    /// The day number of each amount, in the same order, when every amount
+    /// came with its day (`push_micros_on`); else empty.
+    days: Vec<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Values {
     /// Millionths: every amount so far fits.
     Micros(Vec<i64>),
     /// Exact decimals, once one amount did not fit in millionths.
@@ -24,7 +33,7 @@ pub enum Amounts {
 
 impl Default for Amounts {
     fn default() -> Amounts {
-        Amounts::Micros(Vec::new())
+        Amounts::EMPTY
     }
 }
 
@@ -43,11 +52,31 @@ pub fn from_micros(v: i64) -> Decimal {
     Decimal::new(v, 6).normalize()
 }
 
+/// A store's amounts beside their day numbers (see [`Amounts::dated`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dated<'a> {
+    Micros(&'a [i32], &'a [i64]),
+    Exact(&'a [i32], &'a [Decimal]),
+}
+
 impl Amounts {
+    /// No amounts.
+    pub const EMPTY: Amounts = Amounts { values: Values::Micros(Vec::new()), days: Vec::new() };
+
+    /// Amounts given in millionths.
+    pub fn micros(v: Vec<i64>) -> Amounts {
+        Amounts { values: Values::Micros(v), days: Vec::new() }
+    }
+
+    /// Amounts given as exact decimals.
+    pub fn exact(v: Vec<Decimal>) -> Amounts {
+        Amounts { values: Values::Exact(v), days: Vec::new() }
+    }
+
     pub fn len(&self) -> usize {
-        match self {
-            Amounts::Micros(v) => v.len(),
-            Amounts::Exact(v) => v.len(),
+        match &self.values {
+            Values::Micros(v) => v.len(),
+            Values::Exact(v) => v.len(),
         }
     }
 
@@ -57,57 +86,109 @@ impl Amounts {
 
     /// Empty the store, keeping its memory (a scratch buffer).
     pub fn clear(&mut self) {
-        *self = match std::mem::take(self) {
-            Amounts::Micros(mut v) => {
-                v.clear();
-                Amounts::Micros(v)
-            }
-            Amounts::Exact(_) => Amounts::Micros(Vec::new()),
+        self.days.clear();
+        if let Values::Exact(_) = self.values {
+            self.values = Values::Micros(Vec::new());
+        }
+        if let Values::Micros(v) = &mut self.values {
+            v.clear();
         }
     }
 
     /// The amounts as decimals, in arrival order.
     pub fn to_decimals(&self) -> Vec<Decimal> {
-        match self {
-            Amounts::Micros(v) => v.iter().map(|m| from_micros(*m)).collect(),
-            Amounts::Exact(v) => v.clone(),
+        match &self.values {
+            Values::Micros(v) => v.iter().map(|m| from_micros(*m)).collect(),
+            Values::Exact(v) => v.clone(),
         }
+    }
+
+    /// The amounts beside their day numbers, in arrival order, when every
+    /// amount came with its day.
+    pub fn dated(&self) -> Option<Dated<'_>> {
+        if self.days.len() != self.len() {
+            return None;
+        }
+        Some(match &self.values {
+            Values::Micros(v) => Dated::Micros(&self.days, v),
+            Values::Exact(v) => Dated::Exact(&self.days, v),
+        })
     }
 
     /// Switch to exact decimals (when an amount does not fit in millionths).
     fn make_exact(&mut self) -> &mut Vec<Decimal> {
-        if let Amounts::Micros(v) = self {
-            *self = Amounts::Exact(v.iter().map(|m| from_micros(*m)).collect());
+        if let Values::Micros(v) = &self.values {
+            self.values = Values::Exact(v.iter().map(|m| from_micros(*m)).collect());
         }
-        match self {
-            Amounts::Exact(v) => v,
-            Amounts::Micros(_) => unreachable!("made exact above"),
+        match &mut self.values {
+            Values::Exact(v) => v,
+            Values::Micros(_) => unreachable!("made exact above"),
         }
     }
 
+    /// Add one amount (without its day).
     pub fn push(&mut self, d: Decimal) {
-        match (&mut *self, to_micros(d)) {
-            (Amounts::Micros(v), Some(m)) => v.push(m),
-            (Amounts::Exact(v), _) => v.push(d),
-            (Amounts::Micros(_), None) => self.make_exact().push(d),
+        match (&mut self.values, to_micros(d)) {
+            (Values::Micros(v), Some(m)) => v.push(m),
+            (Values::Exact(v), _) => v.push(d),
+            (Values::Micros(_), None) => self.make_exact().push(d),
         }
     }
 
-    /// Add one amount given in millionths.
+    /// Add one amount given in millionths (without its day).
+    #[inline]
     pub fn push_micros(&mut self, m: i64) {
-        match self {
-            Amounts::Micros(v) => v.push(m),
-            Amounts::Exact(v) => v.push(from_micros(m)),
+        match &mut self.values {
+            Values::Micros(v) => v.push(m),
+            Values::Exact(v) => v.push(from_micros(m)),
         }
     }
 
-    /// Append the amounts of `other`.
+    /// Add one amount and its day number. Days are kept only while every
+    /// amount comes with one.
+    pub fn push_on(&mut self, d: Decimal, day: i32) {
+        let dated = self.days.len() == self.len();
+        self.push(d);
+        if dated {
+            self.days.push(day);
+        }
+    }
+
+    /// Add one amount in millionths and its day number (see `push_on`).
+    #[inline]
+    pub fn push_micros_on(&mut self, m: i64, day: i32) {
+        let dated = self.days.len() == self.len();
+        self.push_micros(m);
+        if dated {
+            self.days.push(day);
+        }
+    }
+
+    /// Append the amounts of `other` (and their days, when both stores
+    /// have every day).
     pub fn extend(&mut self, other: &Amounts) {
-        match (&mut *self, other) {
-            (Amounts::Micros(a), Amounts::Micros(b)) => a.extend_from_slice(b),
-            (Amounts::Exact(a), Amounts::Micros(b)) => a.extend(b.iter().map(|m| from_micros(*m))),
-            (Amounts::Exact(a), Amounts::Exact(b)) => a.extend_from_slice(b),
-            (Amounts::Micros(_), Amounts::Exact(b)) => self.make_exact().extend_from_slice(b),
+        let dated = self.days.len() == self.len() && other.days.len() == other.len();
+        self.append_values(other);
+        if dated {
+            self.days.extend_from_slice(&other.days);
+        } else {
+            self.days = Vec::new();
+        }
+    }
+
+    /// Append the amounts of `other` without their days (a scratch copy
+    /// for a selection).
+    pub fn extend_values(&mut self, other: &Amounts) {
+        self.days = Vec::new();
+        self.append_values(other);
+    }
+
+    fn append_values(&mut self, other: &Amounts) {
+        match (&mut self.values, &other.values) {
+            (Values::Micros(a), Values::Micros(b)) => a.extend_from_slice(b),
+            (Values::Exact(a), Values::Micros(b)) => a.extend(b.iter().map(|m| from_micros(*m))),
+            (Values::Exact(a), Values::Exact(b)) => a.extend_from_slice(b),
+            (Values::Micros(_), Values::Exact(b)) => self.make_exact().extend_from_slice(b),
         }
     }
 
@@ -121,12 +202,13 @@ impl Amounts {
     }
 
     /// The p-th percentiles (p = num/den, PERCENTILE.INC) for each of
-    /// `points`, the smallest and the largest amount; reorders the amounts.
-    /// `None` when there are none.
+    /// `points`, the smallest and the largest amount; reorders the amounts
+    /// (and so forgets their days). `None` when there are none.
     pub fn select(&mut self, points: &[(u64, u64)]) -> Option<Selected> {
-        match self {
-            Amounts::Micros(v) => select(v, points, |m| Ratio::from_decimal(Decimal::new(m, 6)), from_micros),
-            Amounts::Exact(v) => select(v, points, Ratio::from_decimal, |d| d),
+        self.days = Vec::new();
+        match &mut self.values {
+            Values::Micros(v) => select(v, points, |m| Ratio::from_decimal(Decimal::new(m, 6)), from_micros),
+            Values::Exact(v) => select(v, points, Ratio::from_decimal, |d| d),
         }
     }
 }
@@ -209,22 +291,22 @@ mod tests {
         let mut a = Amounts::default();
         a.push(dec("1.5"));
         a.push(dec("2"));
-        assert_eq!(a, Amounts::Micros(vec![1_500_000, 2_000_000]));
+        assert_eq!(a, Amounts::micros(vec![1_500_000, 2_000_000]));
         a.push(dec("0.0000001"));
-        assert_eq!(a, Amounts::Exact(vec![dec("1.5"), dec("2"), dec("0.0000001")]));
+        assert_eq!(a, Amounts::exact(vec![dec("1.5"), dec("2"), dec("0.0000001")]));
         a.push_micros(3);
         assert_eq!(a.to_decimals(), vec![dec("1.5"), dec("2"), dec("0.0000001"), dec("0.000003")]);
     }
 
     #[test]
     fn extending_keeps_every_amount_and_the_exact_kind_wins() {
-        let mut a = Amounts::Micros(vec![1_000_000]);
-        a.extend(&Amounts::Exact(vec![dec("0.1234567")]));
-        assert_eq!(a, Amounts::Exact(vec![dec("1"), dec("0.1234567")]));
+        let mut a = Amounts::micros(vec![1_000_000]);
+        a.extend(&Amounts::exact(vec![dec("0.1234567")]));
+        assert_eq!(a, Amounts::exact(vec![dec("1"), dec("0.1234567")]));
         let mut b = Amounts::default();
-        b.append(Amounts::Micros(vec![5]));
-        b.append(Amounts::Micros(vec![7]));
-        assert_eq!(b, Amounts::Micros(vec![5, 7]));
+        b.append(Amounts::micros(vec![5]));
+        b.append(Amounts::micros(vec![7]));
+        assert_eq!(b, Amounts::micros(vec![5, 7]));
     }
 
     #[test]
@@ -238,7 +320,7 @@ mod tests {
         assert_eq!(s.percentiles.iter().map(show).collect::<Vec<_>>(), ["3.000", "2.000", "61.600"]);
         assert_eq!((s.min, s.max), (dec("1"), dec("100")));
         // The same amounts held as decimals give the same figures.
-        let mut e = Amounts::Exact(vec![dec("100"), dec("3"), dec("1"), dec("4"), dec("2")]);
+        let mut e = Amounts::exact(vec![dec("100"), dec("3"), dec("1"), dec("4"), dec("2")]);
         assert_eq!(e.select(&[(1, 2), (1, 4), (9, 10)]), Some(s));
         assert_eq!(Amounts::default().select(&[(1, 2)]), None);
     }
@@ -257,7 +339,7 @@ mod tests {
             } else {
                 i128::from(sorted[lo]) * 20 + (i128::from(sorted[lo + 1]) - i128::from(sorted[lo])) * i128::from(frac)
             };
-            let mut a = Amounts::Micros(v);
+            let mut a = Amounts::micros(v);
             let got = a.select(&[(num, 20), (1, 2)]).unwrap();
             // want / 20 millionths
             let want = Ratio::new(want.into(), (20i128 * 1_000_000).into()).unwrap();

@@ -15,6 +15,8 @@ use rust_decimal::Decimal;
 use super::amounts::Amounts;
 use super::exact::Ratio;
 use super::partials::{Overflow, Partials, exact_add, key_currency, key_values, split_key};
+pub use super::trend::TrendWindows;
+use super::trend::{Windows, window_totals};
 
 /// ABC class of a customer by cumulative share of revenue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,16 +83,6 @@ pub struct CustomerRow {
     pub trend_pct: Option<Ratio>,
 }
 
-/// The trend windows the rows were measured in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrendWindows {
-    /// The as-of day, and whether it was given (else the last deal day).
-    pub as_of: NaiveDate,
-    pub given: bool,
-    /// The last window and the preceding one, (first day, last day) each.
-    pub windows: [(NaiveDate, NaiveDate); 2],
-}
-
 /// Class A at a glance, per currency.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClassSummary {
@@ -103,7 +95,7 @@ pub struct ClassSummary {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Customers {
     pub show_currency: bool,
-    /// With partials that kept a trend (`Partials::with_recent`).
+    /// With partials that kept a trend (`Partials::with_trend`).
     pub trend: Option<TrendWindows>,
     pub rows: Vec<CustomerRow>,
     pub summaries: Vec<ClassSummary>,
@@ -130,7 +122,7 @@ fn hundred() -> Ratio {
 fn median(parts: &[&Amounts], scratch: &mut Amounts) -> Option<Ratio> {
     scratch.clear();
     for a in parts {
-        scratch.extend(a);
+        scratch.extend_values(a);
     }
     scratch.select(&[(1, 2)]).map(|s| s.percentiles.into_iter().next().expect("one point"))
 }
@@ -143,6 +135,10 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// and, for the medians, the amounts per cell.
 pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) -> Result<Customers, Overflow> {
     let mut accs: FastMap<(&str, &str), Acc<'_>> = FastMap::default();
+    // The trend: each cell's totals in the two windows, summed from its
+    // amounts' days and added to its customer.
+    let trend = partials.trend_windows();
+    let days = trend.as_ref().map(|t| Windows::of(t.windows));
     for cell in partials.cells() {
         let currency = key_currency(cell.group);
         let customer = key_values(cell.group).nth(customer_at).unwrap_or("");
@@ -159,25 +155,17 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
             .ok_or_else(|| Overflow { group: format!("\"{customer}\""), period: "all".into() })?;
         if let Some(a) = cell.amounts {
             acc.amounts.push(a);
+            if let Some(w) = &days {
+                let over = || Overflow { group: format!("\"{customer}\""), period: "the trend windows".into() };
+                // Every amount of partials with a trend has its day.
+                let [last, before] = a.dated().and_then(|d| window_totals(d, w)).ok_or_else(over)?;
+                acc.windows[0] = exact_add(acc.windows[0], last).ok_or_else(over)?;
+                acc.windows[1] = exact_add(acc.windows[1], before).ok_or_else(over)?;
+            }
         }
         if let Some((first, last)) = cell.days {
             acc.first = acc.first.min(Some(first)).or(Some(first));
             acc.last = acc.last.max(Some(last));
-        }
-    }
-    // The trend: each group's window totals, added to its customer.
-    let recent = partials.recent();
-    let trend =
-        recent.and_then(|r| Some(TrendWindows { as_of: r.as_of()?, given: r.fixed.is_some(), windows: r.windows()? }));
-    if let Some(totals) = recent.and_then(|r| r.totals()) {
-        for (id, [last, before]) in totals {
-            let key = partials.group_key(id);
-            let customer = key_values(key).nth(customer_at).unwrap_or("");
-            if let Some(acc) = accs.get_mut(&(key_currency(key), customer)) {
-                let over = || Overflow { group: format!("\"{customer}\""), period: "the trend windows".into() };
-                acc.windows[0] = exact_add(acc.windows[0], last).ok_or_else(over)?;
-                acc.windows[1] = exact_add(acc.windows[1], before).ok_or_else(over)?;
-            }
         }
     }
     let mut list: Vec<((&str, &str), Acc<'_>)> = accs.into_iter().collect();
@@ -233,7 +221,7 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
                     window_totals: trend.as_ref().map(|_| acc.windows),
                     trend_pct: trend
                         .as_ref()
-                        .and_then(|_| crate::aggregate::recent::trend(acc.windows[0], acc.windows[1])),
+                        .and_then(|_| crate::aggregate::trend::trend(acc.windows[0], acc.windows[1])),
                 });
             }
             before = cum;

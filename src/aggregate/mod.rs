@@ -14,12 +14,12 @@ pub mod partials;
 pub mod period;
 pub mod potential;
 pub mod quotes;
-pub mod recent;
 pub mod report;
 pub mod sides;
 pub mod stats;
 pub mod subtotals;
 pub mod target;
+pub mod trend;
 
 pub use exact::{Fixed, Ratio};
 pub use partials::{Overflow, Partial, Partials};

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::amounts::Amounts;
 use super::outliers::{Bucket, DealStore};
 use super::period::{Period, PeriodKey};
-use super::recent::Recent;
+use super::trend::Trend;
 
 /// foldhash, not the standard SipHash: these maps are keyed by our own
 /// group keys and ids, and hashing was a good part of the time spent after
@@ -140,7 +140,7 @@ pub fn day_number(date: NaiveDate) -> i32 {
 }
 
 /// Nothing kept for a cell without amounts.
-static NO_AMOUNTS: Amounts = Amounts::Micros(Vec::new());
+static NO_AMOUNTS: Amounts = Amounts::EMPTY;
 
 /// One cell as the report sees it.
 #[derive(Clone, Copy, Debug)]
@@ -290,8 +290,8 @@ pub struct Partials {
     latest: Option<Latest>,
     /// Each bucket's amounts and largest deal, only for explain's outliers.
     deals: Option<DealStore>,
-    /// Each group's sums per day inside the two trend windows (customers).
-    recent: Option<Recent>,
+    /// A trend is asked for (customers): the amounts keep their days.
+    trend: Option<Trend>,
     scratch: String,
 }
 
@@ -357,51 +357,47 @@ impl Partials {
             needs_days: false,
             latest: None,
             deals: None,
-            recent: None,
+            trend: None,
             scratch: String::new(),
         }
     }
 
-    /// The same partials also keeping each group's sums per day inside the
-    /// last two windows of `span` ending on `as_of` (or on the last deal
-    /// day when `None`): what a trend needs (see [`Recent`]).
-    pub fn with_recent(mut self, span: super::potential::Span, as_of: Option<NaiveDate>) -> Partials {
-        self.recent = Some(Recent::new(span, as_of));
+    /// The same partials also keeping each amount's day, for each group's
+    /// trend over the last two windows of `span` ending on `as_of` (or on
+    /// the last deal day when `None`); see [`Trend`]. Only with amounts.
+    pub fn with_trend(mut self, span: super::potential::Span, as_of: Option<NaiveDate>) -> Partials {
+        assert!(self.amounts.is_some(), "a trend is summed from the amounts");
+        self.trend = Some(Trend::new(span, as_of));
         self
     }
 
-    /// What [`Partials::with_recent`] asked for, if it did.
-    pub fn keeps_recent(&self) -> Option<(super::potential::Span, Option<NaiveDate>)> {
-        self.recent.as_ref().map(|r| (r.span, r.fixed))
+    /// What [`Partials::with_trend`] asked for, if it did.
+    pub fn keeps_trend(&self) -> Option<(super::potential::Span, Option<NaiveDate>)> {
+        self.trend.as_ref().map(|t| (t.span, t.fixed))
     }
 
-    /// The sums kept by [`Partials::with_recent`].
-    pub fn recent(&self) -> Option<&Recent> {
-        self.recent.as_ref()
+    /// The trend's as-of day and its two windows, with
+    /// [`Partials::with_trend`] and a deal (or a given as-of day).
+    pub fn trend_windows(&self) -> Option<super::trend::TrendWindows> {
+        let t = self.trend.as_ref()?;
+        let as_of = t.as_of(self.latest_day())?;
+        let windows = super::trend::windows(as_of, t.span)?;
+        Some(super::trend::TrendWindows { as_of, given: t.fixed.is_some(), windows })
     }
 
-    /// Free every amount and trend record once a view has been computed
-    /// from them (its table is built next and needs none): the view's rows
-    /// and the table then never sit in memory beside them. The cells, keys
-    /// and shapes stay; the amounts read as empty afterwards.
+    /// The latest deal day of the cells (that know their days).
+    fn latest_day(&self) -> Option<NaiveDate> {
+        self.cells.values().map(|c| c.last).filter(|l| *l != NO_LAST).max().map(day_of)
+    }
+
+    /// Free every amount once a view has been computed from them (its
+    /// table is built next and needs none): the view's rows and the table
+    /// then never sit in memory beside them. The cells, keys and shapes
+    /// stay; the amounts read as empty afterwards.
     pub fn release_amounts(&mut self) {
         if let Some(a) = self.amounts.as_mut() {
             a.cells = HashMap::default();
         }
-        if let Some(r) = self.recent.as_mut() {
-            r.release();
-        }
-    }
-
-    /// Fold a reader's trend store in, its group ids mapped to these
-    /// partials' through `remap` (see [`Partials::group_id`]).
-    pub fn merge_recent(&mut self, other: Recent, remap: &[u32]) -> Result<(), Overflow> {
-        if let Some(r) = self.recent.as_mut() {
-            if r.merge(other, remap).is_none() {
-                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
-            }
-        }
-        Ok(())
     }
 
     /// The same partials also keeping, per period bucket and currency (and
@@ -494,13 +490,12 @@ impl Partials {
         let amounts = self.amounts.as_ref().map(|a| AmountStore::new(a.by));
         let latest = self.latest.map(|_| Latest::default());
         let deals = self.deals.as_ref().map(DealStore::empty_like);
-        let recent = self.recent.as_ref().map(Recent::empty_like);
         Partials {
             amounts,
             needs_days: self.needs_days,
             latest,
             deals,
-            recent,
+            trend: self.trend.map(|t| Trend::new(t.span, t.fixed)),
             ..Partials::new(self.period, self.width)
         }
     }
@@ -585,15 +580,10 @@ impl Partials {
         let id = self.intern(group, currency);
         let day = day_number(date);
         self.merge_cell(id, key, &Partial { deals: 1, total: amount, rows }, day, day)?;
-        if let Some(r) = self.recent.as_mut() {
-            if r.add(id, day, amount).is_none() {
-                let group = describe(&self.keys.list[id as usize]);
-                return Err(Overflow { group, period: "the trend windows".into() });
-            }
-        }
         if let Some(a) = self.amounts.as_mut() {
             let akey = a.key_of(id);
-            a.cells.entry((akey, key)).or_default().push(amount);
+            let amounts = a.cells.entry((akey, key)).or_default();
+            if self.trend.is_some() { amounts.push_on(amount, day) } else { amounts.push(amount) }
         }
         Ok(())
     }
@@ -765,10 +755,8 @@ impl Partials {
         for ((id, key), cell) in other.cells {
             self.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
         }
-        if let (Some(mine), Some(theirs)) = (self.recent.as_mut(), other.recent.take()) {
-            if mine.merge(theirs, &remap).is_none() {
-                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
-            }
+        if let (Some(mine), Some(theirs)) = (self.trend.as_mut(), other.trend.as_ref()) {
+            mine.merge(theirs);
         }
         if let (Some(mine), Some(theirs)) = (self.amounts.as_mut(), other.amounts.take()) {
             let akeys: Vec<u32> = match mine.by {
@@ -856,9 +844,11 @@ impl Partials {
     /// Keep only the periods `keep` accepts; return what was dropped.
     pub fn retain_periods(&mut self, keep: impl Fn(PeriodKey) -> bool) -> Partial {
         let mut dropped = Partial::default();
+        let mut dropped_latest = NO_LAST;
         self.cells.retain(|(_, k), cell| {
             let stays = keep(*k);
             if !stays {
+                dropped_latest = dropped_latest.max(cell.last);
                 let part = &cell.part;
                 dropped.deals += part.deals;
                 dropped.rows += part.rows;
@@ -872,9 +862,8 @@ impl Partials {
         if let Some(d) = self.deals.as_mut() {
             d.retain(|k| keep(PeriodKey(k)));
         }
-        let period = self.period;
-        if let Some(r) = self.recent.as_mut() {
-            r.retain(|day| keep(period.key(day)));
+        if let Some(t) = self.trend.as_mut() {
+            t.note_dropped((dropped_latest != NO_LAST).then(|| day_of(dropped_latest)));
         }
         dropped
     }
@@ -1008,11 +997,8 @@ impl Partials {
         for ((id, key), cell) in std::mem::take(&mut self.cells) {
             out.merge_cell(remap[id as usize], key, &cell.part, cell.first, cell.last)?;
         }
-        if let (Some(mine), Some(theirs)) = (out.recent.as_mut(), self.recent.take()) {
-            if mine.merge(theirs, &remap).is_none() {
-                return Err(Overflow { group: "a customer".into(), period: "the trend windows".into() });
-            }
-        }
+        // What a period window dropped stays noted.
+        out.trend = self.trend;
         if let (Some(mine), Some(theirs)) = (out.amounts.as_mut(), self.amounts.take()) {
             let akeys: Vec<u32> = match mine.by {
                 None => remap,

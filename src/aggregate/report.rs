@@ -155,7 +155,7 @@ pub fn build_lazy_yoy<'a>(
         for ((_, currency), range) in &groups {
             for cell in &flat[range.clone()] {
                 if let Some(a) = cell.amounts {
-                    all_amounts.entry(currency).or_default().extend(a);
+                    all_amounts.entry(currency).or_default().extend_values(a);
                 }
             }
         }

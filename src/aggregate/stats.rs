@@ -46,7 +46,7 @@ pub fn percentile(sorted: &[Decimal], num: u64, den: u64) -> Option<Ratio> {
 
 /// Statistics of `amounts` (in any order) summing to `total`.
 pub fn stats(amounts: &[Decimal], total: Decimal) -> Option<Stats> {
-    stats_of(&mut Amounts::Exact(amounts.to_vec()), total)
+    stats_of(&mut Amounts::exact(amounts.to_vec()), total)
 }
 
 /// Statistics of a group's amounts summing to `total`, found by selection

@@ -77,7 +77,7 @@ pub fn load_through<S: crate::order_lines::Through>(
         amounts: partials.amounts_by(),
         latest: partials.keeps_latest(),
         deals: partials.keeps_deals(),
-        recent: partials.keeps_recent(),
+        trend: partials.keeps_trend(),
     };
     let mut collector =
         Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows).with_rates(common.rates.clone());

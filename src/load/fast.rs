@@ -92,14 +92,10 @@ pub struct ViewNeeds {
     /// Each bucket's amounts and largest deal (explain's outliers): the
     /// store's `by` dimension and period ranges (see `Partials::with_deals`).
     pub deals: Option<crate::aggregate::outliers::DealShape>,
-    /// Each group's sums per day in the two trend windows (customers'
-    /// trend): the window and the as-of day (see `Partials::with_recent`).
-    pub recent: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
+    /// Each amount's day, for customers' trend: the window and the as-of
+    /// day (see `Partials::with_trend`).
+    pub trend: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
 }
-
-/// A worker's trend sums by a local group id, the local id of each
-/// (name id, name id, currency id), and the group of each local id.
-type WorkerRecent = (crate::aggregate::recent::Recent, FxHashMap<(u32, u32, u32), u32>, Vec<(u32, u32, u32)>);
 
 /// A bucket of the deal store on the fast path: its amounts, and its
 /// largest deal as (millionths, day number, customer id).
@@ -412,6 +408,15 @@ fn push_amount(store: &mut Amounts, sum: i128) {
     }
 }
 
+/// [`push_amount`] with the amount's day number (a trend's store).
+#[inline]
+fn push_amount_on(store: &mut Amounts, sum: i128, day: i32) {
+    match i64::try_from(sum) {
+        Ok(m) => store.push_micros_on(m, day),
+        Err(_) => store.push_on(normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal"), day),
+    }
+}
+
 impl Cells {
     fn new(period: Period, by: &[Dimension], plan: &Plan, filter: &Filter) -> Cells {
         let no_name_filter = filter.customers.is_empty() && filter.sellers.is_empty();
@@ -611,11 +616,6 @@ struct Worker<'p> {
     latest: Option<Latest>,
     /// With `view.deals`: (value id, currency id, period) -> bucket.
     deals: Option<FxHashMap<(u32, u32, i64), FastBucket>>,
-    /// With `view.recent`: the sums by a worker-local group id, and the
-    /// (name id, name id, currency id) of each local id.
-    recent: Option<WorkerRecent>,
-    /// A trend sum no longer fit exactly.
-    overflowed: bool,
     accounting: RowAccounting,
     tally: Tally,
     /// Credit notes left out: their sum in millionths, per currency id.
@@ -704,9 +704,6 @@ impl<'p> Worker<'p> {
         if view.latest {
             self.latest = Some(Latest::default());
         }
-        if let Some((span, as_of)) = view.recent {
-            self.recent = Some((crate::aggregate::recent::Recent::new(span, as_of), FxHashMap::default(), Vec::new()));
-        }
         if view.deals.is_some() {
             self.deals = Some(FxHashMap::default());
             // The largest deal is named by its customer.
@@ -749,8 +746,6 @@ impl<'p> Worker<'p> {
             view: ViewNeeds::default(),
             latest: None,
             deals: None,
-            recent: None,
-            overflowed: false,
             accounting: RowAccounting::default(),
             tally: Tally::default(),
             credit_sums: Vec::new(),
@@ -1296,34 +1291,16 @@ impl<'p> Worker<'p> {
                 cell.first = cell.first.min(day);
                 cell.last = cell.last.max(day);
                 if let Some(a) = cell.amounts.as_mut() {
-                    push_amount(a, sum);
+                    if self.view.trend.is_some() {
+                        push_amount_on(a, sum, day);
+                    } else {
+                        push_amount(a, sum);
+                    }
                 } else if let Some(i) = *by {
                     push_amount(by_value.entry((pick(self.by.get(i)), currency, period)).or_default(), sum);
                 }
             }
             Cells::Names { .. } => unreachable!("handled above"),
-        }
-        if let Some((recent, ids, list)) = self.recent.as_mut() {
-            // One name and no currency column: the name's id is the group's.
-            let id = if self.by.len() == 1 && self.plan.currency.is_none() {
-                pick(self.by.first())
-            } else {
-                let group = (pick(self.by.first()), pick(self.by.get(1)), currency);
-                *ids.entry(group).or_insert_with(|| {
-                    list.push(group);
-                    list.len() as u32 - 1
-                })
-            };
-            let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
-            match i64::try_from(sum) {
-                Ok(micros) => recent.add_micros(id, day, micros),
-                Err(_) => {
-                    let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
-                    if recent.add(id, day, amount).is_none() {
-                        self.overflowed = true;
-                    }
-                }
-            }
         }
         if self.deals.is_some() {
             let value = match self.view.deals.and_then(|(by, _)| by) {
@@ -1391,7 +1368,7 @@ impl<'p> Worker<'p> {
                 None
             }
             (Cells::Grid { spans, filled, .. }, Cells::Grid { spans: spans2, .. })
-                if self.recent.is_none() && self.deals.is_none() && other.recent.is_none() && other.deals.is_none() =>
+                if self.deals.is_none() && other.deals.is_none() =>
             {
                 // The other worker's name ids as this one's.
                 let seller = self.by[0] == Dimension::Seller;
@@ -1416,9 +1393,7 @@ impl<'p> Worker<'p> {
                 Cells::Views { cells: cells2, dense: dense2, by_value: by_value2, .. },
             ) if self.plan.currency.is_none()
                 && self.latest.is_none()
-                && self.recent.is_none()
                 && self.deals.is_none()
-                && other.recent.is_none()
                 && other.deals.is_none() =>
             {
                 // The other worker's name ids as this one's, then its cells
@@ -1563,27 +1538,6 @@ impl<'p> Worker<'p> {
                 }
             }
         }
-        if let Some((recent, _, list)) = self.recent.take() {
-            if self.overflowed {
-                return Err(crate::aggregate::Overflow {
-                    group: "a customer".into(),
-                    period: "the trend windows".into(),
-                }
-                .into());
-            }
-            let mut groups = GroupIds::default();
-            let direct = self.by.len() == 1 && self.plan.currency.is_none();
-            let n = if direct { self.name_count(self.by[0]) } else { list.len() };
-            let used = recent.ids_used(n);
-            let ids: Vec<u32> = (0..n)
-                .map(|i| match (used[i], direct) {
-                    (false, _) => u32::MAX,
-                    (true, true) => groups.id(&mut p, &self, (i as u32, 0, 0)),
-                    (true, false) => groups.id(&mut p, &self, list[i]),
-                })
-                .collect();
-            p.merge_recent(recent, &ids)?;
-        }
         if let Some(deals) = self.deals.take() {
             let floor = self.latest.and_then(|l| l.floor());
             let by = self.view.deals.and_then(|(by, _)| by);
@@ -1613,15 +1567,6 @@ impl<'p> Worker<'p> {
 }
 
 impl Worker<'_> {
-    /// How many names of a dimension have an id.
-    fn name_count(&self, dim: Dimension) -> usize {
-        match dim {
-            Dimension::Customer => self.customers.names.len(),
-            Dimension::Seller => self.sellers.names.len(),
-            Dimension::Segment | Dimension::Column(_) => 1,
-        }
-    }
-
     /// The tidy name of id `id` of a dimension.
     fn name(&self, dim: Dimension, id: u32) -> &str {
         match dim {
@@ -1690,8 +1635,8 @@ fn view_partials(period: Period, width: usize, view: ViewNeeds) -> Partials {
         Some((by, only)) => p.with_deals(by, only),
         None => p,
     };
-    match view.recent {
-        Some((span, as_of)) => p.with_recent(span, as_of),
+    match view.trend {
+        Some((span, as_of)) => p.with_trend(span, as_of),
         None => p,
     }
 }
