@@ -549,6 +549,14 @@ impl Sink for Collector<'_> {
         self.tally.status_column |= self.status_column;
     }
 
+    /// The names grouped by; explain's deal store names each bucket's
+    /// largest deal by its customer. (The filters screen the row's own
+    /// fields, and order lines always carry both names.)
+    fn names_used(&self) -> [bool; 2] {
+        let customer = self.by.contains(&Dimension::Customer) || self.partials.keeps_deals().is_some();
+        [customer, self.by.contains(&Dimension::Seller)]
+    }
+
     fn screen(&mut self, head: &Head<'_>) -> bool {
         let out = if let Some(status) = head.status.filter(|_| self.status_column) {
             match self.filter.status_verdict(status) {

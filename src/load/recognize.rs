@@ -445,8 +445,9 @@ pub fn start(
     for note in r.notes {
         sink.note(note);
     }
-    let parser = RowParser::new(file, r.map, options).with_recipe(r.recipe);
+    let mut parser = RowParser::new(file, r.map, options).with_recipe(r.recipe);
     sink.columns(file, parser.columns());
+    parser.use_names(sink.names_used());
     Ok(parser)
 }
 

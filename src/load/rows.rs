@@ -200,6 +200,9 @@ pub struct RowParser {
     told_two_digit_year: bool,
     /// The texts of a typed row read through its text (reused).
     cell_texts: Vec<String>,
+    /// Whether the sink looks at the customer and the seller of a deal
+    /// (see `Sink::names_used`); a name it does not is handed over blank.
+    names_used: [bool; 2],
 }
 
 impl RowParser {
@@ -238,7 +241,16 @@ impl RowParser {
             last_order: None,
             told_two_digit_year: false,
             cell_texts: Vec::new(),
+            names_used: [true, true],
         }
+    }
+
+    /// Tidy only the names the sink looks at (`Sink::names_used`). The
+    /// lines of an order always carry them: the orders check that their
+    /// lines agree on the customer.
+    pub fn use_names(&mut self, used: [bool; 2]) {
+        let orders = self.order.is_some();
+        self.names_used = used.map(|u| u || orders);
     }
 
     /// Read rows as `recipe` says (an amount made from columns, rows that
@@ -746,12 +758,14 @@ impl RowParser {
         if let Some(blank) = self.segment_blank.as_deref().filter(|_| segment.is_empty()) {
             segment.push_str(blank);
         }
-        clean_name(self.customer.map_or("", |i| fields[i]), customer);
-        clean_name(self.seller.map_or("", |i| fields[i]), seller);
-        if customer.is_empty() && self.customer.is_some() {
+        let [use_customer, use_seller] = self.names_used;
+        let (customer_at, seller_at) = (self.customer.filter(|_| use_customer), self.seller.filter(|_| use_seller));
+        clean_name(customer_at.map_or("", |i| fields[i]), customer);
+        clean_name(seller_at.map_or("", |i| fields[i]), seller);
+        if customer.is_empty() && customer_at.is_some() {
             customer.push_str(NO_CUSTOMER);
         }
-        if seller.is_empty() && self.seller.is_some() {
+        if seller.is_empty() && seller_at.is_some() {
             seller.push_str(NO_SELLER);
         }
         clean_name(self.currency.map_or("", |i| fields[i]), currency);
@@ -852,4 +866,59 @@ mod tests {
     }
 
     use super::*;
+    use crate::model::Deal;
+
+    /// Records each deal's names; looks at the names it is told to.
+    struct Names(Vec<(String, String)>, [bool; 2]);
+
+    impl Sink for Names {
+        fn deal(&mut self, _line: u64, deal: &Deal<'_>) -> ControlFlow<()> {
+            self.0.push((deal.customer.to_string(), deal.seller.to_string()));
+            ControlFlow::Continue(())
+        }
+        fn reject(&mut self, error: RowError, _fields: &[&str]) -> ControlFlow<()> {
+            panic!("no row is bad here: {error:?}")
+        }
+        fn names_used(&self) -> [bool; 2] {
+            self.1
+        }
+    }
+
+    fn names_read(headers: &[&str], rows: &[&[&str]], used: [bool; 2]) -> Vec<(String, String)> {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let mut sink = Names(Vec::new(), used);
+        let required = [Field::Amount, Field::Date];
+        let mut parser = crate::load::recognize::start(
+            "t.csv",
+            &headers,
+            &[],
+            &std::collections::HashMap::new(),
+            &required,
+            &ReadOptions::default(),
+            &mut sink,
+        )
+        .unwrap();
+        for (i, row) in rows.iter().enumerate() {
+            assert!(parser.push(i as u64 + 2, row, &mut sink).is_continue());
+        }
+        assert!(parser.finish(&mut sink).unwrap().is_continue());
+        sink.0
+    }
+
+    #[test]
+    fn only_the_names_the_sink_looks_at_are_tidied_but_order_lines_keep_both() {
+        let h = ["date", "customer", "seller", "amount"];
+        let rows: [&[&str]; 2] = [&["2014-01-02", "  Acme   AB ", "Eva", "10"], &["2014-01-03", "", " Per ", "5"]];
+        let both = names_read(&h, &rows, [true, true]);
+        assert_eq!(both, [("Acme AB".into(), "Eva".into()), (NO_CUSTOMER.into(), "Per".into())]);
+        let sellers = names_read(&h, &rows, [false, true]);
+        assert_eq!(sellers, [(String::new(), "Eva".into()), (String::new(), "Per".into())]);
+        let none = names_read(&h, &rows, [false, false]);
+        assert_eq!(none, [(String::new(), String::new()), (String::new(), String::new())]);
+        // With an order column the lines carry both names, whatever the
+        // sink says: orders check that their lines agree on the customer.
+        let h = ["date", "order", "customer", "seller", "amount"];
+        let rows: [&[&str]; 1] = [&["2014-01-02", "A1", " Acme AB", "Eva", "10"]];
+        assert_eq!(names_read(&h, &rows, [false, false]), [("Acme AB".into(), "Eva".into())]);
+    }
 }

@@ -81,4 +81,10 @@ pub trait Sink {
     /// How a file is read (a layout, an amount made from columns, a
     /// column found by its values), for stderr without a warning's tone.
     fn note(&mut self, _message: String) {}
+    /// Which names of a deal the sink looks at, [customer, seller]: a
+    /// reader need not tidy the others (a fifth of reading Parquet for a
+    /// month report). Both, unless the sink says otherwise.
+    fn names_used(&self) -> [bool; 2] {
+        [true, true]
+    }
 }
