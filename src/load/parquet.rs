@@ -302,9 +302,35 @@ pub fn read(
     let mut parser = crate::load::recognize::start(path, &headers, &[], named, required, &options, sink)?;
     let amount_col = parser.columns().get(Field::Amount);
     let reader = builder.with_batch_size(8192).build().map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
+    // Pages are decompressed and decoded on a thread of their own while
+    // this one reads the rows: a fifth of the work, beside the rest.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for batch in reader {
+                // The rows stopped being read (a bad row, an error): stop.
+                if tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        // Returning drops `rx`, which stops the decoding thread.
+        read_batches(rx, &headers, &mut parser, amount_col, sink, &file_err)
+    })
+}
+
+/// The rows of the decoded batches, into `sink` through `parser`.
+fn read_batches(
+    batches: std::sync::mpsc::Receiver<Result<arrow_array::RecordBatch, arrow_schema::ArrowError>>,
+    headers: &[String],
+    parser: &mut crate::load::rows::RowParser,
+    amount_col: Option<usize>,
+    sink: &mut dyn Sink,
+    file_err: &dyn Fn(String) -> Error,
+) -> Result<ControlFlow<()>, Error> {
     let mut row_number = 0u64;
     let mut days = Days::new();
-    for batch in reader {
+    for batch in batches {
         let batch = batch.map_err(|e| file_err(format!("cannot read Parquet: {e}")))?;
         for (i, col) in batch.columns().iter().enumerate() {
             if !readable(col.data_type()) && parser.columns().get_index_field(i).is_some() {
