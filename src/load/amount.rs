@@ -261,8 +261,9 @@ pub fn shows_other(raw: &str, style: DecimalStyle) -> bool {
 
 fn raw_evidence(raw: &str) -> Option<DecimalStyle> {
     let (_, s) = split_sign(raw).ok()?;
-    let dots = s.matches('.').count();
-    let commas = s.matches(',').count();
+    // Byte counts: `matches` searched for a char, slower for every amount.
+    let dots = s.bytes().filter(|&b| b == b'.').count();
+    let commas = s.bytes().filter(|&b| b == b',').count();
     let other = |c: char| if c == '.' { DecimalStyle::Comma } else { DecimalStyle::Point };
     let same = |c: char| if c == '.' { DecimalStyle::Point } else { DecimalStyle::Comma };
     match (dots, commas) {
