@@ -242,8 +242,7 @@ impl<'w> Collector<'w> {
         match self.filter.deal_left_out(deal) {
             Some(LeftOut::Credit) => {
                 self.tally.credits += 1;
-                let sum = self.tally.credit_sums.entry(deal.currency.to_string()).or_default();
-                *sum = sum.checked_add(deal.amount).unwrap_or(*sum);
+                self.tally.add_credit_total(deal.currency, Some(deal.amount));
                 self.accounting.filtered += rows;
                 return;
             }

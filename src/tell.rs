@@ -154,7 +154,12 @@ pub fn counted_line(t: &Tally, filter: &Filter) -> String {
     } else {
         parts.push(format!("counted {}", count(t.counted, "deal")));
     }
-    if t.credits > 0 {
+    if t.credits > 0 && t.credit_sums_overflow {
+        parts.push(format!(
+            "left out {} whose total is too large to add up exactly (--include-credits counts them)",
+            count(t.credits, "credit note")
+        ));
+    } else if t.credits > 0 {
         let sums: Vec<String> = t
             .credit_sums
             .iter()
@@ -267,6 +272,30 @@ pub fn filtered_line([by_date, by_customer, by_seller, by_window]: [u64; 4]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credit_notes_are_totalled_per_currency_or_said_too_large() {
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let mut t = Tally { credits: 3, counted: 5, ..Tally::default() };
+        t.add_credit_total("SEK", Some(d("-10.5")));
+        t.add_credit_total("SEK", Some(d("-0.25")));
+        t.add_credit_total("EUR", Some(d("-2")));
+        let line = counted_line(&t, &Filter::default());
+        assert!(line.contains("left out 3 credit notes totalling -2.00 EUR + -10.75 SEK"), "{line}");
+        // A total that would need rounding is said to be too large, not
+        // shown short; a merge carries that on.
+        let mut big = Tally { credits: 1, ..Tally::default() };
+        big.add_credit_total("SEK", Some(rust_decimal::Decimal::MIN));
+        big.add_credit_total("SEK", Some(d("-0.5")));
+        assert!(big.credit_sums_overflow);
+        t.merge(&big);
+        let line = counted_line(&t, &Filter::default());
+        assert!(line.contains("left out 4 credit notes whose total is too large to add up exactly"), "{line}");
+        // An amount that did not fit a decimal at all.
+        let mut lost = Tally::default();
+        lost.add_credit_total("", None);
+        assert!(lost.credit_sums_overflow);
+    }
 
     #[test]
     fn the_filtered_line_names_only_the_filters_that_left_rows_out() {

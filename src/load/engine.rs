@@ -63,8 +63,7 @@ pub fn read_postgres(
                 accounting.read += credits;
                 accounting.filtered += credits;
                 tally.credits += credits;
-                let sum = tally.credit_sums.entry(currency.clone()).or_default();
-                *sum = crate::aggregate::partials::exact_add(*sum, credit_total).unwrap_or(*sum);
+                tally.add_credit_total(&currency, Some(credit_total));
             }
             if deals == 0 {
                 continue; // a day and group with credit notes only

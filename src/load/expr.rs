@@ -77,13 +77,13 @@ impl Expr {
             Expr::Column(i) => column(*i).map_err(|e| EvalError::Column(*i, e))?,
             Expr::Constant(d) => *d,
             Expr::Add(a, b) => {
-                crate::aggregate::partials::exact_add(a.eval(column)?, b.eval(column)?).ok_or(EvalError::Overflow)?
+                crate::model::money::exact_add(a.eval(column)?, b.eval(column)?).ok_or(EvalError::Overflow)?
             }
             Expr::Sub(a, b) => {
-                crate::aggregate::partials::exact_add(a.eval(column)?, -b.eval(column)?).ok_or(EvalError::Overflow)?
+                crate::model::money::exact_add(a.eval(column)?, -b.eval(column)?).ok_or(EvalError::Overflow)?
             }
             Expr::Mul(a, b) => {
-                crate::aggregate::partials::exact_mul(a.eval(column)?, b.eval(column)?).ok_or(EvalError::Overflow)?
+                crate::model::money::exact_mul(a.eval(column)?, b.eval(column)?).ok_or(EvalError::Overflow)?
             }
             Expr::Neg(a) => -a.eval(column)?,
         })

@@ -1988,9 +1988,7 @@ fn finish(
         for (id, sum) in w.credit_sums.iter().enumerate().filter(|(_, s)| **s != 0) {
             let mut currency = w.currencies.names[id].clone();
             currency.make_ascii_uppercase();
-            let total = tally.credit_sums.entry(currency).or_default();
-            let sum = normalized_decimal(*sum, SCALE).unwrap_or_default();
-            *total = crate::aggregate::partials::exact_add(*total, sum).unwrap_or(*total);
+            tally.add_credit_total(&currency, normalized_decimal(*sum, SCALE));
         }
     }
     let mut workers = workers_out.into_iter();

@@ -239,8 +239,7 @@ pub fn read_converted(
         if credits > 0 {
             accounting.filtered += credits;
             tally.credits += credits;
-            let sum = tally.credit_sums.entry(currency.clone()).or_default();
-            *sum = sum.checked_add(credit_total).unwrap_or(*sum);
+            tally.add_credit_total(&currency, Some(credit_total));
         }
         if deals == 0 {
             continue; // a day and group with credit notes only

@@ -80,7 +80,7 @@ impl RateTable {
             return None;
         }
         Some(match self.rate(currency, date) {
-            Ok((rate, on)) => crate::aggregate::partials::exact_mul(amount, rate)
+            Ok((rate, on)) => crate::model::money::exact_mul(amount, rate)
                 .map(|a| (a, on))
                 .ok_or_else(|| format!("{amount} {currency} at {rate} is more than can be held exactly")),
             Err(NoRate::Currency) => {

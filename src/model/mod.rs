@@ -5,6 +5,7 @@
 //! Nothing here reads a file or aggregates.
 
 mod filter;
+pub mod money;
 mod name;
 mod sink;
 
@@ -127,6 +128,9 @@ pub struct Tally {
     /// Credit notes (deals below zero) left out, and their sum per currency.
     pub credits: u64,
     pub credit_sums: std::collections::BTreeMap<String, Decimal>,
+    /// The credit notes' total of some currency did not add up exactly:
+    /// stderr says so instead of a total that would be short.
+    pub credit_sums_overflow: bool,
     /// Credit notes counted (with --include-credits).
     pub credits_counted: u64,
     /// Rows left out by --from/--to, --customer, --seller, and the period
@@ -178,9 +182,9 @@ impl Tally {
         self.status_column |= other.status_column;
         self.credits += other.credits;
         for (c, sum) in &other.credit_sums {
-            let e = self.credit_sums.entry(c.clone()).or_default();
-            *e = e.checked_add(*sum).unwrap_or(*e);
+            self.add_credit_total(c, Some(*sum));
         }
+        self.credit_sums_overflow |= other.credit_sums_overflow;
         self.credits_counted += other.credits_counted;
         self.by_date += other.by_date;
         self.by_customer += other.by_customer;
@@ -193,6 +197,20 @@ impl Tally {
         self.unknown_left_out |= other.unknown_left_out;
         for (c, v) in &other.converted {
             self.converted.entry(c.clone()).and_modify(|e| e.merge(v)).or_insert(*v);
+        }
+    }
+
+    /// Add `amount` to the total of the credit notes left out in
+    /// `currency` (`None`: an amount that did not fit a decimal). A total
+    /// that no longer adds up exactly is marked, never kept short.
+    pub fn add_credit_total(&mut self, currency: &str, amount: Option<Decimal>) {
+        let sum = match self.credit_sums.get_mut(currency) {
+            Some(sum) => sum,
+            None => self.credit_sums.entry(currency.to_string()).or_default(),
+        };
+        match amount.and_then(|a| money::exact_add(*sum, a)) {
+            Some(total) => *sum = total,
+            None => self.credit_sums_overflow = true,
         }
     }
 
