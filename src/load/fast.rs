@@ -326,10 +326,11 @@ enum Cells {
     /// cell with its first and last day and (per cell) its amounts; or the
     /// amounts per (value of dimension `by`, currency id, period).
     Views {
-        cells: FxHashMap<(u32, u32, u32, i64), ViewAcc>,
+        cells: FxHashMap<(u32, u32, u32, i64), ViewAcc<Box<Amounts>>>,
         /// One name over the whole selection and no currency column: the
-        /// cells in an array indexed by the name's id instead (no hashing).
-        dense: Option<Vec<Option<ViewAcc>>>,
+        /// cells in an array indexed by the name's id instead (no hashing),
+        /// their amounts inline (one pointer less to follow for each deal).
+        dense: Option<Vec<Option<ViewAcc<Amounts>>>>,
         by: Option<usize>,
         by_value: FxHashMap<(u32, u32, i64), Amounts>,
     },
@@ -374,27 +375,79 @@ impl Default for Pending {
     }
 }
 
-/// A view's cell on the fast path.
-struct ViewAcc {
+/// A view's cell on the fast path. Its amounts are `A`: inline in the
+/// array of one cell per name, boxed in a map of many cells (a view that
+/// keeps none, sellers with a million (seller, customer) cells, then pays
+/// 8 bytes a cell for them, not the store's 56).
+struct ViewAcc<A> {
     acc: Acc,
     /// Day numbers (`Period::Day` keys).
     first: i32,
     last: i32,
     /// Per-cell amounts, when the view keeps them so.
-    amounts: Option<Amounts>,
+    amounts: Option<A>,
 }
 
-impl ViewAcc {
+/// Where a cell keeps its amounts: inline or boxed.
+trait Store: Default {
+    fn get(&mut self) -> &mut Amounts;
+    fn into_amounts(self) -> Amounts;
+}
+
+impl Store for Amounts {
+    fn get(&mut self) -> &mut Amounts {
+        self
+    }
+    fn into_amounts(self) -> Amounts {
+        self
+    }
+}
+
+impl Store for Box<Amounts> {
+    fn get(&mut self) -> &mut Amounts {
+        self
+    }
+    fn into_amounts(self) -> Amounts {
+        *self
+    }
+}
+
+impl<A: Store> ViewAcc<A> {
+    /// A cell whose first deal is on `day`, with a store for its amounts
+    /// when `amounts`.
+    fn new(day: i32, amounts: bool) -> ViewAcc<A> {
+        ViewAcc { acc: Acc::default(), first: day, last: day, amounts: amounts.then(A::default) }
+    }
+
+    /// Add a deal of `sum` on `day`; the cell's amounts, when it keeps them.
+    #[inline]
+    fn add(&mut self, sum: i128, day: i32) -> Option<&mut Amounts> {
+        self.acc.add(sum);
+        self.first = self.first.min(day);
+        self.last = self.last.max(day);
+        self.amounts.as_mut().map(A::get)
+    }
+
     /// Add another worker's cell of the same group and period.
-    fn merge(&mut self, other: ViewAcc) {
+    fn merge(&mut self, other: ViewAcc<A>) {
         self.acc.merge(&other.acc);
         self.first = self.first.min(other.first);
         self.last = self.last.max(other.last);
         match (self.amounts.as_mut(), other.amounts) {
-            (Some(a), Some(b)) => a.append(b),
+            (Some(a), Some(b)) => a.get().append(b.into_amounts()),
             (None, Some(b)) => self.amounts = Some(b),
             (_, None) => {}
         }
+    }
+
+    /// The same cell with its amounts in another kind of store.
+    fn moved<B: Store>(self) -> ViewAcc<B> {
+        let amounts = self.amounts.map(|a| {
+            let mut b = B::default();
+            *b.get() = a.into_amounts();
+            b
+        });
+        ViewAcc { acc: self.acc, first: self.first, last: self.last, amounts }
     }
 }
 
@@ -1273,24 +1326,20 @@ impl<'p> Worker<'p> {
             Cells::Views { cells, dense, by, by_value } => {
                 let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
                 let per_cell = self.view.amounts == Some(None);
-                let new =
-                    || ViewAcc { acc: Acc::default(), first: day, last: day, amounts: per_cell.then(Amounts::default) };
-                let cell = match dense {
+                let amounts = match dense {
                     Some(dense) => {
                         let i = pick(self.by.first()) as usize;
                         if i >= dense.len() {
                             dense.resize_with(i + 1, || None);
                         }
-                        dense[i].get_or_insert_with(new)
+                        dense[i].get_or_insert_with(|| ViewAcc::new(day, per_cell)).add(sum, day)
                     }
-                    None => {
-                        cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_insert_with(new)
-                    }
+                    None => cells
+                        .entry((pick(self.by.first()), pick(self.by.get(1)), currency, period))
+                        .or_insert_with(|| ViewAcc::new(day, per_cell))
+                        .add(sum, day),
                 };
-                cell.acc.add(sum);
-                cell.first = cell.first.min(day);
-                cell.last = cell.last.max(day);
-                if let Some(a) = cell.amounts.as_mut() {
+                if let Some(a) = amounts {
                     if self.view.trend.is_some() {
                         push_amount_on(a, sum, day);
                     } else {
@@ -1518,7 +1567,7 @@ impl<'p> Worker<'p> {
                 let all = period.key_ymd(2000, 1, 1).0;
                 for (id, cell) in dense.into_iter().flatten().enumerate() {
                     if let Some(cell) = cell {
-                        cells.insert((id as u32, 0, 0, all), cell);
+                        cells.insert((id as u32, 0, 0, all), cell.moved());
                     }
                 }
                 let mut groups = GroupIds::default();
@@ -1528,7 +1577,7 @@ impl<'p> Worker<'p> {
                     let total = total_of(acc, id, &p, key)?;
                     let part = Partial { deals: acc.deals, total, rows: acc.deals };
                     let days = (period_day(cell.first), period_day(cell.last));
-                    p.add_to_group(id, PeriodKey(key), &part, Some(days), cell.amounts)?;
+                    p.add_to_group(id, PeriodKey(key), &part, Some(days), cell.amounts.map(Store::into_amounts))?;
                 }
                 if let Some(i) = by {
                     for ((v, cur, key), amounts) in by_value {

@@ -246,11 +246,9 @@ impl RowParser {
     }
 
     /// Tidy only the names the sink looks at (`Sink::names_used`). The
-    /// lines of an order always carry them: the orders check that their
-    /// lines agree on the customer.
+    /// lines of an order always carry them (see `deliver`).
     pub fn use_names(&mut self, used: [bool; 2]) {
-        let orders = self.order.is_some();
-        self.names_used = used.map(|u| u || orders);
+        self.names_used = used;
     }
 
     /// Read rows as `recipe` says (an amount made from columns, rows that
@@ -758,7 +756,11 @@ impl RowParser {
         if let Some(blank) = self.segment_blank.as_deref().filter(|_| segment.is_empty()) {
             segment.push_str(blank);
         }
-        let [use_customer, use_seller] = self.names_used;
+        // The lines of an order carry both names, whatever the sink says:
+        // the orders check that their lines agree on the customer. (An
+        // order column can come late: a key of later JSON objects.)
+        let orders = self.order.is_some();
+        let [use_customer, use_seller] = self.names_used.map(|u| u || orders);
         let (customer_at, seller_at) = (self.customer.filter(|_| use_customer), self.seller.filter(|_| use_seller));
         clean_name(customer_at.map_or("", |i| fields[i]), customer);
         clean_name(seller_at.map_or("", |i| fields[i]), seller);
