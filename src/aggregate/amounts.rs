@@ -18,12 +18,19 @@ use super::exact::Ratio;
 
 /// The amounts of one group (or cell), in arrival order, and, when the
 /// view asks for them (a trend over days), each amount's day.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Another store appended whole (a parallel worker's, another reader's)
+/// is kept as a further part rather than copied in: merging the workers
+/// moves no amount and never holds a store beside its grown copy. The
+/// parts are joined only for a selection.
+#[derive(Clone, Debug)]
 pub struct Amounts {
     values: Values,
     /// The day number of each amount, in the same order, when every amount
     /// came with its day (`push_micros_on`); else empty.
     days: Vec<i32>,
+    /// The further parts, each without parts of its own.
+    more: Option<Box<Vec<Amounts>>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +46,20 @@ impl Default for Amounts {
         Amounts::EMPTY
     }
 }
+
+/// The same amounts (and days) in the same order, however they are split
+/// into parts.
+impl PartialEq for Amounts {
+    fn eq(&self, other: &Amounts) -> bool {
+        let days = |a: &Amounts| a.parts().map(|p| p.days.clone()).collect::<Vec<_>>().concat();
+        self.len() == other.len()
+            && self.to_decimals() == other.to_decimals()
+            && self.dated().is_some() == other.dated().is_some()
+            && days(self) == days(other)
+    }
+}
+
+impl Eq for Amounts {}
 
 /// `d` in millionths, when it has at most six decimals and fits an `i64`.
 pub fn to_micros(d: Decimal) -> Option<i64> {
@@ -64,32 +85,43 @@ pub enum Dated<'a> {
 
 impl Amounts {
     /// No amounts.
-    pub const EMPTY: Amounts = Amounts { values: Values::Micros(Vec::new()), days: Vec::new() };
+    pub const EMPTY: Amounts = Amounts { values: Values::Micros(Vec::new()), days: Vec::new(), more: None };
 
     /// Amounts given in millionths.
     pub fn micros(v: Vec<i64>) -> Amounts {
-        Amounts { values: Values::Micros(v), days: Vec::new() }
+        Amounts { values: Values::Micros(v), ..Amounts::EMPTY }
     }
 
     /// Amounts given as exact decimals.
     pub fn exact(v: Vec<Decimal>) -> Amounts {
-        Amounts { values: Values::Exact(v), days: Vec::new() }
+        Amounts { values: Values::Exact(v), ..Amounts::EMPTY }
     }
 
-    pub fn len(&self) -> usize {
+    /// This store's own amounts (not its further parts).
+    fn own_len(&self) -> usize {
         match &self.values {
             Values::Micros(v) => v.len(),
             Values::Exact(v) => v.len(),
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    /// The parts: this store's own amounts, then each further part.
+    fn parts(&self) -> impl Iterator<Item = &Amounts> {
+        std::iter::once(self).chain(self.more.iter().flat_map(|m| m.iter()))
     }
 
-    /// Empty the store, keeping its memory (a scratch buffer).
+    pub fn len(&self) -> usize {
+        self.parts().map(Amounts::own_len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts().all(|p| p.own_len() == 0)
+    }
+
+    /// Empty the store, keeping its own memory (a scratch buffer).
     pub fn clear(&mut self) {
         self.days.clear();
+        self.more = None;
         if let Values::Exact(_) = self.values {
             self.values = Values::Micros(Vec::new());
         }
@@ -100,22 +132,32 @@ impl Amounts {
 
     /// The amounts as decimals, in arrival order.
     pub fn to_decimals(&self) -> Vec<Decimal> {
-        match &self.values {
-            Values::Micros(v) => v.iter().map(|m| from_micros(*m)).collect(),
-            Values::Exact(v) => v.clone(),
+        let mut out = Vec::with_capacity(self.len());
+        for p in self.parts() {
+            match &p.values {
+                Values::Micros(v) => out.extend(v.iter().map(|m| from_micros(*m))),
+                Values::Exact(v) => out.extend_from_slice(v),
+            }
         }
+        out
     }
 
-    /// The amounts beside their day numbers, in arrival order, when every
-    /// amount came with its day.
-    pub fn dated(&self) -> Option<Dated<'_>> {
-        if self.days.len() != self.len() {
-            return None;
-        }
-        Some(match &self.values {
-            Values::Micros(v) => Dated::Micros(&self.days, v),
-            Values::Exact(v) => Dated::Exact(&self.days, v),
-        })
+    /// The amounts beside their day numbers, part by part in arrival
+    /// order, when every amount came with its day.
+    pub fn dated(&self) -> Option<Vec<Dated<'_>>> {
+        self.parts()
+            .map(|p| {
+                (p.days.len() == p.own_len()).then(|| match &p.values {
+                    Values::Micros(v) => Dated::Micros(&p.days, v),
+                    Values::Exact(v) => Dated::Exact(&p.days, v),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether this store's own amounts all have their day.
+    fn own_dated(&self) -> bool {
+        self.days.len() == self.own_len()
     }
 
     /// Switch to exact decimals (when an amount does not fit in millionths).
@@ -150,7 +192,7 @@ impl Amounts {
     /// Add one amount and its day number. Days are kept only while every
     /// amount comes with one.
     pub fn push_on(&mut self, d: Decimal, day: i32) {
-        let dated = self.days.len() == self.len();
+        let dated = self.own_dated();
         self.push(d);
         if dated {
             self.days.push(day);
@@ -160,32 +202,40 @@ impl Amounts {
     /// Add one amount in millionths and its day number (see `push_on`).
     #[inline]
     pub fn push_micros_on(&mut self, m: i64, day: i32) {
-        let dated = self.days.len() == self.len();
+        let dated = self.own_dated();
         self.push_micros(m);
         if dated {
             self.days.push(day);
         }
     }
 
-    /// Append the amounts of `other` (and their days, when both stores
+    /// Copy the amounts of `other` in (and their days, when both stores
     /// have every day).
     pub fn extend(&mut self, other: &Amounts) {
-        let dated = self.days.len() == self.len() && other.days.len() == other.len();
-        self.append_values(other);
-        if dated {
-            self.days.extend_from_slice(&other.days);
-        } else {
+        let dated = self.dated().is_some() && other.dated().is_some();
+        self.join();
+        for p in other.parts() {
+            self.append_values(p);
+            if dated {
+                self.days.extend_from_slice(&p.days);
+            }
+        }
+        if !dated {
             self.days = Vec::new();
         }
     }
 
-    /// Append the amounts of `other` without their days (a scratch copy
+    /// Copy the amounts of `other` in without their days (a scratch copy
     /// for a selection).
     pub fn extend_values(&mut self, other: &Amounts) {
+        self.join();
         self.days = Vec::new();
-        self.append_values(other);
+        for p in other.parts() {
+            self.append_values(p);
+        }
     }
 
+    /// Copy the own amounts of `other` into this store's own.
     fn append_values(&mut self, other: &Amounts) {
         match (&mut self.values, &other.values) {
             (Values::Micros(a), Values::Micros(b)) => a.extend_from_slice(b),
@@ -195,19 +245,54 @@ impl Amounts {
         }
     }
 
-    /// Append `other`, taking its memory when this one is empty.
-    pub fn append(&mut self, other: Amounts) {
+    /// Append `other` as it is: its memory taken when this store is empty,
+    /// else its parts kept as further parts (nothing copied).
+    pub fn append(&mut self, mut other: Amounts) {
+        if other.is_empty() {
+            return;
+        }
         if self.is_empty() {
             *self = other;
-        } else {
-            self.extend(&other);
+            return;
+        }
+        let theirs = other.more.take();
+        let mine = self.more.get_or_insert_with(Default::default);
+        if other.own_len() > 0 {
+            mine.push(other);
+        }
+        mine.extend(theirs.into_iter().flat_map(|m| *m).filter(|p| p.own_len() > 0));
+    }
+
+    /// Join the further parts into this store's own amounts (and days,
+    /// when every part has them).
+    fn join(&mut self) {
+        let Some(more) = self.more.take() else { return };
+        let dated = self.own_dated() && more.iter().all(Amounts::own_dated);
+        let extra: usize = more.iter().map(Amounts::own_len).sum();
+        match &mut self.values {
+            Values::Micros(v) => v.reserve_exact(extra),
+            Values::Exact(v) => v.reserve_exact(extra),
+        }
+        if dated {
+            self.days.reserve_exact(extra);
+        }
+        for p in more.into_iter() {
+            self.append_values(&p);
+            if dated {
+                self.days.extend_from_slice(&p.days);
+            }
+        }
+        if !dated {
+            self.days = Vec::new();
         }
     }
 
     /// The p-th percentiles (p = num/den, PERCENTILE.INC) for each of
-    /// `points`, the smallest and the largest amount; reorders the amounts
-    /// (and so forgets their days). `None` when there are none.
+    /// `points`, the smallest and the largest amount; joins the parts and
+    /// reorders the amounts (and so forgets their days). `None` when there
+    /// are none.
     pub fn select(&mut self, points: &[(u64, u64)]) -> Option<Selected> {
+        self.join();
         self.days = Vec::new();
         match &mut self.values {
             Values::Micros(v) => select(v, points, |m| Ratio::from_decimal(Decimal::new(m, 6)), from_micros),
@@ -310,6 +395,40 @@ mod tests {
         b.append(Amounts::micros(vec![5]));
         b.append(Amounts::micros(vec![7]));
         assert_eq!(b, Amounts::micros(vec![5, 7]));
+    }
+
+    #[test]
+    fn appended_stores_stay_parts_until_a_selection_joins_them() {
+        let mut a = Amounts::micros(vec![3_000_000, 1_000_000]);
+        a.append(Amounts::exact(vec![dec("0.1234567")]));
+        let mut b = Amounts::micros(vec![2_000_000]);
+        b.append(Amounts::micros(vec![5_000_000]));
+        a.append(b);
+        a.append(Amounts::default());
+        // Nothing was copied: the three stores appended are three parts.
+        assert_eq!(a.more.as_ref().map(|m| m.len()), Some(3));
+        assert_eq!(a.len(), 5);
+        let all = [dec("3"), dec("1"), dec("0.1234567"), dec("2"), dec("5")];
+        assert_eq!(a.to_decimals(), all);
+        // The same amounts in one part are equal to them.
+        assert_eq!(a, Amounts::exact(all.to_vec()));
+        let mut scratch = Amounts::default();
+        scratch.extend_values(&a);
+        assert_eq!(scratch.to_decimals(), all);
+        // A selection joins the parts: median of 0.1234567 1 2 3 5 is 2.
+        let s = a.select(&[(1, 2)]).unwrap();
+        assert_eq!(s.percentiles, [Ratio::from_int(2)]);
+        assert_eq!((s.min, s.max), (dec("0.1234567"), dec("5")));
+        assert!(a.more.is_none());
+        // Days are kept part by part, and only while every part has them.
+        let mut d = Amounts::default();
+        d.push_micros_on(1, 10);
+        let mut e = Amounts::default();
+        e.push_micros_on(2, 11);
+        d.append(e);
+        assert_eq!(d.dated(), Some(vec![Dated::Micros(&[10], &[1]), Dated::Micros(&[11], &[2])]));
+        d.append(Amounts::micros(vec![3]));
+        assert_eq!(d.dated(), None);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::amounts::Amounts;
 use super::exact::Ratio;
 use super::partials::{Overflow, Partials, exact_add, key_currency, key_values, split_key};
 pub use super::trend::TrendWindows;
-use super::trend::{Windows, window_totals};
+use super::trend::{Windows, totals_of};
 
 /// ABC class of a customer by cumulative share of revenue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -158,7 +158,7 @@ pub fn customers(partials: &Partials, customer_at: usize, top: Option<usize>) ->
             if let Some(w) = &days {
                 let over = || Overflow { group: format!("\"{customer}\""), period: "the trend windows".into() };
                 // Every amount of partials with a trend has its day.
-                let [last, before] = a.dated().and_then(|d| window_totals(d, w)).ok_or_else(over)?;
+                let [last, before] = totals_of(a, w).ok_or_else(over)?;
                 acc.windows[0] = exact_add(acc.windows[0], last).ok_or_else(over)?;
                 acc.windows[1] = exact_add(acc.windows[1], before).ok_or_else(over)?;
             }

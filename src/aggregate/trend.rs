@@ -14,7 +14,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::amounts::Dated;
+use super::amounts::{Amounts, Dated};
 use super::exact::Ratio;
 use super::partials::{day_number, exact_add};
 use super::potential::{Span, trend_windows};
@@ -87,9 +87,21 @@ pub fn windows(as_of: NaiveDate, span: Span) -> Option<[(NaiveDate, NaiveDate); 
     trend_windows(as_of, span)
 }
 
-/// The totals of dated amounts in the last window and the one before;
-/// `None` when a total does not fit exactly.
-pub fn window_totals(amounts: Dated<'_>, windows: &Windows) -> Option<[Decimal; 2]> {
+/// The totals of a store's amounts in the last window and the one
+/// before, part by part; `None` when an amount has no day (a store kept
+/// without them) or a total does not fit exactly.
+pub fn totals_of(amounts: &Amounts, windows: &Windows) -> Option<[Decimal; 2]> {
+    let mut sums = [Decimal::ZERO; 2];
+    for part in amounts.dated()? {
+        let [a, b] = window_totals(part, windows)?;
+        sums = [exact_add(sums[0], a)?, exact_add(sums[1], b)?];
+    }
+    Some(sums)
+}
+
+/// The totals of one part's dated amounts in the last window and the one
+/// before; `None` when a total does not fit exactly.
+fn window_totals(amounts: Dated<'_>, windows: &Windows) -> Option<[Decimal; 2]> {
     match amounts {
         Dated::Micros(days, micros) => {
             // Branch-free: every amount of every customer passes here.
@@ -125,7 +137,6 @@ pub fn trend(last: Decimal, before: Decimal) -> Option<Ratio> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::amounts::Amounts;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -150,7 +161,7 @@ mod tests {
         let w = windows(day(2014, 3, 31), Span::Months(1)).unwrap();
         assert_eq!(w, [(day(2014, 3, 1), day(2014, 3, 31)), (day(2014, 2, 1), day(2014, 2, 28))]);
         let a = dated(&[(day(2014, 1, 15), "999"), (day(2014, 2, 1), "100"), (day(2014, 3, 31), "30")]);
-        assert_eq!(window_totals(a.dated().unwrap(), &Windows::of(w)), Some([dec("30"), dec("100")]));
+        assert_eq!(totals_of(&a, &Windows::of(w)), Some([dec("30"), dec("100")]));
         assert_eq!(trend(dec("30"), dec("100")), Ratio::new((-70).into(), 1.into()));
         assert_eq!(trend(dec("5"), dec("0")), None);
     }
@@ -166,7 +177,7 @@ mod tests {
             (day(2014, 1, 20), "0.5"),
             (day(2013, 12, 31), "9"),
         ]);
-        assert_eq!(window_totals(a.dated().unwrap(), &w), Some([dec("2"), dec("2")]));
+        assert_eq!(totals_of(&a, &w), Some([dec("2"), dec("2")]));
     }
 
     #[test]
@@ -177,8 +188,8 @@ mod tests {
         let mut a = dated(&[(day(2014, 1, 15), "9999999999999.5"), (day(2014, 1, 15), "0.25")]);
         a.push_micros_on(1_250_000, day_number(day(2014, 1, 12)));
         a.push_micros_on(-500_000, day_number(day(2014, 1, 5)));
-        assert!(matches!(a.dated(), Some(Dated::Exact(..))));
-        assert_eq!(window_totals(a.dated().unwrap(), &w), Some([dec("10000000000001"), dec("-0.5")]));
+        assert!(matches!(a.dated().as_deref(), Some([Dated::Exact(..)])));
+        assert_eq!(totals_of(&a, &w), Some([dec("10000000000001"), dec("-0.5")]));
     }
 
     #[test]
@@ -186,7 +197,7 @@ mod tests {
         let mut a = dated(&[(day(2014, 1, 1), "1")]);
         let mut b = dated(&[(day(2014, 1, 2), "2")]);
         a.extend(&b);
-        assert_eq!(a.dated(), Some(Dated::Micros(&[735_234, 735_235], &[1_000_000, 2_000_000])));
+        assert_eq!(a.dated(), Some(vec![Dated::Micros(&[735_234, 735_235], &[1_000_000, 2_000_000])]));
         b.push(dec("3"));
         assert!(b.dated().is_none());
         a.extend(&b);
