@@ -533,6 +533,18 @@ fn round_two() -> Vec<Case> {
             ),
             false,
         ),
+        // Made by the fuzzer: a corrupt page whose first batch is an error
+        // and whose next would panic inside the parquet crate; reading
+        // stops at the error (the decoding thread is not asked again).
+        (
+            "corrupt_rle_then_panics.parquet",
+            &[],
+            Refused(
+                65,
+                "{file}: cannot read Parquet: Parquet argument error: Parquet error: Invalid or corrupted RLE bit width 97. Max allowed is 32",
+            ),
+            false,
+        ),
         (
             "date_beyond_calendar.parquet",
             &[],

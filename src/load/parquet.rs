@@ -308,8 +308,11 @@ pub fn read(
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
             for batch in reader {
-                // The rows stopped being read (a bad row, an error): stop.
-                if tx.send(batch).is_err() {
+                // An error ends the file (the reader is not asked again
+                // after one: a corrupt file's next batch may panic), and so
+                // do rows that stopped being read (a bad row).
+                let failed = batch.is_err();
+                if tx.send(batch).is_err() || failed {
                     break;
                 }
             }
