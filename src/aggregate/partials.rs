@@ -329,7 +329,7 @@ impl Partials {
     pub fn trend_windows(&self) -> Option<super::trend::TrendWindows> {
         let t = self.trend.as_ref()?;
         let as_of = t.as_of(self.latest_day())?;
-        let windows = super::trend::windows(as_of, t.span)?;
+        let windows = super::potential::trend_windows(as_of, t.span)?;
         Some(super::trend::TrendWindows { as_of, given: t.fixed.is_some(), windows })
     }
 

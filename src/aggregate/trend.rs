@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use super::amounts::{Amounts, Dated};
 use super::exact::Ratio;
 use super::partials::{day_number, exact_add};
-use super::potential::{Span, trend_windows};
+use super::potential::Span;
 
 /// What a trend needs from the partials: its window, the as-of day given
 /// (`--as-of`), and the latest deal day of periods a window dropped.
@@ -75,16 +75,13 @@ impl Windows {
         Windows(windows.map(|(a, b)| (day_number(a), day_number(b))))
     }
 
-    /// The window (0: the last, 1: the one before) of day number `day`.
+    /// Whether day number `day` is in the last window and in the one
+    /// before (at most one: they do not overlap). No branch: every amount
+    /// of every customer passes here.
     #[inline]
-    fn which(&self, day: i32) -> Option<usize> {
-        self.0.iter().position(|(a, b)| (*a..=*b).contains(&day))
+    fn hits(&self, day: i32) -> [bool; 2] {
+        self.0.map(|(a, b)| (a <= day) & (day <= b))
     }
-}
-
-/// The last window and the one before it, ending on `as_of`.
-pub fn windows(as_of: NaiveDate, span: Span) -> Option<[(NaiveDate, NaiveDate); 2]> {
-    trend_windows(as_of, span)
 }
 
 /// The totals of a store's amounts in the last window and the one
@@ -104,13 +101,11 @@ pub fn totals_of(amounts: &Amounts, windows: &Windows) -> Option<[Decimal; 2]> {
 fn window_totals(amounts: Dated<'_>, windows: &Windows) -> Option<[Decimal; 2]> {
     match amounts {
         Dated::Micros(days, micros) => {
-            // Branch-free: every amount of every customer passes here.
-            let [(a0, b0), (a1, b1)] = windows.0;
             let mut sums = [0i128; 2];
             for (&day, &m) in days.iter().zip(micros) {
-                let m = i128::from(m);
-                sums[0] += m * i128::from((a0 <= day) & (day <= b0));
-                sums[1] += m * i128::from((a1 <= day) & (day <= b1));
+                let [last, before] = windows.hits(day);
+                sums[0] += i128::from(m) * i128::from(last);
+                sums[1] += i128::from(m) * i128::from(before);
             }
             let dec = |v: i128| Decimal::try_from_i128_with_scale(v, 6).ok().map(|d| d.normalize());
             Some([dec(sums[0])?, dec(sums[1])?])
@@ -118,8 +113,10 @@ fn window_totals(amounts: Dated<'_>, windows: &Windows) -> Option<[Decimal; 2]> 
         Dated::Exact(days, values) => {
             let mut sums = [Decimal::ZERO; 2];
             for (day, d) in days.iter().zip(values) {
-                if let Some(i) = windows.which(*day) {
-                    sums[i] = exact_add(sums[i], *d)?;
+                for (sum, hit) in sums.iter_mut().zip(windows.hits(*day)) {
+                    if hit {
+                        *sum = exact_add(*sum, *d)?;
+                    }
                 }
             }
             Some(sums)
@@ -137,6 +134,7 @@ pub fn trend(last: Decimal, before: Decimal) -> Option<Ratio> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::potential::trend_windows;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -158,7 +156,7 @@ mod tests {
     fn sums_per_window_ending_on_the_as_of_day() {
         // Window 1 month, as of 31 March: last window 1-31 March, the one
         // before 1-28 February; January is in neither.
-        let w = windows(day(2014, 3, 31), Span::Months(1)).unwrap();
+        let w = trend_windows(day(2014, 3, 31), Span::Months(1)).unwrap();
         assert_eq!(w, [(day(2014, 3, 1), day(2014, 3, 31)), (day(2014, 2, 1), day(2014, 2, 28))]);
         let a = dated(&[(day(2014, 1, 15), "999"), (day(2014, 2, 1), "100"), (day(2014, 3, 31), "30")]);
         assert_eq!(totals_of(&a, &Windows::of(w)), Some([dec("30"), dec("100")]));
@@ -169,7 +167,7 @@ mod tests {
     #[test]
     fn a_later_deal_than_a_fixed_as_of_day_is_in_no_window() {
         // Window 10 days, as of 20 January: last 11-20, before 1-10.
-        let w = Windows::of(windows(day(2014, 1, 20), Span::Days(10)).unwrap());
+        let w = Windows::of(trend_windows(day(2014, 1, 20), Span::Days(10)).unwrap());
         let a = dated(&[
             (day(2014, 1, 21), "7"),
             (day(2014, 1, 11), "1.5"),
@@ -184,7 +182,7 @@ mod tests {
     fn amounts_beyond_millionths_are_summed_exactly() {
         // 9 999 999 999 999.5 is more millionths than an i64 holds: the
         // store turns to exact decimals and keeps the days.
-        let w = Windows::of(windows(day(2014, 1, 20), Span::Days(10)).unwrap());
+        let w = Windows::of(trend_windows(day(2014, 1, 20), Span::Days(10)).unwrap());
         let mut a = dated(&[(day(2014, 1, 15), "9999999999999.5"), (day(2014, 1, 15), "0.25")]);
         a.push_micros_on(1_250_000, day_number(day(2014, 1, 12)));
         a.push_micros_on(-500_000, day_number(day(2014, 1, 5)));

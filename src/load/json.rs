@@ -424,7 +424,6 @@ pub fn read(
 
 /// Lines read ahead, in a batch: their text (line ends stripped), and
 /// each line's number and span in it.
-#[derive(Default)]
 struct Lines {
     text: String,
     spans: Vec<(u64, usize, usize)>,
@@ -432,6 +431,41 @@ struct Lines {
 
 /// About this much text in a batch of lines read ahead.
 const BATCH_BYTES: usize = 1 << 18;
+
+/// The next line of `input` in `raw`, its end stripped, counted in
+/// `line_no`; `None` at the end. No line may be longer than a CSV record.
+fn next_line<'r>(
+    input: &mut dyn BufRead,
+    raw: &'r mut Vec<u8>,
+    line_no: &mut u64,
+    name: &str,
+) -> Result<Option<&'r str>, Error> {
+    raw.clear();
+    let limit = crate::load::records::MAX_RECORD_BYTES as u64 + 1;
+    let n = input
+        .take(limit)
+        .read_until(b'\n', raw)
+        .map_err(|e| Error::File { path: name.to_string(), message: format!("line {}: {e}", *line_no + 1) })?;
+    if n == 0 {
+        return Ok(None);
+    }
+    *line_no += 1;
+    if n as u64 == limit && raw.last() != Some(&b'\n') {
+        return Err(Error::File {
+            path: name.to_string(),
+            message: format!(
+                "line {line_no} is longer than {} MiB: this is not JSON Lines",
+                crate::load::records::MAX_RECORD_BYTES >> 20
+            ),
+        });
+    }
+    let line = std::str::from_utf8(raw).map_err(|_| Error::File {
+        path: name.to_string(),
+        message: format!("line {line_no}: stream did not contain valid UTF-8"),
+    })?;
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    Ok(Some(line.strip_suffix('\r').unwrap_or(line)))
+}
 
 /// Read `input` line by line into batches sent to `tx`, with the error that
 /// ends reading last; stop when the receiver is gone. Runs on a thread of
@@ -442,53 +476,31 @@ fn read_ahead(name: String, mut input: Box<dyn BufRead + Send>, tx: std::sync::m
     let mut raw = Vec::new();
     loop {
         let mut batch = Lines { text: String::with_capacity(BATCH_BYTES + 512), spans: Vec::new() };
-        let mut failed = None;
-        let mut ended = false;
-        while batch.text.len() < BATCH_BYTES {
-            // One line at a time, and none longer than a CSV record may be.
-            raw.clear();
-            let limit = crate::load::records::MAX_RECORD_BYTES as u64 + 1;
-            let n = match (&mut input).take(limit).read_until(b'\n', &mut raw) {
-                Ok(n) => n,
-                Err(e) => {
-                    failed = Some(Error::File { path: name.clone(), message: format!("line {}: {e}", line_no + 1) });
-                    break;
+        // `Some` once the input ends: at its end, or at an error.
+        let end = loop {
+            if batch.text.len() >= BATCH_BYTES {
+                break None;
+            }
+            match next_line(&mut input, &mut raw, &mut line_no, &name) {
+                Ok(Some(line)) => {
+                    let start = batch.text.len();
+                    batch.text.push_str(line);
+                    batch.spans.push((line_no, start, batch.text.len()));
                 }
-            };
-            if n == 0 {
-                ended = true;
-                break;
+                Ok(None) => break Some(None),
+                Err(e) => break Some(Some(e)),
             }
-            line_no += 1;
-            if n as u64 == limit && raw.last() != Some(&b'\n') {
-                failed = Some(Error::File {
-                    path: name.clone(),
-                    message: format!(
-                        "line {line_no} is longer than {} MiB: this is not JSON Lines",
-                        crate::load::records::MAX_RECORD_BYTES >> 20
-                    ),
-                });
-                break;
-            }
-            let Ok(line) = std::str::from_utf8(&raw) else {
-                failed = Some(Error::File {
-                    path: name.clone(),
-                    message: format!("line {line_no}: stream did not contain valid UTF-8"),
-                });
-                break;
-            };
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let start = batch.text.len();
-            batch.text.push_str(line);
-            batch.spans.push((line_no, start, batch.text.len()));
-        }
-        let last = failed.is_some() || ended;
-        if (!batch.spans.is_empty() && tx.send(Ok(batch)).is_err()) || last {
-            if let Some(e) = failed {
-                let _ = tx.send(Err(e));
-            }
+        };
+        if !batch.spans.is_empty() && tx.send(Ok(batch)).is_err() {
             return;
+        }
+        match end {
+            None => {}
+            Some(None) => return,
+            Some(Some(e)) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
         }
     }
 }
