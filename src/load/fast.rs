@@ -452,21 +452,19 @@ impl<A: Store> ViewAcc<A> {
 }
 
 /// Add an amount in millionths to a store (as an exact decimal in the rare
-/// case it does not fit an `i64`).
+/// case it does not fit an `i64`), with its day number for a trend's store.
 #[inline]
-fn push_amount(store: &mut Amounts, sum: i128) {
-    match i64::try_from(sum) {
-        Ok(m) => store.push_micros(m),
-        Err(_) => store.push(normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal")),
-    }
-}
-
-/// [`push_amount`] with the amount's day number (a trend's store).
-#[inline]
-fn push_amount_on(store: &mut Amounts, sum: i128, day: i32) {
-    match i64::try_from(sum) {
-        Ok(m) => store.push_micros_on(m, day),
-        Err(_) => store.push_on(normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal"), day),
+fn push_amount(store: &mut Amounts, sum: i128, day: Option<i32>) {
+    match (i64::try_from(sum), day) {
+        (Ok(m), None) => store.push_micros(m),
+        (Ok(m), Some(day)) => store.push_micros_on(m, day),
+        (Err(_), day) => {
+            let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
+            match day {
+                None => store.push(amount),
+                Some(day) => store.push_on(amount, day),
+            }
+        }
     }
 }
 
@@ -1340,13 +1338,9 @@ impl<'p> Worker<'p> {
                         .add(sum, day),
                 };
                 if let Some(a) = amounts {
-                    if self.view.trend.is_some() {
-                        push_amount_on(a, sum, day);
-                    } else {
-                        push_amount(a, sum);
-                    }
+                    push_amount(a, sum, self.view.trend.map(|_| day));
                 } else if let Some(i) = *by {
-                    push_amount(by_value.entry((pick(self.by.get(i)), currency, period)).or_default(), sum);
+                    push_amount(by_value.entry((pick(self.by.get(i)), currency, period)).or_default(), sum, None);
                 }
             }
             Cells::Names { .. } => unreachable!("handled above"),
@@ -1387,7 +1381,7 @@ impl<'p> Worker<'p> {
         }
         let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
         let b = deals.entry((value, currency, period)).or_default();
-        push_amount(&mut b.amounts, sum);
+        push_amount(&mut b.amounts, sum, None);
         let larger = match b.top {
             None => true,
             Some((a, dd, c)) => {
