@@ -2,10 +2,12 @@
 //! (medians, quartiles, the 90th percentile), in as little memory as
 //! exactness allows.
 //!
-//! An amount read from a file has at most six decimals, so nearly every
-//! amount is an `i64` count of millionths: 8 bytes a deal instead of a
-//! 16-byte decimal. A group with an amount that does not fit that way keeps
-//! exact decimals instead (all of its amounts, so its figures stay exact).
+//! Most amounts are whole cents (ören) below 21 million, so a group's
+//! amounts start as `i32` counts of hundredths: 4 bytes a deal instead of
+//! a 16-byte decimal. A group with an amount that is not one is widened to
+//! `i64` millionths (an amount read from a file has at most six decimals),
+//! and a group with an amount that does not fit that either keeps exact
+//! decimals (all of its amounts, so its figures stay exact).
 //! Percentiles are found by selection (`select_nth_unstable`) on a scratch
 //! copy of one group's amounts, never by sorting them all. A view whose
 //! trend is summed over days (`aov customers`) keeps each amount's day
@@ -38,6 +40,8 @@ pub struct Amounts {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Values {
+    /// Hundredths: every amount so far is whole cents within an `i32`.
+    Cents(Vec<i32>),
     /// Millionths: every amount so far fits.
     Micros(Vec<i64>),
     /// Exact decimals, once one amount did not fit in millionths.
@@ -79,16 +83,36 @@ pub fn from_micros(v: i64) -> Decimal {
     Decimal::new(v, 6).normalize()
 }
 
+/// Hundredths as a decimal without trailing zeros.
+fn from_cents(v: i32) -> Decimal {
+    Decimal::new(v.into(), 2).normalize()
+}
+
+/// Millionths as hundredths, when they are whole hundredths within an `i32`.
+#[inline]
+fn to_cents(m: i64) -> Option<i32> {
+    if m % 10_000 != 0 {
+        return None;
+    }
+    i32::try_from(m / 10_000).ok()
+}
+
+/// Millionths in hundredths (widening cents, which always fits).
+fn cents_as_micros(c: i32) -> i64 {
+    i64::from(c) * 10_000
+}
+
 /// A store's amounts beside their day numbers (see [`Amounts::dated`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dated<'a> {
+    Cents(&'a [i32], &'a [i32]),
     Micros(&'a [i32], &'a [i64]),
     Exact(&'a [i32], &'a [Decimal]),
 }
 
 impl Amounts {
     /// No amounts.
-    pub const EMPTY: Amounts = Amounts { values: Values::Micros(Vec::new()), days: Vec::new(), more: None };
+    pub const EMPTY: Amounts = Amounts { values: Values::Cents(Vec::new()), days: Vec::new(), more: None };
 
     /// Amounts given in millionths.
     pub fn micros(v: Vec<i64>) -> Amounts {
@@ -103,6 +127,7 @@ impl Amounts {
     /// This store's own amounts (not its further parts).
     fn own_len(&self) -> usize {
         match &self.values {
+            Values::Cents(v) => v.len(),
             Values::Micros(v) => v.len(),
             Values::Exact(v) => v.len(),
         }
@@ -125,10 +150,10 @@ impl Amounts {
     pub fn clear(&mut self) {
         self.days.clear();
         self.more = None;
-        if let Values::Exact(_) = self.values {
-            self.values = Values::Micros(Vec::new());
+        if !matches!(self.values, Values::Cents(_)) {
+            self.values = Values::Cents(Vec::new());
         }
-        if let Values::Micros(v) = &mut self.values {
+        if let Values::Cents(v) = &mut self.values {
             v.clear();
         }
     }
@@ -138,6 +163,7 @@ impl Amounts {
         let mut out = Vec::with_capacity(self.len());
         for p in self.parts() {
             match &p.values {
+                Values::Cents(v) => out.extend(v.iter().map(|c| from_cents(*c))),
                 Values::Micros(v) => out.extend(v.iter().map(|m| from_micros(*m))),
                 Values::Exact(v) => out.extend_from_slice(v),
             }
@@ -151,6 +177,7 @@ impl Amounts {
         self.parts()
             .map(|p| {
                 (p.days.len() == p.own_len()).then(|| match &p.values {
+                    Values::Cents(v) => Dated::Cents(&p.days, v),
                     Values::Micros(v) => Dated::Micros(&p.days, v),
                     Values::Exact(v) => Dated::Exact(&p.days, v),
                 })
@@ -163,23 +190,33 @@ impl Amounts {
         self.days.len() == self.own_len()
     }
 
+    /// Switch to millionths (when an amount is not whole cents); exact
+    /// decimals stay exact.
+    fn make_micros(&mut self) {
+        if let Values::Cents(v) = &self.values {
+            self.values = Values::Micros(v.iter().map(|c| cents_as_micros(*c)).collect());
+        }
+    }
+
     /// Switch to exact decimals (when an amount does not fit in millionths).
     fn make_exact(&mut self) -> &mut Vec<Decimal> {
-        if let Values::Micros(v) = &self.values {
-            self.values = Values::Exact(v.iter().map(|m| from_micros(*m)).collect());
+        match &self.values {
+            Values::Cents(v) => self.values = Values::Exact(v.iter().map(|c| from_cents(*c)).collect()),
+            Values::Micros(v) => self.values = Values::Exact(v.iter().map(|m| from_micros(*m)).collect()),
+            Values::Exact(_) => {}
         }
         match &mut self.values {
             Values::Exact(v) => v,
-            Values::Micros(_) => unreachable!("made exact above"),
+            Values::Cents(_) | Values::Micros(_) => unreachable!("made exact above"),
         }
     }
 
     /// Add one amount (without its day).
     pub fn push(&mut self, d: Decimal) {
         match (&mut self.values, to_micros(d)) {
-            (Values::Micros(v), Some(m)) => v.push(m),
             (Values::Exact(v), _) => v.push(d),
-            (Values::Micros(_), None) => self.make_exact().push(d),
+            (_, Some(m)) => self.push_micros(m),
+            (_, None) => self.make_exact().push(d),
         }
     }
 
@@ -187,6 +224,13 @@ impl Amounts {
     #[inline]
     pub fn push_micros(&mut self, m: i64) {
         match &mut self.values {
+            Values::Cents(v) => match to_cents(m) {
+                Some(c) => v.push(c),
+                None => {
+                    self.make_micros();
+                    self.push_micros(m);
+                }
+            },
             Values::Micros(v) => v.push(m),
             Values::Exact(v) => v.push(from_micros(m)),
         }
@@ -240,11 +284,21 @@ impl Amounts {
 
     /// Copy the own amounts of `other` into this store's own.
     fn append_values(&mut self, other: &Amounts) {
+        match &other.values {
+            Values::Micros(_) => self.make_micros(),
+            Values::Exact(_) => {
+                self.make_exact();
+            }
+            Values::Cents(_) => {}
+        }
         match (&mut self.values, &other.values) {
+            (Values::Cents(a), Values::Cents(b)) => a.extend_from_slice(b),
+            (Values::Micros(a), Values::Cents(b)) => a.extend(b.iter().map(|c| cents_as_micros(*c))),
             (Values::Micros(a), Values::Micros(b)) => a.extend_from_slice(b),
+            (Values::Exact(a), Values::Cents(b)) => a.extend(b.iter().map(|c| from_cents(*c))),
             (Values::Exact(a), Values::Micros(b)) => a.extend(b.iter().map(|m| from_micros(*m))),
             (Values::Exact(a), Values::Exact(b)) => a.extend_from_slice(b),
-            (Values::Micros(_), Values::Exact(b)) => self.make_exact().extend_from_slice(b),
+            (Values::Cents(_) | Values::Micros(_), _) => unreachable!("widened above"),
         }
     }
 
@@ -272,7 +326,18 @@ impl Amounts {
         let Some(more) = self.more.take() else { return };
         let dated = self.own_dated() && more.iter().all(Amounts::own_dated);
         let extra: usize = more.iter().map(Amounts::own_len).sum();
+        // The widest kind of any part, so that room is reserved once.
+        for p in more.iter() {
+            match p.values {
+                Values::Cents(_) => {}
+                Values::Micros(_) => self.make_micros(),
+                Values::Exact(_) => {
+                    self.make_exact();
+                }
+            }
+        }
         match &mut self.values {
+            Values::Cents(v) => v.reserve_exact(extra),
             Values::Micros(v) => v.reserve_exact(extra),
             Values::Exact(v) => v.reserve_exact(extra),
         }
@@ -298,6 +363,7 @@ impl Amounts {
         self.join();
         self.days = Vec::new();
         match &mut self.values {
+            Values::Cents(v) => select(v, points, |c| Ratio::from_decimal(Decimal::new(c.into(), 2)), from_cents),
             Values::Micros(v) => select(v, points, |m| Ratio::from_decimal(Decimal::new(m, 6)), from_micros),
             Values::Exact(v) => select(v, points, Ratio::from_decimal, |d| d),
         }
@@ -387,6 +453,46 @@ mod tests {
         assert_eq!(a, Amounts::exact(vec![dec("1.5"), dec("2"), dec("0.0000001")]));
         a.push_micros(3);
         assert_eq!(a.to_decimals(), vec![dec("1.5"), dec("2"), dec("0.0000001"), dec("0.000003")]);
+    }
+
+    #[test]
+    fn whole_cents_in_an_i32_are_kept_as_hundredths_until_one_is_not() {
+        assert_eq!(to_cents(12_340_000), Some(1234));
+        assert_eq!(to_cents(-10_000), Some(-1));
+        assert_eq!(to_cents(12_345_000), None);
+        // i32::MAX hundredths is 21474836.47; one cent more does not fit.
+        assert_eq!(to_cents(21_474_836_470_000), Some(i32::MAX));
+        assert_eq!(to_cents(21_474_836_480_000), None);
+        assert_eq!(to_cents(-21_474_836_480_000), Some(i32::MIN));
+        let mut a = Amounts::default();
+        a.push(dec("12.34"));
+        a.push(dec("-0.5"));
+        assert_eq!(a.values, Values::Cents(vec![1234, -50]));
+        // 0.125 is not whole cents: the store turns to millionths.
+        a.push(dec("0.125"));
+        assert_eq!(a.values, Values::Micros(vec![12_340_000, -500_000, 125_000]));
+        a.push(dec("3"));
+        assert_eq!(a.to_decimals(), vec![dec("12.34"), dec("-0.5"), dec("0.125"), dec("3")]);
+        // So does a whole amount beyond an i32 of cents.
+        let mut b = Amounts::default();
+        b.push(dec("21474836.47"));
+        assert!(matches!(b.values, Values::Cents(_)));
+        b.push(dec("21474836.48"));
+        assert_eq!(b.values, Values::Micros(vec![21_474_836_470_000, 21_474_836_480_000]));
+        // Joining parts of each kind keeps every amount, in the widest kind.
+        let mut c = Amounts::default();
+        c.push(dec("1.5"));
+        let mut d = Amounts::default();
+        d.push(dec("0.001"));
+        c.append(d);
+        let mut e = Amounts::default();
+        e.push(dec("2"));
+        c.append(e);
+        assert_eq!(c.to_decimals(), vec![dec("1.5"), dec("0.001"), dec("2")]);
+        let s = c.select(&[(1, 2)]).unwrap();
+        assert_eq!(s.percentiles, [Ratio::from_decimal(dec("1.5"))]);
+        assert!(matches!(&c.values, Values::Micros(v) if v.len() == 3));
+        assert_eq!((s.min, s.max), (dec("0.001"), dec("2")));
     }
 
     #[test]

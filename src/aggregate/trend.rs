@@ -100,16 +100,8 @@ pub fn totals_of(amounts: &Amounts, windows: &Windows) -> Option<[Decimal; 2]> {
 /// before; `None` when a total does not fit exactly.
 fn window_totals(amounts: Dated<'_>, windows: &Windows) -> Option<[Decimal; 2]> {
     match amounts {
-        Dated::Micros(days, micros) => {
-            let mut sums = [0i128; 2];
-            for (&day, &m) in days.iter().zip(micros) {
-                let [last, before] = windows.hits(day);
-                sums[0] += i128::from(m) * i128::from(last);
-                sums[1] += i128::from(m) * i128::from(before);
-            }
-            let dec = |v: i128| Decimal::try_from_i128_with_scale(v, 6).ok().map(|d| d.normalize());
-            Some([dec(sums[0])?, dec(sums[1])?])
-        }
+        Dated::Cents(days, cents) => scaled_totals(days, cents, 2, windows),
+        Dated::Micros(days, micros) => scaled_totals(days, micros, 6, windows),
         Dated::Exact(days, values) => {
             let mut sums = [Decimal::ZERO; 2];
             for (day, d) in days.iter().zip(values) {
@@ -122,6 +114,25 @@ fn window_totals(amounts: Dated<'_>, windows: &Windows) -> Option<[Decimal; 2]> 
             Some(sums)
         }
     }
+}
+
+/// The window totals of amounts held as integers of `scale` decimals,
+/// summed in `i128` (no overflow: a deal's amount is at most an `i64`).
+fn scaled_totals<T: Copy + Into<i128>>(
+    days: &[i32],
+    values: &[T],
+    scale: u32,
+    windows: &Windows,
+) -> Option<[Decimal; 2]> {
+    let mut sums = [0i128; 2];
+    for (&day, &v) in days.iter().zip(values) {
+        let [last, before] = windows.hits(day);
+        let v: i128 = v.into();
+        sums[0] += v * i128::from(last);
+        sums[1] += v * i128::from(before);
+    }
+    let dec = |v: i128| Decimal::try_from_i128_with_scale(v, scale).ok().map(|d| d.normalize());
+    Some([dec(sums[0])?, dec(sums[1])?])
 }
 
 /// The trend of a total: the last window's against the preceding one, in
@@ -191,11 +202,33 @@ mod tests {
     }
 
     #[test]
+    fn parts_of_every_kind_add_up_in_the_windows() {
+        // Windows: the last 10 days to 2014-01-20 (Jan 11-20), the 10
+        // before (Jan 1-10).
+        let w = Windows::of(trend_windows(day(2014, 1, 20), Span::Days(10)).unwrap());
+        // Cents: 1.25 (last), 2.50 (before).
+        let mut a = dated(&[(day(2014, 1, 12), "1.25"), (day(2014, 1, 5), "2.50")]);
+        // Millionths: 0.000001 (last) turns its part into millionths.
+        let mut b = dated(&[(day(2014, 1, 13), "3")]);
+        b.push_micros_on(1, day_number(day(2014, 1, 14)));
+        // Exact: 0.0000001 (before), and 7 outside both windows.
+        let c = dated(&[(day(2014, 1, 6), "0.0000001"), (day(2013, 12, 1), "7")]);
+        assert!(matches!(b.dated().as_deref(), Some([Dated::Micros(..)])));
+        assert!(matches!(c.dated().as_deref(), Some([Dated::Exact(..)])));
+        a.append(b);
+        a.append(c);
+        assert!(matches!(a.dated().as_deref(), Some([Dated::Cents(..), Dated::Micros(..), Dated::Exact(..)])));
+        // last: 1.25 + 3 + 0.000001; before: 2.50 + 0.0000001
+        assert_eq!(totals_of(&a, &w), Some([dec("4.250001"), dec("2.5000001")]));
+    }
+
+    #[test]
     fn days_are_kept_only_while_every_amount_has_one() {
         let mut a = dated(&[(day(2014, 1, 1), "1")]);
         let mut b = dated(&[(day(2014, 1, 2), "2")]);
         a.extend(&b);
-        assert_eq!(a.dated(), Some(vec![Dated::Micros(&[735_234, 735_235], &[1_000_000, 2_000_000])]));
+        // Whole cents are kept as hundredths.
+        assert_eq!(a.dated(), Some(vec![Dated::Cents(&[735_234, 735_235], &[100, 200])]));
         b.push(dec("3"));
         assert!(b.dated().is_none());
         a.extend(&b);
