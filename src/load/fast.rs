@@ -1564,7 +1564,12 @@ impl<'p> Worker<'p> {
                         cells.insert((id as u32, 0, 0, all), cell.moved());
                     }
                 }
-                let mut groups = GroupIds::default();
+                // The cells as a list, so that the map's table (a million
+                // entries for sellers) is freed before the partials grow.
+                let cells: Vec<_> = cells.into_iter().collect();
+                // Over the whole selection each group has one cell: no
+                // cache of the group ids (its map would be one entry a cell).
+                let mut groups = if period == Period::All { GroupIds::uncached() } else { GroupIds::default() };
                 for ((a, b, cur, key), cell) in cells {
                     let id = groups.id(&mut p, &self, (a, b, cur));
                     let acc = &cell.acc;
@@ -1624,16 +1629,28 @@ impl Worker<'_> {
 /// has, made once per group rather than once per cell (a group has a cell
 /// per period).
 #[derive(Default)]
-struct GroupIds(FxHashMap<(u32, u32, u32), u32>);
+struct GroupIds {
+    ids: FxHashMap<(u32, u32, u32), u32>,
+    /// Look every group up in the partials instead (each comes once).
+    uncached: bool,
+}
 
 impl GroupIds {
+    fn uncached() -> GroupIds {
+        GroupIds { uncached: true, ..GroupIds::default() }
+    }
+
     fn id(&mut self, p: &mut Partials, w: &Worker<'_>, (a, b, cur): (u32, u32, u32)) -> u32 {
-        *self.0.entry((a, b, cur)).or_insert_with(|| {
+        let make = |p: &mut Partials| {
             let group: Vec<&str> = w.by.iter().zip([a, b]).map(|(d, id)| w.name(*d, id)).collect();
             let mut currency = w.currencies.names[cur as usize].clone();
             currency.make_ascii_uppercase();
             p.group_id(&group, &currency)
-        })
+        };
+        if self.uncached {
+            return make(p);
+        }
+        *self.ids.entry((a, b, cur)).or_insert_with(|| make(p))
     }
 }
 
