@@ -109,13 +109,12 @@ pub struct GroupCell<'a> {
     pub key: PeriodKey,
     pub part: Partial,
     pub amounts: Option<&'a Amounts>,
-    pub days: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl GroupCell<'_> {
     /// A period without deals.
     pub fn empty(key: PeriodKey) -> GroupCell<'static> {
-        GroupCell { key, part: Partial::default(), amounts: None, days: None }
+        GroupCell { key, part: Partial::default(), amounts: None }
     }
 }
 
@@ -448,11 +447,13 @@ impl Partials {
         }
     }
 
-    /// Room for `cells` more cells of as many groups (when a reader knows
-    /// how many are coming: growing the tables step by step was a tenth of
-    /// the work after reading many customers).
-    pub fn reserve(&mut self, cells: usize) {
-        self.keys.reserve(cells);
+    /// Room for `groups` more group keys and `cells` more cells (when a
+    /// reader knows how many are coming: growing the tables step by step
+    /// was a tenth of the work after reading many customers). A report by
+    /// month has a cell per group and month: room for as many groups as
+    /// cells was 80 MB of unused keys for 1.7M cells of 49 000 customers.
+    pub fn reserve(&mut self, groups: usize, cells: usize) {
+        self.keys.reserve(groups);
         self.cells.reserve(cells);
     }
 
@@ -771,7 +772,7 @@ impl Partials {
         let mut cells = vec![GroupCell::empty(PeriodKey(0)); self.cells.len()];
         for ((id, k), c) in &self.cells {
             let amounts = self.cell_amounts(*id, *k);
-            cells[next[*id as usize]] = GroupCell { key: *k, part: c.part, amounts, days: c.days() };
+            cells[next[*id as usize]] = GroupCell { key: *k, part: c.part, amounts };
             next[*id as usize] += 1;
         }
         let mut groups: Vec<(u32, &str, std::ops::Range<usize>)> = Vec::new();

@@ -1486,13 +1486,23 @@ impl<'p> Worker<'p> {
     /// This worker's accumulations as partials with tidy names.
     fn into_partials(mut self) -> Result<Partials, Error> {
         let mut p = view_partials(self.period, self.by.len(), self.view);
-        p.reserve(match &self.cells {
-            Cells::Periods { accs, .. } => accs.len(),
-            Cells::Names { short, long, batch, .. } => short.len() + long.len() + batch.len(),
-            Cells::Grid { filled, .. } => *filled,
-            Cells::General(cells) => cells.len(),
-            Cells::Views { cells, dense, .. } => cells.len() + dense.as_ref().map_or(0, Vec::len),
-        });
+        // Room for the groups and the cells at once. A group has a cell per
+        // period: over the whole selection as many groups as cells, else
+        // (unless the names say how many) the groups' room grows as they come.
+        let whole = self.period == Period::All;
+        let (groups, cells) = match &self.cells {
+            Cells::Periods { accs, .. } => (1, accs.len()),
+            Cells::Names { short, long, batch, .. } => {
+                (short.len() + long.len() + batch.len(), short.len() + long.len() + batch.len())
+            }
+            Cells::Grid { spans, filled, .. } => (spans.len(), *filled),
+            Cells::General(cells) => (if whole { cells.len() } else { 0 }, cells.len()),
+            Cells::Views { cells, dense, .. } => {
+                let n = cells.len() + dense.as_ref().map_or(0, Vec::len);
+                (if whole { n } else { 0 }, n)
+            }
+        };
+        p.reserve(groups, cells);
         let period = self.period;
         let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
             let total = normalized_decimal(acc.sum(), SCALE).ok_or_else(|| crate::aggregate::Overflow {
