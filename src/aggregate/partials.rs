@@ -537,22 +537,6 @@ impl Partials {
         Ok(())
     }
 
-    /// Add a pre-aggregated bucket whose first (or only) day is `day`, as a
-    /// warehouse returns it. The day is mapped to this report's period with
-    /// our own calendar code.
-    pub fn add_bucket(
-        &mut self,
-        group: &[&str],
-        currency: &str,
-        day: NaiveDate,
-        part: &Partial,
-    ) -> Result<(), Overflow> {
-        let key = self.period.key(day);
-        let id = self.intern(group, currency);
-        let n = day_number(day);
-        self.merge_cell(id, key, part, n, n)
-    }
-
     /// Add a cell already bucketed by this report's period (a parallel
     /// reader's own accumulations).
     pub fn add_cell(&mut self, group: &[&str], currency: &str, key: PeriodKey, part: &Partial) -> Result<(), Overflow> {
@@ -978,9 +962,30 @@ fn describe(key: &str) -> String {
     if shown.is_empty() { "all deals".to_string() } else { format!("\"{}\"", shown.join(" / ")) }
 }
 
+/// The rows of partials an engine computed (`load::partials`,
+/// `load::engine`), as a warehouse returns them: a bucket whose first (or
+/// only) day is `day`, mapped to this report's period with our own
+/// calendar code.
+impl crate::model::Buckets for Partials {
+    fn add_bucket(
+        &mut self,
+        group: &[&str],
+        currency: &str,
+        day: NaiveDate,
+        deals: u64,
+        total: Decimal,
+    ) -> Result<(), Overflow> {
+        let key = self.period.key(day);
+        let id = self.intern(group, currency);
+        let n = day_number(day);
+        self.merge_cell(id, key, &Partial { deals, total, rows: deals }, n, n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Buckets;
     use std::str::FromStr;
 
     #[test]
@@ -1056,8 +1061,8 @@ mod tests {
     #[test]
     fn buckets_map_to_the_report_period() {
         let mut p = Partials::new(Period::Year, 0);
-        p.add_bucket(&[], "", d("2013-01-01"), &Partial { deals: 3, total: dec("30"), rows: 3 }).unwrap();
-        p.add_bucket(&[], "", d("2013-12-30"), &Partial { deals: 1, total: dec("2"), rows: 1 }).unwrap();
+        p.add_bucket(&[], "", d("2013-01-01"), 3, dec("30")).unwrap();
+        p.add_bucket(&[], "", d("2013-12-30"), 1, dec("2")).unwrap();
         assert_eq!(sorted(&p), vec![("".into(), "".into(), 2013, 4, "32".into())]);
     }
 

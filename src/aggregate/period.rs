@@ -1,4 +1,6 @@
 //! Calendar periods: which bucket a date falls in, its label, and its order.
+//! (The names of the periods, [`Period`], are the model's: readers of
+//! engine partials check a file's grain by them; the calendar is here.)
 //!
 //! Every period granularity maps a date to a `PeriodKey`, a plain integer
 //! that counts periods, so that sorting keys sorts time and "the preceding
@@ -6,36 +8,9 @@
 //! rather than borrowed from a database or a locale, so the report means the
 //! same thing wherever its partial sums were computed.
 
-use std::fmt;
-
 use chrono::{Datelike, NaiveDate};
 
-/// The granularity of the report's time axis.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Period {
-    Day,
-    /// ISO 8601 week, Monday to Sunday, labelled `2013-W01`.
-    Week,
-    Month,
-    Quarter,
-    Half,
-    Year,
-    /// One bucket for the whole selection.
-    All,
-}
-
-/// A period counted from a fixed origin; consecutive periods differ by one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PeriodKey(pub i64);
-
-impl PeriodKey {
-    pub fn prev(self) -> PeriodKey {
-        PeriodKey(self.0 - 1)
-    }
-    pub fn next(self) -> PeriodKey {
-        PeriodKey(self.0 + 1)
-    }
-}
+pub use crate::model::{Period, PeriodKey};
 
 /// Days since 0001-01-01 (which is day 1 and a Monday).
 fn day_number(date: NaiveDate) -> i64 {
@@ -72,21 +47,6 @@ pub fn iso_week(date: NaiveDate) -> (i32, u32) {
 }
 
 impl Period {
-    pub const ALL: [Period; 7] =
-        [Period::Day, Period::Week, Period::Month, Period::Quarter, Period::Half, Period::Year, Period::All];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Period::Day => "day",
-            Period::Week => "week",
-            Period::Month => "month",
-            Period::Quarter => "quarter",
-            Period::Half => "half",
-            Period::Year => "year",
-            Period::All => "all",
-        }
-    }
-
     /// The bucket of `date`.
     pub fn key(self, date: NaiveDate) -> PeriodKey {
         let y = i64::from(date.year());
@@ -223,12 +183,6 @@ impl Period {
             Period::Year => Some(PeriodKey(k - 1)),
             Period::All => None,
         }
-    }
-}
-
-impl fmt::Display for Period {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

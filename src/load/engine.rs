@@ -1,16 +1,14 @@
 //! The partials query run on PostgreSQL (`aov report --source URL`): its
 //! rows, one per day and group, read straight into the core's partials
 //! (NUMERIC decoded into exact decimals), as `partials.rs` reads the
-//! partials files an engine wrote. Like it, this fills `aggregate::Partials`
-//! directly (the one accepted `load -> aggregate` arrow besides the fast
-//! path).
+//! partials files an engine wrote. Like it, this hands each row to the
+//! core as a bucket ([`Buckets`], which the core's partials implement).
 
 use std::io;
 
-use crate::aggregate::{Partial, Partials};
 use crate::error::Error;
 use crate::load::rows::blank_group;
-use crate::model::{RowAccounting, Tally, clean_name};
+use crate::model::{Buckets, RowAccounting, Tally, clean_name};
 use crate::sql::{Dialect, Query, partials_query};
 
 /// Run `query` on each of `tables` at `url` (grouped by the columns
@@ -22,7 +20,7 @@ pub fn read_postgres(
     tables: &[String],
     query: &Query,
     by_names: &[String],
-    partials: &mut Partials,
+    partials: &mut dyn Buckets,
     accounting: &mut RowAccounting,
     tally: &mut Tally,
 ) -> Result<(), Error> {
@@ -72,7 +70,7 @@ pub fn read_postgres(
             accounting.used += deals;
             tally.counted += deals;
             let group: Vec<&str> = names.iter().map(String::as_str).collect();
-            partials.add_bucket(&group, &currency, day, &Partial { deals, total, rows: deals })?;
+            partials.add_bucket(&group, &currency, day, deals, total)?;
         }
     }
     Ok(())

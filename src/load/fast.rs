@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 
 use crate::aggregate::amounts::Amounts;
 use crate::aggregate::partials::{Admit, Latest, OLDER};
-use crate::aggregate::{Partial, Partials, Period, PeriodKey};
+use crate::aggregate::{Partial, Partials};
 use crate::error::{Error, RowError};
 use crate::load::InputOptions;
 use crate::load::amount::{self, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
@@ -39,6 +39,7 @@ use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
 use crate::model::Tally;
 use crate::model::{Dimension, Filter, RowAccounting};
+use crate::model::{Period, PeriodKey};
 
 /// The scale of the fast path's integer amounts: 10^6 (the most decimals an
 /// amount may have).

@@ -7,12 +7,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::aggregate::{Partial, Partials, Period};
 use crate::error::{Error, RowError};
 use crate::load::columns::normalize;
 use crate::load::rows::clean_name;
 use crate::load::source::{self, Opened};
-use crate::model::{RowAccounting, Tally};
+use crate::model::{Buckets, Period, RowAccounting, Tally};
 
 /// How partials are read: grouped by `by`, days within `range`, converted
 /// at `rates`, and whether the query counted credit notes.
@@ -106,7 +105,7 @@ fn check_grain(
 pub fn read_converted(
     path: &str,
     how: &Reading<'_>,
-    partials: &mut Partials,
+    partials: &mut dyn Buckets,
     accounting: &mut RowAccounting,
     tally: &mut Tally,
 ) -> Result<(), Error> {
@@ -254,7 +253,7 @@ pub fn read_converted(
             }
         }
         let group: Vec<&str> = names.iter().map(String::as_str).collect();
-        partials.add_bucket(&group, &currency, day, &Partial { deals, total, rows: deals })?;
+        partials.add_bucket(&group, &currency, day, deals, total)?;
     }
     Ok(())
 }

@@ -7,11 +7,13 @@
 mod filter;
 pub mod money;
 mod name;
+mod period;
 mod sink;
 
 pub use filter::{Filter, LeftOut, NameHits, Window, fold_name};
 pub use name::clean_name;
-pub use sink::{Head, Header, Incomplete, Sink};
+pub use period::{Period, PeriodKey};
+pub use sink::{Buckets, Head, Header, Incomplete, Sink};
 
 use std::fmt;
 

@@ -3,12 +3,13 @@
 //!
 //! Readers (`src/load`) write to a [`Sink`]; the collectors above them
 //! (`src/pipeline.rs`, `src/quoting.rs`, `src/order_lines.rs`) implement
-//! it. Both sides depend on this module, not on each other, so a reader
+//! it. Readers of partials an engine computed write their buckets to
+//! [`Buckets`], which the core's partials implement. Both sides depend on this module, not on each other, so a reader
 //! never names the code that aggregates what it reads.
 
 use std::ops::ControlFlow;
 
-use crate::error::RowError;
+use crate::error::{Overflow, RowError};
 use crate::model::Deal;
 
 /// What a sink may ask of a new input's columns once its header is read
@@ -87,4 +88,21 @@ pub trait Sink {
     fn names_used(&self) -> [bool; 2] {
         [true, true]
     }
+}
+
+/// Where the rows of partials an engine computed go (`aov report
+/// --partials`, `aov report --source`): each row one bucket of deals of a
+/// group, already summed. The core's partials implement it.
+pub trait Buckets {
+    /// `deals` deals of `group` in `currency`, totalling `total` exactly, on
+    /// `day` (or in the period that starts on it, for partials an engine
+    /// bucketed by period).
+    fn add_bucket(
+        &mut self,
+        group: &[&str],
+        currency: &str,
+        day: chrono::NaiveDate,
+        deals: u64,
+        total: rust_decimal::Decimal,
+    ) -> Result<(), Overflow>;
 }
