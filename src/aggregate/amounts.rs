@@ -558,6 +558,37 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn every_kind_holds_the_same_amounts_and_figures(
+            v in proptest::collection::vec(
+                proptest::prop_oneof![
+                    // whole cents, in and beyond an i32 of them
+                    proptest::strategy::Strategy::prop_map(-3_000_000_000i64..3_000_000_000, |c| c * 10_000),
+                    // any millionths
+                    -1_000_000_000i64..1_000_000_000,
+                ],
+                1..40,
+            ),
+            split in 0usize..40,
+        ) {
+            // The same amounts pushed one by one, in two stores appended
+            // (a worker's each), and as exact decimals.
+            let split = split.min(v.len());
+            let (mut a, mut b) = (Amounts::default(), Amounts::default());
+            for &m in &v[..split] {
+                a.push_micros(m);
+            }
+            for &m in &v[split..] {
+                b.push_micros(m);
+            }
+            a.append(b);
+            let decimals: Vec<Decimal> = v.iter().map(|m| Decimal::new(*m, 6).normalize()).collect();
+            proptest::prop_assert_eq!(a.to_decimals(), decimals.clone());
+            let mut exact = Amounts::exact(decimals);
+            let points = [(1, 2), (1, 4), (9, 10)];
+            proptest::prop_assert_eq!(a.select(&points), exact.select(&points));
+        }
+
+        #[test]
         fn selection_agrees_with_sorting(v in proptest::collection::vec(-1_000_000i64..1_000_000, 1..60),
                                          num in 0u64..=20) {
             // The reference: sort, then interpolate between closest ranks.
