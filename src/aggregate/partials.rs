@@ -525,16 +525,30 @@ impl Partials {
         amount: Decimal,
         rows: u64,
     ) -> Result<(), Overflow> {
-        let key = self.period.key(date);
-        let id = self.intern(group, currency);
-        let day = day_number(date);
-        self.merge_cell(id, key, &Partial { deals: 1, total: amount, rows }, day, day)?;
+        let (id, key, day) = self.add_on_day(group, currency, date, &Partial { deals: 1, total: amount, rows })?;
         if let Some(a) = self.amounts.as_mut() {
             let akey = a.key_of(id);
             let amounts = a.cells.entry((akey, key)).or_default();
             if self.trend.is_some() { amounts.push_on(amount, day) } else { amounts.push(amount) }
         }
         Ok(())
+    }
+
+    /// Add `part`, whose deals were all on `date` (or in the period that
+    /// starts on it), to its group's cell of this report's period: the
+    /// group's id, the period's key and the day's number.
+    fn add_on_day(
+        &mut self,
+        group: &[&str],
+        currency: &str,
+        date: NaiveDate,
+        part: &Partial,
+    ) -> Result<(u32, PeriodKey, i32), Overflow> {
+        let key = self.period.key(date);
+        let id = self.intern(group, currency);
+        let day = day_number(date);
+        self.merge_cell(id, key, part, day, day)?;
+        Ok((id, key, day))
     }
 
     /// Add a cell already bucketed by this report's period (a parallel
@@ -975,10 +989,7 @@ impl crate::model::Buckets for Partials {
         deals: u64,
         total: Decimal,
     ) -> Result<(), Overflow> {
-        let key = self.period.key(day);
-        let id = self.intern(group, currency);
-        let n = day_number(day);
-        self.merge_cell(id, key, &Partial { deals, total, rows: deals }, n, n)
+        self.add_on_day(group, currency, day, &Partial { deals, total, rows: deals }).map(|_| ())
     }
 }
 

@@ -1246,13 +1246,14 @@ impl<'p> Worker<'p> {
                     Some(Dimension::Seller) => sellers[i],
                     _ => 0,
                 };
+                let deals = self.deals.as_ref().zip(self.view.deals.map(|(by, _)| by));
                 for (i, &(_, y, m, d)) in pending.rows.iter().enumerate() {
                     let key = self.period.key_ymd(y, m, d).0;
                     let key = if floor.is_some_and(|f| key < f) { OLDER } else { key };
                     if let Some(acc) = cells.get(&(pick(i, self.by.first()), pick(i, self.by.get(1)), 0, key)) {
                         touched ^= acc.deals;
                     }
-                    if let (Some(deals), Some(by)) = (&self.deals, self.view.deals.map(|(by, _)| by)) {
+                    if let Some((deals, by)) = deals {
                         let value = by.map_or(0, |b| pick(i, self.by.get(b)));
                         if let Some(b) = deals.get(&(value, 0, key)) {
                             touched ^= b.amounts.len() as u64;
@@ -1517,7 +1518,8 @@ impl<'p> Worker<'p> {
         let (groups, cells) = match &self.cells {
             Cells::Periods { accs, .. } => (1, accs.len()),
             Cells::Names { short, long, batch, .. } => {
-                (short.len() + long.len() + batch.len(), short.len() + long.len() + batch.len())
+                let n = short.len() + long.len() + batch.len();
+                (n, n)
             }
             Cells::Grid { spans, filled, .. } => (spans.len(), *filled),
             Cells::General(cells) => (if whole { cells.len() } else { 0 }, cells.len()),
