@@ -4,6 +4,7 @@
 
 pub mod amounts;
 pub mod breadth;
+pub mod cells;
 pub mod chart;
 pub mod customers;
 pub mod exact;

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufWriter;
 
+use crate::aggregate::cells::{Cells, ViewNeeds};
 use crate::aggregate::{Partials, Period};
 use crate::config::CommonSettings;
 use crate::error::Error;
@@ -72,13 +73,7 @@ pub fn load_through<S: crate::order_lines::Through>(
     if matches!(common.filter.status, StatusRule::Chosen(_)) {
         required.push(Field::Status);
     }
-    let view = load::fast::ViewNeeds {
-        days: partials.needs_days(),
-        amounts: partials.amounts_by(),
-        latest: partials.keeps_latest(),
-        deals: partials.keeps_deals(),
-        trend: partials.keeps_trend(),
-    };
+    let view = ViewNeeds::of(&partials);
     let mut collector =
         Collector::new(partials, by, common.filter.clone(), input.skip_bad_rows).with_rates(common.rates.clone());
     if let Some(path) = &input.rejects {
@@ -108,22 +103,22 @@ pub fn load_through<S: crate::order_lines::Through>(
         let before = sink.collector().accounting.read;
         if fast_ok {
             if let Some(plan) = load::fast::plan(path, input, &required)? {
+                let period = sink.collector().period();
+                let filter = &common.filter;
                 let opts = load::fast::RunOptions {
-                    period: sink.collector().period(),
-                    by,
-                    filter: &common.filter,
+                    filter,
                     threads: common.threads,
                     block_size: common.block_size,
                     skip_bad_rows: input.skip_bad_rows,
                     progress: !common.quiet,
-                    view,
+                    cells: &|currency| Cells::new(period, by, currency, filter, view),
                 };
                 match load::fast::run(&plan, &opts)? {
                     load::fast::Outcome::Done(out) => {
                         sink.collector().set_file(&plan.name);
                         // The collector hears of the columns as from the general reader.
                         load::rows::Sink::columns(sink.collector(), &plan.name, plan.columns());
-                        let flow = sink.collector().absorb(out.partials, out.accounting, &out.tally, out.errors);
+                        let flow = sink.collector().absorb(out.done, out.accounting, &out.tally, out.errors);
                         if sink.collector().accounting.read == before {
                             empty_inputs.push(plan.name.clone());
                         }

@@ -1,14 +1,17 @@
 //! The fast path for big CSV files: blocks read in parallel, parsed from
-//! bytes, accumulated into the same exact partials the general reader makes.
+//! bytes, and handed as interned deals to the core's accumulator through
+//! `model::IdSink`, which makes the same exact partials the general reader's
+//! deals make.
 //!
 //! A reader thread cuts the file into blocks on record boundaries (outside
 //! quotes) and workers parse them on all cores. The common shapes (ISO
 //! dates, plain decimal amounts) are parsed straight from bytes into a
 //! scaled integer; every other shape goes through the general parsers, so
 //! the result is the same. Names are interned by their raw bytes and tidied
-//! once per distinct spelling. Each worker keeps count and exact sum per
-//! (group, period); the workers' partials are merged at the end, which is
-//! exact because counts and sums are associative.
+//! once per distinct spelling; the filters and the row accounting happen
+//! here. Each worker has its own sink; the sinks are merged at the end
+//! (their name ids mapped to one worker's), which is exact because counts
+//! and sums are associative.
 //!
 //! When a file needs what only the general reader does (a column whose
 //! number or date style is decided late, order lines, another encoding, odd
@@ -22,28 +25,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
-
-use crate::aggregate::amounts::Amounts;
-use crate::aggregate::partials::{Admit, Latest, OLDER};
-use crate::aggregate::{Partial, Partials};
 use crate::error::{Error, RowError};
 use crate::load::InputOptions;
 use crate::load::amount::{self, DecimalStyle, MAX_DECIMALS, MAX_INTEGER_DIGITS};
 use crate::load::columns::{ColumnMap, Field};
 use crate::load::date::{self, DateOrder, YEARS};
-use crate::load::names::{Acc, BATCH, IdTable, NameTable, Short};
+use crate::load::names::{BATCH, IdTable, NameTable, Short};
 use crate::load::records::{MAX_RECORD_BYTES, Record, RecordError, Records};
 use crate::load::rows::{NO_CUSTOMER, NO_SELLER, clean_name};
 use crate::load::source::{self, InputFormat, SNIFF_BYTES};
 use crate::load::structure::Structurals;
-use crate::model::Tally;
-use crate::model::{Dimension, Filter, RowAccounting};
-use crate::model::{Period, PeriodKey};
+use crate::model::money::{Acc, MICROS_SCALE, normalized_decimal};
+use crate::model::{Dimension, Filter, IdDeal, IdNames, IdSink, RowAccounting, Tally};
 
 /// The scale of the fast path's integer amounts: 10^6 (the most decimals an
-/// amount may have).
-const SCALE: u32 = MAX_DECIMALS as u32;
+/// amount may have), as the core takes them.
+const SCALE: u32 = MICROS_SCALE;
+const _: () = assert!(MAX_DECIMALS as u32 == MICROS_SCALE);
 #[cfg(test)]
 const ONE: i128 = 1_000_000;
 
@@ -68,53 +66,28 @@ pub struct Plan {
 }
 
 /// What a fast read needs to know about the run.
-pub struct RunOptions<'a> {
-    pub period: Period,
-    pub by: &'a [Dimension],
+pub struct RunOptions<'a, C> {
     pub filter: &'a Filter,
     pub threads: usize,
     pub block_size: usize,
     pub skip_bad_rows: bool,
     /// Show a progress bar (when stderr is a terminal and it takes a while).
     pub progress: bool,
-    /// What the view needs beyond counts and sums.
-    pub view: ViewNeeds,
-}
-
-/// What a view needs kept beyond each cell's count and sum: its first and
-/// last deal day, and every amount (per cell, or per value of one of the
-/// `by` dimensions: `Some(Some(i))`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ViewNeeds {
-    pub days: bool,
-    pub amounts: Option<Option<usize>>,
-    /// Only the cells of the two latest periods with deals are needed.
-    pub latest: bool,
-    /// Each bucket's amounts and largest deal (explain's outliers): the
-    /// store's `by` dimension and period ranges (see `Partials::with_deals`).
-    pub deals: Option<crate::aggregate::outliers::DealShape>,
-    /// Each amount's day, for customers' trend: the window and the as-of
-    /// day (see `Partials::with_trend`).
-    pub trend: Option<(crate::aggregate::potential::Span, Option<chrono::NaiveDate>)>,
-}
-
-/// A bucket of the deal store on the fast path: its amounts, and its
-/// largest deal as (millionths, day number, customer id).
-#[derive(Default)]
-struct FastBucket {
-    amounts: Amounts,
-    top: Option<(i128, i32, u32)>,
+    /// A worker's sink of deals, given whether the file has a currency
+    /// column.
+    pub cells: &'a (dyn Fn(bool) -> C + Sync),
 }
 
 /// The result of a fast read.
-pub enum Outcome {
-    Done(Box<Output>),
+pub enum Outcome<D> {
+    Done(Box<Output<D>>),
     /// The file needs the general reader; the reason is for --verbose.
     Abandoned(String),
 }
 
-pub struct Output {
-    pub partials: Partials,
+pub struct Output<D> {
+    /// What the workers' sinks gave, merged.
+    pub done: D,
     pub accounting: RowAccounting,
     /// Rejected rows, in file order, with their original fields.
     pub errors: Vec<(RowError, Vec<String>)>,
@@ -301,66 +274,6 @@ struct BlockDone {
     abandon: Option<String>,
 }
 
-/// Where a worker accumulates, chosen by the shape of the report so that
-/// the common reports touch as little memory per row as possible.
-enum Cells {
-    /// No groups and no currency column: one accumulator per period, in an
-    /// array indexed by the period's key.
-    Periods { first: i64, accs: Vec<Acc> },
-    /// One name column over the whole selection, no currency column and no
-    /// name filter: the accumulator sits in the name table's entry, so a
-    /// row costs one lookup (a customer report over tens of thousands of
-    /// customers used to miss the cache twice per row), and rows are added
-    /// in batches (see [`NameTable`]). Names longer than 31 bytes or with
-    /// doubled quotes go to `long`.
-    Names { short: NameTable, long: FoldMap<Box<[u8]>, Acc>, batch: Vec<Short>, amounts: Vec<i128> },
-    /// One name column by period, no currency column: per name id, its
-    /// periods' accumulators in an array from its first period on (a
-    /// customer report per month over tens of thousands of customers used
-    /// to hash every row into a map of millions of cells). `slots` and
-    /// `filled` count the arrays' accumulators and those with deals: when
-    /// the arrays are mostly empty, the cells move to `General`.
-    Grid { spans: Vec<Span>, slots: usize, filled: usize },
-    /// Everything else: (group ids, currency id, period) -> accumulator.
-    General(FxHashMap<(u32, u32, u32, i64), Acc>),
-    /// A view that needs the deals' days or amounts: as `General`, each
-    /// cell with its first and last day and (per cell) its amounts; or the
-    /// amounts per (value of dimension `by`, currency id, period).
-    Views {
-        cells: FxHashMap<(u32, u32, u32, i64), ViewAcc<Box<Amounts>>>,
-        /// One name over the whole selection and no currency column: the
-        /// cells in an array indexed by the name's id instead (no hashing),
-        /// their amounts inline (one pointer less to follow for each deal).
-        dense: Option<Vec<Option<ViewAcc<Amounts>>>>,
-        by: Option<usize>,
-        by_value: FxHashMap<(u32, u32, i64), Amounts>,
-    },
-}
-
-/// How many accumulators `Cells::Grid` may hold (96 MiB) before it moves
-/// to a map if fewer than a third of them have deals. Early in a file the
-/// arrays are sparse however full they end up, so only size decides first.
-const GRID_SLOTS: usize = 1 << 22;
-
-/// A name's accumulators per period in `Cells::Grid`, from period `first` on.
-#[derive(Default)]
-struct Span {
-    first: i64,
-    accs: Vec<Acc>,
-}
-
-/// `Cells::Grid`'s accumulators as `Cells::General`'s map (the grid's
-/// names are the first `by` value).
-fn grid_cells(spans: Vec<Span>) -> FxHashMap<(u32, u32, u32, i64), Acc> {
-    let mut cells = FxHashMap::default();
-    for (id, span) in spans.into_iter().enumerate() {
-        for (i, acc) in span.accs.into_iter().enumerate().filter(|(_, a)| a.deals > 0) {
-            cells.insert((id as u32, 0, 0, span.first + i as i64), acc);
-        }
-    }
-    cells
-}
-
 /// Rows waiting for their names to be looked up together: the (customer,
 /// seller) short names, the (sum, y, m, d) of each, and room for the names
 /// as two lists.
@@ -374,141 +287,6 @@ impl Default for Pending {
     fn default() -> Pending {
         Pending { names: Vec::with_capacity(BATCH), rows: Vec::with_capacity(BATCH), keys: [[Short::EMPTY; BATCH]; 2] }
     }
-}
-
-/// A view's cell on the fast path. Its amounts are `A`: inline in the
-/// array of one cell per name, boxed in a map of many cells (a view that
-/// keeps none, sellers with a million (seller, customer) cells, then pays
-/// 8 bytes a cell for them, not the store's 56).
-struct ViewAcc<A> {
-    acc: Acc,
-    /// Day numbers (`Period::Day` keys).
-    first: i32,
-    last: i32,
-    /// Per-cell amounts, when the view keeps them so.
-    amounts: Option<A>,
-}
-
-/// Where a cell keeps its amounts: inline or boxed.
-trait Store: Default {
-    fn get(&mut self) -> &mut Amounts;
-    fn into_amounts(self) -> Amounts;
-}
-
-impl Store for Amounts {
-    fn get(&mut self) -> &mut Amounts {
-        self
-    }
-    fn into_amounts(self) -> Amounts {
-        self
-    }
-}
-
-impl Store for Box<Amounts> {
-    fn get(&mut self) -> &mut Amounts {
-        self
-    }
-    fn into_amounts(self) -> Amounts {
-        *self
-    }
-}
-
-impl<A: Store> ViewAcc<A> {
-    /// A cell whose first deal is on `day`, with a store for its amounts
-    /// when `amounts`.
-    fn new(day: i32, amounts: bool) -> ViewAcc<A> {
-        ViewAcc { acc: Acc::default(), first: day, last: day, amounts: amounts.then(A::default) }
-    }
-
-    /// Add a deal of `sum` on `day`; the cell's amounts, when it keeps them.
-    #[inline]
-    fn add(&mut self, sum: i128, day: i32) -> Option<&mut Amounts> {
-        self.acc.add(sum);
-        self.first = self.first.min(day);
-        self.last = self.last.max(day);
-        self.amounts.as_mut().map(A::get)
-    }
-
-    /// Add another worker's cell of the same group and period.
-    fn merge(&mut self, other: ViewAcc<A>) {
-        self.acc.merge(&other.acc);
-        self.first = self.first.min(other.first);
-        self.last = self.last.max(other.last);
-        match (self.amounts.as_mut(), other.amounts) {
-            (Some(a), Some(b)) => a.get().append(b.into_amounts()),
-            (None, Some(b)) => self.amounts = Some(b),
-            (_, None) => {}
-        }
-    }
-
-    /// The same cell with its amounts in another kind of store.
-    fn moved<B: Store>(self) -> ViewAcc<B> {
-        let amounts = self.amounts.map(|a| {
-            let mut b = B::default();
-            *b.get() = a.into_amounts();
-            b
-        });
-        ViewAcc { acc: self.acc, first: self.first, last: self.last, amounts }
-    }
-}
-
-/// Add an amount in millionths to a store (as an exact decimal in the rare
-/// case it does not fit an `i64`), with its day number for a trend's store.
-#[inline]
-fn push_amount(store: &mut Amounts, sum: i128, day: Option<i32>) {
-    match (i64::try_from(sum), day) {
-        (Ok(m), None) => store.push_micros(m),
-        (Ok(m), Some(day)) => store.push_micros_on(m, day),
-        (Err(_), day) => {
-            let amount = normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal");
-            match day {
-                None => store.push(amount),
-                Some(day) => store.push_on(amount, day),
-            }
-        }
-    }
-}
-
-impl Cells {
-    fn new(period: Period, by: &[Dimension], plan: &Plan, filter: &Filter) -> Cells {
-        let no_name_filter = filter.customers.is_empty() && filter.sellers.is_empty();
-        match by {
-            [] if plan.currency.is_none() => Cells::Periods { first: 0, accs: Vec::new() },
-            [Dimension::Customer | Dimension::Seller]
-                if period == Period::All && plan.currency.is_none() && no_name_filter =>
-            {
-                Cells::Names {
-                    short: NameTable::default(),
-                    long: fold_map(),
-                    batch: Vec::with_capacity(BATCH),
-                    amounts: Vec::with_capacity(BATCH),
-                }
-            }
-            [Dimension::Customer | Dimension::Seller] if plan.currency.is_none() => {
-                Cells::Grid { spans: Vec::new(), slots: 0, filled: 0 }
-            }
-            _ => Cells::General(FxHashMap::default()),
-        }
-    }
-}
-
-/// The accumulator of period `key` in a dense array starting at `first`,
-/// widened as keys outside it turn up.
-#[inline]
-fn dense_at<'a>(first: &mut i64, accs: &'a mut Vec<Acc>, key: i64) -> &'a mut Acc {
-    if accs.is_empty() {
-        *first = key;
-    }
-    if key < *first {
-        let more = (*first - key) as usize;
-        accs.splice(0..0, std::iter::repeat_n(Acc::default(), more));
-        *first = key;
-    }
-    let i = (key - *first) as usize;
-    if i >= accs.len() {
-        accs.resize(i + 1, Acc::default());
-    }
-    &mut accs[i]
 }
 
 /// A tidy name from a field's raw bytes (unescaping doubled quotes once).
@@ -650,11 +428,86 @@ impl Interner {
     }
 }
 
+/// Counts and sums by the raw bytes of one name column, for a sink that
+/// takes totals by name (see `IdSink::totals_by_name`): the accumulator
+/// sits in the name table's entry, so a row costs one lookup (a customer
+/// report over tens of thousands of customers used to miss the cache twice
+/// per row), and rows are added in batches (see [`NameTable`]). Names
+/// longer than 31 bytes or with doubled quotes go to `long`.
+struct RawTotals {
+    dim: Dimension,
+    short: NameTable,
+    long: FoldMap<Box<[u8]>, Acc>,
+    batch: Vec<Short>,
+    amounts: Vec<i128>,
+}
+
+impl RawTotals {
+    fn new(dim: Dimension) -> RawTotals {
+        RawTotals {
+            dim,
+            short: NameTable::default(),
+            long: fold_map(),
+            batch: Vec::with_capacity(BATCH),
+            amounts: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Take in another worker's totals.
+    fn merge(&mut self, mut other: RawTotals) {
+        self.short.flush(&mut self.batch, &mut self.amounts);
+        other.short.flush(&mut other.batch, &mut other.amounts);
+        self.short.merge(other.short);
+        for (k, acc) in other.long {
+            self.long.entry(k).or_default().merge(&acc);
+        }
+    }
+
+    /// Hand every name's total to `sink`, with the name tidied once per
+    /// raw spelling.
+    fn hand_to<C: IdSink>(mut self, sink: &mut C) {
+        self.short.add_batch(&self.batch, &self.amounts);
+        let blank = if self.dim == Dimension::Customer { NO_CUSTOMER } else { NO_SELLER };
+        let shown = |name: &str| if name.is_empty() { blank.to_string() } else { name.to_string() };
+        let mut name = String::new();
+        for (raw, acc) in self.short.iter() {
+            tidy_into(raw, false, &mut name);
+            sink.add_total(&shown(&name), acc);
+        }
+        for (k, acc) in &self.long {
+            let (raw, escaped) = match k.strip_suffix(&[0]) {
+                Some(raw) => (raw, true),
+                None => (&k[..], false),
+            };
+            sink.add_total(&shown(&tidy(raw, escaped)), acc);
+        }
+    }
+}
+
+/// The names behind a worker's ids, for its sink.
+struct WorkerNames<'a> {
+    customers: &'a Interner,
+    sellers: &'a Interner,
+    currencies: &'a Interner,
+}
+
+impl IdNames for WorkerNames<'_> {
+    fn name(&self, dim: Dimension, id: u32) -> &str {
+        match dim {
+            Dimension::Customer => self.customers.names[id as usize].as_str(),
+            Dimension::Seller => self.sellers.names[id as usize].as_str(),
+            Dimension::Segment | Dimension::Column(_) => "",
+        }
+    }
+
+    fn currency(&self, id: u32) -> &str {
+        self.currencies.names[id as usize].as_str()
+    }
+}
+
 /// One worker's state across blocks.
-struct Worker<'p> {
+struct Worker<'p, C> {
     plan: &'p Plan,
-    period: Period,
-    by: Vec<Dimension>,
     filter: &'p Filter,
     customers: Interner,
     sellers: Interner,
@@ -662,12 +515,10 @@ struct Worker<'p> {
     /// Per interned id: does the filter keep it?
     keep_customer: Vec<bool>,
     keep_seller: Vec<bool>,
-    cells: Cells,
-    view: ViewNeeds,
-    /// With `view.latest`: the two latest periods seen (older cells dropped).
-    latest: Option<Latest>,
-    /// With `view.deals`: (value id, currency id, period) -> bucket.
-    deals: Option<FxHashMap<(u32, u32, i64), FastBucket>>,
+    /// Where the deals the filters keep go.
+    cells: C,
+    /// When the sink takes totals by name: the totals by raw name.
+    totals: Option<RawTotals>,
     accounting: RowAccounting,
     tally: Tally,
     /// Credit notes left out: their sum in millionths, per currency id.
@@ -676,8 +527,8 @@ struct Worker<'p> {
     need_customer: bool,
     need_seller: bool,
     fields: Vec<(usize, usize, bool)>,
-    /// Rows are added in batches (see `flush`): a name column is grouped
-    /// by and there is no currency column.
+    /// Rows are added in batches (see `flush`): a name is looked at and
+    /// there is no currency column.
     batching: bool,
     pending: Pending,
 }
@@ -750,63 +601,29 @@ pub fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
     (d <= DAYS[m as usize - 1] + u32::from(leap)).then_some((y, m, d))
 }
 
-impl<'p> Worker<'p> {
-    /// A worker for a view that needs days or amounts kept (see [`ViewNeeds`]).
-    fn for_view(mut self, view: ViewNeeds) -> Worker<'p> {
-        if view.latest {
-            self.latest = Some(Latest::default());
-        }
-        if view.deals.is_some() {
-            self.deals = Some(FxHashMap::default());
-            // The largest deal is named by its customer.
-            self.need_customer = true;
-            if matches!(self.cells, Cells::Names { .. }) {
-                self.cells = Cells::General(FxHashMap::default());
-            }
-        }
-        if view.latest && matches!(self.cells, Cells::Grid { .. }) {
-            // Older periods fold into one cell per group there.
-            self.cells = Cells::General(FxHashMap::default());
-        }
-        if view.days || view.amounts.is_some() {
-            let by = view.amounts.flatten();
-            let dense =
-                (self.by.len() == 1 && self.period == Period::All && self.plan.currency.is_none()).then(Vec::new);
-            self.cells = Cells::Views { cells: FxHashMap::default(), dense, by, by_value: FxHashMap::default() };
-        }
-        self.view = view;
-        self.batching = (self.need_customer || self.need_seller)
-            && self.plan.currency.is_none()
-            && !matches!(self.cells, Cells::Names { .. });
-        self
-    }
-
-    fn new(plan: &'p Plan, period: Period, by: &[Dimension], filter: &'p Filter) -> Worker<'p> {
-        let cells = Cells::new(period, by, plan, filter);
-        let names_table = matches!(cells, Cells::Names { .. });
+impl<'p, C: IdSink> Worker<'p, C> {
+    fn new(plan: &'p Plan, filter: &'p Filter, cells: C) -> Worker<'p, C> {
+        let [customer, seller] = cells.names_used();
+        let need_customer = customer || !filter.customers.is_empty();
+        let need_seller = seller || !filter.sellers.is_empty();
+        let totals = cells.totals_by_name().map(RawTotals::new);
         Worker {
             plan,
-            period,
-            by: by.to_vec(),
             filter,
             customers: Interner::with_blank(NO_CUSTOMER),
             sellers: Interner::with_blank(NO_SELLER),
             currencies: Interner::default(),
             keep_customer: Vec::new(),
             keep_seller: Vec::new(),
+            batching: (need_customer || need_seller) && plan.currency.is_none() && totals.is_none(),
             cells,
-            view: ViewNeeds::default(),
-            latest: None,
-            deals: None,
+            totals,
             accounting: RowAccounting::default(),
             tally: Tally::default(),
             credit_sums: Vec::new(),
-            need_customer: by.contains(&Dimension::Customer) || !filter.customers.is_empty(),
-            need_seller: by.contains(&Dimension::Seller) || !filter.sellers.is_empty(),
+            need_customer,
+            need_seller,
             fields: Vec::with_capacity(16),
-            batching: (by.contains(&Dimension::Customer) || by.contains(&Dimension::Seller))
-                && plan.currency.is_none()
-                && !names_table,
             pending: Pending::default(),
         }
     }
@@ -1125,11 +942,10 @@ impl<'p> Worker<'p> {
 
     fn add(&mut self, b: &[u8], sum: i128, y: i32, m: u32, d: u32) {
         let plan = self.plan;
-        let f = self.filter;
         // (start, end, escaped) of a column's field; an empty field for a
         // column the input does not have.
         let raw = |i: Option<usize>| i.map_or((0, 0, false), |i| self.fields[i]);
-        if !matches!(self.cells, Cells::Names { .. }) {
+        let Some(dim) = self.totals.as_ref().map(|t| t.dim) else {
             let (raw_customer, raw_seller) = (raw(plan.customer), raw(plan.seller));
             if self.batching {
                 // Short plain names wait in a batch whose names are looked
@@ -1154,49 +970,31 @@ impl<'p> Worker<'p> {
                 None => 0,
                 Some(_) => self.currencies.id(b, raw(plan.currency)),
             };
-            self.add_ids(customer, seller, currency, sum, y, m, d);
+            self.add_ids(IdDeal { customer, seller, currency, micros: sum, ymd: (y, m, d) });
+            return;
+        };
+        let column = if dim == Dimension::Customer { plan.customer } else { plan.seller };
+        let (start, end, escaped) = raw(column);
+        // Totals by raw name are only kept without a currency column or a
+        // name filter.
+        if !self.admits(0, sum, (y, m, d)) {
             return;
         }
-        let in_range =
-            f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
-        if !in_range {
-            self.tally.by_date += 1;
-            self.accounting.filtered += 1;
-            return;
-        }
-        if sum < 0 {
-            if !f.include_credits {
-                // A per-name table is only made without a currency column.
-                if self.credit_sums.is_empty() {
-                    self.credit_sums.resize(1, 0);
+        let Some(t) = self.totals.as_mut() else { return };
+        match Short::from_field(b, start, end).filter(|_| !escaped) {
+            Some(k) => {
+                t.batch.push(k);
+                t.amounts.push(sum);
+                if t.batch.len() == BATCH {
+                    t.short.flush(&mut t.batch, &mut t.amounts);
                 }
-                self.credit_sums[0] += sum;
-                self.tally.credits += 1;
-                self.accounting.filtered += 1;
-                return;
             }
-            self.tally.credits_counted += 1;
-        }
-        if let Cells::Names { short, long, batch, amounts } = &mut self.cells {
-            self.tally.counted += 1;
-            self.accounting.used += 1;
-            let column = if self.by[0] == Dimension::Customer { plan.customer } else { plan.seller };
-            let (start, end, escaped) = raw(column);
-            match Short::from_field(b, start, end).filter(|_| !escaped) {
-                Some(k) => {
-                    batch.push(k);
-                    amounts.push(sum);
-                    if batch.len() == BATCH {
-                        short.flush(batch, amounts);
-                    }
-                }
-                None => long.entry(long_key(&b[start..end], escaped).into_boxed_slice()).or_default().add(sum),
-            }
+            None => t.long.entry(long_key(&b[start..end], escaped).into_boxed_slice()).or_default().add(sum),
         }
     }
 
     /// Add the rows waiting in the batch: their names looked up together,
-    /// then their cells touched together, then each row added.
+    /// then the sink told which cells come next, then each row added.
     fn flush(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
         let n = pending.rows.len();
@@ -1216,75 +1014,29 @@ impl<'p> Worker<'p> {
         if self.need_seller {
             self.sellers.short_ids(&pending.keys[1][..n], &mut sellers);
         }
-        // Touch each row's cell first: the loads overlap.
-        let mut touched = 0u64;
-        let ids = if self.by.first() == Some(&Dimension::Seller) { &sellers } else { &customers };
-        match &self.cells {
-            Cells::Grid { spans, .. } => {
-                for (id, &(_, y, m, d)) in ids[..n].iter().zip(&pending.rows) {
-                    let key = self.period.key_ymd(y, m, d).0;
-                    if let Some(s) = spans.get(*id as usize) {
-                        if let Some(a) = usize::try_from(key - s.first).ok().and_then(|i| s.accs.get(i)) {
-                            touched ^= a.deals;
-                        }
-                    }
-                }
-            }
-            Cells::Views { dense: Some(dense), .. } => {
-                for id in &ids[..n] {
-                    if let Some(Some(c)) = dense.get(*id as usize) {
-                        touched ^= c.acc.deals;
-                    }
-                }
-            }
-            Cells::General(cells) => {
-                // A guess of the key `add_ids` will use (its period may be
-                // folded into OLDER there): a wrong guess only misses.
-                let floor = self.latest.and_then(|l| l.floor());
-                let pick = |i: usize, dim: Option<&Dimension>| match dim {
-                    Some(Dimension::Customer) => customers[i],
-                    Some(Dimension::Seller) => sellers[i],
-                    _ => 0,
-                };
-                let deals = self.deals.as_ref().zip(self.view.deals.map(|(by, _)| by));
-                for (i, &(_, y, m, d)) in pending.rows.iter().enumerate() {
-                    let key = self.period.key_ymd(y, m, d).0;
-                    let key = if floor.is_some_and(|f| key < f) { OLDER } else { key };
-                    if let Some(acc) = cells.get(&(pick(i, self.by.first()), pick(i, self.by.get(1)), 0, key)) {
-                        touched ^= acc.deals;
-                    }
-                    if let Some((deals, by)) = deals {
-                        let value = by.map_or(0, |b| pick(i, self.by.get(b)));
-                        if let Some(b) = deals.get(&(value, 0, key)) {
-                            touched ^= b.amounts.len() as u64;
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        std::hint::black_box(touched);
+        let mut deals = [IdDeal::default(); BATCH];
         for (i, &(sum, y, m, d)) in pending.rows.iter().enumerate() {
-            self.add_ids(customers[i], sellers[i], 0, sum, y, m, d);
+            deals[i] = IdDeal { customer: customers[i], seller: sellers[i], currency: 0, micros: sum, ymd: (y, m, d) };
+        }
+        self.cells.touch(&deals[..n]);
+        for deal in &deals[..n] {
+            self.add_ids(*deal);
         }
         pending.names.clear();
         pending.rows.clear();
         self.pending = pending;
     }
 
-    /// Add a row whose names and currency are interned.
-    #[allow(clippy::too_many_arguments)]
-    fn add_ids(&mut self, customer: u32, seller: u32, currency: u32, sum: i128, y: i32, m: u32, d: u32) {
+    /// Whether the date range and the credit-note rule keep a deal whose
+    /// names the filters kept; it is counted either way.
+    fn admits(&mut self, currency: u32, sum: i128, (y, m, d): (i32, u32, u32)) -> bool {
         let f = self.filter;
-        if !self.names_kept(customer, seller) {
-            return;
-        }
         let in_range =
             f.from.is_none_or(|from| (y, m, d) >= (from_ymd(from))) && f.to.is_none_or(|to| (y, m, d) <= from_ymd(to));
         if !in_range {
             self.tally.by_date += 1;
             self.accounting.filtered += 1;
-            return;
+            return false;
         }
         if sum < 0 {
             if !f.include_credits {
@@ -1295,451 +1047,52 @@ impl<'p> Worker<'p> {
                 self.credit_sums[currency] += sum;
                 self.tally.credits += 1;
                 self.accounting.filtered += 1;
-                return;
+                return false;
             }
             self.tally.credits_counted += 1;
         }
         self.tally.counted += 1;
         self.accounting.used += 1;
-        let pick = |dim: Option<&Dimension>| match dim {
-            Some(Dimension::Customer) => customer,
-            Some(Dimension::Seller) => seller,
-            _ => 0,
-        };
-        let period = self.period.key_ymd(y, m, d).0;
-        match &mut self.cells {
-            Cells::Periods { first, accs } => dense_at(first, accs, period).add(sum),
-            Cells::Grid { spans, slots, filled } => {
-                let i = pick(self.by.first()) as usize;
-                if i >= spans.len() {
-                    spans.resize_with(i + 1, Span::default);
-                }
-                let span = &mut spans[i];
-                let before = span.accs.len();
-                let acc = dense_at(&mut span.first, &mut span.accs, period);
-                if acc.deals == 0 {
-                    *filled += 1;
-                }
-                acc.add(sum);
-                *slots += span.accs.len() - before;
-                if *slots > GRID_SLOTS && *slots > 3 * *filled {
-                    // Sparse groups (few deals over many periods, or days
-                    // over years): a map holds them in less memory.
-                    self.cells = Cells::General(grid_cells(std::mem::take(spans)));
-                }
-            }
-            Cells::General(cells) => {
-                // Only the two latest periods: the others go to each group's
-                // OLDER cell (see `Latest`).
-                let period = match self.latest.as_mut().map(|l| l.admit(period)) {
-                    None | Some(Admit::Keep) => period,
-                    Some(Admit::KeepFrom(floor)) => {
-                        if cells.keys().any(|(.., k)| *k < floor && *k != OLDER) {
-                            let old = std::mem::take(cells);
-                            for ((a, b, c, k), acc) in old {
-                                cells.entry((a, b, c, if k < floor { OLDER } else { k })).or_default().merge(&acc);
-                            }
-                        }
-                        period
-                    }
-                    Some(Admit::Drop) => OLDER,
-                };
-                cells.entry((pick(self.by.first()), pick(self.by.get(1)), currency, period)).or_default().add(sum);
-            }
-            Cells::Views { cells, dense, by, by_value } => {
-                let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
-                let per_cell = self.view.amounts == Some(None);
-                let amounts = match dense {
-                    Some(dense) => {
-                        let i = pick(self.by.first()) as usize;
-                        if i >= dense.len() {
-                            dense.resize_with(i + 1, || None);
-                        }
-                        dense[i].get_or_insert_with(|| ViewAcc::new(day, per_cell)).add(sum, day)
-                    }
-                    None => cells
-                        .entry((pick(self.by.first()), pick(self.by.get(1)), currency, period))
-                        .or_insert_with(|| ViewAcc::new(day, per_cell))
-                        .add(sum, day),
-                };
-                if let Some(a) = amounts {
-                    push_amount(a, sum, self.view.trend.map(|_| day));
-                } else if let Some(i) = *by {
-                    push_amount(by_value.entry((pick(self.by.get(i)), currency, period)).or_default(), sum, None);
-                }
-            }
-            Cells::Names { .. } => unreachable!("handled above"),
-        }
-        if self.deals.is_some() {
-            let value = match self.view.deals.and_then(|(by, _)| by) {
-                Some(i) => pick(self.by.get(i)),
-                None => 0,
-            };
-            self.note_deal(value, currency, period, customer, sum, (y, m, d));
-        }
+        true
     }
 
-    /// Note a deal in the deal store (explain's outliers), unless its period
-    /// is older than the two latest kept or outside the ranges asked for.
-    fn note_deal(
-        &mut self,
-        value: u32,
-        currency: u32,
-        period: i64,
-        customer: u32,
-        sum: i128,
-        (y, m, d): (i32, u32, u32),
-    ) {
-        let floor = self.latest.and_then(|l| l.floor());
-        let only = self.view.deals.and_then(|(_, only)| only);
-        if floor.is_some_and(|f| period < f)
-            || only.is_some_and(|r| !r.iter().any(|(a, b)| (*a..=*b).contains(&period)))
-        {
+    /// Add a row whose names and currency are interned, when the filters
+    /// keep it.
+    fn add_ids(&mut self, deal: IdDeal) {
+        if !self.names_kept(deal.customer, deal.seller) || !self.admits(deal.currency, deal.micros, deal.ymd) {
             return;
         }
-        let names = &self.customers.names;
-        let Some(deals) = self.deals.as_mut() else { return };
-        if let Some(f) = floor {
-            if deals.keys().any(|(.., k)| *k < f) {
-                deals.retain(|(.., k), _| *k >= f);
-            }
-        }
-        let day = crate::aggregate::period::days_from_ce(y, m, d) as i32;
-        let b = deals.entry((value, currency, period)).or_default();
-        push_amount(&mut b.amounts, sum, None);
-        let larger = match b.top {
-            None => true,
-            Some((a, dd, c)) => {
-                (sum, std::cmp::Reverse(day), std::cmp::Reverse(names[customer as usize].as_str()))
-                    > (a, std::cmp::Reverse(dd), std::cmp::Reverse(names[c as usize].as_str()))
-            }
-        };
-        if larger {
-            b.top = Some((sum, day, customer));
-        }
+        let names = WorkerNames { customers: &self.customers, sellers: &self.sellers, currencies: &self.currencies };
+        self.cells.add(&deal, &names);
     }
 
-    /// Take in another worker's per-name table (when both have one);
-    /// otherwise hand the worker back.
-    fn absorb(&mut self, mut other: Worker<'p>) -> Option<Worker<'p>> {
-        match (&mut self.cells, &mut other.cells) {
-            (
-                Cells::Names { short, long, batch, amounts },
-                Cells::Names { short: short2, long: long2, batch: batch2, amounts: amounts2 },
-            ) => {
-                short.flush(batch, amounts);
-                short2.flush(batch2, amounts2);
-                short.merge(std::mem::take(short2));
-                for (k, acc) in long2.drain() {
-                    long.entry(k).or_default().merge(&acc);
-                }
-                None
-            }
-            (Cells::Grid { spans, filled, .. }, Cells::Grid { spans: spans2, .. })
-                if self.deals.is_none() && other.deals.is_none() =>
-            {
-                // The other worker's name ids as this one's.
-                let seller = self.by[0] == Dimension::Seller;
-                let (mine, theirs) =
-                    if seller { (&mut self.sellers, &other.sellers) } else { (&mut self.customers, &other.customers) };
-                let remap = mine.remap(theirs);
-                for (id, span) in std::mem::take(spans2).into_iter().enumerate() {
-                    let to = remap[id] as usize;
-                    if to >= spans.len() {
-                        spans.resize_with(to + 1, Span::default);
-                    }
-                    let into = &mut spans[to];
-                    for (i, acc) in span.accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
-                        dense_at(&mut into.first, &mut into.accs, span.first + i as i64).merge(acc);
-                    }
-                }
-                *filled = spans.iter().map(|s| s.accs.iter().filter(|a| a.deals > 0).count()).sum();
-                None
-            }
-            (
-                Cells::Views { cells, dense, by, by_value },
-                Cells::Views { cells: cells2, dense: dense2, by_value: by_value2, .. },
-            ) if self.plan.currency.is_none()
-                && self.latest.is_none()
-                && self.deals.is_none()
-                && other.deals.is_none() =>
-            {
-                // The other worker's name ids as this one's, then its cells
-                // added by id: no partials with string keys made and merged
-                // per worker (a million (seller, customer) keys for sellers).
-                let customers = self.customers.remap(&other.customers);
-                let sellers = self.sellers.remap(&other.sellers);
-                let map = |dim: Option<&Dimension>, id: u32| match dim {
-                    Some(Dimension::Customer) => customers[id as usize],
-                    Some(Dimension::Seller) => sellers[id as usize],
-                    _ => id,
-                };
-                let (d0, d1) = (self.by.first(), self.by.get(1));
-                for ((a, b, cur, k), cell) in std::mem::take(cells2) {
-                    match cells.entry((map(d0, a), map(d1, b), cur, k)) {
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(cell);
-                        }
-                        std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().merge(cell),
-                    }
-                }
-                if let (Some(dense), Some(dense2)) = (dense.as_mut(), dense2.take()) {
-                    for (id, cell) in dense2.into_iter().enumerate() {
-                        let Some(cell) = cell else { continue };
-                        let to = map(d0, id as u32) as usize;
-                        if to >= dense.len() {
-                            dense.resize_with(to + 1, || None);
-                        }
-                        match dense[to].as_mut() {
-                            Some(into) => into.merge(cell),
-                            None => dense[to] = Some(cell),
-                        }
-                    }
-                }
-                if let Some(i) = *by {
-                    let dim = self.by.get(i);
-                    for ((v, cur, k), amounts) in std::mem::take(by_value2) {
-                        by_value.entry((map(dim, v), cur, k)).or_default().append(amounts);
-                    }
-                }
-                None
-            }
-            _ => Some(other),
+    /// Take in another worker's deals where the sink can (its name ids
+    /// mapped to this worker's); otherwise hand the worker back.
+    fn absorb(&mut self, mut other: Worker<'p, C>) -> Option<Worker<'p, C>> {
+        if !self.cells.absorbs(&other.cells) {
+            return Some(other);
         }
+        let customers = self.customers.remap(&other.customers);
+        let sellers = self.sellers.remap(&other.sellers);
+        if let Some(theirs) = self.cells.absorb(other.cells, &customers, &sellers) {
+            other.cells = theirs;
+            return Some(other);
+        }
+        if let (Some(mine), Some(theirs)) = (self.totals.as_mut(), other.totals.take()) {
+            mine.merge(theirs);
+        }
+        None
     }
 
-    /// This worker's accumulations as partials with tidy names.
-    fn into_partials(mut self) -> Result<Partials, Error> {
-        let mut p = view_partials(self.period, self.by.len(), self.view);
-        // Room for the groups and the cells at once. A group has a cell per
-        // period: over the whole selection as many groups as cells, else
-        // (unless the names say how many) the groups' room grows as they come.
-        let whole = self.period == Period::All;
-        let (groups, cells) = match &self.cells {
-            Cells::Periods { accs, .. } => (1, accs.len()),
-            Cells::Names { short, long, batch, .. } => {
-                let n = short.len() + long.len() + batch.len();
-                (n, n)
-            }
-            Cells::Grid { spans, filled, .. } => (spans.len(), *filled),
-            Cells::General(cells) => (if whole { cells.len() } else { 0 }, cells.len()),
-            Cells::Views { cells, dense, .. } => {
-                let n = cells.len() + dense.as_ref().map_or(0, Vec::len);
-                (if whole { n } else { 0 }, n)
-            }
-        };
-        p.reserve(groups, cells);
-        let period = self.period;
-        let mut add = |group: &[&str], currency: &str, key: i64, acc: &Acc| -> Result<(), Error> {
-            let total = normalized_decimal(acc.sum(), SCALE).ok_or_else(|| crate::aggregate::Overflow {
-                group: group.join(" / "),
-                period: period.label(PeriodKey(key)),
-            })?;
-            p.add_cell(group, currency, PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
-            Ok(())
-        };
-        match std::mem::replace(&mut self.cells, Cells::General(FxHashMap::default())) {
-            Cells::Periods { first, accs } => {
-                for (i, acc) in accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
-                    add(&[], "", first + i as i64, acc)?;
-                }
-            }
-            Cells::Names { mut short, long, batch, amounts } => {
-                short.add_batch(&batch, &amounts);
-                let key = period.key_ymd(2000, 1, 1).0;
-                let blank = if self.by[0] == Dimension::Customer { NO_CUSTOMER } else { NO_SELLER };
-                let shown = |name: &str| if name.is_empty() { blank.to_string() } else { name.to_string() };
-                let mut name = String::new();
-                for (raw, acc) in short.iter() {
-                    tidy_into(raw, false, &mut name);
-                    add(&[&shown(&name)], "", key, acc)?;
-                }
-                for (k, acc) in &long {
-                    let (raw, escaped) = match k.strip_suffix(&[0]) {
-                        Some(raw) => (raw, true),
-                        None => (&k[..], false),
-                    };
-                    add(&[&shown(&tidy(raw, escaped))], "", key, acc)?;
-                }
-            }
-            Cells::Grid { spans, .. } => {
-                let mut groups = GroupIds::default();
-                for (a, span) in spans.iter().enumerate() {
-                    for (i, acc) in span.accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
-                        let key = span.first + i as i64;
-                        let id = groups.id(&mut p, &self, (a as u32, 0, 0));
-                        let total = total_of(acc, id, &p, key)?;
-                        p.add_to_group(
-                            id,
-                            PeriodKey(key),
-                            &Partial { deals: acc.deals, total, rows: acc.deals },
-                            None,
-                            None,
-                        )?;
-                    }
-                }
-            }
-            Cells::General(cells) => {
-                let mut groups = GroupIds::default();
-                for ((a, b, cur, key), acc) in cells {
-                    let id = groups.id(&mut p, &self, (a, b, cur));
-                    let total = total_of(&acc, id, &p, key)?;
-                    p.add_to_group(
-                        id,
-                        PeriodKey(key),
-                        &Partial { deals: acc.deals, total, rows: acc.deals },
-                        None,
-                        None,
-                    )?;
-                }
-            }
-            Cells::Views { mut cells, dense, by, by_value } => {
-                let all = period.key_ymd(2000, 1, 1).0;
-                for (id, cell) in dense.into_iter().flatten().enumerate() {
-                    if let Some(cell) = cell {
-                        cells.insert((id as u32, 0, 0, all), cell.moved());
-                    }
-                }
-                // The cells as a list, so that the map's table (a million
-                // entries for sellers) is freed before the partials grow.
-                let cells: Vec<_> = cells.into_iter().collect();
-                // Over the whole selection each group has one cell: no
-                // cache of the group ids (its map would be one entry a cell).
-                let mut groups = if period == Period::All { GroupIds::uncached() } else { GroupIds::default() };
-                for ((a, b, cur, key), cell) in cells {
-                    let id = groups.id(&mut p, &self, (a, b, cur));
-                    let acc = &cell.acc;
-                    let total = total_of(acc, id, &p, key)?;
-                    let part = Partial { deals: acc.deals, total, rows: acc.deals };
-                    let days = (period_day(cell.first), period_day(cell.last));
-                    p.add_to_group(id, PeriodKey(key), &part, Some(days), cell.amounts.map(Store::into_amounts))?;
-                }
-                if let Some(i) = by {
-                    for ((v, cur, key), amounts) in by_value {
-                        let currency = self.currencies.names[cur as usize].to_ascii_uppercase();
-                        p.add_amounts_by_value(self.name(self.by[i], v), &currency, PeriodKey(key), amounts);
-                    }
-                }
-            }
+    /// This worker's deals as its sink's result.
+    fn into_done(mut self) -> Result<C::Done, Error> {
+        self.flush();
+        if let Some(totals) = self.totals.take() {
+            totals.hand_to(&mut self.cells);
         }
-        if let Some(deals) = self.deals.take() {
-            let floor = self.latest.and_then(|l| l.floor());
-            let by = self.view.deals.and_then(|(by, _)| by);
-            for ((v, cur, key), b) in deals {
-                if floor.is_some_and(|f| key < f) {
-                    continue;
-                }
-                let currency = self.currencies.names[cur as usize].to_ascii_uppercase();
-                let name = match by {
-                    Some(i) => format!("{}{}{currency}", self.name(self.by[i], v), crate::aggregate::outliers::SEP),
-                    None => currency,
-                };
-                let largest = b.top.map(|(sum, day, c)| crate::aggregate::outliers::Top {
-                    amount: normalized_decimal(sum, SCALE).expect("a parsed amount fits a decimal"),
-                    date: period_day(day),
-                    customer: self.customers.names[c as usize].clone(),
-                });
-                p.add_deal_bucket(
-                    PeriodKey(key),
-                    &name,
-                    crate::aggregate::outliers::Bucket { amounts: b.amounts, largest },
-                );
-            }
-        }
-        Ok(p)
+        let names = WorkerNames { customers: &self.customers, sellers: &self.sellers, currencies: &self.currencies };
+        self.cells.finish(&names)
     }
-}
-
-impl Worker<'_> {
-    /// The tidy name of id `id` of a dimension.
-    fn name(&self, dim: Dimension, id: u32) -> &str {
-        match dim {
-            Dimension::Customer => self.customers.names[id as usize].as_str(),
-            Dimension::Seller => self.sellers.names[id as usize].as_str(),
-            Dimension::Segment | Dimension::Column(_) => "",
-        }
-    }
-}
-
-/// The partials' group id of each (name id, name id, currency id) a worker
-/// has, made once per group rather than once per cell (a group has a cell
-/// per period).
-#[derive(Default)]
-struct GroupIds {
-    ids: FxHashMap<(u32, u32, u32), u32>,
-    /// Look every group up in the partials instead (each comes once).
-    uncached: bool,
-}
-
-impl GroupIds {
-    fn uncached() -> GroupIds {
-        GroupIds { uncached: true, ..GroupIds::default() }
-    }
-
-    fn id(&mut self, p: &mut Partials, w: &Worker<'_>, (a, b, cur): (u32, u32, u32)) -> u32 {
-        let make = |p: &mut Partials| {
-            let group: Vec<&str> = w.by.iter().zip([a, b]).map(|(d, id)| w.name(*d, id)).collect();
-            let mut currency = w.currencies.names[cur as usize].clone();
-            currency.make_ascii_uppercase();
-            p.group_id(&group, &currency)
-        };
-        if self.uncached {
-            return make(p);
-        }
-        *self.ids.entry((a, b, cur)).or_insert_with(|| make(p))
-    }
-}
-
-/// A cell's sum as a decimal, or the overflow naming its group and period.
-fn total_of(acc: &Acc, id: u32, p: &Partials, key: i64) -> Result<rust_decimal::Decimal, Error> {
-    normalized_decimal(acc.sum(), SCALE).ok_or_else(|| {
-        let (group, _) = crate::aggregate::partials::split_key(p.group_key(id));
-        crate::aggregate::Overflow { group: group.join(" / "), period: p.period().label(PeriodKey(key)) }.into()
-    })
-}
-
-/// `value / 10^scale` as a decimal without trailing zeros (what
-/// `Decimal::normalize` gives), or `None` when it does not fit. The zeros
-/// are stripped from the integer first, in 64 bits when it fits: a
-/// decimal's own `normalize` divides 96-bit numbers by ten, one digit at a
-/// time, for every group of a report.
-fn normalized_decimal(value: i128, scale: u32) -> Option<rust_decimal::Decimal> {
-    let (mut value, mut scale) = (value, scale);
-    if let Ok(mut v) = i64::try_from(value) {
-        while scale > 0 && v % 10 == 0 {
-            v /= 10;
-            scale -= 1;
-        }
-        value = i128::from(v);
-    } else {
-        while scale > 0 && value % 10 == 0 {
-            value /= 10;
-            scale -= 1;
-        }
-    }
-    rust_decimal::Decimal::try_from_i128_with_scale(value, scale).ok()
-}
-
-/// Empty partials that keep what `view` needs.
-fn view_partials(period: Period, width: usize, view: ViewNeeds) -> Partials {
-    let p = match view.amounts {
-        None => Partials::new(period, width),
-        Some(None) => Partials::with_amounts(period, width),
-        Some(Some(i)) => Partials::with_amounts_by(period, width, i),
-    };
-    let p = match view.deals {
-        Some((by, only)) => p.with_deals(by, only),
-        None => p,
-    };
-    match view.trend {
-        Some((span, as_of)) => p.with_trend(span, as_of),
-        None => p,
-    }
-}
-
-/// The date of a day number.
-fn period_day(n: i32) -> chrono::NaiveDate {
-    Period::Day.first_day(PeriodKey(i64::from(n))).expect("a day number from a parsed date")
 }
 
 fn from_ymd(d: chrono::NaiveDate) -> (i32, u32, u32) {
@@ -1822,7 +1175,7 @@ fn cut_blocks(
 }
 
 /// Read the planned file on `threads` workers.
-pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
+pub fn run<C: IdSink>(plan: &Plan, opts: &RunOptions<'_, C>) -> Result<Outcome<C::Done>, Error> {
     let open_err = |source| Error::Open { path: plan.name.clone(), source };
     let mut file = File::open(&plan.path).map_err(open_err)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -1840,11 +1193,11 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     let pool: Pool = Mutex::new(Vec::new());
     let threads = opts.threads.max(1);
     let mut results: Vec<BlockDone> = Vec::new();
-    let mut workers_out: Vec<Worker<'_>> = Vec::new();
+    let mut workers_out: Vec<Worker<'_, C>> = Vec::new();
 
     let whole;
     if threads == 1 {
-        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
+        let mut w = Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some()));
         whole = cut_blocks(file, opts.block_size, &stop, &pool, |block| {
             progress.advance(block.bytes.len() as u64);
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
@@ -1867,7 +1220,7 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
                     let rx = Arc::clone(&rx);
                     let (stop, abandon, pool) = (&stop, &abandon, &pool);
                     scope.spawn(move || {
-                        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
+                        let mut w = Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some()));
                         let mut done_list = Vec::new();
                         loop {
                             let block = match rx.lock().expect("block queue").recv() {
@@ -1911,6 +1264,10 @@ pub fn run(plan: &Plan, opts: &RunOptions<'_>) -> Result<Outcome, Error> {
     finish(plan, opts, results, workers_out, stop.now.load(Ordering::Relaxed))
 }
 
+/// What the chunked read gives when every guess held: each block's result
+/// and each worker.
+type Chunked<'p, C> = (Vec<BlockDone>, Vec<Worker<'p, C>>);
+
 /// The bytes of the file where chunk guesses are checked: a record that
 /// runs past its chunk's end is read on in steps of this many bytes.
 const SLACK: usize = 64 * 1024;
@@ -1929,12 +1286,12 @@ const SLACK: usize = 64 * 1024;
 /// or reading stopped at bad rows: then the caller reads the file again,
 /// cutting blocks in order.
 #[cfg(unix)]
-fn run_chunks<'p>(
+fn run_chunks<'p, C: IdSink>(
     plan: &'p Plan,
-    opts: &RunOptions<'p>,
+    opts: &RunOptions<'p, C>,
     file: &File,
     size: u64,
-) -> std::io::Result<Option<(Vec<BlockDone>, Vec<Worker<'p>>)>> {
+) -> std::io::Result<Option<Chunked<'p, C>>> {
     use std::os::unix::fs::FileExt;
     use std::sync::atomic::AtomicUsize;
     let start = plan.data_start;
@@ -1985,8 +1342,8 @@ fn run_chunks<'p>(
         }
     };
 
-    let work = || -> std::io::Result<(Worker<'p>, Vec<BlockDone>)> {
-        let mut w = Worker::new(plan, opts.period, opts.by, opts.filter).for_view(opts.view);
+    let work = || -> std::io::Result<(Worker<'p, C>, Vec<BlockDone>)> {
+        let mut w = Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some()));
         let mut list = Vec::new();
         let mut buf = Vec::new();
         loop {
@@ -2039,24 +1396,24 @@ fn run_chunks<'p>(
 }
 
 #[cfg(not(unix))]
-fn run_chunks<'p>(
+fn run_chunks<'p, C: IdSink>(
     _: &'p Plan,
-    _: &RunOptions<'p>,
+    _: &RunOptions<'p, C>,
     _: &File,
     _: u64,
-) -> std::io::Result<Option<(Vec<BlockDone>, Vec<Worker<'p>>)>> {
+) -> std::io::Result<Option<Chunked<'p, C>>> {
     Ok(None)
 }
 
 /// Put the blocks' results in file order and the workers' partials
 /// together.
-fn finish(
+fn finish<C: IdSink>(
     plan: &Plan,
-    opts: &RunOptions<'_>,
+    opts: &RunOptions<'_, C>,
     mut results: Vec<BlockDone>,
-    workers_out: Vec<Worker<'_>>,
+    workers_out: Vec<Worker<'_, C>>,
     stopped: bool,
-) -> Result<Outcome, Error> {
+) -> Result<Outcome<C::Done>, Error> {
     if let Some(why) = results.iter().find_map(|r| r.abandon.clone()) {
         return Ok(Outcome::Abandoned(why));
     }
@@ -2075,9 +1432,8 @@ fn finish(
         line += r.lines;
     }
     let mut accounting = RowAccounting::default();
-    let mut partials = view_partials(opts.period, opts.by.len(), opts.view);
-    // Per-name tables are merged as they are (small, and each name is
-    // tidied once); the others as partials.
+    // Workers' sinks are merged by id where they can be; what is left is
+    // finished and merged as results, in the same order.
     let mut tally = Tally::default();
     for w in &workers_out {
         tally.merge(&w.tally);
@@ -2087,44 +1443,83 @@ fn finish(
             tally.add_credit_total(&currency, normalized_decimal(*sum, SCALE));
         }
     }
+    let mut done: Option<C::Done> = None;
+    let mut put = |part: C::Done| -> Result<(), Error> {
+        match done.as_mut() {
+            Some(into) => C::merge(into, part),
+            None => {
+                done = Some(part);
+                Ok(())
+            }
+        }
+    };
     let mut workers = workers_out.into_iter();
     let mut first = workers.next();
     for mut w in workers {
         accounting.merge(&w.accounting);
         w.accounting = RowAccounting::default();
         if let Some(rest) = first.as_mut().and_then(|f| f.absorb(w)) {
-            partials.merge(rest.into_partials()?)?;
+            put(rest.into_done()?)?;
         }
     }
-    if let Some(w) = first {
-        accounting.merge(&w.accounting);
-        partials.merge(w.into_partials()?)?;
-    }
-    Ok(Outcome::Done(Box::new(Output { partials, accounting, errors, stopped, tally })))
+    // No worker read a block (no threads): an empty result all the same.
+    let first = first.unwrap_or_else(|| Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some())));
+    accounting.merge(&first.accounting);
+    let last = first.into_done()?;
+    let done = match done {
+        Some(mut into) => {
+            C::merge(&mut into, last)?;
+            into
+        }
+        None => last,
+    };
+    Ok(Outcome::Done(Box::new(Output { done, accounting, errors, stopped, tally })))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn normalized_decimals_match_rust_decimal_normalize() {
-        let max96 = (1i128 << 96) - 1;
-        let values = [0, 1, -1, 10, 1_000_000, -12_340_000, 10i128.pow(20), 10i128.pow(25) + 7, max96, -max96];
-        for v in values.into_iter().chain((1..40).map(|k| 7i128 * 10i128.pow(k / 2) + k as i128 * 1000)) {
-            for scale in [0, 2, 6] {
-                let want = rust_decimal::Decimal::try_from_i128_with_scale(v, scale).map(|d| d.normalize()).ok();
-                let got = normalized_decimal(v, scale);
-                assert_eq!(got, want, "{v} / 10^{scale}");
-                if let (Some(g), Some(w)) = (got, want) {
-                    assert_eq!((g.mantissa(), g.scale()), (w.mantissa(), w.scale()), "{v} / 10^{scale}");
-                }
-            }
+    /// A sink that counts the deals it is given and sums their amounts,
+    /// per customer id: the reader's tests need no core.
+    #[derive(Default)]
+    struct Count {
+        by_customer: Vec<(u64, i128)>,
+    }
+
+    impl IdSink for Count {
+        type Done = (u64, i128);
+        fn names_used(&self) -> [bool; 2] {
+            [true, false]
         }
-        // Too wide at scale 6, but not once its zeros are stripped: still exact.
-        let wide = 10i128.pow(27) * 1_000_000;
-        assert_eq!(normalized_decimal(wide, 6), Some(rust_decimal::Decimal::from_i128_with_scale(10i128.pow(27), 0)));
-        assert_eq!(normalized_decimal(max96 * 10 + 1, 6), None);
+        fn totals_by_name(&self) -> Option<Dimension> {
+            None
+        }
+        fn add_total(&mut self, _: &str, _: &Acc) {
+            unreachable!("no totals by name were asked for")
+        }
+        fn add<N: IdNames>(&mut self, deal: &IdDeal, _: &N) {
+            let i = deal.customer as usize;
+            if self.by_customer.len() <= i {
+                self.by_customer.resize(i + 1, (0, 0));
+            }
+            self.by_customer[i].0 += 1;
+            self.by_customer[i].1 += deal.micros;
+        }
+        fn absorbs(&self, _: &Count) -> bool {
+            false
+        }
+        fn absorb(&mut self, other: Count, _: &[u32], _: &[u32]) -> Option<Count> {
+            Some(other)
+        }
+        fn finish<N: IdNames>(self, _: &N) -> Result<(u64, i128), Error> {
+            Ok(self.by_customer.iter().fold((0, 0), |(n, s), (a, b)| (n + a, s + b)))
+        }
+        fn merge(into: &mut (u64, i128), other: (u64, i128)) -> Result<(), Error> {
+            into.0 += other.0;
+            into.1 += other.1;
+            Ok(())
+        }
     }
 
     #[test]
@@ -2135,7 +1530,7 @@ mod tests {
         let plan =
             plan(path.to_str().unwrap(), &InputOptions::default(), &[Field::Amount, Field::Date]).unwrap().unwrap();
         let filter = Filter::default();
-        let mut w = Worker::new(&plan, Period::Month, &[Dimension::Customer], &filter);
+        let mut w = Worker::new(&plan, &filter, Count::default());
         // Each record alone, then all in one block (padded past 64 bytes so
         // that quotes and their pairs fall on both sides of a chunk edge).
         let records = [
@@ -2183,20 +1578,21 @@ mod tests {
         let plan = plan(path, &InputOptions::default(), &[Field::Amount, Field::Date]).unwrap().unwrap();
         let filter = Filter::default();
         let opts = RunOptions {
-            period: Period::Month,
-            by: &[Dimension::Customer],
             filter: &filter,
             threads,
             block_size: 64,
             skip_bad_rows: false,
             progress: false,
-            view: ViewNeeds::default(),
+            cells: &|_| Count::default(),
         };
         let file = File::open(path).unwrap();
         let size = file.metadata().unwrap().len();
         // Whichever way it is read, every row is used.
         let Outcome::Done(out) = run(&plan, &opts).unwrap() else { panic!("read to the end") };
-        assert_eq!(out.accounting.used as usize, text.lines().filter(|l| l.starts_with("2024")).count());
+        let rows = text.lines().filter(|l| l.starts_with("2024")).count();
+        assert_eq!(out.accounting.used as usize, rows);
+        // The sink had each of them: every row's amount is 100.25.
+        assert_eq!(out.done, (rows as u64, rows as i128 * 100_250_000));
         let (mut results, _) = run_chunks(&plan, &opts, &file, size).unwrap()?;
         results.sort_by_key(|r| r.index);
         Some(results.iter().map(|r| (r.index, r.lines)).collect())

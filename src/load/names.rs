@@ -11,6 +11,8 @@
 
 use std::hash::BuildHasher;
 
+use crate::model::money::Acc;
+
 /// A name of up to 31 bytes, stored in the table itself: looking it up
 /// compares bytes in place instead of following a pointer. Bytes 0..31
 /// hold the name padded with zeros, byte 31 its length.
@@ -66,36 +68,6 @@ impl std::hash::Hash for Short {
         let a = (w(0) ^ w(2).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let b = (w(1) ^ w(3).rotate_left(31)).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
         state.write_u64(a ^ b.rotate_left(32));
-    }
-}
-
-/// Count and exact sum (in millionths) of one cell. The sum is a 128-bit
-/// integer kept as two words, so that an entry is 24 bytes, not 32 (an
-/// `i128` field would align it to 16): fewer cache lines per table.
-#[derive(Clone, Copy, Default, Debug, PartialEq)]
-pub struct Acc {
-    pub deals: u64,
-    lo: u64,
-    hi: i64,
-}
-
-impl Acc {
-    #[inline]
-    pub fn add(&mut self, amount: i128) {
-        let sum = self.sum() + amount;
-        self.deals += 1;
-        (self.lo, self.hi) = (sum as u64, (sum >> 64) as i64);
-    }
-
-    pub fn sum(&self) -> i128 {
-        (i128::from(self.hi) << 64) | i128::from(self.lo)
-    }
-
-    /// Add another accumulator's count and sum.
-    pub fn merge(&mut self, other: &Acc) {
-        let sum = self.sum() + other.sum();
-        self.deals += other.deals;
-        (self.lo, self.hi) = (sum as u64, (sum >> 64) as i64);
     }
 }
 
@@ -209,11 +181,6 @@ impl NameTable {
             let hash = self.hash(&e.name);
             self.entry(&e.name, hash).merge(&e.acc);
         }
-    }
-
-    /// How many names.
-    pub fn len(&self) -> usize {
-        self.entries.len()
     }
 
     /// Every name's raw bytes and accumulator.

@@ -1,16 +1,19 @@
 //! The small types every part of the tool shares: a deal, the dimensions a
 //! report groups by, the count of what happened to each input row, and the
 //! seam the readers and the core both rest on: the [`Sink`] readers write
-//! deals to and the [`Filter`] and [`Window`] that say which deals count.
+//! deals to, the [`IdSink`] the parallel CSV reader writes interned deals
+//! to, and the [`Filter`] and [`Window`] that say which deals count.
 //! Nothing here reads a file or aggregates.
 
 mod filter;
+mod ids;
 pub mod money;
 mod name;
 mod period;
 mod sink;
 
 pub use filter::{Filter, LeftOut, NameHits, Window, fold_name};
+pub use ids::{IdDeal, IdNames, IdSink};
 pub use name::clean_name;
 pub use period::{Period, PeriodKey};
 pub use sink::{Buckets, Head, Header, Incomplete, Sink};
