@@ -82,6 +82,22 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         })?;
         return Ok(exit::OK);
     }
+    let lazy_table = render::Format::Table == s.common.format && !s.by.is_empty() && !s.stats;
+    if lazy_table && s.fail_below.is_none() && yoy_base.is_none() {
+        // A report by group (a row per customer and month: millions of
+        // rows) as a table: its rows are made twice, to measure the columns
+        // and to write them, and never held. Not with --stats: making each
+        // row's statistics twice costs more time than holding them.
+        let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+        let report = report.named(&s.by_names);
+        let opts = options(&s.common, &loaded, String::new());
+        // On a terminal too narrow for the table, it is made whole to be fitted.
+        let whole = || {
+            build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map(|r| r.named(&s.by_names)).map_err(io::Error::other)
+        };
+        write_output(s.common.output.as_deref(), |out| render::render_table_lazy(&report, rows, &opts, whole, out))?;
+        return Ok(exit::OK);
+    }
     let mut report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?.named(&s.by_names);
     if let Some(base) = &yoy_base {
         yoy_from(&mut report, base, &s)?;

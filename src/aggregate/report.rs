@@ -264,8 +264,8 @@ pub fn build_lazy_yoy<'a>(
                 let ((group, currency), range) = &groups[i];
                 (*group, *currency, range.clone())
             })
-            .collect::<Vec<_>>()
-            .into_iter(),
+            .collect(),
+        next_group: 0,
         left: flat_len,
         yoy,
         range: 0..0,
@@ -287,7 +287,9 @@ pub struct LazyRows<'a> {
     /// Every group's cells, chronological within the group.
     flat: Vec<GroupCell<'a>>,
     /// (group key, currency, its cells in `flat`), in report order.
-    groups: std::vec::IntoIter<(&'a str, &'a str, std::ops::Range<usize>)>,
+    groups: Vec<(&'a str, &'a str, std::ops::Range<usize>)>,
+    /// The group whose rows come after the current group's.
+    next_group: usize,
     /// Rows still to come (every cell is one row).
     left: usize,
     /// Compare each row with the same period a year earlier.
@@ -310,7 +312,8 @@ impl Iterator for LazyRows<'_> {
             if let Some(c) = self.cells.next() {
                 break c;
             }
-            let (key, currency, range) = self.groups.next()?;
+            let (key, currency, range) = self.groups.get(self.next_group)?.clone();
+            self.next_group += 1;
             // Rows written and dropped before the next group leave the
             // shared values with no other owner: overwritten in place, a
             // report over many groups allocates nothing per group.
@@ -371,7 +374,19 @@ impl Iterator for LazyRows<'_> {
     }
 }
 
+impl ExactSizeIterator for LazyRows<'_> {}
+
 impl LazyRows<'_> {
+    /// Start again from the first row (a table measures its columns on
+    /// one pass over the rows and writes them on a second).
+    pub fn rewind(&mut self) {
+        self.next_group = 0;
+        self.left = self.flat.len();
+        self.range = 0..0;
+        self.cells = 0..0;
+        self.prev = None;
+    }
+
     /// The AOV of the current group in the same period one year before
     /// `key`, when `--yoy` asks for it and that period has deals.
     fn year_before(&self, key: PeriodKey) -> Option<Ratio> {

@@ -26,7 +26,7 @@ pub mod views;
 use std::io::{self, Write};
 
 use crate::aggregate::exact::round_decimal;
-use crate::aggregate::{Fixed, Ratio, Report, Stats};
+use crate::aggregate::{Fixed, LazyRows, Ratio, Report, ReportRow, Stats};
 use crate::model::RowAccounting;
 
 /// Decimals printed for money (total, aov, aov_change).
@@ -297,7 +297,7 @@ pub fn report_grid(report: &Report, sparklines: bool) -> Grid {
 
 /// `report_grid`, its labels (totals, the trend line) in `lang`.
 pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Grid {
-    let mut grid = report_frame(report, sparklines, lang);
+    let mut grid = report_frame(report, report.rows.len(), sparklines, lang);
     let mut body = ReportBody::new(report, grid.columns.last().is_some_and(|c| c == "trend"));
     while let Some((row, _)) = table::Body::next_row(&mut body) {
         grid.rows.push(row.to_vec());
@@ -306,15 +306,17 @@ pub fn report_grid_in(report: &Report, sparklines: bool, lang: lang::Lang) -> Gr
     grid
 }
 
-/// The report's grid without its rows: columns (with `trend` when each
-/// group gets a sparkline), totals and the lines under it. The rows come
-/// from a [`ReportBody`], so that the table can write them without
-/// holding them.
-fn report_frame(report: &Report, sparklines: bool, lang: lang::Lang) -> Grid {
+/// The report's grid without its rows, of which there are `rows`:
+/// columns (with `trend` when each group gets a sparkline), totals and the
+/// lines under it. The rows come from a [`ReportBody`] or a [`LazyBody`],
+/// so that the table can write them without holding them as text. A
+/// report without groups draws its trend from `report.rows` (one row per
+/// period and currency: always held).
+fn report_frame(report: &Report, rows: usize, sparklines: bool, lang: lang::Lang) -> Grid {
     let words = lang.strings();
     let mut columns: Vec<String> = columns(report).into_iter().map(String::from).collect();
     let mut epilogue = Vec::new();
-    if sparklines && report.has_period_column() && !report.rows.is_empty() {
+    if sparklines && report.has_period_column() && rows > 0 {
         if report.by.is_empty() {
             // One line under the table per currency.
             let mut start = 0;
@@ -422,6 +424,78 @@ impl table::Body for ReportBody<'_> {
     }
 }
 
+/// A report's rows as table cells, made one at a time by `LazyRows` (see
+/// [`crate::aggregate::build_lazy`]) rather than read from `report.rows`:
+/// only the current group's rows are held, for its sparkline.
+pub struct LazyBody<'a> {
+    report: &'a Report,
+    rows: LazyRows<'a>,
+    trend: bool,
+    /// The current group's rows (one at a time without a trend column).
+    group: Vec<ReportRow>,
+    at: usize,
+    /// The first row of the next group, read to see the current one end.
+    pending: Option<ReportRow>,
+    cells: Vec<Value>,
+}
+
+impl table::Body for LazyBody<'_> {
+    fn rewind(&mut self) {
+        self.rows.rewind();
+        self.group.clear();
+        self.at = 0;
+        self.pending = None;
+    }
+
+    fn next_row(&mut self) -> Option<(&[Value], bool)> {
+        if self.at >= self.group.len() {
+            self.group.clear();
+            self.at = 0;
+            let first = self.pending.take().or_else(|| self.rows.next())?;
+            self.group.push(first);
+            while self.trend {
+                match self.rows.next() {
+                    Some(r) if r.group == self.group[0].group && r.currency == self.group[0].currency => {
+                        self.group.push(r)
+                    }
+                    next => {
+                        self.pending = next;
+                        break;
+                    }
+                }
+            }
+        }
+        let r = &self.group[self.at];
+        report_row_into(self.report, r, &mut self.cells);
+        if self.trend {
+            if self.at == 0 {
+                self.cells.push(text(spark::group_sparkline(self.report, &self.group)));
+            } else {
+                self.cells.push(Value::Empty);
+            }
+        }
+        self.at += 1;
+        Some((&self.cells, r.deals > 0 && r.deals < THIN_DEALS))
+    }
+}
+
+/// A report as a table whose rows are made one at a time by `rows` (and
+/// made twice: once to measure the columns, once to write them), so that a
+/// report of millions of rows is never held. A table wider than the
+/// terminal is made whole by `whole` and fitted as [`render`] fits it.
+pub fn render_table_lazy(
+    report: &Report,
+    rows: LazyRows<'_>,
+    options: &RenderOptions,
+    whole: impl FnOnce() -> io::Result<Report>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let frame = report_frame(report, rows.len(), true, options.lang);
+    let trend = frame.columns.last().is_some_and(|c| c == "trend");
+    let mut body = LazyBody { report, rows, trend, group: Vec::new(), at: 0, pending: None, cells: Vec::new() };
+    table::render_body(&frame, &mut body, options, || whole().map(|r| report_grid_in(&r, true, options.lang)), out)
+}
+
 /// Print `grid` in `format` to `out`.
 pub fn render_grid(grid: &Grid, format: Format, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     match format {
@@ -451,13 +525,13 @@ pub fn render(
             render_stream(report, report.rows.iter(), format, options, out)
         }
         Format::Table => {
-            let frame = report_frame(report, true, options.lang);
+            let frame = report_frame(report, report.rows.len(), true, options.lang);
             let trend = frame.columns.last().is_some_and(|c| c == "trend");
             table::render_body(
                 &frame,
                 &mut ReportBody::new(report, trend),
                 options,
-                || report_grid_in(report, true, options.lang),
+                || Ok(report_grid_in(report, true, options.lang)),
                 out,
             )
         }
@@ -479,7 +553,7 @@ pub fn render(
                 let phone = chart::phone_height(data, chart::Layout::Auto, 360, 440);
                 Some((chart::svg(data, &spec(1000, 500)).ok()?, chart::svg(data, &spec(360, phone)).ok()?))
             });
-            let mut frame = report_frame(report, false, options.lang);
+            let mut frame = report_frame(report, report.rows.len(), false, options.lang);
             if let Some(line) = summary(report, options.lang) {
                 frame.preamble.insert(0, line);
             }

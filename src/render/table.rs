@@ -297,13 +297,13 @@ pub fn render_body(
     frame: &Grid,
     body: &mut dyn Body,
     options: &RenderOptions,
-    whole: impl FnOnce() -> Grid,
+    whole: impl FnOnce() -> io::Result<Grid>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if let Some(width) = options.width {
         let s = options.lang.strings();
         if measure(frame, body, s).fit_width() > width {
-            return render(&whole(), options, out);
+            return render(&whole()?, options, out);
         }
     }
     write_all(frame, body, options, out)

@@ -12,6 +12,10 @@ use crate::render::lang::Lang;
 use crate::render::{Format, RenderOptions, render};
 
 fn shared_report() -> Report {
+    build(&shared_partials(), &[Dimension::Customer]).unwrap()
+}
+
+fn shared_partials() -> Partials {
     let mut p = Partials::new(Period::Month, 1);
     let rows = [
         ("Åkerlund & Söner AB", "SEK", "2013-01-10", "12000.00"),
@@ -25,7 +29,7 @@ fn shared_report() -> Report {
     for (c, cur, d, a) in rows {
         p.add(&[c], cur, NaiveDate::from_str(d).unwrap(), Decimal::from_str(a).unwrap()).unwrap();
     }
-    build(&p, &[Dimension::Customer]).unwrap()
+    p
 }
 
 fn text(format: Format, accounting: Option<RowAccounting>) -> String {
@@ -50,6 +54,24 @@ fn text_in(format: Format, accounting: Option<RowAccounting>, lang: Lang) -> Str
 fn table() {
     let accounting = RowAccounting { read: 9, used: 7, filtered: 1, rejected: 1 };
     insta::assert_snapshot!(text(Format::Table, Some(accounting)));
+}
+
+#[test]
+fn a_table_of_rows_made_twice_is_the_table_of_the_whole_report() {
+    // The rows made one at a time (measured, then written) against the
+    // table of the report held whole (the snapshot above), also on a
+    // terminal so narrow that the table is fitted.
+    let p = shared_partials();
+    for width in [None, Some(200), Some(60)] {
+        let options = RenderOptions { width, notes: vec!["a note".into()], ..RenderOptions::default() };
+        let mut whole = Vec::new();
+        render(&shared_report(), None, Format::Table, &options, &mut whole).unwrap();
+        let (report, rows) = crate::aggregate::build_lazy(&p, &[Dimension::Customer], None).unwrap();
+        assert!(report.rows.is_empty());
+        let mut lazy = Vec::new();
+        crate::render::render_table_lazy(&report, rows, &options, || Ok(shared_report()), &mut lazy).unwrap();
+        assert_eq!(String::from_utf8(lazy).unwrap(), String::from_utf8(whole).unwrap(), "width {width:?}");
+    }
 }
 
 #[test]
