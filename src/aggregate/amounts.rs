@@ -282,15 +282,20 @@ impl Amounts {
         }
     }
 
-    /// Copy the own amounts of `other` into this store's own.
-    fn append_values(&mut self, other: &Amounts) {
-        match &other.values {
+    /// Widen this store's own amounts to at least the kind of `other`'s.
+    fn widen_to(&mut self, other: &Values) {
+        match other {
             Values::Micros(_) => self.make_micros(),
             Values::Exact(_) => {
                 self.make_exact();
             }
             Values::Cents(_) => {}
         }
+    }
+
+    /// Copy the own amounts of `other` into this store's own.
+    fn append_values(&mut self, other: &Amounts) {
+        self.widen_to(&other.values);
         match (&mut self.values, &other.values) {
             (Values::Cents(a), Values::Cents(b)) => a.extend_from_slice(b),
             (Values::Micros(a), Values::Cents(b)) => a.extend(b.iter().map(|c| cents_as_micros(*c))),
@@ -328,13 +333,7 @@ impl Amounts {
         let extra: usize = more.iter().map(Amounts::own_len).sum();
         // The widest kind of any part, so that room is reserved once.
         for p in more.iter() {
-            match p.values {
-                Values::Cents(_) => {}
-                Values::Micros(_) => self.make_micros(),
-                Values::Exact(_) => {
-                    self.make_exact();
-                }
-            }
+            self.widen_to(&p.values);
         }
         match &mut self.values {
             Values::Cents(v) => v.reserve_exact(extra),
