@@ -60,8 +60,10 @@ pub struct Cells {
     currency: bool,
     view: ViewNeeds,
     shape: Shape,
-    /// Totals by tidy name (see `Shape::Named`).
-    named: FxHashMap<String, Acc>,
+    /// The totals by name the reader handed over (see `Shape::Named`), as
+    /// partials: the first made by `add_total`, the others taken in from
+    /// other workers (merged when finished, where an overflow can be said).
+    named: Vec<Partials>,
     /// With `view.latest`: the two latest periods seen (older cells dropped).
     latest: Option<Latest>,
     /// With `view.deals`: (value id, currency id, period) -> bucket.
@@ -77,14 +79,14 @@ impl Cells {
         let mut shape = match by {
             [] if !currency => Shape::Periods { first: 0, accs: Vec::new() },
             [Dimension::Customer | Dimension::Seller] if period == Period::All && !currency && no_name_filter => {
-                Shape::Named
+                Shape::Named(FxHashMap::default())
             }
             [Dimension::Customer | Dimension::Seller] if !currency => {
                 Shape::Grid { spans: Vec::new(), slots: 0, filled: 0 }
             }
             _ => Shape::General(FxHashMap::default()),
         };
-        if view.deals.is_some() && matches!(shape, Shape::Named) {
+        if view.deals.is_some() && matches!(shape, Shape::Named(_)) {
             shape = Shape::General(FxHashMap::default());
         }
         if view.latest && matches!(shape, Shape::Grid { .. }) {
@@ -106,7 +108,7 @@ impl Cells {
             currency,
             view,
             shape,
-            named: FxHashMap::default(),
+            named: Vec::new(),
             latest: view.latest.then(Latest::default),
             deals: view.deals.map(|_| FxHashMap::default()),
         }
@@ -174,9 +176,9 @@ enum Shape {
     /// One name column over the whole selection, no currency column and no
     /// name filter: the reader keeps each name's count and sum itself, by
     /// the name's raw bytes (one lookup a row), and hands the totals over
-    /// at the end (`IdSink::add_total`); deals added by id go to
-    /// `Shape::named` by their tidy name.
-    Named,
+    /// at the end (`IdSink::add_total`), straight into partials. Deals
+    /// added by id are summed here by the name's id.
+    Named(FxHashMap<u32, Acc>),
     /// One name column by period, no currency column: per name id, its
     /// periods' accumulators in an array from its first period on (a
     /// customer report per month over tens of thousands of customers used
@@ -345,16 +347,25 @@ impl IdSink for Cells {
     }
 
     fn totals_by_name(&self) -> Option<Dimension> {
-        matches!(self.shape, Shape::Named).then(|| self.by[0])
+        matches!(self.shape, Shape::Named(_)).then(|| self.by[0])
     }
 
-    fn add_total(&mut self, name: &str, acc: &Acc) {
-        match self.named.get_mut(name) {
-            Some(into) => into.merge(acc),
-            None => {
-                self.named.insert(name.to_string(), *acc);
-            }
+    fn totals_coming(&mut self, names: usize) {
+        if self.named.is_empty() {
+            self.named.push(view_partials(self.period, self.by.len(), self.view));
         }
+        self.named[0].reserve(names, names);
+    }
+
+    fn add_total(&mut self, name: &str, acc: &Acc) -> Result<(), Error> {
+        if self.named.is_empty() {
+            self.named.push(view_partials(self.period, self.by.len(), self.view));
+        }
+        let all = PeriodKey(self.period.key_ymd(2000, 1, 1).0);
+        let total = normalized_decimal(acc.sum(), MICROS_SCALE)
+            .ok_or_else(|| Overflow { group: name.to_string(), period: self.period.label(all) })?;
+        self.named[0].add_cell(&[name], "", all, &Partial { deals: acc.deals, total, rows: acc.deals })?;
+        Ok(())
     }
 
     fn touch(&self, deals: &[IdDeal]) {
@@ -411,17 +422,7 @@ impl IdSink for Cells {
         let pick = |dim: Option<&Dimension>| Self::pick(deal, dim);
         let period = self.period.key_ymd(y, m, d).0;
         match &mut self.shape {
-            Shape::Named => {
-                let name = names.name(self.by[0], pick(self.by.first()));
-                match self.named.get_mut(name) {
-                    Some(acc) => acc.add(sum),
-                    None => {
-                        let mut acc = Acc::default();
-                        acc.add(sum);
-                        self.named.insert(name.to_string(), acc);
-                    }
-                }
-            }
+            Shape::Named(by_id) => by_id.entry(pick(self.by.first())).or_default().add(sum),
             Shape::Periods { first, accs } => dense_at(first, accs, period).add(sum),
             Shape::Grid { spans, slots, filled } => {
                 let i = pick(self.by.first()) as usize;
@@ -495,7 +496,7 @@ impl IdSink for Cells {
     fn absorbs(&self, other: &Cells) -> bool {
         let no_deals = self.deals.is_none() && other.deals.is_none();
         match (&self.shape, &other.shape) {
-            (Shape::Named, Shape::Named) => true,
+            (Shape::Named(_), Shape::Named(_)) => true,
             (Shape::Grid { .. }, Shape::Grid { .. }) => no_deals,
             // Currency ids are not mapped from one worker to another.
             (Shape::Views { .. }, Shape::Views { .. }) => !self.currency && self.latest.is_none() && no_deals,
@@ -507,9 +508,7 @@ impl IdSink for Cells {
         if !self.absorbs(&other) {
             return Some(other);
         }
-        for (name, acc) in other.named.drain() {
-            self.add_total(&name, &acc);
-        }
+        self.named.append(&mut other.named);
         let map = |dim: Option<&Dimension>, id: u32| match dim {
             Some(Dimension::Customer) => customers[id as usize],
             Some(Dimension::Seller) => sellers[id as usize],
@@ -517,7 +516,11 @@ impl IdSink for Cells {
         };
         let (d0, d1) = (self.by.first(), self.by.get(1));
         match (&mut self.shape, other.shape) {
-            (Shape::Named, Shape::Named) => {}
+            (Shape::Named(by_id), Shape::Named(by_id2)) => {
+                for (id, acc) in by_id2 {
+                    by_id.entry(map(d0, id)).or_default().merge(&acc);
+                }
+            }
             (Shape::Grid { spans, filled, .. }, Shape::Grid { spans: spans2, .. }) => {
                 for (id, span) in spans2.into_iter().enumerate() {
                     let to = map(d0, id as u32) as usize;
@@ -572,13 +575,18 @@ impl IdSink for Cells {
     }
 
     fn finish<N: IdNames>(mut self, names: &N) -> Result<Partials, Error> {
-        let mut p = view_partials(self.period, self.by.len(), self.view);
+        // The totals by name, made with room for them, are the base.
+        let mut named = std::mem::take(&mut self.named).into_iter();
+        let mut p = named.next().unwrap_or_else(|| view_partials(self.period, self.by.len(), self.view));
+        for more in named {
+            p.merge(more)?;
+        }
         // Room for the groups and the cells at once. A group has a cell per
         // period: over the whole selection as many groups as cells, else
         // (unless the names say how many) the groups' room grows as they come.
         let whole = self.period == Period::All;
         let (groups, cells) = match &self.shape {
-            Shape::Named => (self.named.len(), self.named.len()),
+            Shape::Named(by_id) => (by_id.len(), by_id.len()),
             Shape::Periods { accs, .. } => (1, accs.len()),
             Shape::Grid { spans, filled, .. } => (spans.len(), *filled),
             Shape::General(cells) => (if whole { cells.len() } else { 0 }, cells.len()),
@@ -591,13 +599,15 @@ impl IdSink for Cells {
         let period = self.period;
         let all = period.key_ymd(2000, 1, 1).0;
         let by = std::mem::take(&mut self.by);
-        for (name, acc) in std::mem::take(&mut self.named) {
-            let total = normalized_decimal(acc.sum(), MICROS_SCALE)
-                .ok_or_else(|| Overflow { group: name.clone(), period: period.label(PeriodKey(all)) })?;
-            p.add_cell(&[&name], "", PeriodKey(all), &Partial { deals: acc.deals, total, rows: acc.deals })?;
-        }
-        match std::mem::replace(&mut self.shape, Shape::Named) {
-            Shape::Named => {}
+        match std::mem::replace(&mut self.shape, Shape::Named(FxHashMap::default())) {
+            Shape::Named(by_id) => {
+                for (id, acc) in by_id {
+                    let name = names.name(by[0], id);
+                    let total = normalized_decimal(acc.sum(), MICROS_SCALE)
+                        .ok_or_else(|| Overflow { group: name.to_string(), period: period.label(PeriodKey(all)) })?;
+                    p.add_cell(&[name], "", PeriodKey(all), &Partial { deals: acc.deals, total, rows: acc.deals })?;
+                }
+            }
             Shape::Periods { first, accs } => {
                 for (i, acc) in accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
                     let key = first + i as i64;
@@ -832,8 +842,8 @@ mod tests {
         acc.add(2_000_000);
         acc.add(3_000_000);
         // Two raw spellings of Eva, tidied to one name by the reader.
-        c.add_total("Eva", &acc);
-        c.add_total("Eva", &acc);
+        c.add_total("Eva", &acc).unwrap();
+        c.add_total("Eva", &acc).unwrap();
         let names = Names { customers: vec![""], sellers: vec!["(no seller)", "Eva", "Per"], currencies: vec![""] };
         c.add(&deal(0, 1, 0, 1_000_000, (2023, 6, 1)), &names);
         c.add(&deal(0, 2, 0, -500_000, (2023, 6, 1)), &names);

@@ -465,22 +465,24 @@ impl RawTotals {
 
     /// Hand every name's total to `sink`, with the name tidied once per
     /// raw spelling.
-    fn hand_to<C: IdSink>(mut self, sink: &mut C) {
+    fn hand_to<C: IdSink>(mut self, sink: &mut C) -> Result<(), Error> {
         self.short.add_batch(&self.batch, &self.amounts);
+        sink.totals_coming(self.short.len() + self.long.len());
         let blank = if self.dim == Dimension::Customer { NO_CUSTOMER } else { NO_SELLER };
         let shown = |name: &str| if name.is_empty() { blank.to_string() } else { name.to_string() };
         let mut name = String::new();
         for (raw, acc) in self.short.iter() {
             tidy_into(raw, false, &mut name);
-            sink.add_total(&shown(&name), acc);
+            sink.add_total(&shown(&name), acc)?;
         }
         for (k, acc) in &self.long {
             let (raw, escaped) = match k.strip_suffix(&[0]) {
                 Some(raw) => (raw, true),
                 None => (&k[..], false),
             };
-            sink.add_total(&shown(&tidy(raw, escaped)), acc);
+            sink.add_total(&shown(&tidy(raw, escaped)), acc)?;
         }
+        Ok(())
     }
 }
 
@@ -1088,7 +1090,7 @@ impl<'p, C: IdSink> Worker<'p, C> {
     fn into_done(mut self) -> Result<C::Done, Error> {
         self.flush();
         if let Some(totals) = self.totals.take() {
-            totals.hand_to(&mut self.cells);
+            totals.hand_to(&mut self.cells)?;
         }
         let names = WorkerNames { customers: &self.customers, sellers: &self.sellers, currencies: &self.currencies };
         self.cells.finish(&names)
@@ -1495,7 +1497,7 @@ mod tests {
         fn totals_by_name(&self) -> Option<Dimension> {
             None
         }
-        fn add_total(&mut self, _: &str, _: &Acc) {
+        fn add_total(&mut self, _: &str, _: &Acc) -> Result<(), Error> {
             unreachable!("no totals by name were asked for")
         }
         fn add<N: IdNames>(&mut self, deal: &IdDeal, _: &N) {

@@ -183,6 +183,11 @@ impl NameTable {
         }
     }
 
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Every name's raw bytes and accumulator.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &Acc)> {
         self.entries.iter().map(|e| (e.name.as_bytes(), &e.acc))

@@ -51,10 +51,15 @@ pub trait IdSink: Send + Sized {
     /// deal.
     fn totals_by_name(&self) -> Option<Dimension>;
 
+    /// How many totals by name are about to come (at most), so that room
+    /// is made once.
+    fn totals_coming(&mut self, _names: usize) {}
+
     /// The count and sum of the deals of one name of the
     /// [`IdSink::totals_by_name`] column, over the whole selection. A
     /// name may come more than once (two raw spellings of it): they add up.
-    fn add_total(&mut self, name: &str, acc: &Acc);
+    /// An error when the sum does not fit.
+    fn add_total(&mut self, name: &str, acc: &Acc) -> Result<(), Error>;
 
     /// A hint that these deals come next: the sink may load their cells
     /// first, so that the cache misses overlap.
