@@ -361,10 +361,9 @@ impl IdSink for Cells {
         if self.named.is_empty() {
             self.named.push(view_partials(self.period, self.by.len(), self.view));
         }
-        let all = PeriodKey(self.period.key_ymd(2000, 1, 1).0);
-        let total = normalized_decimal(acc.sum(), MICROS_SCALE)
-            .ok_or_else(|| Overflow { group: name.to_string(), period: self.period.label(all) })?;
-        self.named[0].add_cell(&[name], "", all, &Partial { deals: acc.deals, total, rows: acc.deals })?;
+        let all = self.period.key_ymd(2000, 1, 1).0;
+        let part = partial_of(acc, self.period, all, || name.to_string())?;
+        self.named[0].add_cell(&[name], "", PeriodKey(all), &part)?;
         Ok(())
     }
 
@@ -603,33 +602,21 @@ impl IdSink for Cells {
             Shape::Named(by_id) => {
                 for (id, acc) in by_id {
                     let name = names.name(by[0], id);
-                    let total = normalized_decimal(acc.sum(), MICROS_SCALE)
-                        .ok_or_else(|| Overflow { group: name.to_string(), period: period.label(PeriodKey(all)) })?;
-                    p.add_cell(&[name], "", PeriodKey(all), &Partial { deals: acc.deals, total, rows: acc.deals })?;
+                    p.add_cell(&[name], "", PeriodKey(all), &partial_of(&acc, period, all, || name.to_string())?)?;
                 }
             }
             Shape::Periods { first, accs } => {
                 for (i, acc) in accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
                     let key = first + i as i64;
-                    let total = normalized_decimal(acc.sum(), MICROS_SCALE)
-                        .ok_or_else(|| Overflow { group: String::new(), period: period.label(PeriodKey(key)) })?;
-                    p.add_cell(&[], "", PeriodKey(key), &Partial { deals: acc.deals, total, rows: acc.deals })?;
+                    p.add_cell(&[], "", PeriodKey(key), &partial_of(acc, period, key, String::new)?)?;
                 }
             }
             Shape::Grid { spans, .. } => {
                 let mut groups = GroupIds::default();
                 for (a, span) in spans.iter().enumerate() {
                     for (i, acc) in span.accs.iter().enumerate().filter(|(_, acc)| acc.deals > 0) {
-                        let key = span.first + i as i64;
                         let id = groups.id(&mut p, &by, names, (a as u32, 0, 0));
-                        let total = total_of(acc, id, &p, key)?;
-                        p.add_to_group(
-                            id,
-                            PeriodKey(key),
-                            &Partial { deals: acc.deals, total, rows: acc.deals },
-                            None,
-                            None,
-                        )?;
+                        add_acc(&mut p, id, span.first + i as i64, acc)?;
                     }
                 }
             }
@@ -637,14 +624,7 @@ impl IdSink for Cells {
                 let mut groups = GroupIds::default();
                 for ((a, b, cur, key), acc) in cells {
                     let id = groups.id(&mut p, &by, names, (a, b, cur));
-                    let total = total_of(&acc, id, &p, key)?;
-                    p.add_to_group(
-                        id,
-                        PeriodKey(key),
-                        &Partial { deals: acc.deals, total, rows: acc.deals },
-                        None,
-                        None,
-                    )?;
+                    add_acc(&mut p, id, key, &acc)?;
                 }
             }
             Shape::Views { mut cells, dense, by: amounts_by, by_value } => {
@@ -661,9 +641,7 @@ impl IdSink for Cells {
                 let mut groups = if whole { GroupIds::uncached() } else { GroupIds::default() };
                 for ((a, b, cur, key), cell) in cells {
                     let id = groups.id(&mut p, &by, names, (a, b, cur));
-                    let acc = &cell.acc;
-                    let total = total_of(acc, id, &p, key)?;
-                    let part = Partial { deals: acc.deals, total, rows: acc.deals };
+                    let part = partial_of(&cell.acc, period, key, || group_name(&p, id))?;
                     let days = (period_day(cell.first), period_day(cell.last));
                     p.add_to_group(id, PeriodKey(key), &part, Some(days), cell.amounts.map(Store::into_amounts))?;
                 }
@@ -732,12 +710,23 @@ impl GroupIds {
     }
 }
 
-/// A cell's sum as a decimal, or the overflow naming its group and period.
-fn total_of(acc: &Acc, id: u32, p: &Partials, key: i64) -> Result<rust_decimal::Decimal, Error> {
-    normalized_decimal(acc.sum(), MICROS_SCALE).ok_or_else(|| {
-        let (group, _) = split_key(p.group_key(id));
-        Overflow { group: group.join(" / "), period: p.period().label(PeriodKey(key)) }.into()
-    })
+/// A cell's count and exact sum as a partial, or the overflow naming its
+/// group (made by `group` only then) and its period `key`.
+fn partial_of(acc: &Acc, period: Period, key: i64, group: impl FnOnce() -> String) -> Result<Partial, Overflow> {
+    let total = normalized_decimal(acc.sum(), MICROS_SCALE)
+        .ok_or_else(|| Overflow { group: group(), period: period.label(PeriodKey(key)) })?;
+    Ok(Partial { deals: acc.deals, total, rows: acc.deals })
+}
+
+/// The group of id `id` as an overflow names it.
+fn group_name(p: &Partials, id: u32) -> String {
+    split_key(p.group_key(id)).0.join(" / ")
+}
+
+/// Add a cell of count and sum to group `id` in period `key`.
+fn add_acc(p: &mut Partials, id: u32, key: i64, acc: &Acc) -> Result<(), Overflow> {
+    let part = partial_of(acc, p.period(), key, || group_name(p, id))?;
+    p.add_to_group(id, PeriodKey(key), &part, None, None)
 }
 
 /// Empty partials that keep what `view` needs.
@@ -855,6 +844,24 @@ mod tests {
                 ("Per".into(), "".into(), all, 1, "-0.5".into(), None),
             ]
         );
+    }
+
+    #[test]
+    fn a_sum_too_big_for_a_decimal_is_an_error_naming_its_group_and_period() {
+        // 10^29 does not fit a decimal's 96 bits (about 7.9 * 10^28).
+        let huge = 10i128.pow(29) * 1_000_000;
+        let none = Filter::default();
+        let names = Names { customers: vec!["", "Acme"], sellers: vec![""], currencies: vec![""] };
+        let mut totals = Cells::new(Period::All, &[Dimension::Customer], false, &none, ViewNeeds::default());
+        let mut acc = Acc::default();
+        acc.add(huge);
+        let err = totals.add_total("Acme", &acc).unwrap_err();
+        assert!(matches!(&err, Error::Overflow(o) if o.group == "Acme"), "{err:?}");
+        let mut months = Cells::new(Period::Month, &[Dimension::Customer], false, &none, ViewNeeds::default());
+        months.add(&deal(1, 0, 0, huge, (2024, 3, 1)), &names);
+        let err = months.finish(&names).unwrap_err();
+        let march = Period::Month.label(PeriodKey(Period::Month.key_ymd(2024, 3, 1).0));
+        assert!(matches!(&err, Error::Overflow(o) if o.group == "Acme" && o.period == march), "{err:?}");
     }
 
     #[test]
