@@ -71,31 +71,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         (None, false) => load_view(&s.common, template, &s.by, s.period)?,
     };
     tell(&loaded, &s.common, &mut io::stderr().lock())?;
-    if render::streams(s.common.format) && s.fail_below.is_none() && yoy_base.is_none() {
-        // Rows are made as they are written: memory stays at the size of
-        // the partials, whatever the number of groups.
-        let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
-        let report = report.named(&s.by_names);
-        let opts = options(&s.common, &loaded, String::new());
-        write_output(s.common.output.as_deref(), |out| {
-            render::render_stream(&report, rows, s.common.format, &opts, out)
-        })?;
-        return Ok(exit::OK);
-    }
-    let lazy_table = render::Format::Table == s.common.format && !s.by.is_empty() && !s.stats;
-    if lazy_table && s.fail_below.is_none() && yoy_base.is_none() {
-        // A report by group (a row per customer and month: millions of
-        // rows) as a table: its rows are made twice, to measure the columns
-        // and to write them, and never held. Not with --stats: making each
-        // row's statistics twice costs more time than holding them.
-        let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
-        let report = report.named(&s.by_names);
-        let opts = options(&s.common, &loaded, String::new());
-        // On a terminal too narrow for the table, it is made whole to be fitted.
-        let whole = || {
-            build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map(|r| r.named(&s.by_names)).map_err(io::Error::other)
-        };
-        write_output(s.common.output.as_deref(), |out| render::render_table_lazy(&report, rows, &opts, whole, out))?;
+    if s.fail_below.is_none() && yoy_base.is_none() && report_streamed(&s, &loaded)? {
         return Ok(exit::OK);
     }
     let mut report = build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?.named(&s.by_names);
@@ -128,6 +104,35 @@ fn report(args: &ReportArgs) -> anyhow::Result<i32> {
         }
     }
     Ok(exit::OK)
+}
+
+/// Write the report with its rows made as they are written, when its
+/// format allows (the machine formats; a table by group without
+/// `--stats`): memory stays at the size of the partials, whatever the
+/// number of groups. `false` when the report must be held whole.
+fn report_streamed(s: &ReportSettings, loaded: &Loaded) -> anyhow::Result<bool> {
+    let format = s.common.format;
+    let lazy_table = format == render::Format::Table && !s.by.is_empty() && !s.stats;
+    if !render::streams(format) && !lazy_table {
+        return Ok(false);
+    }
+    let (report, rows) = build_lazy_yoy(&loaded.partials, &s.by, s.target, s.yoy).map_err(Error::from)?;
+    let report = report.named(&s.by_names);
+    let opts = options(&s.common, loaded, String::new());
+    if lazy_table {
+        // A table by group (a row per customer and month: millions of rows)
+        // makes its rows twice, to measure the columns and to write them.
+        // Not with --stats: making each row's statistics twice costs more
+        // time than holding them. On a terminal too narrow for the table,
+        // it is made whole to be fitted.
+        let whole = || {
+            build_yoy(&loaded.partials, &s.by, s.target, s.yoy).map(|r| r.named(&s.by_names)).map_err(io::Error::other)
+        };
+        write_output(s.common.output.as_deref(), |out| render::render_table_lazy(&report, rows, &opts, whole, out))?;
+    } else {
+        write_output(s.common.output.as_deref(), |out| render::render_stream(&report, rows, format, &opts, out))?;
+    }
+    Ok(true)
 }
 
 /// `--yoy` with `--last` or `--complete-only`: the window leaves last
