@@ -604,6 +604,11 @@ pub fn fast_date(b: &[u8]) -> Option<(i32, u32, u32)> {
 }
 
 impl<'p, C: IdSink> Worker<'p, C> {
+    /// A worker of a run, with a sink of its own.
+    fn for_run(plan: &'p Plan, opts: &RunOptions<'p, C>) -> Worker<'p, C> {
+        Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some()))
+    }
+
     fn new(plan: &'p Plan, filter: &'p Filter, cells: C) -> Worker<'p, C> {
         let [customer, seller] = cells.names_used();
         let need_customer = customer || !filter.customers.is_empty();
@@ -1199,7 +1204,7 @@ pub fn run<C: IdSink>(plan: &Plan, opts: &RunOptions<'_, C>) -> Result<Outcome<C
 
     let whole;
     if threads == 1 {
-        let mut w = Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some()));
+        let mut w = Worker::for_run(plan, opts);
         whole = cut_blocks(file, opts.block_size, &stop, &pool, |block| {
             progress.advance(block.bytes.len() as u64);
             let mut done = w.block(&block.bytes, opts.skip_bad_rows, &stop);
@@ -1222,7 +1227,7 @@ pub fn run<C: IdSink>(plan: &Plan, opts: &RunOptions<'_, C>) -> Result<Outcome<C
                     let rx = Arc::clone(&rx);
                     let (stop, abandon, pool) = (&stop, &abandon, &pool);
                     scope.spawn(move || {
-                        let mut w = Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some()));
+                        let mut w = Worker::for_run(plan, opts);
                         let mut done_list = Vec::new();
                         loop {
                             let block = match rx.lock().expect("block queue").recv() {
@@ -1345,7 +1350,7 @@ fn run_chunks<'p, C: IdSink>(
     };
 
     let work = || -> std::io::Result<(Worker<'p, C>, Vec<BlockDone>)> {
-        let mut w = Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some()));
+        let mut w = Worker::for_run(plan, opts);
         let mut list = Vec::new();
         let mut buf = Vec::new();
         loop {
@@ -1446,36 +1451,31 @@ fn finish<C: IdSink>(
         }
     }
     let mut done: Option<C::Done> = None;
-    let mut put = |part: C::Done| -> Result<(), Error> {
-        match done.as_mut() {
-            Some(into) => C::merge(into, part),
-            None => {
-                done = Some(part);
-                Ok(())
-            }
-        }
-    };
     let mut workers = workers_out.into_iter();
     let mut first = workers.next();
     for mut w in workers {
         accounting.merge(&w.accounting);
         w.accounting = RowAccounting::default();
         if let Some(rest) = first.as_mut().and_then(|f| f.absorb(w)) {
-            put(rest.into_done()?)?;
+            done = Some(joined::<C>(done, rest.into_done()?)?);
         }
     }
     // No worker read a block (no threads): an empty result all the same.
-    let first = first.unwrap_or_else(|| Worker::new(plan, opts.filter, (opts.cells)(plan.currency.is_some())));
+    let first = first.unwrap_or_else(|| Worker::for_run(plan, opts));
     accounting.merge(&first.accounting);
-    let last = first.into_done()?;
-    let done = match done {
-        Some(mut into) => {
-            C::merge(&mut into, last)?;
-            into
-        }
-        None => last,
-    };
+    let done = joined::<C>(done, first.into_done()?)?;
     Ok(Outcome::Done(Box::new(Output { done, accounting, errors, stopped, tally })))
+}
+
+/// `part` merged into `into`, or `part` alone.
+fn joined<C: IdSink>(into: Option<C::Done>, part: C::Done) -> Result<C::Done, Error> {
+    match into {
+        Some(mut into) => {
+            C::merge(&mut into, part)?;
+            Ok(into)
+        }
+        None => Ok(part),
+    }
 }
 
 #[cfg(test)]

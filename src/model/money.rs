@@ -2,6 +2,10 @@
 //! amounts are decimals, and a sum or product that would need rounding is
 //! refused (`None`), never rounded. rust_decimal's own `checked_add` and
 //! `checked_mul` round silently past 28 digits.
+//!
+//! The parallel reader and the core's cells also share exact integer
+//! amounts in millionths ([`MICROS_SCALE`]): a count and sum ([`Acc`]) and
+//! the decimal such a sum is ([`normalized_decimal`]).
 
 use rust_decimal::Decimal;
 
